@@ -1,0 +1,167 @@
+# llmjson — build, test, benchmark, install.
+#
+#   make              build/libllmjson.a, build/libllmjson.so(.0), build/llmjson
+#   make demo         the main job on an embedded default
+#   make check        every test, then every test again under ASan+UBSan
+#   make bench        the benchmarks (figures and ratios, printed)
+#   make valgrind     every test under valgrind memcheck
+#   make install      PREFIX=/usr/local DESTDIR=
+#
+# Every source file under src/ belongs to the library, except src/cli/ (the
+# tool). tests/test_*.c are cmocka tests, tests/bench_*.c benchmarks,
+# tests/support/*.c helpers linked into both.
+
+VERSION     := 0.1.0
+SOVERSION   := 0
+PREFIX      ?= /usr/local
+BUILD       ?= build
+CC          ?= cc
+PKG_CONFIG  ?= pkg-config
+
+CFLAGS      ?= -O2 -g
+WARN        := -std=c11 -Wall -Wextra -Werror -pedantic -Wshadow -Wstrict-prototypes \
+               -Wmissing-prototypes -Wno-missing-field-initializers
+CPPFLAGS    += -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L
+LIB_CFLAGS  := -fPIC -fvisibility=hidden -DLLMJ_BUILDING
+
+ifeq ($(SAN),1)
+CFLAGS      := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS     += -fsanitize=address,undefined
+endif
+
+# ---- dependencies, found with pkg-config ---------------------------------
+HAVE_HTTP   := $(wildcard src/http.c)
+need = $(if $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo y),,$(error $(1) not found: run   apt-get install -y $(2)   (and pkg-config)))
+NEED_TESTS  := $(filter check test tests valgrind bench fuzz,$(MAKECMDGOALS))
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+$(call need,yajl,libyajl-dev)
+ifneq ($(HAVE_HTTP),)
+$(call need,libcurl,libcurl4-openssl-dev)
+endif
+ifneq ($(NEED_TESTS),)
+$(call need,cmocka,libcmocka-dev)
+endif
+endif
+DEP_PKGS    := yajl $(if $(HAVE_HTTP),libcurl)
+DEP_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS) 2>/dev/null)
+DEP_LIBS    := $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+# ---- sources --------------------------------------------------------------
+LIB_SRC     := $(sort $(wildcard src/*.c src/dialect/*.c))
+CLI_SRC     := $(sort $(wildcard src/cli/*.c))
+TEST_SRC    := $(sort $(wildcard tests/test_*.c))
+BENCH_SRC   := $(sort $(wildcard tests/bench_*.c))
+SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
+SERVER_SRC  := $(sort $(wildcard tests/server/*.c))
+HEADERS     := include/llmjson.h $(wildcard include/llmjson/*.h)
+
+LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ     := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/obj/%.o)
+TESTS       := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCHES     := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
+SERVER      := $(if $(SERVER_SRC),$(BUILD)/llmj-testserver)
+
+STATIC      := $(BUILD)/libllmjson.a
+SHARED      := $(BUILD)/libllmjson.so.$(VERSION)
+TOOL        := $(BUILD)/llmjson
+EXAMPLE     := $(BUILD)/readme-example
+
+.PHONY: all lib tool tests check test test-run demo bench valgrind install clean fuzz
+.DELETE_ON_ERROR:
+
+all: lib tool
+lib: $(STATIC) $(SHARED) $(BUILD)/llmjson.pc
+tool: $(TOOL)
+
+$(BUILD)/obj/src/%.o: src/%.c $(HEADERS) $(wildcard src/*.h src/dialect/*.h src/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(WARN) $(CFLAGS) $(if $(filter src/cli/%,$<),,$(LIB_CFLAGS)) -c $< -o $@
+
+$(BUILD)/obj/tests/%.o: tests/%.c $(HEADERS) $(wildcard tests/support/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(DEP_CFLAGS) $(WARN) $(CFLAGS) -c $< -o $@
+
+$(STATIC): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libllmjson.so.$(SOVERSION) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	ln -sf libllmjson.so.$(VERSION) $(BUILD)/libllmjson.so.$(SOVERSION)
+	ln -sf libllmjson.so.$(SOVERSION) $(BUILD)/libllmjson.so
+
+$(BUILD)/llmjson.pc: Makefile
+	@mkdir -p $(dir $@)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	  'Name: llmjson' 'Description: JSON that LLMs stream: live events, runaway detection, salvage' \
+	  'Version: $(VERSION)' 'Requires.private: $(DEP_PKGS)' \
+	  'Libs: -L$${libdir} -lllmjson' 'Cflags: -I$${includedir}' > $@
+
+$(TOOL): $(CLI_OBJ) $(STATIC)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(DEP_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SUPPORT_OBJ) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(STATIC) $(DEP_LIBS) $(CMOCKA_LIBS) -lm
+
+$(SERVER): $(SERVER_SRC)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(SERVER_SRC)
+
+# The README's C example is compiled and run by `make check`, so it cannot rot.
+$(BUILD)/readme-example.c: README.md
+	@mkdir -p $(dir $@)
+	sed -n '/<!-- example:begin -->/,/<!-- example:end -->/p' README.md | sed '/^<!--/d;/^```/d' > $@
+
+$(EXAMPLE): $(BUILD)/readme-example.c $(STATIC)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)
+
+tests: all $(TESTS) $(BENCHES) $(SERVER) $(EXAMPLE)
+
+# Runs every test binary, the README example and the CLI tests of this build.
+test-run: tests
+	@set -e; failed=0; \
+	for t in $(TESTS); do \
+	  echo "== $$t"; \
+	  LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_SERVER=$(abspath $(SERVER)) LLMJ_ROOT=$(CURDIR) \
+	    $$t || failed=$$((failed+1)); \
+	done; \
+	echo "== $(EXAMPLE)"; $(EXAMPLE) > /dev/null || failed=$$((failed+1)); \
+	for s in $(sort $(wildcard tests/cli/*.sh)); do \
+	  echo "== $$s"; LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_ROOT=$(CURDIR) bash $$s || failed=$$((failed+1)); \
+	done; \
+	if [ $$failed -ne 0 ]; then echo "$$failed test program(s) failed"; exit 1; fi
+
+check:
+	$(MAKE) test-run
+	$(MAKE) BUILD=build-san SAN=1 test-run
+	@echo "make check: all tests passed, plain and under ASan+UBSan"
+test: check
+
+valgrind: tests
+	@set -e; for t in $(TESTS); do echo "== valgrind $$t"; \
+	  LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_SERVER=$(abspath $(SERVER)) LLMJ_ROOT=$(CURDIR) LLMJ_VALGRIND=1 \
+	  valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99 $$t > /dev/null; done
+	@echo "make valgrind: no errors, no leaks"
+
+bench: all $(BENCHES)
+	@for b in $(BENCHES); do echo "== $$b"; LLMJ_ROOT=$(CURDIR) $$b || exit 1; done
+
+demo: all
+	@bash tests/demo.sh $(TOOL)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/include/llmjson $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -m 644 include/llmjson.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/llmjson/*.h $(DESTDIR)$(PREFIX)/include/llmjson/
+	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libllmjson.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libllmjson.so.$(SOVERSION)
+	ln -sf libllmjson.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libllmjson.so
+	install -m 644 $(BUILD)/llmjson.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 755 $(TOOL) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build build-san build-fuzz

@@ -1,0 +1,99 @@
+/* Allocation through the configured allocator; the growable buffer. */
+#include "alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void *std_malloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    return malloc(size);
+}
+
+static void *std_realloc(void *ctx, void *ptr, size_t size)
+{
+    (void)ctx;
+    return realloc(ptr, size);
+}
+
+static void std_free(void *ctx, void *ptr)
+{
+    (void)ctx;
+    free(ptr);
+}
+
+int llmj__alloc_resolve(llmj_allocator *a, const llmj_allocator *cfg)
+{
+    if (!cfg || (!cfg->malloc && !cfg->realloc && !cfg->free)) {
+        a->malloc = std_malloc;
+        a->realloc = std_realloc;
+        a->free = std_free;
+        a->ctx = NULL;
+        return 0;
+    }
+    if (!cfg->malloc || !cfg->realloc || !cfg->free)
+        return -1;
+    *a = *cfg;
+    return 0;
+}
+
+void *llmj__malloc(const llmj_allocator *a, size_t size)
+{
+    return a->malloc(a->ctx, size ? size : 1);
+}
+
+void *llmj__realloc(const llmj_allocator *a, void *ptr, size_t size)
+{
+    return a->realloc(a->ctx, ptr, size ? size : 1);
+}
+
+void llmj__free(const llmj_allocator *a, void *ptr)
+{
+    if (ptr)
+        a->free(a->ctx, ptr);
+}
+
+int llmj__buf_reserve(llmj__buf *b, const llmj_allocator *a, size_t need, size_t limit)
+{
+    if (need <= b->cap)
+        return 0;
+    if (need > limit)
+        return -2;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2) {
+            cap = need;
+            break;
+        }
+        cap *= 2;
+    }
+    if (cap > limit && limit != SIZE_MAX)
+        cap = limit < need ? need : limit;
+    char *d = llmj__realloc(a, b->data, cap);
+    if (!d)
+        return -1;
+    b->data = d;
+    b->cap = cap;
+    return 0;
+}
+
+int llmj__buf_append(llmj__buf *b, const llmj_allocator *a, const void *p, size_t n,
+                     size_t limit)
+{
+    if (n > SIZE_MAX - b->len)
+        return -2;
+    int rc = llmj__buf_reserve(b, a, b->len + n, limit);
+    if (rc)
+        return rc;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
+}
+
+void llmj__buf_free(llmj__buf *b, const llmj_allocator *a)
+{
+    llmj__free(a, b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}

@@ -1,0 +1,32 @@
+/* Internal: allocation through the configured llmj_allocator, with overflow
+ * checks. Every allocation in the library goes through these. */
+#ifndef LLMJ_ALLOC_H
+#define LLMJ_ALLOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <llmjson.h>
+
+void *llmj__malloc(const llmj_allocator *a, size_t size);
+void *llmj__realloc(const llmj_allocator *a, void *ptr, size_t size);
+void llmj__free(const llmj_allocator *a, void *ptr);
+
+/* Fill a with the C library's functions where cfg leaves them NULL; 0 on
+ * success, -1 when only some of the three are set. */
+int llmj__alloc_resolve(llmj_allocator *a, const llmj_allocator *cfg);
+
+/* A growable byte buffer. Capacity grows geometrically; cap is a hard limit
+ * on len (SIZE_MAX for none). Functions return 0, or -1 on allocation failure
+ * (the buffer is then unchanged), or -2 when cap would be exceeded. */
+typedef struct llmj__buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} llmj__buf;
+
+int llmj__buf_reserve(llmj__buf *b, const llmj_allocator *a, size_t need, size_t limit);
+int llmj__buf_append(llmj__buf *b, const llmj_allocator *a, const void *p, size_t n,
+                     size_t limit);
+void llmj__buf_free(llmj__buf *b, const llmj_allocator *a);
+
+#endif

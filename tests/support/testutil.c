@@ -1,0 +1,192 @@
+#include "testutil.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Each block carries its size in a header so the counters stay exact. */
+typedef struct { size_t size; size_t pad; } tu_hdr;
+
+static int tu_should_fail(tu_alloc *a)
+{
+    a->total++;
+    if (a->fail_at != 0 && a->total == a->fail_at) {
+        a->failed++;
+        return 1;
+    }
+    return 0;
+}
+
+static void *tu_malloc(void *ctx, size_t size)
+{
+    tu_alloc *a = ctx;
+    if (tu_should_fail(a))
+        return NULL;
+    tu_hdr *h = malloc(sizeof *h + size);
+    if (!h)
+        return NULL;
+    h->size = size;
+    a->live++;
+    a->bytes += size;
+    if (a->bytes > a->peak)
+        a->peak = a->bytes;
+    return h + 1;
+}
+
+static void tu_free(void *ctx, void *ptr)
+{
+    tu_alloc *a = ctx;
+    if (!ptr)
+        return;
+    tu_hdr *h = (tu_hdr *)ptr - 1;
+    a->live--;
+    a->bytes -= h->size;
+    free(h);
+}
+
+static void *tu_realloc(void *ctx, void *ptr, size_t size)
+{
+    tu_alloc *a = ctx;
+    if (!ptr)
+        return tu_malloc(ctx, size);
+    tu_hdr *h = (tu_hdr *)ptr - 1;
+    if (size > h->size && tu_should_fail(a))
+        return NULL;
+    size_t old = h->size;
+    tu_hdr *n = realloc(h, sizeof *n + size);
+    if (!n)
+        return NULL;
+    n->size = size;
+    a->bytes = a->bytes - old + size;
+    if (a->bytes > a->peak)
+        a->peak = a->bytes;
+    return n + 1;
+}
+
+llmj_allocator tu_allocator(tu_alloc *a)
+{
+    llmj_allocator al = { tu_malloc, tu_realloc, tu_free, a };
+    return al;
+}
+
+const char *tu_root(void)
+{
+    const char *r = getenv("LLMJ_ROOT");
+    return (r && *r) ? r : ".";
+}
+
+const char *tu_path(char *buf, size_t cap, const char *rel)
+{
+    snprintf(buf, cap, "%s/%s", tu_root(), rel);
+    return buf;
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+    char full[4096];
+    if (path[0] != '/')
+        path = tu_path(full, sizeof full, path);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap + 1);
+    for (;;) {
+        if (!buf) {
+            fclose(f);
+            return NULL;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        cap *= 2;
+        char *nb = realloc(buf, cap + 1);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            continue;
+        }
+        buf = nb;
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+void tu_buf_add(tu_buf *b, const void *p, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *d = realloc(b->data, cap);
+        if (!d)
+            abort();
+        b->data = d;
+        b->cap = cap;
+    }
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void tu_buf_addf(tu_buf *b, const char *fmt, ...)
+{
+    char tmp[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof tmp) {
+        tu_buf_add(b, tmp, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big)
+        abort();
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    tu_buf_add(b, big, (size_t)n);
+    free(big);
+}
+
+void tu_buf_free(tu_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void tu_buf_add_json_string(tu_buf *b, const char *s, size_t n)
+{
+    tu_buf_add(b, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': tu_buf_add(b, "\\\"", 2); break;
+        case '\\': tu_buf_add(b, "\\\\", 2); break;
+        case '\n': tu_buf_add(b, "\\n", 2); break;
+        case '\r': tu_buf_add(b, "\\r", 2); break;
+        case '\t': tu_buf_add(b, "\\t", 2); break;
+        default:
+            if (c < 0x20)
+                tu_buf_addf(b, "\\u%04x", c);
+            else
+                tu_buf_add(b, &s[i], 1);
+        }
+    }
+    tu_buf_add(b, "\"", 1);
+}

@@ -1,0 +1,45 @@
+/* Helpers shared by the tests and benchmarks (not part of the library). */
+#ifndef LLMJ_TESTUTIL_H
+#define LLMJ_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <llmjson.h>
+
+/* A counting allocator: every test routes the library's allocations through
+ * one, then asserts that nothing is left (tu_alloc_live() == 0). Setting
+ * fail_at = N makes the Nth allocation (1-based, malloc or growing realloc)
+ * fail; 0 never fails. */
+typedef struct tu_alloc {
+    size_t live;      /* blocks allocated and not freed */
+    size_t total;     /* allocations attempted so far */
+    size_t fail_at;   /* fail this attempt (1-based), 0 = never */
+    size_t failed;    /* allocations refused */
+    size_t bytes;     /* bytes currently allocated */
+    size_t peak;      /* highest bytes */
+} tu_alloc;
+
+/* An llmj_allocator bound to *a (reset its counters first with memset). */
+llmj_allocator tu_allocator(tu_alloc *a);
+
+/* Read a whole file (malloc'd, NUL-terminated; *len without the NUL), or
+ * NULL. Paths are relative to the repository root ($LLMJ_ROOT, or "."). */
+char *tu_read_file(const char *path, size_t *len);
+
+/* The repository root ($LLMJ_ROOT or "."), and root + "/" + rel in buf. */
+const char *tu_root(void);
+const char *tu_path(char *buf, size_t cap, const char *rel);
+
+/* A growable byte buffer for collecting output in tests (malloc'd). */
+typedef struct tu_buf {
+    char *data;
+    size_t len, cap;
+} tu_buf;
+void tu_buf_add(tu_buf *b, const void *p, size_t n);
+void tu_buf_addf(tu_buf *b, const char *fmt, ...);
+void tu_buf_free(tu_buf *b);
+
+/* Append s[0:n] as a JSON string literal (with quotes) to b. */
+void tu_buf_add_json_string(tu_buf *b, const char *s, size_t n);
+
+#endif
