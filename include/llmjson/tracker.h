@@ -86,9 +86,13 @@ LLMJ_API llmj_status llmj_tracker_reset(llmj_tracker *t);
  * the same events, errors and salvage). Returns LLMJ_OK while the text is
  * still viable. Otherwise the status sticks and later feeds return it again:
  * LLMJ_INVALID, LLMJ_TOO_DEEP, LLMJ_TOO_LONG (see llmj_tracker_error()),
- * LLMJ_RUNAWAY_WHITESPACE, LLMJ_RUNAWAY_REPEAT, LLMJ_ABORTED, LLMJ_NOMEM,
- * LLMJ_MISUSE (after finish). On LLMJ_NOMEM nothing of this piece was taken
- * and the same piece may be fed again. */
+ * LLMJ_RUNAWAY_WHITESPACE, LLMJ_RUNAWAY_REPEAT, LLMJ_ABORTED.
+ * LLMJ_NOMEM (the tracker stopped at a byte boundary, llmj_tracker_bytes(),
+ * and is consistent there: salvage still works; reset or free it).
+ * LLMJ_MISUSE: after finish, or t NULL, or buf NULL with len > 0.
+ * A stop by a callback (LLMJ_ABORTED) still takes the whole piece: no
+ * callback is called again, but the tracker's state (and so its salvage)
+ * covers every byte fed. */
 LLMJ_API llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len);
 
 typedef enum llmj_end {

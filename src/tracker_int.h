@@ -1,0 +1,139 @@
+/* Internal: the tracker's state, shared by tracker.c (scanner, yajl bridge,
+ * events) and salvage.c (salvage, repair). */
+#ifndef LLMJ_TRACKER_INT_H
+#define LLMJ_TRACKER_INT_H
+
+#include <stdint.h>
+#include <yajl/yajl_parse.h>
+
+#include "alloc.h"
+
+/* Scanner states. */
+enum {
+    ST_VALUE,     /* a value is expected (top level, after ':' or ',' in an array) */
+    ST_ARR_OPEN,  /* after '[': a value or ']' */
+    ST_OBJ_OPEN,  /* after '{': a key or '}' */
+    ST_KEY,       /* after ',' in an object: a key */
+    ST_COLON,     /* after a key: ':' */
+    ST_AFTER,     /* after a value in a container: ',' or the closer */
+    ST_DONE,      /* after the top-level value: whitespace only */
+    ST_STR,       /* inside a string */
+    ST_STR_ESC,   /* after '\' */
+    ST_STR_U,     /* inside \uXXXX (u_n digits so far) */
+    ST_STR_UTF8,  /* inside a multi-byte UTF-8 sequence */
+    ST_STR_LOW1,  /* after a high-surrogate escape: '\' expected */
+    ST_STR_LOW2,  /* after a high-surrogate escape and '\': 'u' expected */
+    ST_NUM_MINUS, /* "-" */
+    ST_NUM_ZERO,  /* "0" / "-0" */
+    ST_NUM_INT,   /* integer digits */
+    ST_NUM_DOT,   /* "1." */
+    ST_NUM_FRAC,  /* fraction digits */
+    ST_NUM_E,     /* "1e" */
+    ST_NUM_ESIGN, /* "1e+" */
+    ST_NUM_EXP,   /* exponent digits */
+    ST_LIT        /* inside true/false/null */
+};
+
+#define LLMJ_IS_TOKEN_STATE(st) ((st) >= ST_STR)
+#define LLMJ_IS_NUM_STATE(st) ((st) >= ST_NUM_MINUS && (st) <= ST_NUM_EXP)
+
+/* One open container. The scanner fills kind; the yajl side (which runs
+ * behind the scanner, on complete tokens only) fills the rest. */
+typedef struct llmj__level {
+    unsigned char skind; /* scanner: '{' or '[' */
+    unsigned char kind;  /* yajl side: '{' or '[' */
+    size_t ptr_len;      /* length of the container's own JSON Pointer */
+    size_t index;        /* arrays: elements begun so far */
+    size_t key_off;      /* objects: offset of the current key in keys */
+    size_t key_bound;    /* scanner: upper bound of this level's pointer
+                            segment ("/" + index, or "/" + escaped key) */
+    size_t key_raw;      /* scanner: raw length of the current key */
+} llmj__level;
+
+/* Repetition detector (config.repeat_limit). */
+#define LLMJ_REP_RING 256
+#define LLMJ_REP_MAXU 64
+#define LLMJ_REP_WIN 64
+#define LLMJ_REP_STEP 32
+
+typedef struct llmj__rep {
+    unsigned char ring[LLMJ_REP_RING];
+    uint64_t hash[LLMJ_REP_RING]; /* prefix hash after each position */
+    uint64_t h;                   /* running prefix hash */
+    uint64_t pow_win;             /* P^LLMJ_REP_WIN */
+    uint64_t period;              /* current period (0: none) */
+    uint64_t start;               /* first byte of the current periodic run */
+} llmj__rep;
+
+struct llmj_tracker {
+    llmj_config cfg;
+    llmj_allocator a;
+    llmj_event_cb cb;
+    void *ctx;
+
+    llmj_status status;   /* sticky status */
+    llmj_error err;
+    char errmsg[128];
+    int finished;
+
+    /* ---- scanner ---- */
+    uint64_t pos;         /* bytes taken */
+    int st;
+    int started;          /* a non-whitespace byte was seen */
+    unsigned char is_key; /* the current string is a key */
+    unsigned char u_n;    /* \u hex digits so far */
+    unsigned char u_low;  /* this \u must be a low surrogate */
+    unsigned char u8_need;
+    unsigned char u8_lo, u8_hi; /* range of the next continuation byte */
+    unsigned char lit_i;
+    const char *lit;      /* "true", "false", "null" */
+    unsigned u_val;
+    uint64_t tok;         /* first byte of the current token */
+    uint64_t str_safe;    /* string: after the last complete character */
+    uint64_t num_valid;   /* number: after the longest valid prefix */
+    uint64_t last_safe;   /* the latest safe point (lossless cut) */
+    uint64_t line;        /* current line (from 1) */
+    uint64_t line_start;  /* offset of its first byte */
+    uint64_t ws_start;    /* first byte of the current whitespace run */
+    uint64_t ws_len;      /* its length */
+    uint64_t runaway_at;  /* first byte of the runaway run, UINT64_MAX if none */
+    uint64_t stop_at;     /* salvage of a runaway: S[0:stop_at] */
+    size_t sdepth;        /* containers open (scanner) */
+    size_t max_depth_seen;
+    size_t ptr_bound;     /* upper bound of the pointer length at sdepth */
+    size_t keys_bound;    /* upper bound of the keys stack at sdepth */
+    uint64_t num_end;     /* where the last number ended (UINT64_MAX: none) */
+
+    llmj__level *lv;      /* [lv_cap] */
+    size_t lv_cap;
+    char *closer;         /* [lv_cap + 2]: salvage scratch */
+    size_t *closed;       /* [lv_cap]: salvage scratch */
+    llmj_segment *seg;    /* [lv_cap]: event path segments */
+
+    llmj__rep *rep;       /* NULL when repeat_limit is 0 */
+
+    /* ---- yajl side ---- */
+    yajl_handle y;
+    yajl_alloc_funcs yaf;
+    uint64_t fl;          /* bytes handed to yajl */
+    llmj__buf hold;       /* bytes [fl, pos) not yet handed to yajl */
+    size_t ydepth;        /* containers open (yajl side) */
+    llmj__buf ptr;        /* JSON Pointer of the current value (NUL-terminated) */
+    llmj__buf keys;       /* decoded keys of the open objects, a stack */
+    int yajl_failed;
+    int muted;            /* a callback asked to stop: no more events */
+
+    /* string chunks of the string value still open at a piece's end */
+    int chunked;          /* chunks were delivered for the pending string */
+    uint64_t chunk_raw;   /* raw offset up to which chunks were delivered */
+    size_t chunk_len;     /* decoded bytes delivered so far */
+    llmj__buf scratch;    /* decoding scratch */
+
+    llmj__buf text;       /* keep_text: the text */
+    llmj__buf repair;     /* keep_text: R */
+};
+
+/* salvage.c */
+llmj_status llmj__salvage(llmj_tracker *t, llmj_salvage_mode mode, llmj_salvage *out);
+
+#endif
