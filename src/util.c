@@ -59,6 +59,9 @@ void llmj_config_init(llmj_config *cfg)
     cfg->string_chunks = 1;
     cfg->keep_text = 0;
     cfg->max_event = (size_t)16 << 20;
+    cfg->max_choices = 128;
+    cfg->max_tool_calls = 128;
+    cfg->max_text = (size_t)256 << 20;
 }
 
 const char *llmj_event_type_name(llmj_event_type type)

@@ -90,6 +90,11 @@ typedef struct llmj_config {
                                 llmj_tracker_text()/llmj_tracker_repair() (default 0) */
     size_t max_event;        /* SSE: largest event (data buffer) or line in bytes
                                 (default 16 MiB) */
+    size_t max_choices;      /* stream: most choices (indexes 0..max_choices-1)
+                                (default 128) */
+    size_t max_tool_calls;   /* stream: most tool calls per choice (default 128) */
+    size_t max_text;         /* stream: longest accumulated text (content, refusal,
+                                arguments) in bytes (default 256 MiB) */
 } llmj_config;
 
 LLMJ_API void llmj_config_init(llmj_config *cfg);
