@@ -13,6 +13,9 @@
  * overlong UTF-8, unpaired surrogate escapes). */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "tracker_int.h"
 
@@ -38,6 +41,30 @@ static const unsigned char k_str_special[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xE0 */
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xF0 */
 };
+
+/* The index of the first byte of p[i:lim] that is special inside a string
+ * (or lim). 16 bytes at a time where SSE2 is there. */
+static size_t str_plain_end(const unsigned char *p, size_t i, size_t lim)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i bslash = _mm_set1_epi8('\\');
+    const __m128i below = _mm_set1_epi8(0x20 - 0x80); /* c < 0x20 as signed(c^0x80) < -0x60 */
+    const __m128i flip = _mm_set1_epi8((char)0x80);
+    while (i + 16 <= lim) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash));
+        m = _mm_or_si128(m, _mm_cmplt_epi8(_mm_xor_si128(v, flip), below));
+        int mask = _mm_movemask_epi8(m) | _mm_movemask_epi8(v); /* high bit: non-ASCII */
+        if (mask)
+            return i + (size_t)__builtin_ctz((unsigned)mask);
+        i += 16;
+    }
+#endif
+    while (i < lim && !k_str_special[p[i]])
+        i++;
+    return i;
+}
 
 static int is_ws(unsigned char c)
 {
@@ -191,7 +218,7 @@ static int value_begin(llmj_tracker *t)
     if (t->ydepth == 0)
         return 0;
     llmj__level *l = &t->lv[t->ydepth - 1];
-    if (l->kind != '[')
+    if (l->kind != '[' || l->written == l->index + 1)
         return 0;
     char num[24];
     size_t n = 0;
@@ -210,6 +237,7 @@ static int value_begin(llmj_tracker *t)
     t->seg[t->ydepth - 1].key = NULL;
     t->seg[t->ydepth - 1].key_len = 0;
     t->seg[t->ydepth - 1].index = l->index;
+    l->written = l->index + 1;
     return 0;
 }
 
@@ -221,6 +249,10 @@ static void value_end(llmj_tracker *t)
 
 static int scalar(llmj_tracker *t, llmj_event_type type, const char *text, size_t len)
 {
+    if (!t->cb || t->muted) {
+        value_end(t);
+        return 1;
+    }
     if (value_begin(t))
         return 0;
     emit(t, type, t->ydepth, text, len);
@@ -246,6 +278,12 @@ static int y_number(void *ctx, const char *s, size_t len)
 static int y_string(void *ctx, const unsigned char *s, size_t len)
 {
     llmj_tracker *t = ctx;
+    if (!t->cb || t->muted) {
+        t->chunked = 0;
+        t->chunk_len = 0;
+        value_end(t);
+        return 1;
+    }
     if (value_begin(t))
         return 0;
     if (t->cfg.string_chunks) {
@@ -275,6 +313,7 @@ static int y_start(llmj_tracker *t, unsigned char kind)
     l->kind = kind;
     l->ptr_len = t->ptr.len;
     l->index = 0;
+    l->written = 0;
     l->key_off = t->keys.len;
     t->seg[d].key = NULL;
     t->seg[d].key_len = 0;
@@ -323,7 +362,8 @@ static int y_map_key(void *ctx, const unsigned char *key, size_t len)
         return !internal_fail(t);
     /* RFC 6901: '~' -> "~0", '/' -> "~1". */
     size_t from = 0;
-    for (size_t i = 0; i < len; i++) {
+    int plain = !memchr(key, '~', len) && !memchr(key, '/', len);
+    for (size_t i = 0; !plain && i < len; i++) {
         if (key[i] == '~' || key[i] == '/') {
             if (put(&t->ptr, key + from, i - from) ||
                 put(&t->ptr, key[i] == '~' ? "~0" : "~1", 2))
@@ -414,6 +454,8 @@ static int reserve_levels(llmj_tracker *t, size_t need)
 /* Make room for a pointer of ptr_bound bytes and keys of keys_bound bytes. */
 static int reserve_path(llmj_tracker *t, size_t ptr_bound, size_t keys_bound)
 {
+    if (ptr_bound < t->ptr.cap && keys_bound < t->keys.cap)
+        return 0;
     if (ptr_bound >= SIZE_MAX - 1 || keys_bound >= SIZE_MAX - 1)
         return -1;
     if (llmj__buf_reserve(&t->ptr, &t->a, ptr_bound + 1, SIZE_MAX))
@@ -537,9 +579,7 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
             uint64_t room = t->tok + maxtok - ABS;
             if (room < (uint64_t)(n - i))
                 lim = i + (size_t)room;
-            size_t j = i;
-            while (j < lim && !k_str_special[p[j]])
-                j++;
+            size_t j = str_plain_end(p, i, lim);
             if (j != i) {
                 i = j;
                 t->str_safe = ABS;

@@ -44,6 +44,7 @@ typedef struct llmj__level {
     unsigned char kind;  /* yajl side: '{' or '[' */
     size_t ptr_len;      /* length of the container's own JSON Pointer */
     size_t index;        /* arrays: elements begun so far */
+    size_t written;      /* arrays: index + 1 of the segment in the pointer */
     size_t key_off;      /* objects: offset of the current key in keys */
     size_t key_bound;    /* scanner: upper bound of this level's pointer
                             segment ("/" + index, or "/" + escaped key) */
