@@ -69,6 +69,7 @@ TOOL        := $(BUILD)/llmjson
 EXAMPLE     := $(BUILD)/readme-example
 
 .PHONY: all lib tool tests check test test-run demo bench valgrind install clean fuzz
+SHELL := /bin/bash
 .DELETE_ON_ERROR:
 
 all: lib tool
@@ -128,7 +129,9 @@ test-run: tests
 	  LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_SERVER=$(abspath $(SERVER)) LLMJ_ROOT=$(CURDIR) \
 	    $$t || failed=$$((failed+1)); \
 	done; \
-	echo "== $(EXAMPLE)"; $(EXAMPLE) > /dev/null || failed=$$((failed+1)); \
+	echo "== $(EXAMPLE) (its output must be the one README.md shows)"; \
+	sed -n '/<!-- output:begin -->/,/<!-- output:end -->/p' README.md | sed '/^<!--/d;/^```/d' > $(BUILD)/readme-output.txt; \
+	$(EXAMPLE) | diff -u $(BUILD)/readme-output.txt - || failed=$$((failed+1)); \
 	for s in $(sort $(wildcard tests/cli/*.sh)); do \
 	  echo "== $$s"; LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_ROOT=$(CURDIR) bash $$s || failed=$$((failed+1)); \
 	done; \
@@ -162,6 +165,31 @@ install: all
 	ln -sf libllmjson.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libllmjson.so
 	install -m 644 $(BUILD)/llmjson.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 	install -m 755 $(TOOL) $(DESTDIR)$(PREFIX)/bin/
+
+# ---- fuzzing (libFuzzer, clang) -------------------------------------------
+# Each tests/fuzz/fuzz_<name>.c is a libFuzzer target built with ASan+UBSan;
+# its seeds are corpus/ files (see the target). `make fuzz FUZZ_TIME=20`.
+FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_TIME   ?= 60
+FUZZ_CC     ?= clang
+FUZZ_FLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_LIBSRC := $(LIB_SRC)
+
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC) $(HEADERS) $(wildcard tests/fuzz/*.h)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(CPPFLAGS) -Itests $(DEP_CFLAGS) -std=c11 -Wall -Wextra -Werror $(FUZZ_FLAGS) \
+	  -DLLMJ_BUILDING -o $@ $< $(FUZZ_LIBSRC) $(DEP_LIBS)
+
+fuzz: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do \
+	  name=$$(basename $$f); mkdir -p build-fuzz/corpus-$$name; \
+	  seeds=$$(sed -n 's|^// seeds: *||p' tests/fuzz/$$name.c); \
+	  echo "== $$name for $(FUZZ_TIME) s (seeds: $$seeds)"; \
+	  $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+	    build-fuzz/corpus-$$name $$seeds 2>&1 | grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec|ERROR|SUMMARY|Done' ; \
+	  test $${PIPESTATUS[0]} -eq 0; \
+	done
 
 clean:
 	rm -rf build build-san build-fuzz
