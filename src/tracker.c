@@ -1041,10 +1041,17 @@ static void after_piece(llmj_tracker *t, const unsigned char *p, size_t n, int n
     if (number_closed)
         yfeed(t, (const unsigned char *)" ", 1);
 
-    /* Keep [fl, pos) for the next piece. */
+    /* Keep [fl, pos) for the next piece (at most max_token bytes). If that
+     * fails the tracker stops here: its scanner state, and so the salvage,
+     * still cover the whole piece. */
     if (t->pos > t->fl) {
         uint64_t from = t->fl > base ? t->fl : base;
-        llmj__buf_append(&t->hold, &t->a, p + (from - base), (size_t)(t->pos - from), SIZE_MAX);
+        if (llmj__buf_append(&t->hold, &t->a, p + (from - base), (size_t)(t->pos - from),
+                             SIZE_MAX)) {
+            if (t->status == LLMJ_OK)
+                set_error(t, LLMJ_NOMEM, t->pos, "out of memory");
+            return;
+        }
     }
 
     if (t->cb && t->cfg.string_chunks && !t->muted && t->status == LLMJ_OK && in_token(t) &&
@@ -1077,13 +1084,9 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
         return LLMJ_OK;
     const unsigned char *p = buf;
 
-    /* Reserve before taking anything: the held token can grow to max_token
-     * (+1 for a number's delimiter); keep_text keeps everything. */
-    size_t hold_need = t->hold.len + len;
-    if (hold_need < t->hold.len || hold_need > t->cfg.max_token + 1)
-        hold_need = t->cfg.max_token + 1;
-    if (llmj__buf_reserve(&t->hold, &t->a, hold_need, SIZE_MAX) ||
-        (t->cfg.keep_text && llmj__buf_reserve(&t->text, &t->a, t->text.len + len + 1, SIZE_MAX))) {
+    /* keep_text keeps everything: reserve before taking anything. */
+    if (t->cfg.keep_text && (len > SIZE_MAX - t->text.len - 1 ||
+                             llmj__buf_reserve(&t->text, &t->a, t->text.len + len + 1, SIZE_MAX))) {
         set_error(t, LLMJ_NOMEM, t->pos, "out of memory");
         return t->status;
     }
