@@ -121,26 +121,25 @@ $(EXAMPLE): $(BUILD)/readme-example.c $(STATIC)
 
 tests: all $(TESTS) $(BENCHES) $(SERVER) $(EXAMPLE)
 
-# Runs every test binary, the README example and the CLI tests of this build.
+# Runs every test binary, the README example and the CLI tests of this build;
+# ends with one line "tests: N passed, N failed" (programs, not cases).
 test-run: tests
-	@set -e; failed=0; \
-	for t in $(TESTS); do \
-	  echo "== $$t"; \
-	  LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_SERVER=$(abspath $(SERVER)) LLMJ_ROOT=$(CURDIR) \
-	    $$t || failed=$$((failed+1)); \
-	done; \
-	echo "== $(EXAMPLE) (its output must be the one README.md shows)"; \
+	@passed=0; failed=0; failures=""; \
+	run() { echo "== $$*"; if "$$@"; then passed=$$((passed+1)); else failed=$$((failed+1)); failures="$$failures $$1"; fi; }; \
+	export LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_SERVER=$(abspath $(SERVER)) LLMJ_ROOT=$(CURDIR); \
+	for t in $(TESTS); do run $$t; done; \
 	sed -n '/<!-- output:begin -->/,/<!-- output:end -->/p' README.md | sed '/^<!--/d;/^```/d' > $(BUILD)/readme-output.txt; \
-	$(EXAMPLE) | diff -u $(BUILD)/readme-output.txt - || failed=$$((failed+1)); \
-	for s in $(sort $(wildcard tests/cli/*.sh)); do \
-	  echo "== $$s"; LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_ROOT=$(CURDIR) bash $$s || failed=$$((failed+1)); \
-	done; \
-	if [ $$failed -ne 0 ]; then echo "$$failed test program(s) failed"; exit 1; fi
+	$(EXAMPLE) > $(BUILD)/readme-actual.txt; \
+	run diff -u $(BUILD)/readme-output.txt $(BUILD)/readme-actual.txt; \
+	for s in $(sort $(wildcard tests/cli/*.sh)); do run bash $$s; done; \
+	if [ $$failed -ne 0 ]; then echo "failed:$$failures"; fi; \
+	echo "tests: $$passed passed, $$failed failed"; \
+	test $$failed -eq 0
 
 check:
 	$(MAKE) test-run
+	@echo "== again under AddressSanitizer + UndefinedBehaviorSanitizer"
 	$(MAKE) BUILD=build-san SAN=1 test-run
-	@echo "make check: all tests passed, plain and under ASan+UBSan"
 test: check
 
 valgrind: tests
