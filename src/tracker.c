@@ -477,7 +477,9 @@ static int reserve_path(llmj_tracker *t, size_t ptr_bound, size_t keys_bound)
 
 #define REP_P 0x100000001b3ULL
 
-static size_t rep_scan(llmj_tracker *t, const unsigned char *p, size_t n)
+/* Returns how many bytes to scan: n, or up to the byte that completed a
+ * repetition run (then *hit is set to the run's first byte). */
+static size_t rep_scan(llmj_tracker *t, const unsigned char *p, size_t n, uint64_t *hit)
 {
     llmj__rep *r = t->rep;
     const uint64_t limit = t->cfg.repeat_limit;
@@ -495,7 +497,7 @@ static size_t rep_scan(llmj_tracker *t, const unsigned char *p, size_t n)
         r->hash[at & M] = r->h;
         if (r->period) {
             if (at - r->start + 1 >= limit) {
-                t->runaway_at = r->start;
+                *hit = r->start;
                 return i + 1;
             }
             continue;
@@ -523,7 +525,7 @@ static size_t rep_scan(llmj_tracker *t, const unsigned char *p, size_t n)
             r->period = u;
             r->start = s - u;
             if (at - r->start + 1 >= limit) {
-                t->runaway_at = r->start;
+                *hit = r->start;
                 return i + 1;
             }
             break;
@@ -1092,11 +1094,14 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
     }
 
     size_t n = len;
+    uint64_t rep_hit = UINT64_MAX;
     if (t->rep)
-        n = rep_scan(t, p, len);
+        n = rep_scan(t, p, len, &rep_hit);
     size_t took = scan(t, p, n);
-    if (t->status == LLMJ_OK && n < len) {
+    if (t->status == LLMJ_OK && rep_hit != UINT64_MAX) {
+        /* The run's last byte was taken with no error before it. */
         t->status = LLMJ_RUNAWAY_REPEAT;
+        t->runaway_at = rep_hit;
     }
     /* e.g. {"a":1] : the 1 is complete (its delimiter is the error);
      * yajl needs a delimiter to deliver it. */
