@@ -71,6 +71,8 @@ EXAMPLE     := $(BUILD)/readme-example
 .PHONY: all lib tool tests check test test-run demo bench valgrind install clean fuzz
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
+.SECONDARY:
+MAKEFLAGS += --no-print-directory
 
 all: lib tool
 lib: $(STATIC) $(SHARED) $(BUILD)/llmjson.pc

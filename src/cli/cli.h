@@ -1,0 +1,181 @@
+/* llmjson tool — what every subcommand shares: the command signature, the
+ * exit statuses, option parsing, input, diagnostics and the JSON report
+ * printer (report.c). Not part of the library: the tool may print.
+ *
+ * Adding a subcommand NAME:
+ *   1. write src/cli/cmd_NAME.c defining
+ *        const cli_command cli_cmd_NAME = { "NAME", run, "summary", "help" };
+ *   2. add the one line  X(NAME)  to CLI_COMMANDS in src/cli/main.c.
+ * The dispatcher then handles `llmjson NAME ...`, `llmjson help NAME`,
+ * `llmjson NAME --help` and the command list of `llmjson --help`. */
+#ifndef LLMJ_CLI_H
+#define LLMJ_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <llmjson.h>
+
+/* ---- exit statuses ------------------------------------------------------ */
+
+enum {
+    CLI_EXIT_COMPLETE = 0,  /* the text is one complete JSON value (or --lines ran) */
+    CLI_EXIT_FAILURE = 1,   /* usage error, unreadable input, write error, no memory */
+    CLI_EXIT_TRUNCATED = 2, /* viable but unfinished */
+    CLI_EXIT_INVALID = 3,   /* not JSON at some offset (also too deep / too long) */
+    CLI_EXIT_RUNAWAY = 4,   /* a whitespace or repetition runaway */
+    CLI_EXIT_EMPTY = 5      /* nothing but whitespace */
+};
+
+/* The exit status of a text status (complete 0, truncated 2, ...). */
+int cli_exit_status(llmj_text_status status);
+
+/* ---- commands ----------------------------------------------------------- */
+
+/* Run a subcommand. argv[0] is the command's name, argv[1..argc-1] its
+ * arguments (`--help` is handled by the dispatcher before the call). Returns
+ * the process exit status. */
+typedef int (*cli_run_fn)(int argc, char **argv);
+
+typedef struct cli_command {
+    const char *name;    /* "repair" */
+    cli_run_fn run;
+    const char *summary; /* one line for `llmjson --help`, no newline */
+    const char *help;    /* the full text of `llmjson help NAME`, ends with '\n' */
+} cli_command;
+
+/* ---- diagnostics (stderr, one line each) -------------------------------- */
+
+/* "llmjson: <message>\n". */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "llmjson <cmd>: <message> (try 'llmjson help <cmd>')\n", one line;
+ * returns CLI_EXIT_FAILURE, so `return cli_usage_error(...)` ends a command. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A problem at a position of input `name`:
+ *   "llmjson: NAME:LINE:COL: WHAT: MESSAGE (offset N)\n"
+ * or, when line is 0 (position unknown), "llmjson: NAME: WHAT: MESSAGE (offset N)\n".
+ * WHAT is a status word ("invalid", "runaway"). */
+void cli_diag(const char *name, uint64_t line, uint64_t column, uint64_t offset,
+              const char *what, const char *message);
+
+/* The diagnostic of a salvaged text, if it deserves one: an error for
+ * LLMJ_TEXT_INVALID (position from s->error), a runaway for LLMJ_TEXT_RUNAWAY
+ * (at runaway_line:runaway_column, 0 when unknown; see cli_pos), nothing
+ * otherwise. */
+void cli_diag_salvage(const char *name, const llmj_salvage *s, uint64_t runaway_line,
+                      uint64_t runaway_column);
+
+/* ---- options ------------------------------------------------------------ */
+
+/* Does argv[*i] name option `name` ("--chunk")? Accepts "--chunk N" (value in
+ * the next argument, *i advanced) and "--chunk=N". Returns 1 with *value set,
+ * 0 when it is another argument, -1 after printing a usage error (no value). */
+int cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *name,
+                     const char **value);
+
+/* Parse a decimal size >= min for option opt. 0 on success; -1 after a usage
+ * error is printed ("--chunk: expected a number >= 1, got 'x'"). */
+int cli_parse_size(const char *cmd, const char *opt, const char *text, size_t min,
+                   size_t *out);
+
+/* cli_option_value + cli_parse_size: 1 parsed into *out, 0 not this option,
+ * -1 usage error printed. */
+int cli_size_option(const char *cmd, int argc, char **argv, int *i, const char *name,
+                    size_t min, size_t *out);
+
+/* The tracker limits every JSON command takes:
+ *   --max-depth N (>= 1), --whitespace-limit N (0 disables),
+ *   --repeat-limit N (0 disables, else >= 128).
+ * 1 when argv[*i] was one of them (written into cfg), 0 otherwise, -1 after a
+ * usage error. CLI_LIMITS_HELP is the matching help text. */
+int cli_limit_option(const char *cmd, int argc, char **argv, int *i, llmj_config *cfg);
+#define CLI_LIMITS_HELP                                                              \
+    "  --max-depth N         deepest nesting allowed (default 512)\n"               \
+    "  --whitespace-limit N  whitespace runaway at N consecutive whitespace bytes\n" \
+    "                        outside strings (default 256; 0 disables)\n"          \
+    "  --repeat-limit N      repetition runaway over N bytes (default 0: off;\n"    \
+    "                        otherwise at least 128)\n"
+
+/* True for "-x"/"--xyz" (an option), false for "-" (stdin) and operands. */
+int cli_is_option(const char *arg);
+
+/* ---- input -------------------------------------------------------------- */
+
+#define CLI_READ_SIZE 65536 /* the fixed read buffer: memory stays flat */
+
+typedef struct cli_input {
+    FILE *fp;
+    const char *name; /* for messages: the path, or "<stdin>" */
+    int is_stdin;
+} cli_input;
+
+/* Open path ("-" or NULL: stdin). 0, or -1 after printing
+ * "llmjson: NAME: cannot open: <strerror>". */
+int cli_input_open(cli_input *in, const char *path);
+
+/* Read up to cap bytes as they come (read(2): a pipe's bytes are passed on
+ * without waiting for a full buffer). Returns the count, 0 at the end; on a
+ * read error prints "llmjson: NAME: read error: ..." and sets *err. Do not
+ * mix with stdio reads of the same input. */
+size_t cli_input_read(cli_input *in, void *buf, size_t cap, int *err);
+
+void cli_input_close(cli_input *in);
+
+/* Feed buf[0:len] to t in pieces of at most chunk bytes (0: all at once),
+ * stopping at the first status other than LLMJ_OK, which is returned. */
+llmj_status cli_feed(llmj_tracker *t, const char *buf, size_t len, size_t chunk);
+
+/* ---- line and column of a runaway --------------------------------------- */
+
+/* The tracker reports a runaway by the offset of its run's first byte, which
+ * may lie in an earlier piece. cli_pos follows the input's lines (LF only,
+ * columns in bytes, from 1, as the tracker counts) and remembers where the
+ * current whitespace run began, which is enough to place a whitespace runaway
+ * anywhere and a repetition runaway that starts in the current piece.
+ * Use: pos_before = pos; cli_pos_advance(&pos, piece); feed the piece; on a
+ * runaway call cli_pos_locate(&pos_before, piece, offset, &line, &col). */
+typedef struct cli_pos {
+    uint64_t offset;   /* bytes seen */
+    uint64_t line;     /* line of the next byte, from 1 */
+    uint64_t column;   /* column of the next byte, from 1 */
+    uint64_t ws_start; /* offset of the current whitespace run's first byte */
+    uint64_t ws_line, ws_column;
+    int in_ws;         /* the last byte seen was whitespace */
+} cli_pos;
+
+void cli_pos_init(cli_pos *p);
+void cli_pos_advance(cli_pos *p, const char *buf, size_t len);
+/* Line and column of byte `offset`, given the state before the current piece
+ * buf[0:len]. Returns 0, or -1 when the position is unknown (*line = 0). */
+int cli_pos_locate(const cli_pos *before, const char *buf, size_t len, uint64_t offset,
+                   uint64_t *line, uint64_t *column);
+
+/* ---- JSON output (report.c) --------------------------------------------- */
+
+/* s[0:len] as a JSON string literal with quotes: '"' and '\' escaped, control
+ * bytes as \b \f \n \r \t or \u00XX (lower-case hex), valid UTF-8 as is, each
+ * byte of an invalid UTF-8 sequence as \ufffd — the output is always valid
+ * JSON. Returns 0, or -1 when the stream has an error. */
+int cli_print_json_string(FILE *out, const char *s, size_t len);
+
+/* null, or {"offset":N,"line":N,"column":N,"message":"..."}. NULL or
+ * code == LLMJ_OK prints null. */
+int cli_print_error(FILE *out, const llmj_error *err);
+
+/* The array of closed JSON Pointers, innermost first: ["/b",""]. */
+int cli_print_closed(FILE *out, const llmj_salvage *s);
+
+/* The salvage report object, on one line, no newline after it:
+ *   {"status":"truncated","bytes_kept":N,"closed":[...],"error":null,"text":"R"}
+ * error is set only for status invalid. text may be NULL (the "text" member
+ * is then left out). */
+int cli_print_report(FILE *out, const llmj_salvage *s, const char *text, size_t len);
+
+/* The report of a text that could not even be read (repair --lines, a line
+ * that is not a JSON string): status invalid, bytes_kept 0, closed [], the
+ * given error, text "". */
+int cli_print_failed_report(FILE *out, const llmj_error *err);
+
+#endif

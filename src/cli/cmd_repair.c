@@ -1,0 +1,403 @@
+/* llmjson repair — the salvage of a truncated or broken JSON text
+ * (shared/SALVAGE.md): print R, or the report object; --lines does the same
+ * for a file of texts, one JSON string per line. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_parse.h>
+
+typedef struct repair_opts {
+    llmj_config cfg;
+    int greedy;
+    int complete;
+    int report;
+    int lines;
+    size_t chunk; /* 0: as read */
+    const char *path;
+} repair_opts;
+
+static const char repair_help[] =
+    "usage: llmjson repair [OPTIONS] [FILE|-]\n"
+    "       llmjson repair --lines [OPTIONS] [FILE|-]\n"
+    "\n"
+    "Salvage the longest valid prefix of a JSON text (shared/SALVAGE.md) and\n"
+    "print it, R, followed by a newline (nothing when R is empty).\n"
+    "\n"
+    "  --greedy              also keep a partial string value or number at the end\n"
+    "  --complete            the text ended normally (a top-level number at the end\n"
+    "                        is complete); default: it was cut off\n"
+    "  --report              print instead one JSON object on one line:\n"
+    "                        {\"status\":S,\"bytes_kept\":K,\"closed\":[POINTERS],\n"
+    "                         \"error\":null|{\"offset\":O,\"line\":L,\"column\":C,\n"
+    "                         \"message\":M},\"text\":R}\n"
+    "  --lines               every input line is a JSON string holding one text;\n"
+    "                        print one report object per line (exit 0 unless usage\n"
+    "                        or I/O failed)\n"
+    "  --chunk N             feed the tracker at most N bytes at a time (default:\n"
+    "                        as read)\n" CLI_LIMITS_HELP
+    "\n"
+    "exit status: 0 complete, 2 truncated, 3 invalid, 4 runaway, 5 empty,\n"
+    "1 usage or I/O error.\n";
+
+static int parse_args(int argc, char **argv, repair_opts *o)
+{
+    const char *cmd = argv[0];
+    int operands_only = 0;
+
+    memset(o, 0, sizeof *o);
+    llmj_config_init(&o->cfg);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int r;
+        if (!operands_only && cli_is_option(a)) {
+            if (strcmp(a, "--") == 0) {
+                operands_only = 1;
+                continue;
+            }
+            if (strcmp(a, "--greedy") == 0)
+                o->greedy = 1;
+            else if (strcmp(a, "--complete") == 0)
+                o->complete = 1;
+            else if (strcmp(a, "--report") == 0)
+                o->report = 1;
+            else if (strcmp(a, "--lines") == 0)
+                o->lines = 1;
+            else if ((r = cli_size_option(cmd, argc, argv, &i, "--chunk", 1, &o->chunk)) != 0) {
+                if (r < 0)
+                    return -1;
+            } else if ((r = cli_limit_option(cmd, argc, argv, &i, &o->cfg)) != 0) {
+                if (r < 0)
+                    return -1;
+            } else {
+                cli_usage_error(cmd, "unknown option '%s'", a);
+                return -1;
+            }
+            continue;
+        }
+        if (o->path != NULL) {
+            cli_usage_error(cmd, "one input at most ('%s' and '%s')", o->path, a);
+            return -1;
+        }
+        o->path = a;
+    }
+    return 0;
+}
+
+static int new_tracker(const char *cmd, const repair_opts *o, llmj_tracker **t)
+{
+    llmj_config cfg = o->cfg;
+    cfg.keep_text = 1;
+    cfg.string_chunks = 0;
+    llmj_status st = llmj_tracker_new(t, &cfg, NULL, NULL);
+    if (st == LLMJ_OK)
+        return 0;
+    if (st == LLMJ_BAD_OPTION)
+        cli_usage_error(cmd, "option out of range: %s", llmj_strerror(st));
+    else
+        cli_error("%s", llmj_strerror(st));
+    return -1;
+}
+
+/* Finish the text fed to t and print its salvage (R, or the report). */
+static int print_salvage(llmj_tracker *t, const repair_opts *o, llmj_salvage *info)
+{
+    const char *text;
+    size_t len;
+
+    llmj_tracker_finish(t, o->complete ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED);
+    llmj_status st = llmj_tracker_repair(
+        t, o->greedy ? LLMJ_SALVAGE_GREEDY : LLMJ_SALVAGE_LOSSLESS, info, &text, &len);
+    if (st != LLMJ_OK) {
+        cli_error("salvage failed: %s", llmj_strerror(st));
+        return -1;
+    }
+    if (o->report || o->lines) {
+        cli_print_report(stdout, info, text, len);
+        putchar('\n');
+    } else if (len > 0) {
+        fwrite(text, 1, len, stdout);
+        putchar('\n');
+    }
+    return 0;
+}
+
+/* ---- one text --------------------------------------------------------------- */
+
+static int repair_one(const repair_opts *o, const char *cmd)
+{
+    llmj_tracker *t = NULL;
+    cli_input in;
+    char *buf = NULL;
+    int status = CLI_EXIT_FAILURE;
+    uint64_t rline = 0, rcol = 0;
+    cli_pos pos;
+
+    if (new_tracker(cmd, o, &t) != 0)
+        return CLI_EXIT_FAILURE;
+    if (cli_input_open(&in, o->path) != 0) {
+        llmj_tracker_free(t);
+        return CLI_EXIT_FAILURE;
+    }
+    buf = malloc(CLI_READ_SIZE);
+    if (buf == NULL) {
+        cli_error("out of memory");
+        goto out;
+    }
+    /* Reads are a whole number of chunks, so every piece but the last has
+     * exactly --chunk bytes when the input is a file. */
+    size_t rsize = CLI_READ_SIZE;
+    if (o->chunk > 0 && o->chunk < rsize)
+        rsize -= rsize % o->chunk;
+    cli_pos_init(&pos);
+    for (;;) {
+        int err = 0;
+        size_t n = cli_input_read(&in, buf, rsize, &err);
+        if (err)
+            goto out;
+        if (n == 0)
+            break;
+        cli_pos before = pos;
+        cli_pos_advance(&pos, buf, n);
+        llmj_status st = cli_feed(t, buf, n, o->chunk);
+        if (st == LLMJ_OK)
+            continue;
+        if (st == LLMJ_RUNAWAY_WHITESPACE || st == LLMJ_RUNAWAY_REPEAT) {
+            cli_pos_locate(&before, buf, n, llmj_tracker_runaway_offset(t), &rline, &rcol);
+            break;
+        }
+        if (st == LLMJ_INVALID || st == LLMJ_TOO_DEEP || st == LLMJ_TOO_LONG)
+            break; /* nothing after the error is kept: stop reading */
+        cli_error("%s: %s", in.name, llmj_strerror(st));
+        goto out;
+    }
+    llmj_salvage info;
+    if (print_salvage(t, o, &info) != 0)
+        goto out;
+    cli_diag_salvage(in.name, &info, rline, rcol);
+    status = cli_exit_status(info.status);
+out:
+    free(buf);
+    cli_input_close(&in);
+    llmj_tracker_free(t);
+    return status;
+}
+
+/* ---- --lines ------------------------------------------------------------------ */
+
+/* Decoding one line (a JSON string) with yajl. */
+typedef struct line_text {
+    char *data;
+    size_t len;
+    int nstrings;
+    int nomem;
+} line_text;
+
+static int on_string(void *ctx, const unsigned char *s, size_t len)
+{
+    line_text *lt = ctx;
+    lt->nstrings++;
+    free(lt->data);
+    lt->data = malloc(len + 1);
+    if (lt->data == NULL) {
+        lt->nomem = 1;
+        return 0;
+    }
+    memcpy(lt->data, s, len);
+    lt->len = len;
+    return 1;
+}
+
+static const yajl_callbacks line_callbacks = {.yajl_string = on_string};
+
+static int is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static unsigned hex4(const char *p)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v = v * 16 + (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return v;
+}
+
+/* The offset of the first \u escape of s[0:len] that is an unpaired
+ * surrogate, or len when there is none. s is a JSON string literal that yajl
+ * accepted, so every escape is well formed. */
+static size_t lone_surrogate(const char *s, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (s[i] != '\\')
+            continue;
+        if (s[i + 1] != 'u' || i + 6 > len) {
+            i++;
+            continue;
+        }
+        unsigned cp = hex4(s + i + 2);
+        if (cp >= 0xDC00 && cp <= 0xDFFF)
+            return i;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            if (i + 12 > len || s[i + 6] != '\\' || s[i + 7] != 'u' || !is_hex(s[i + 8]))
+                return i;
+            unsigned lo = hex4(s + i + 8);
+            if (lo < 0xDC00 || lo > 0xDFFF)
+                return i;
+            i += 11;
+            continue;
+        }
+        i += 5;
+    }
+    return len;
+}
+
+static int json_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Decode line[0:len] (without its LF) into lt. Returns 0; or 1 with err set
+ * (col: the 0-based column of the problem); or -1 when memory ran out. */
+static int decode_line(const char *line, size_t len, line_text *lt, size_t *col,
+                       char *msg, size_t msgcap)
+{
+    size_t b = 0, e = len;
+    while (b < e && json_ws(line[b]))
+        b++;
+    while (e > b && json_ws(line[e - 1]))
+        e--;
+    if (b == e || line[b] != '"') {
+        *col = b;
+        snprintf(msg, msgcap, "not a JSON string: %s",
+                 b == e ? "empty line" : "it does not start with '\"'");
+        return 1;
+    }
+    if (line[e - 1] != '"' || e - b < 2) {
+        *col = e - 1;
+        snprintf(msg, msgcap, "not a JSON string: %s", "it does not end with '\"'");
+        return 1;
+    }
+    yajl_handle h = yajl_alloc(&line_callbacks, NULL, lt);
+    if (h == NULL)
+        return -1;
+    yajl_status ys = yajl_parse(h, (const unsigned char *)line + b, e - b);
+    if (ys == yajl_status_ok)
+        ys = yajl_complete_parse(h);
+    if (lt->nomem) {
+        yajl_free(h);
+        return -1;
+    }
+    if (ys != yajl_status_ok || lt->nstrings != 1) {
+        size_t at = yajl_get_bytes_consumed(h);
+        unsigned char *ye = yajl_get_error(h, 0, (const unsigned char *)line + b, e - b);
+        const char *yes = ye != NULL ? (const char *)ye : "unexpected text";
+        size_t yl = strlen(yes);
+        while (yl > 0 && (yes[yl - 1] == '\n' || yes[yl - 1] == '.' || yes[yl - 1] == ' '))
+            yl--;
+        snprintf(msg, msgcap, "not a JSON string: %.*s", (int)yl, yes);
+        if (ye != NULL)
+            yajl_free_error(h, ye);
+        yajl_free(h);
+        *col = b + (at < e - b ? at : e - b - 1);
+        return 1;
+    }
+    yajl_free(h);
+    size_t ls = lone_surrogate(line + b, e - b);
+    if (ls < e - b) {
+        *col = b + ls;
+        snprintf(msg, msgcap, "not a JSON string: %s", "unpaired surrogate escape");
+        return 1;
+    }
+    return 0;
+}
+
+static int repair_lines(const repair_opts *o, const char *cmd)
+{
+    llmj_tracker *t = NULL;
+    cli_input in;
+    char *line = NULL;
+    size_t cap = 0;
+    uint64_t lineno = 0, offset = 0;
+    int status = CLI_EXIT_FAILURE;
+
+    if (new_tracker(cmd, o, &t) != 0)
+        return CLI_EXIT_FAILURE;
+    if (cli_input_open(&in, o->path) != 0) {
+        llmj_tracker_free(t);
+        return CLI_EXIT_FAILURE;
+    }
+    for (;;) {
+        errno = 0;
+        ssize_t got = getline(&line, &cap, in.fp);
+        if (got < 0) {
+            if (ferror(in.fp)) {
+                cli_error("%s: read error: %s", in.name, strerror(errno ? errno : EIO));
+                goto out;
+            }
+            break;
+        }
+        size_t len = (size_t)got;
+        uint64_t line_offset = offset;
+        offset += len;
+        lineno++;
+        if (len > 0 && line[len - 1] == '\n')
+            len--;
+
+        line_text lt = {0};
+        size_t col = 0;
+        char msg[256];
+        int r = decode_line(line, len, &lt, &col, msg, sizeof msg);
+        if (r < 0) {
+            free(lt.data);
+            cli_error("out of memory");
+            goto out;
+        }
+        if (r > 0) {
+            llmj_error err = {LLMJ_INVALID, line_offset + col, lineno, col + 1, msg};
+            cli_print_failed_report(stdout, &err);
+            putchar('\n');
+            free(lt.data);
+            continue;
+        }
+        llmj_status st = llmj_tracker_reset(t);
+        if (st == LLMJ_OK && lt.len > 0) {
+            st = cli_feed(t, lt.data, lt.len, o->chunk);
+            if (st == LLMJ_INVALID || st == LLMJ_TOO_DEEP || st == LLMJ_TOO_LONG ||
+                st == LLMJ_RUNAWAY_WHITESPACE || st == LLMJ_RUNAWAY_REPEAT)
+                st = LLMJ_OK;
+        }
+        free(lt.data);
+        if (st != LLMJ_OK) {
+            cli_error("%s:%llu: %s", in.name, (unsigned long long)lineno, llmj_strerror(st));
+            goto out;
+        }
+        llmj_salvage info;
+        if (print_salvage(t, o, &info) != 0)
+            goto out;
+        if (ferror(stdout))
+            goto out;
+    }
+    status = CLI_EXIT_COMPLETE;
+out:
+    free(line);
+    cli_input_close(&in);
+    llmj_tracker_free(t);
+    return status;
+}
+
+static int run_repair(int argc, char **argv)
+{
+    repair_opts o;
+    if (parse_args(argc, argv, &o) != 0)
+        return CLI_EXIT_FAILURE;
+    return o.lines ? repair_lines(&o, argv[0]) : repair_one(&o, argv[0]);
+}
+
+const cli_command cli_cmd_repair = {
+    "repair", run_repair,
+    "salvage a truncated or broken JSON text (the longest valid prefix)",
+    repair_help};

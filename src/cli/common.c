@@ -1,0 +1,272 @@
+/* llmjson tool — helpers shared by the subcommands: diagnostics, options,
+ * input, feeding, positions (see cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_exit_status(llmj_text_status status)
+{
+    switch (status) {
+    case LLMJ_TEXT_COMPLETE: return CLI_EXIT_COMPLETE;
+    case LLMJ_TEXT_TRUNCATED: return CLI_EXIT_TRUNCATED;
+    case LLMJ_TEXT_INVALID: return CLI_EXIT_INVALID;
+    case LLMJ_TEXT_RUNAWAY: return CLI_EXIT_RUNAWAY;
+    case LLMJ_TEXT_EMPTY: return CLI_EXIT_EMPTY;
+    }
+    return CLI_EXIT_FAILURE;
+}
+
+/* ---- diagnostics ---------------------------------------------------------- */
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fputs("llmjson: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fprintf(stderr, "llmjson %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (try 'llmjson help %s')\n", cmd);
+    return CLI_EXIT_FAILURE;
+}
+
+void cli_diag(const char *name, uint64_t line, uint64_t column, uint64_t offset,
+              const char *what, const char *message)
+{
+    fflush(stdout);
+    if (line > 0)
+        fprintf(stderr, "llmjson: %s:%" PRIu64 ":%" PRIu64 ": %s: %s (offset %" PRIu64 ")\n",
+                name, line, column, what, message, offset);
+    else
+        fprintf(stderr, "llmjson: %s: %s: %s (offset %" PRIu64 ")\n", name, what, message,
+                offset);
+}
+
+void cli_diag_salvage(const char *name, const llmj_salvage *s, uint64_t runaway_line,
+                      uint64_t runaway_column)
+{
+    if (s->status == LLMJ_TEXT_INVALID) {
+        const char *msg = s->error.message != NULL ? s->error.message
+                                                   : llmj_strerror(s->error.code);
+        cli_diag(name, s->error.line, s->error.column, s->error.offset, "invalid", msg);
+    } else if (s->status == LLMJ_TEXT_RUNAWAY) {
+        cli_diag(name, runaway_line, runaway_column, s->runaway_offset, "runaway",
+                 llmj_strerror(s->runaway));
+    }
+}
+
+/* ---- options -------------------------------------------------------------- */
+
+int cli_is_option(const char *arg)
+{
+    return arg[0] == '-' && arg[1] != '\0';
+}
+
+int cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *name,
+                     const char **value)
+{
+    const char *arg = argv[*i];
+    size_t n = strlen(name);
+
+    if (strncmp(arg, name, n) != 0)
+        return 0;
+    if (arg[n] == '=') {
+        *value = arg + n + 1;
+        return 1;
+    }
+    if (arg[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        cli_usage_error(cmd, "option %s needs a value", name);
+        return -1;
+    }
+    *i += 1;
+    *value = argv[*i];
+    return 1;
+}
+
+int cli_parse_size(const char *cmd, const char *opt, const char *text, size_t min,
+                   size_t *out)
+{
+    const char *p = text;
+    size_t v = 0;
+
+    if (*p == '\0')
+        goto bad;
+    for (; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9')
+            goto bad;
+        size_t d = (size_t)(*p - '0');
+        if (v > (SIZE_MAX - d) / 10) {
+            cli_usage_error(cmd, "%s: '%s' is too large", opt, text);
+            return -1;
+        }
+        v = v * 10 + d;
+    }
+    if (v < min)
+        goto bad;
+    *out = v;
+    return 0;
+bad:
+    cli_usage_error(cmd, "%s: expected a whole number >= %zu, got '%s'", opt, min, text);
+    return -1;
+}
+
+int cli_size_option(const char *cmd, int argc, char **argv, int *i, const char *name,
+                    size_t min, size_t *out)
+{
+    const char *value;
+    int r = cli_option_value(cmd, argc, argv, i, name, &value);
+    if (r <= 0)
+        return r;
+    return cli_parse_size(cmd, name, value, min, out) == 0 ? 1 : -1;
+}
+
+int cli_limit_option(const char *cmd, int argc, char **argv, int *i, llmj_config *cfg)
+{
+    int r;
+    size_t v;
+
+    if ((r = cli_size_option(cmd, argc, argv, i, "--max-depth", 1, &cfg->max_depth)) != 0)
+        return r;
+    if ((r = cli_size_option(cmd, argc, argv, i, "--whitespace-limit", 0,
+                             &cfg->whitespace_limit)) != 0)
+        return r;
+    if ((r = cli_size_option(cmd, argc, argv, i, "--repeat-limit", 0, &v)) != 0) {
+        if (r < 0)
+            return r;
+        if (v != 0 && v < 128) {
+            cli_usage_error(cmd, "--repeat-limit: expected 0 (off) or a number >= 128, got %zu",
+                            v);
+            return -1;
+        }
+        cfg->repeat_limit = v;
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- input ---------------------------------------------------------------- */
+
+int cli_input_open(cli_input *in, const char *path)
+{
+    if (path == NULL || strcmp(path, "-") == 0) {
+        in->fp = stdin;
+        in->name = "<stdin>";
+        in->is_stdin = 1;
+        return 0;
+    }
+    in->name = path;
+    in->is_stdin = 0;
+    in->fp = fopen(path, "rb");
+    if (in->fp == NULL) {
+        cli_error("%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+size_t cli_input_read(cli_input *in, void *buf, size_t cap, int *err)
+{
+    /* read(2), not fread: a pipe's bytes are handed on as they arrive, so a
+     * runaway on a live stream is seen without waiting for a full buffer. */
+    int fd = fileno(in->fp);
+    for (;;) {
+        ssize_t n = read(fd, buf, cap);
+        if (n >= 0)
+            return (size_t)n;
+        if (errno == EINTR)
+            continue;
+        cli_error("%s: read error: %s", in->name, strerror(errno));
+        *err = 1;
+        return 0;
+    }
+}
+
+void cli_input_close(cli_input *in)
+{
+    if (in->fp != NULL && !in->is_stdin)
+        fclose(in->fp);
+    in->fp = NULL;
+}
+
+llmj_status cli_feed(llmj_tracker *t, const char *buf, size_t len, size_t chunk)
+{
+    if (chunk == 0 || chunk > len)
+        chunk = len;
+    size_t off = 0;
+    do {
+        size_t n = len - off < chunk ? len - off : chunk;
+        llmj_status st = llmj_tracker_feed(t, buf + off, n);
+        if (st != LLMJ_OK)
+            return st;
+        off += n;
+    } while (off < len);
+    return LLMJ_OK;
+}
+
+/* ---- positions ------------------------------------------------------------ */
+
+void cli_pos_init(cli_pos *p)
+{
+    memset(p, 0, sizeof *p);
+    p->line = 1;
+    p->column = 1;
+}
+
+void cli_pos_advance(cli_pos *p, const char *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = buf[i];
+        int ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        if (ws && !p->in_ws) {
+            p->ws_start = p->offset;
+            p->ws_line = p->line;
+            p->ws_column = p->column;
+        }
+        p->in_ws = ws;
+        p->offset++;
+        if (c == '\n') {
+            p->line++;
+            p->column = 1;
+        } else {
+            p->column++;
+        }
+    }
+}
+
+int cli_pos_locate(const cli_pos *before, const char *buf, size_t len, uint64_t offset,
+                   uint64_t *line, uint64_t *column)
+{
+    if (offset >= before->offset && offset - before->offset <= len) {
+        cli_pos p = *before;
+        cli_pos_advance(&p, buf, (size_t)(offset - before->offset));
+        *line = p.line;
+        *column = p.column;
+        return 0;
+    }
+    if (before->in_ws && offset == before->ws_start) {
+        *line = before->ws_line;
+        *column = before->ws_column;
+        return 0;
+    }
+    *line = 0;
+    *column = 0;
+    return -1;
+}
