@@ -1056,7 +1056,9 @@ static void after_piece(llmj_tracker *t, const unsigned char *p, size_t n, int n
         }
     }
 
-    if (t->cb && t->cfg.string_chunks && !t->muted && t->status == LLMJ_OK && in_token(t) &&
+    /* Also when the piece stopped inside the string (an error, a runaway):
+     * the whole characters before the stop are delivered at any split. */
+    if (t->cb && t->cfg.string_chunks && !t->muted && in_token(t) &&
         t->st <= ST_STR_LOW2 && !t->is_key) {
         uint64_t from = t->chunked ? t->chunk_raw : t->tok + 1;
         if (t->str_safe > from) {
