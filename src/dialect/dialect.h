@@ -9,7 +9,8 @@
 #include <llmjson.h>
 
 typedef enum ld_kind {
-    LD_TEXT = 1,       /* choice; text = a content delta (decoded) */
+    LD_TEXT = 1,       /* choice; text = a content delta (decoded); len 0 (once,
+                          before anything else of the choice): the choice exists */
     LD_REFUSAL = 2,    /* choice; text = a refusal delta */
     LD_TOOL_BEGIN = 3, /* choice, tool; id, name (either may be empty) */
     LD_TOOL_ARGS = 4,  /* choice, tool; text = an arguments fragment (JSON text) */
@@ -44,12 +45,18 @@ typedef struct ld_ops {
     void (*destroy)(void *state);
     /* One event: type (NULL/0 for NDJSON lines and for SSE events with no
      * event field), data. Returns LLMJ_OK, LLMJ_BAD_EVENT (payload not the
-     * dialect's JSON; the stream goes on), LLMJ_ABORTED, LLMJ_NOMEM. */
+     * dialect's JSON; the stream goes on), LLMJ_ABORTED, LLMJ_NOMEM, or
+     * LLMJ_TOO_LONG (a choice index or a choice's tool calls beyond
+     * config.max_choices / max_tool_calls). On any status but LLMJ_ABORTED
+     * nothing was emitted and the decoder is unchanged. */
     llmj_status (*event)(void *state, const char *type, size_t type_len,
                          const char *data, size_t data_len, ld_emit emit, void *ctx);
     /* How likely an event is this dialect's (0 no, 1 maybe, 2 sure), for
      * auto-detection from the first event. */
     int (*sniff)(const char *type, size_t type_len, const char *data, size_t data_len);
+    /* Why the last event() did not return LLMJ_OK (NUL-terminated, held by
+     * the state until its next call; "" if nothing to say). */
+    const char *(*message)(void *state);
 } ld_ops;
 
 extern const ld_ops llmj__dialect_openai_chat;

@@ -1,5 +1,6 @@
 #include "testutil.h"
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,4 +190,17 @@ void tu_buf_add_json_string(tu_buf *b, const char *s, size_t n)
         }
     }
     tu_buf_add(b, "\"", 1);
+}
+
+int tu_have_dir(const char *rel, const char *what_is_skipped)
+{
+    char full[4096];
+    DIR *d = opendir(tu_path(full, sizeof full, rel));
+    if (d) {
+        closedir(d);
+        return 1;
+    }
+    printf("NOTICE: %s not found: %s skipped\n", full, what_is_skipped);
+    fflush(stdout);
+    return 0;
 }

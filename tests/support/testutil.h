@@ -30,6 +30,11 @@ char *tu_read_file(const char *path, size_t *len);
 const char *tu_root(void);
 const char *tu_path(char *buf, size_t cap, const char *rel);
 
+/* 1 when rel (relative to the repository root, e.g. "../shared/corpus-real")
+ * is a readable directory; otherwise prints a NOTICE naming what is skipped
+ * and returns 0. */
+int tu_have_dir(const char *rel, const char *what_is_skipped);
+
 /* A growable byte buffer for collecting output in tests (malloc'd). */
 typedef struct tu_buf {
     char *data;

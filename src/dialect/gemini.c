@@ -1,0 +1,838 @@
+/* Google Gemini streamGenerateContent?alt=sse chunks: shared/PROVIDERS.md
+ * section 4.
+ *
+ * Per candidate (candidates[].index; its position in the array when absent,
+ * which is 0 for the usual single candidate): content.parts[].text deltas
+ * (parts with thought:true skipped), functionCall parts, finishReason (once
+ * per candidate; STOP becomes tool_calls when the candidate made a call).
+ * usageMetadata on any chunk (counts-free ones, like Vertex's
+ * {"trafficType":..}, are skipped); promptFeedback.blockReason with no
+ * candidates -> finish content_filter on choice 0 (raw = the reason); a
+ * missing parts key is fine; {"error":{code,message,status}} -> error
+ * (type = status, code = code). No end marker (no LD_DONE).
+ *
+ * Function calls. A whole call {name, args} (Gemini API) gives TOOL_BEGIN
+ * (id = functionCall.id if any), TOOL_ARGS with the exact bytes of the args
+ * value as sent ("{}" when args is absent), TOOL_END.
+ * Vertex streamed arguments: {name, willContinue:true} begins a call; parts
+ * {partialArgs:[{jsonPath, stringValue|numberValue|boolValue|nullValue,
+ * willContinue}], willContinue} continue it; a functionCall without
+ * willContinue (the capture's empty {}) ends it, as does the candidate's
+ * finishReason or the next named call. The arguments are rebuilt as JSON
+ * text, fragment by fragment, from the leaf paths in the order they come:
+ * containers along a path are opened and closed as the paths move on
+ * (paths "$.a", "$.a.b", "$.a[0]", "$['k']", "$[\"k\"]"; at most 32 levels
+ * and 1 KiB of keys); a stringValue with willContinue leaves its string open
+ * for the next fragment of the same path (raw JSON string content is copied,
+ * escapes as sent); numberValue is copied as written. The rebuilt text is
+ * exact for paths that arrive in document order (as they do); array
+ * elements are taken in arrival order. One streamed call is open at a time. */
+#include "pick.h"
+
+#include <string.h>
+
+enum { R_TEXT = 1, R_PARG, R_FC, R_FINISH, R_BLOCKED, R_USAGE, R_ERROR };
+
+#define F_WILL 1      /* willContinue: true */
+#define F_HAS_ARGS 2  /* R_FC: args present */
+
+enum { V_NONE = 0, V_STRING, V_NUMBER, V_TRUE, V_FALSE, V_NULL };
+
+#define GM_SEGS 32
+#define GM_KEYS 1024
+
+typedef struct gm_seg {
+    unsigned char is_index;
+    size_t koff, klen;
+    int64_t idx;
+} gm_seg;
+
+/* The streamed function call in progress. */
+typedef struct gm_stream {
+    int open;
+    int64_t choice;
+    size_t tool;   /* position in the lanes' tool table */
+    int rooted;    /* "{" written */
+    int str_open;  /* the leaf's string is open */
+    size_t nopen;  /* containers open below the root */
+    size_t nleaf;  /* segments of the last leaf path */
+    gm_seg seg[GM_SEGS];
+    unsigned char members[GM_SEGS + 1];
+    unsigned char isarr[GM_SEGS + 1];
+    char keys[GM_KEYS];
+} gm_stream;
+
+typedef struct gm_state {
+    llmj__pk pk;
+    llmj__lanes lanes;
+    gm_stream g;
+    /* the event being parsed */
+    size_t rec0;
+    int64_t cindex;
+    llmj__str finish;
+    size_t ncand;
+    llmj__str ptext;
+    int thought;
+    /* current functionCall */
+    llmj__str fname, fid, fargs;
+    int fwill, fhas_args;
+    size_t fargs_at, parg0;
+    /* current partialArgs element */
+    llmj__str path, pval;
+    int pkind, pwill;
+    int has_usage;
+    llmj_usage u;
+    llmj__str block, emsg, estatus, ecode;
+    int has_error;
+} gm_state;
+
+/* ---- finish reasons ------------------------------------------------------ */
+
+static llmj_finish gm_map(const char *s, size_t n)
+{
+    static const char *const filter[] = { "SAFETY", "RECITATION", "BLOCKLIST",
+                                          "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
+                                          "MODEL_ARMOR", "IMAGE_PROHIBITED_CONTENT",
+                                          "IMAGE_RECITATION" };
+    static const char *const error[] = { "MALFORMED_FUNCTION_CALL", "UNEXPECTED_TOOL_CALL",
+                                         "TOO_MANY_TOOL_CALLS" };
+    if (llmj__eq(s, n, "STOP"))
+        return LLMJ_FINISH_STOP;
+    if (llmj__eq(s, n, "MAX_TOKENS"))
+        return LLMJ_FINISH_LENGTH;
+    for (size_t i = 0; i < sizeof filter / sizeof *filter; i++)
+        if (llmj__eq(s, n, filter[i]))
+            return LLMJ_FINISH_CONTENT_FILTER;
+    for (size_t i = 0; i < sizeof error / sizeof *error; i++)
+        if (llmj__eq(s, n, error[i]))
+            return LLMJ_FINISH_ERROR;
+    return LLMJ_FINISH_UNKNOWN;
+}
+
+/* ---- picking --------------------------------------------------------------- */
+
+#define T(x) (v->type == LLMJ__PK_##x)
+#define IS(pat) llmj__pk_is(p, pat)
+#define KEEP(dst) llmj__pk_keep(p, v, &(dst))
+#define PART "candidates.#.content.parts.#"
+#define FC PART ".functionCall"
+#define PA FC ".partialArgs.#"
+
+static llmj_status count(const llmj__pk_val *v, int64_t *dst)
+{
+    int64_t x;
+    if (v->type == LLMJ__PK_NUMBER && llmj__pk_int(v, &x) == 0 && x >= 0)
+        *dst = x;
+    return LLMJ_OK;
+}
+
+static llmj_status keep_raw(llmj__pk *p, const llmj__pk_val *v, llmj__str *out)
+{
+    const char *raw;
+    size_t n;
+    memset(out, 0, sizeof *out);
+    if (v->type == LLMJ__PK_NUMBER) {
+        raw = v->ptr;
+        n = v->len;
+    } else if (llmj__pk_raw(p, v, &raw, &n) != 0) {
+        return llmj__pk_bad(p, "cannot locate a string in the event");
+    }
+    out->ptr = raw;
+    out->len = n;
+    out->set = 1;
+    return LLMJ_OK;
+}
+
+static llmj_status gm_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
+{
+    gm_state *s = ctx;
+    llmj__rec *r;
+    switch (llmj__pk_depth(p)) {
+    case 0:
+        if (!(T(MAP) || T(END_MAP)))
+            return llmj__pk_bad(p, "event payload is not a JSON object");
+        if (T(END_MAP)) {
+            if (s->ncand == 0 && s->block.set && s->block.len) {
+                if (!(r = llmj__pk_push(p, R_BLOCKED)))
+                    return LLMJ_NOMEM;
+                r->choice = 0;
+                r->s[0] = s->block;
+            }
+            if (s->has_usage && llmj__usage_any(&s->u)) {
+                if (!(r = llmj__pk_push(p, R_USAGE)))
+                    return LLMJ_NOMEM;
+                r->usage = s->u;
+            }
+            if (s->has_error) {
+                if (!(r = llmj__pk_push(p, R_ERROR)))
+                    return LLMJ_NOMEM;
+                r->s[0] = s->emsg;
+                r->s[1] = s->estatus;
+                r->s[2] = s->ecode;
+            }
+        }
+        return LLMJ_OK;
+    case 1:
+        if (IS("candidates")) {
+            if (!(T(ARRAY) || T(END_ARRAY) || T(NULL)))
+                return llmj__pk_bad(p, "candidates is not an array");
+        } else if (IS("usageMetadata")) {
+            if (T(MAP))
+                s->has_usage = 1;
+        } else if (IS("error")) {
+            if (T(MAP)) {
+                s->has_error = 1;
+            } else if (T(STRING)) {
+                s->has_error = 1;
+                return KEEP(s->emsg);
+            }
+        }
+        return LLMJ_OK;
+    case 2:
+        if (IS("candidates.#")) {
+            if (T(MAP)) {
+                s->rec0 = p->nrec;
+                s->cindex = -1;
+                s->ncand++;
+                memset(&s->finish, 0, sizeof s->finish);
+                return llmj__pk_push(p, LLMJ__R_ANNOUNCE) ? LLMJ_OK : LLMJ_NOMEM;
+            }
+            if (!T(END_MAP))
+                return llmj__pk_bad(p, "candidates[] holds something other than an object");
+            int64_t ci = s->cindex >= 0 ? s->cindex : llmj__pk_index(p, 1);
+            for (size_t i = s->rec0; i < p->nrec; i++)
+                p->recs[i].choice = ci;
+            if (s->finish.set && s->finish.len) {
+                if (!(r = llmj__pk_push(p, R_FINISH)))
+                    return LLMJ_NOMEM;
+                r->choice = ci;
+                r->s[0] = s->finish;
+            }
+            return LLMJ_OK;
+        }
+        if (IS("usageMetadata.promptTokenCount"))
+            return count(v, &s->u.input_tokens);
+        if (IS("usageMetadata.candidatesTokenCount"))
+            return count(v, &s->u.output_tokens);
+        if (IS("usageMetadata.totalTokenCount"))
+            return count(v, &s->u.total_tokens);
+        if (IS("usageMetadata.cachedContentTokenCount"))
+            return count(v, &s->u.cached_tokens);
+        if (IS("usageMetadata.thoughtsTokenCount"))
+            return count(v, &s->u.reasoning_tokens);
+        if (IS("promptFeedback.blockReason"))
+            return KEEP(s->block);
+        if (IS("error.message"))
+            return KEEP(s->emsg);
+        if (IS("error.status"))
+            return KEEP(s->estatus);
+        if (IS("error.code"))
+            return KEEP(s->ecode);
+        return LLMJ_OK;
+    case 3:
+        if (IS("candidates.#.index")) {
+            int64_t x;
+            if (llmj__pk_int(v, &x) != 0 || x < 0)
+                return llmj__pk_bad(p, "candidates[].index is not a non-negative integer");
+            s->cindex = x;
+        } else if (IS("candidates.#.finishReason")) {
+            if (T(STRING))
+                return KEEP(s->finish);
+        } else if (IS("candidates.#.content")) {
+            if (!(T(MAP) || T(END_MAP) || T(NULL)))
+                return llmj__pk_bad(p, "candidates[].content is not an object");
+        }
+        return LLMJ_OK;
+    case 4:
+        if (IS("candidates.#.content.parts") && !(T(ARRAY) || T(END_ARRAY) || T(NULL)))
+            return llmj__pk_bad(p, "content.parts is not an array");
+        return LLMJ_OK;
+    case 5:
+        if (IS(PART)) {
+            if (T(MAP)) {
+                memset(&s->ptext, 0, sizeof s->ptext);
+                s->thought = 0;
+            } else if (T(END_MAP)) {
+                if (s->ptext.set && !s->thought) {
+                    if (!(r = llmj__pk_push(p, R_TEXT)))
+                        return LLMJ_NOMEM;
+                    r->s[0] = s->ptext;
+                }
+            } else {
+                return llmj__pk_bad(p, "content.parts[] holds something other than an object");
+            }
+        }
+        return LLMJ_OK;
+    case 6:
+        if (IS(PART ".text")) {
+            if (!T(STRING))
+                return llmj__pk_bad(p, "parts[].text is not a string");
+            return KEEP(s->ptext);
+        }
+        if (IS(PART ".thought")) {
+            s->thought = T(BOOL) && v->boolean;
+        } else if (IS(FC)) {
+            if (T(MAP)) {
+                memset(&s->fname, 0, sizeof s->fname);
+                memset(&s->fid, 0, sizeof s->fid);
+                memset(&s->fargs, 0, sizeof s->fargs);
+                s->fwill = s->fhas_args = 0;
+                s->parg0 = p->nrec;
+            } else if (T(END_MAP)) {
+                size_t parg0 = s->parg0, nparg = p->nrec - parg0;
+                if (!(r = llmj__pk_push(p, R_FC)))
+                    return LLMJ_NOMEM;
+                r->flags = LLMJ__REC_TOOL | (s->fwill ? F_WILL : 0) |
+                           (s->fhas_args ? F_HAS_ARGS : 0);
+                r->num = (int64_t)parg0;
+                r->key = (int64_t)nparg;
+                r->s[0] = s->fname;
+                r->s[1] = s->fid;
+                r->s[2] = s->fargs;
+            } else {
+                return llmj__pk_bad(p, "parts[].functionCall is not an object");
+            }
+        }
+        return LLMJ_OK;
+    case 7:
+        if (IS(FC ".name"))
+            return KEEP(s->fname);
+        if (IS(FC ".id"))
+            return KEEP(s->fid);
+        if (IS(FC ".willContinue")) {
+            s->fwill = T(BOOL) && v->boolean;
+        } else if (IS(FC ".args")) {
+            if (T(MAP) || T(ARRAY)) {
+                s->fargs_at = llmj__pk_offset(p);
+            } else if (T(END_MAP) || T(END_ARRAY)) {
+                size_t end = llmj__pk_offset(p);
+                if (s->fargs_at == 0 || end < s->fargs_at || end > p->data_len)
+                    return llmj__pk_bad(p, "functionCall.args: cannot locate the value");
+                s->fargs.ptr = p->data + s->fargs_at - 1;
+                s->fargs.len = end - (s->fargs_at - 1);
+                s->fargs.set = 1;
+                s->fhas_args = 1;
+            } else if (!T(NULL)) {
+                return llmj__pk_bad(p, "functionCall.args is not an object");
+            }
+        } else if (IS(FC ".partialArgs") && !(T(ARRAY) || T(END_ARRAY) || T(NULL))) {
+            return llmj__pk_bad(p, "functionCall.partialArgs is not an array");
+        }
+        return LLMJ_OK;
+    case 8:
+        if (IS(PA)) {
+            if (T(MAP)) {
+                memset(&s->path, 0, sizeof s->path);
+                memset(&s->pval, 0, sizeof s->pval);
+                s->pkind = V_NONE;
+                s->pwill = 0;
+            } else if (T(END_MAP)) {
+                if (!s->path.set)
+                    return llmj__pk_bad(p, "partialArgs[] without a jsonPath");
+                if (!(r = llmj__pk_push(p, R_PARG)))
+                    return LLMJ_NOMEM;
+                r->num = s->pkind;
+                r->flags = s->pwill ? F_WILL : 0;
+                r->s[0] = s->path;
+                r->s[1] = s->pval;
+            } else {
+                return llmj__pk_bad(p, "partialArgs[] holds something other than an object");
+            }
+        }
+        return LLMJ_OK;
+    case 9:
+        if (IS(PA ".jsonPath")) {
+            if (!T(STRING))
+                return llmj__pk_bad(p, "partialArgs[].jsonPath is not a string");
+            return KEEP(s->path);
+        }
+        if (IS(PA ".stringValue")) {
+            if (!T(STRING))
+                return llmj__pk_bad(p, "partialArgs[].stringValue is not a string");
+            s->pkind = V_STRING;
+            return keep_raw(p, v, &s->pval);
+        }
+        if (IS(PA ".numberValue")) {
+            if (!T(NUMBER))
+                return llmj__pk_bad(p, "partialArgs[].numberValue is not a number");
+            s->pkind = V_NUMBER;
+            return keep_raw(p, v, &s->pval);
+        }
+        if (IS(PA ".boolValue")) {
+            if (!T(BOOL))
+                return llmj__pk_bad(p, "partialArgs[].boolValue is not a boolean");
+            s->pkind = v->boolean ? V_TRUE : V_FALSE;
+        } else if (IS(PA ".nullValue")) {
+            s->pkind = V_NULL;
+        } else if (IS(PA ".willContinue")) {
+            s->pwill = T(BOOL) && v->boolean;
+        }
+        return LLMJ_OK;
+    default:
+        return LLMJ_OK;
+    }
+}
+
+/* ---- JSON paths of partialArgs ----------------------------------------- */
+
+typedef struct gm_q {
+    unsigned char is_index;
+    const char *k;
+    size_t klen;
+    int64_t idx;
+} gm_q;
+
+typedef struct gm_path {
+    size_t n;
+    gm_q q[GM_SEGS];
+} gm_path;
+
+/* "$.a.b[0]['c d']": 0, or -1 when not such a path (or too long). */
+static int gm_parse_path(const char *s, size_t n, gm_path *out)
+{
+    size_t i = 1, keys = 0;
+    out->n = 0;
+    if (n == 0 || s[0] != '$')
+        return -1;
+    while (i < n) {
+        if (out->n == GM_SEGS)
+            return -1;
+        gm_q *q = &out->q[out->n];
+        memset(q, 0, sizeof *q);
+        if (s[i] == '.') {
+            size_t b = ++i;
+            while (i < n && s[i] != '.' && s[i] != '[')
+                i++;
+            if (i == b)
+                return -1;
+            q->k = s + b;
+            q->klen = i - b;
+        } else if (s[i] == '[') {
+            i++;
+            if (i < n && (s[i] == '\'' || s[i] == '"')) {
+                char quote = s[i];
+                size_t b = ++i;
+                while (i < n && s[i] != quote)
+                    i++;
+                if (i + 1 >= n || s[i + 1] != ']')
+                    return -1;
+                q->k = s + b;
+                q->klen = i - b;
+                i += 2;
+            } else {
+                int64_t x = 0;
+                size_t b = i;
+                while (i < n && s[i] >= '0' && s[i] <= '9') {
+                    if (x > (INT64_MAX - 9) / 10)
+                        return -1;
+                    x = x * 10 + (s[i] - '0');
+                    i++;
+                }
+                if (i == b || i >= n || s[i] != ']')
+                    return -1;
+                i++;
+                q->is_index = 1;
+                q->idx = x;
+            }
+        } else {
+            return -1;
+        }
+        keys += q->klen;
+        out->n++;
+    }
+    if (out->n == 0 || out->q[0].is_index || keys > GM_KEYS)
+        return -1;
+    return 0;
+}
+
+static int seg_eq(const gm_stream *g, const gm_seg *a, const gm_q *b)
+{
+    if (a->is_index != b->is_index)
+        return 0;
+    if (a->is_index)
+        return a->idx == b->idx;
+    return a->klen == b->klen && memcmp(g->keys + a->koff, b->k, b->klen) == 0;
+}
+
+static void seg_set(gm_stream *g, size_t k, const gm_q *q)
+{
+    gm_seg *a = &g->seg[k];
+    a->is_index = q->is_index;
+    a->idx = q->idx;
+    a->koff = k ? g->seg[k - 1].koff + g->seg[k - 1].klen : 0;
+    a->klen = q->klen;
+    if (q->klen)
+        memcpy(g->keys + a->koff, q->k, q->klen);
+}
+
+/* ---- rebuilding the arguments ----------------------------------------- */
+
+static void put(llmj__pk *p, const char *s)
+{
+    llmj__pk_put(p, s, strlen(s));
+}
+
+static void put_key(llmj__pk *p, const char *k, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    put(p, "\"");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)k[i];
+        if (c == '"' || c == '\\') {
+            char e[2] = { '\\', (char)c };
+            llmj__pk_put(p, e, 2);
+        } else if (c < 0x20) {
+            char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+            llmj__pk_put(p, e, 6);
+        } else {
+            llmj__pk_put(p, (const char *)&c, 1);
+        }
+    }
+    put(p, "\":");
+}
+
+/* Before a member of container level k: a comma, and the key in an object. */
+static void member(gm_stream *g, llmj__pk *p, size_t k, const gm_q *q)
+{
+    if (g->members[k])
+        put(p, ",");
+    g->members[k] = 1;
+    if (!g->isarr[k])
+        put_key(p, q->k, q->klen);
+}
+
+static void close_to(gm_stream *g, llmj__pk *p, size_t level)
+{
+    while (g->nopen > level) {
+        put(p, g->isarr[g->nopen] ? "]" : "}");
+        g->nopen--;
+    }
+}
+
+static llmj__tool *stream_tool(gm_state *s)
+{
+    return s->g.tool < s->lanes.nt ? &s->lanes.t[s->g.tool] : NULL;
+}
+
+/* Emit the arena's bytes from start as an arguments fragment. */
+static llmj_status frag(gm_state *s, llmj__out *o, size_t start)
+{
+    llmj__pk *p = &s->pk;
+    llmj__tool *t = stream_tool(s);
+    llmj__choice *c = t ? llmj__lanes_choice(&s->lanes, t->choice, 0) : NULL;
+    if (!t || !c)
+        return LLMJ_OK;
+    return llmj__emit_bytes(o, LD_TOOL_ARGS, c, t, p->arena.data + start, p->arena.len - start);
+}
+
+/* One partialArgs element. */
+static llmj_status gm_step(gm_state *s, llmj__out *o, const llmj__rec *r)
+{
+    llmj__pk *p = &s->pk;
+    gm_stream *g = &s->g;
+    gm_path path;
+    if (gm_parse_path(llmj__pk_sptr(p, &r->s[0]), r->s[0].len, &path) != 0)
+        return LLMJ_OK; /* checked before emitting */
+    size_t m = path.n, start = p->arena.len;
+    int will = (r->flags & F_WILL) != 0;
+    const char *val = llmj__pk_sptr(p, &r->s[1]);
+    if (g->str_open) {
+        int same = g->nleaf == m;
+        for (size_t k = 0; same && k < m; k++)
+            same = seg_eq(g, &g->seg[k], &path.q[k]);
+        if (same && r->num == V_STRING) {
+            llmj__pk_put(p, val, r->s[1].len);
+            if (!will) {
+                put(p, "\"");
+                g->str_open = 0;
+            }
+            return frag(s, o, start);
+        }
+        put(p, "\"");
+        g->str_open = 0;
+    }
+    if (!g->rooted) {
+        put(p, "{");
+        g->rooted = 1;
+        g->nopen = 0;
+        g->members[0] = 0;
+        g->isarr[0] = 0;
+    }
+    size_t L = 0;
+    while (L < g->nopen && L + 1 < m && seg_eq(g, &g->seg[L], &path.q[L]) &&
+           g->isarr[L + 1] == path.q[L + 1].is_index)
+        L++;
+    close_to(g, p, L);
+    for (size_t k = g->nopen; k + 1 < m; k++) {
+        member(g, p, k, &path.q[k]);
+        put(p, path.q[k + 1].is_index ? "[" : "{");
+        g->isarr[k + 1] = path.q[k + 1].is_index;
+        g->members[k + 1] = 0;
+        seg_set(g, k, &path.q[k]);
+        g->nopen = k + 1;
+    }
+    member(g, p, m - 1, &path.q[m - 1]);
+    seg_set(g, m - 1, &path.q[m - 1]);
+    g->nleaf = m;
+    switch (r->num) {
+    case V_STRING:
+        put(p, "\"");
+        llmj__pk_put(p, val, r->s[1].len);
+        if (will)
+            g->str_open = 1;
+        else
+            put(p, "\"");
+        break;
+    case V_NUMBER:
+        llmj__pk_put(p, val, r->s[1].len);
+        break;
+    case V_TRUE:
+        put(p, "true");
+        break;
+    case V_FALSE:
+        put(p, "false");
+        break;
+    case V_NONE:
+        if (will) {
+            put(p, "\"");
+            g->str_open = 1;
+            break;
+        }
+        put(p, "null");
+        break;
+    default:
+        put(p, "null");
+        break;
+    }
+    return frag(s, o, start);
+}
+
+/* Close the streamed call: its remaining JSON, then TOOL_END. */
+static llmj_status gm_close(gm_state *s, llmj__out *o)
+{
+    gm_stream *g = &s->g;
+    llmj__pk *p = &s->pk;
+    if (!g->open)
+        return LLMJ_OK;
+    size_t start = p->arena.len;
+    if (!g->rooted) {
+        put(p, "{}");
+    } else {
+        if (g->str_open)
+            put(p, "\"");
+        close_to(g, p, 0);
+        put(p, "}");
+    }
+    llmj_status st = frag(s, o, start);
+    llmj__tool *t = stream_tool(s);
+    g->open = 0;
+    if (st == LLMJ_OK && t)
+        st = llmj__emit_end(o, t);
+    return st;
+}
+
+static void gm_open(gm_state *s, int64_t choice, const llmj__tool *t)
+{
+    gm_stream *g = &s->g;
+    g->open = 1;
+    g->choice = choice;
+    g->tool = (size_t)(t - s->lanes.t);
+    g->rooted = g->str_open = 0;
+    g->nopen = g->nleaf = 0;
+}
+
+static llmj_status gm_fc(gm_state *s, llmj__out *o, llmj__choice *c, const llmj__rec *r)
+{
+    llmj__pk *p = &s->pk;
+    llmj__lanes *l = &s->lanes;
+    llmj_status st;
+    size_t parg0 = (size_t)r->num, nparg = (size_t)r->key;
+    int will = (r->flags & F_WILL) != 0;
+    int named = (r->s[0].set && r->s[0].len) || (r->s[1].set && r->s[1].len);
+    if (s->g.open && (named || s->g.choice != r->choice) && (st = gm_close(s, o)) != LLMJ_OK)
+        return st;
+    if (!s->g.open && (named || nparg)) {
+        llmj__tool *t = llmj__lanes_new_tool(l, r->choice, -1, 0);
+        if (!t)
+            return LLMJ_TOO_LONG;
+        if ((st = llmj__emit_begin(o, p, c, t, &r->s[1], &r->s[0])) != LLMJ_OK)
+            return st;
+        if (!will && !nparg) { /* a whole call */
+            if (r->flags & F_HAS_ARGS)
+                st = llmj__emit_bytes(o, LD_TOOL_ARGS, c, t, llmj__pk_sptr(p, &r->s[2]),
+                                      r->s[2].len);
+            else
+                st = llmj__emit_bytes(o, LD_TOOL_ARGS, c, t, "{}", 2);
+            return st == LLMJ_OK ? llmj__emit_end(o, t) : st;
+        }
+        gm_open(s, r->choice, t);
+    }
+    if (!s->g.open)
+        return LLMJ_OK; /* an empty functionCall with nothing open */
+    for (size_t i = 0; i < nparg; i++)
+        if ((st = gm_step(s, o, &p->recs[parg0 + i])) != LLMJ_OK)
+            return st;
+    if (!will)
+        return gm_close(s, o);
+    return LLMJ_OK;
+}
+
+/* Before emitting: check the paths, and room for the rebuilt text. */
+static llmj_status gm_prepare(gm_state *s)
+{
+    llmj__pk *p = &s->pk;
+    size_t need = 0;
+    for (size_t i = 0; i < p->nrec; i++) {
+        const llmj__rec *r = &p->recs[i];
+        size_t add;
+        if (r->kind == R_PARG) {
+            gm_path path;
+            if (gm_parse_path(llmj__pk_sptr(p, &r->s[0]), r->s[0].len, &path) != 0)
+                return llmj__pk_bad(p, "partialArgs[].jsonPath is not a path this decoder "
+                                       "follows");
+            if (r->s[0].len > SIZE_MAX / 8 - r->s[1].len)
+                return LLMJ_NOMEM;
+            add = 6 * r->s[0].len + r->s[1].len + 8 * GM_SEGS + 16;
+        } else if (r->kind == R_FC || r->kind == R_FINISH) {
+            add = 2 * GM_SEGS + 8;
+        } else {
+            continue;
+        }
+        if (add > SIZE_MAX - need)
+            return LLMJ_NOMEM;
+        need += add;
+    }
+    return need ? llmj__pk_reserve(p, need) : LLMJ_OK;
+}
+
+static llmj_status gm_emit(gm_state *s, llmj__out *o)
+{
+    llmj__pk *p = &s->pk;
+    llmj__lanes *l = &s->lanes;
+    llmj_status st = gm_prepare(s);
+    if (st == LLMJ_OK)
+        st = llmj__lanes_prepare(l, p);
+    if (st != LLMJ_OK)
+        return st;
+    for (size_t i = 0; i < p->nrec; i++) {
+        const llmj__rec *r = &p->recs[i];
+        llmj__choice *c = NULL;
+        if (r->choice >= 0 && r->kind != R_PARG && !(c = llmj__lanes_choice(l, r->choice, 1)))
+            return LLMJ_TOO_LONG;
+        st = LLMJ_OK;
+        switch (r->kind) {
+        case LLMJ__R_ANNOUNCE:
+            st = llmj__emit_announce(o, c);
+            break;
+        case R_TEXT:
+            st = llmj__emit_text(o, p, LD_TEXT, c, NULL, &r->s[0]);
+            break;
+        case R_FC:
+            st = gm_fc(s, o, c, r);
+            break;
+        case R_FINISH: {
+            if (s->g.open && s->g.choice == r->choice && (st = gm_close(s, o)) != LLMJ_OK)
+                return st;
+            llmj_finish f = gm_map(llmj__pk_sptr(p, &r->s[0]), r->s[0].len);
+            if (f == LLMJ_FINISH_STOP && c->tools)
+                f = LLMJ_FINISH_TOOL_CALLS;
+            st = llmj__emit_finish(o, p, l, c, f, &r->s[0], NULL, 0);
+            break;
+        }
+        case R_BLOCKED:
+            st = llmj__emit_finish(o, p, l, c, LLMJ_FINISH_CONTENT_FILTER, &r->s[0], NULL, 0);
+            break;
+        case R_USAGE:
+            st = llmj__emit_usage(o, &r->usage);
+            break;
+        case R_ERROR:
+            st = llmj__emit_error(o, p, &r->s[0], &r->s[1], &r->s[2]);
+            break;
+        default: /* R_PARG: taken by its R_FC */
+            break;
+        }
+        if (st != LLMJ_OK)
+            return st;
+    }
+    return LLMJ_OK;
+}
+
+/* ---- ops ------------------------------------------------------------------- */
+
+static llmj_status gm_create(void **state, const llmj_allocator *a, const llmj_config *cfg)
+{
+    llmj_allocator ra; /* NULL functions: the C library's */
+    if (llmj__alloc_resolve(&ra, a) != 0)
+        return LLMJ_BAD_OPTION;
+    gm_state *s = llmj__malloc(&ra, sizeof *s);
+    if (!s)
+        return LLMJ_NOMEM;
+    memset(s, 0, sizeof *s);
+    llmj__pk_init(&s->pk, &ra, cfg);
+    llmj__lanes_init(&s->lanes, cfg);
+    *state = s;
+    return LLMJ_OK;
+}
+
+static void gm_destroy(void *state)
+{
+    gm_state *s = state;
+    if (!s)
+        return;
+    llmj_allocator a = s->pk.a;
+    llmj__lanes_free(&s->lanes, &a);
+    llmj__pk_free(&s->pk);
+    llmj__free(&a, s);
+}
+
+static llmj_status gm_event(void *state, const char *type, size_t type_len, const char *data,
+                            size_t data_len, ld_emit emit, void *ctx)
+{
+    gm_state *s = state;
+    llmj__out o = { emit, ctx };
+    s->ncand = 0;
+    s->has_usage = 0;
+    s->has_error = 0;
+    llmj__usage_none(&s->u);
+    memset(&s->block, 0, sizeof s->block);
+    memset(&s->emsg, 0, sizeof s->emsg);
+    memset(&s->estatus, 0, sizeof s->estatus);
+    memset(&s->ecode, 0, sizeof s->ecode);
+    int empty;
+    llmj_status st = llmj__pk_parse(&s->pk, data, data_len, gm_value, s, &empty);
+    if (st == LLMJ_BAD_EVENT && llmj__is_type(type, type_len, "error"))
+        return llmj__emit_raw_error(&o, data, data_len);
+    if (st != LLMJ_OK || empty)
+        return st;
+    return gm_emit(s, &o);
+}
+
+static int gm_sniff(const char *type, size_t type_len, const char *data, size_t data_len)
+{
+    const char *v;
+    size_t n;
+    (void)type;
+    (void)type_len;
+    if (llmj__skim(data, data_len, "candidates", &v, &n) ||
+        llmj__skim(data, data_len, "promptFeedback", &v, &n))
+        return 2;
+    if (llmj__skim(data, data_len, "error", &v, &n)) {
+        const char *w;
+        size_t wn;
+        if (llmj__skim(v, n, "status", &w, &wn))
+            return 2; /* google.rpc.Status: {code, message, status} */
+    }
+    if (llmj__skim(data, data_len, "usageMetadata", &v, &n))
+        return 1;
+    return 0;
+}
+
+static const char *gm_message(void *state)
+{
+    gm_state *s = state;
+    return s ? llmj__pk_message(&s->pk) : "";
+}
+
+const ld_ops llmj__dialect_gemini = {
+    LLMJ_DIALECT_GEMINI, gm_create, gm_destroy, gm_event, gm_sniff, gm_message
+};

@@ -1,0 +1,317 @@
+/* Ollama's native NDJSON stream (/api/chat and /api/generate), one JSON
+ * object per line: shared/PROVIDERS.md section 5.
+ *
+ * One choice (0). message.content (chat) or response (generate) -> text;
+ * message.thinking / thinking are not items; message.tool_calls[] arrive
+ * whole: TOOL_BEGIN (id if any, function.name), TOOL_ARGS with the exact
+ * bytes of function.arguments (an object; a string is taken as its text),
+ * TOOL_END. The line with done:true gives the finish (done_reason: stop ->
+ * stop, or tool_calls when a tool call was sent; length -> length; load,
+ * unload, absent or other -> unknown, raw kept), usage (prompt_eval_count ->
+ * input, eval_count -> output) and LD_DONE. {"error":"..."} -> error. */
+#include "pick.h"
+
+#include <string.h>
+
+enum { R_TEXT = 1, R_TOOL, R_FINISH, R_USAGE, R_ERROR, R_DONE };
+
+typedef struct ol_state {
+    llmj__pk pk;
+    llmj__lanes lanes;
+    /* the line being parsed */
+    llmj__str tid, tname, targs;
+    size_t targs_at;
+    int done;
+    llmj__str reason, emsg, etype, ecode;
+    int has_error;
+    llmj_usage u;
+} ol_state;
+
+#define T(x) (v->type == LLMJ__PK_##x)
+#define IS(pat) llmj__pk_is(p, pat)
+#define KEEP(dst) llmj__pk_keep(p, v, &(dst))
+#define TC "message.tool_calls.#"
+
+static llmj_status count(const llmj__pk_val *v, int64_t *dst)
+{
+    int64_t x;
+    if (v->type == LLMJ__PK_NUMBER && llmj__pk_int(v, &x) == 0 && x >= 0)
+        *dst = x;
+    return LLMJ_OK;
+}
+
+static llmj_status push_text(llmj__pk *p, const llmj__pk_val *v)
+{
+    if (v->type == LLMJ__PK_NULL)
+        return LLMJ_OK;
+    if (v->type != LLMJ__PK_STRING)
+        return llmj__pk_bad(p, "message content is not a string");
+    llmj__rec *r = llmj__pk_push(p, R_TEXT);
+    if (!r)
+        return LLMJ_NOMEM;
+    r->choice = 0;
+    return llmj__pk_keep(p, v, &r->s[0]);
+}
+
+/* A message or response line: the choice exists. */
+static llmj_status announce(llmj__pk *p)
+{
+    llmj__rec *r = llmj__pk_push(p, LLMJ__R_ANNOUNCE);
+    if (!r)
+        return LLMJ_NOMEM;
+    r->choice = 0;
+    return LLMJ_OK;
+}
+
+static llmj_status ol_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
+{
+    ol_state *s = ctx;
+    switch (llmj__pk_depth(p)) {
+    case 0:
+        if (!(T(MAP) || T(END_MAP)))
+            return llmj__pk_bad(p, "line is not a JSON object");
+        return LLMJ_OK;
+    case 1:
+        if (IS("response")) {
+            llmj_status st = announce(p);
+            return st ? st : push_text(p, v);
+        }
+        if (IS("done")) {
+            if (!(T(BOOL) || T(NULL)))
+                return llmj__pk_bad(p, "done is not a boolean");
+            s->done = T(BOOL) && v->boolean;
+        } else if (IS("done_reason")) {
+            return KEEP(s->reason);
+        } else if (IS("prompt_eval_count")) {
+            return count(v, &s->u.input_tokens);
+        } else if (IS("eval_count")) {
+            return count(v, &s->u.output_tokens);
+        } else if (IS("error")) {
+            if (T(STRING)) {
+                s->has_error = 1;
+                return KEEP(s->emsg);
+            }
+            if (T(MAP))
+                s->has_error = 1;
+        } else if (IS("message")) {
+            if (!(T(MAP) || T(END_MAP) || T(NULL)))
+                return llmj__pk_bad(p, "message is not an object");
+            if (T(MAP))
+                return announce(p);
+        }
+        return LLMJ_OK;
+    case 2:
+        if (IS("message.content"))
+            return push_text(p, v);
+        if (IS("message.tool_calls") && !(T(ARRAY) || T(END_ARRAY) || T(NULL)))
+            return llmj__pk_bad(p, "message.tool_calls is not an array");
+        if (IS("error.message"))
+            return KEEP(s->emsg);
+        if (IS("error.type"))
+            return KEEP(s->etype);
+        if (IS("error.code"))
+            return KEEP(s->ecode);
+        return LLMJ_OK;
+    case 3:
+        if (IS(TC)) {
+            if (T(MAP)) {
+                memset(&s->tid, 0, sizeof s->tid);
+                memset(&s->tname, 0, sizeof s->tname);
+                memset(&s->targs, 0, sizeof s->targs);
+                s->targs_at = 0;
+            } else if (T(END_MAP)) {
+                llmj__rec *r = llmj__pk_push(p, R_TOOL);
+                if (!r)
+                    return LLMJ_NOMEM;
+                r->choice = 0;
+                r->flags = LLMJ__REC_TOOL;
+                r->s[0] = s->tid;
+                r->s[1] = s->tname;
+                r->s[2] = s->targs;
+            } else {
+                return llmj__pk_bad(p, "message.tool_calls[] holds something other than an "
+                                       "object");
+            }
+        }
+        return LLMJ_OK;
+    case 4:
+        if (IS(TC ".id"))
+            return KEEP(s->tid);
+        return LLMJ_OK;
+    case 5:
+        if (IS(TC ".function.name"))
+            return KEEP(s->tname);
+        if (IS(TC ".function.arguments")) {
+            if (T(STRING))
+                return KEEP(s->targs);
+            if (T(MAP) || T(ARRAY)) {
+                s->targs_at = llmj__pk_offset(p);
+            } else if (T(END_MAP) || T(END_ARRAY)) {
+                size_t end = llmj__pk_offset(p);
+                if (s->targs_at == 0 || end < s->targs_at || end > p->data_len)
+                    return llmj__pk_bad(p, "tool call arguments: cannot locate the value");
+                s->targs.ptr = p->data + s->targs_at - 1;
+                s->targs.len = end - (s->targs_at - 1);
+                s->targs.set = 1;
+            }
+        }
+        return LLMJ_OK;
+    default:
+        return LLMJ_OK;
+    }
+}
+
+static llmj_status ol_emit(ol_state *s, llmj__out *o)
+{
+    llmj__pk *p = &s->pk;
+    llmj__lanes *l = &s->lanes;
+    llmj__rec *r;
+    if (s->done) {
+        if (!(r = llmj__pk_push(p, R_FINISH)))
+            return LLMJ_NOMEM;
+        r->choice = 0;
+        r->s[0] = s->reason;
+        if (llmj__usage_any(&s->u)) {
+            if (!(r = llmj__pk_push(p, R_USAGE)))
+                return LLMJ_NOMEM;
+            r->usage = s->u;
+        }
+    }
+    if (s->has_error) {
+        if (!(r = llmj__pk_push(p, R_ERROR)))
+            return LLMJ_NOMEM;
+        r->s[0] = s->emsg;
+        r->s[1] = s->etype;
+        r->s[2] = s->ecode;
+    }
+    if (s->done && !(r = llmj__pk_push(p, R_DONE)))
+        return LLMJ_NOMEM;
+    llmj_status st = llmj__lanes_prepare(l, p);
+    if (st != LLMJ_OK)
+        return st;
+    for (size_t i = 0; i < p->nrec; i++) {
+        r = &p->recs[i];
+        llmj__choice *c = NULL;
+        llmj__tool *t;
+        if (r->choice >= 0 && !(c = llmj__lanes_choice(l, r->choice, 1)))
+            return LLMJ_TOO_LONG;
+        switch (r->kind) {
+        case LLMJ__R_ANNOUNCE:
+            st = llmj__emit_announce(o, c);
+            break;
+        case R_TEXT:
+            st = llmj__emit_text(o, p, LD_TEXT, c, NULL, &r->s[0]);
+            break;
+        case R_TOOL:
+            if (!(t = llmj__lanes_new_tool(l, 0, -1, 0)))
+                return LLMJ_TOO_LONG;
+            st = llmj__emit_begin(o, p, c, t, &r->s[0], &r->s[1]);
+            if (st == LLMJ_OK)
+                st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[2]);
+            if (st == LLMJ_OK)
+                st = llmj__emit_end(o, t);
+            break;
+        case R_FINISH: {
+            const char *raw = llmj__pk_sptr(p, &r->s[0]);
+            size_t n = r->s[0].len;
+            llmj_finish f = LLMJ_FINISH_UNKNOWN;
+            if (llmj__eq(raw, n, "stop"))
+                f = c->tools ? LLMJ_FINISH_TOOL_CALLS : LLMJ_FINISH_STOP;
+            else if (llmj__eq(raw, n, "length"))
+                f = LLMJ_FINISH_LENGTH;
+            st = llmj__emit_finish(o, p, l, c, f, &r->s[0], NULL, 0);
+            break;
+        }
+        case R_USAGE:
+            st = llmj__emit_usage(o, &r->usage);
+            break;
+        case R_ERROR:
+            st = llmj__emit_error(o, p, &r->s[0], &r->s[1], &r->s[2]);
+            break;
+        case R_DONE:
+            st = llmj__emit_done(o, l);
+            break;
+        default:
+            st = LLMJ_OK;
+            break;
+        }
+        if (st != LLMJ_OK)
+            return st;
+    }
+    return LLMJ_OK;
+}
+
+static llmj_status ol_create(void **state, const llmj_allocator *a, const llmj_config *cfg)
+{
+    llmj_allocator ra; /* NULL functions: the C library's */
+    if (llmj__alloc_resolve(&ra, a) != 0)
+        return LLMJ_BAD_OPTION;
+    ol_state *s = llmj__malloc(&ra, sizeof *s);
+    if (!s)
+        return LLMJ_NOMEM;
+    memset(s, 0, sizeof *s);
+    llmj__pk_init(&s->pk, &ra, cfg);
+    llmj__lanes_init(&s->lanes, cfg);
+    *state = s;
+    return LLMJ_OK;
+}
+
+static void ol_destroy(void *state)
+{
+    ol_state *s = state;
+    if (!s)
+        return;
+    llmj_allocator a = s->pk.a;
+    llmj__lanes_free(&s->lanes, &a);
+    llmj__pk_free(&s->pk);
+    llmj__free(&a, s);
+}
+
+static llmj_status ol_event(void *state, const char *type, size_t type_len, const char *data,
+                            size_t data_len, ld_emit emit, void *ctx)
+{
+    ol_state *s = state;
+    llmj__out o = { emit, ctx };
+    (void)type;
+    (void)type_len;
+    s->done = 0;
+    s->has_error = 0;
+    memset(&s->reason, 0, sizeof s->reason);
+    memset(&s->emsg, 0, sizeof s->emsg);
+    memset(&s->etype, 0, sizeof s->etype);
+    memset(&s->ecode, 0, sizeof s->ecode);
+    llmj__usage_none(&s->u);
+    int empty;
+    llmj_status st = llmj__pk_parse(&s->pk, data, data_len, ol_value, s, &empty);
+    if (st != LLMJ_OK || empty)
+        return st;
+    return ol_emit(s, &o);
+}
+
+static int ol_sniff(const char *type, size_t type_len, const char *data, size_t data_len)
+{
+    const char *v;
+    size_t n;
+    (void)type;
+    (void)type_len;
+    int has_done = llmj__skim(data, data_len, "done", &v, &n);
+    if (has_done && llmj__skim(data, data_len, "created_at", &v, &n) &&
+        llmj__skim(data, data_len, "model", &v, &n))
+        return 2;
+    if (has_done && (llmj__skim(data, data_len, "message", &v, &n) ||
+                     llmj__skim(data, data_len, "response", &v, &n)))
+        return 2;
+    if (llmj__skim(data, data_len, "error", &v, &n) && n && v[0] == '"')
+        return 1;
+    return 0;
+}
+
+static const char *ol_message(void *state)
+{
+    ol_state *s = state;
+    return s ? llmj__pk_message(&s->pk) : "";
+}
+
+const ld_ops llmj__dialect_ollama = {
+    LLMJ_DIALECT_OLLAMA, ol_create, ol_destroy, ol_event, ol_sniff, ol_message
+};

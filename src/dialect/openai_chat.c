@@ -1,0 +1,507 @@
+/* OpenAI Chat Completions streaming chunks, and the servers that copy them
+ * (Azure, vLLM, llama-server, DeepSeek, OpenRouter, Groq, Mistral, Z.ai,
+ * Together, Snowflake, Ollama /v1, ...): shared/PROVIDERS.md section 1.
+ *
+ * Per choice (choices[].index; its position when absent): delta.content
+ * (a string, or Mistral's array of typed parts: the "text" parts), delta.
+ * refusal (an empty string is no refusal), delta.tool_calls[] keyed by their
+ * index (a new id at the same index starts a new call; an id and name sent
+ * again are ignored), the legacy delta.function_call, finish_reason (once per
+ * choice). Usage wherever a chunk carries it; in-band errors ({"error":{..}},
+ * {"error":"..."}, beside choices, or flat {"object":"error",...}); data
+ * [DONE]. Reasoning deltas (reasoning, reasoning_content) are not items. */
+#include "pick.h"
+
+#include <string.h>
+
+enum { R_TEXT = 1, R_REFUSAL, R_TOOL, R_FINISH, R_USAGE, R_ERROR };
+
+#define F_HAS_INDEX 1
+
+typedef struct oc_state {
+    llmj__pk pk;
+    llmj__lanes lanes;
+    /* the event being parsed */
+    size_t rec0;      /* first record of the current choice */
+    int64_t cindex;   /* its index, -1 until seen */
+    llmj__str finish; /* its finish_reason */
+    int64_t tindex;   /* current tool call: index, -1 until seen */
+    llmj__str tid, tname, targs;
+    size_t targs_at;  /* arguments given as an object: where it began */
+    llmj__str ptext, ptype; /* current content part */
+    int has_usage;
+    llmj_usage u;
+    int64_t cache_hit;
+    int has_error;
+    int error_event; /* the SSE event type was "error" */
+    llmj__str emsg, etype, ecode;
+    llmj__str object, fmsg, ftype, fcode;
+} oc_state;
+
+static llmj_finish oc_map(const char *s, size_t n)
+{
+    if (llmj__eq(s, n, "stop"))
+        return LLMJ_FINISH_STOP;
+    if (llmj__eq(s, n, "length") || llmj__eq(s, n, "model_length"))
+        return LLMJ_FINISH_LENGTH;
+    if (llmj__eq(s, n, "tool_calls") || llmj__eq(s, n, "function_call"))
+        return LLMJ_FINISH_TOOL_CALLS;
+    if (llmj__eq(s, n, "content_filter"))
+        return LLMJ_FINISH_CONTENT_FILTER;
+    if (llmj__eq(s, n, "error") || llmj__eq(s, n, "insufficient_system_resource"))
+        return LLMJ_FINISH_ERROR;
+    return LLMJ_FINISH_UNKNOWN;
+}
+
+#define T(x) (v->type == LLMJ__PK_##x)
+#define IS(pat) llmj__pk_is(p, pat)
+#define KEEP(dst) llmj__pk_keep(p, v, &(dst))
+
+static llmj_status count(llmj__pk *p, const llmj__pk_val *v, int64_t *dst)
+{
+    int64_t x;
+    if (T(NUMBER) && llmj__pk_int(v, &x) == 0 && x >= 0)
+        *dst = x;
+    (void)p;
+    return LLMJ_OK;
+}
+
+static llmj_status push_text(oc_state *s, int kind, const llmj__str *str)
+{
+    llmj__rec *r = llmj__pk_push(&s->pk, kind);
+    if (!r)
+        return LLMJ_NOMEM;
+    r->s[0] = *str;
+    return LLMJ_OK;
+}
+
+/* A tool_calls[] element or the legacy function_call ends. */
+static llmj_status push_tool(oc_state *s, int64_t key, int has_index)
+{
+    llmj__rec *r = llmj__pk_push(&s->pk, R_TOOL);
+    if (!r)
+        return LLMJ_NOMEM;
+    r->key = key;
+    r->flags = LLMJ__REC_TOOL | (has_index ? F_HAS_INDEX : 0);
+    r->s[0] = s->tid;
+    r->s[1] = s->tname;
+    r->s[2] = s->targs;
+    return LLMJ_OK;
+}
+
+static void tool_reset(oc_state *s)
+{
+    s->tindex = -1;
+    s->targs_at = 0;
+    memset(&s->tid, 0, sizeof s->tid);
+    memset(&s->tname, 0, sizeof s->tname);
+    memset(&s->targs, 0, sizeof s->targs);
+}
+
+/* function.arguments given as a JSON object or array: keep its text. */
+static llmj_status args_container(oc_state *s, llmj__pk *p, const llmj__pk_val *v)
+{
+    if (T(MAP) || T(ARRAY)) {
+        s->targs_at = llmj__pk_offset(p);
+        return LLMJ_OK;
+    }
+    size_t end = llmj__pk_offset(p);
+    if (s->targs_at == 0 || end < s->targs_at || end > p->data_len)
+        return llmj__pk_bad(p, "tool call arguments: cannot locate the value");
+    memset(&s->targs, 0, sizeof s->targs);
+    s->targs.ptr = p->data + s->targs_at - 1;
+    s->targs.len = end - (s->targs_at - 1);
+    s->targs.set = 1;
+    return LLMJ_OK;
+}
+
+static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
+{
+    oc_state *s = ctx;
+    size_t d = llmj__pk_depth(p);
+    if (d == 0) {
+        if (T(MAP))
+            return LLMJ_OK;
+        if (!T(END_MAP))
+            return llmj__pk_bad(p, "event payload is not a JSON object");
+        /* the chunk ends: usage and errors after its choices */
+        if (s->has_usage && llmj__usage_any(&s->u)) {
+            llmj__rec *r = llmj__pk_push(p, R_USAGE);
+            if (!r)
+                return LLMJ_NOMEM;
+            if (s->u.cached_tokens < 0 && s->cache_hit >= 0)
+                s->u.cached_tokens = s->cache_hit;
+            r->usage = s->u;
+        }
+        if (s->has_error || llmj__pk_seq(p, &s->object, "error") || s->error_event) {
+            llmj__rec *r = llmj__pk_push(p, R_ERROR);
+            if (!r)
+                return LLMJ_NOMEM;
+            if (s->has_error) {
+                r->s[0] = s->emsg;
+                r->s[1] = s->etype;
+                r->s[2] = s->ecode;
+            } else {
+                r->s[0] = s->fmsg;
+                r->s[1] = s->ftype;
+                r->s[2] = s->fcode;
+            }
+        }
+        return LLMJ_OK;
+    }
+    if (d == 1) {
+        if (IS("choices")) {
+            if (!(T(ARRAY) || T(END_ARRAY) || T(NULL)))
+                return llmj__pk_bad(p, "choices is not an array");
+        } else if (IS("usage")) {
+            if (T(MAP)) {
+                s->has_usage = 1;
+                llmj__usage_none(&s->u);
+                s->cache_hit = -1;
+            } else if (!(T(END_MAP) || T(NULL))) {
+                return llmj__pk_bad(p, "usage is not an object");
+            }
+        } else if (IS("error")) {
+            if (T(MAP)) {
+                s->has_error = 1;
+            } else if (T(STRING)) {
+                s->has_error = 1;
+                return KEEP(s->emsg);
+            }
+        } else if (IS("object")) {
+            return KEEP(s->object);
+        } else if (IS("message")) {
+            return KEEP(s->fmsg);
+        } else if (IS("type")) {
+            return KEEP(s->ftype);
+        } else if (IS("code")) {
+            return KEEP(s->fcode);
+        }
+        return LLMJ_OK;
+    }
+    /* below choices[] */
+    if (p->seg[0].is_array || p->seg[0].key_len != 7 || memcmp(p->seg[0].key, "choices", 7)) {
+        if (d == 2) {
+            if (IS("usage.prompt_tokens"))
+                return count(p, v, &s->u.input_tokens);
+            if (IS("usage.completion_tokens"))
+                return count(p, v, &s->u.output_tokens);
+            if (IS("usage.total_tokens"))
+                return count(p, v, &s->u.total_tokens);
+            if (IS("usage.prompt_cache_hit_tokens"))
+                return count(p, v, &s->cache_hit);
+            if (IS("error.message"))
+                return KEEP(s->emsg);
+            if (IS("error.type"))
+                return KEEP(s->etype);
+            if (IS("error.code"))
+                return KEEP(s->ecode);
+        } else if (d == 3) {
+            if (IS("usage.prompt_tokens_details.cached_tokens"))
+                return count(p, v, &s->u.cached_tokens);
+            if (IS("usage.completion_tokens_details.reasoning_tokens"))
+                return count(p, v, &s->u.reasoning_tokens);
+        }
+        return LLMJ_OK;
+    }
+    switch (d) {
+    case 2: /* choices.# */
+        if (T(MAP)) {
+            s->rec0 = p->nrec;
+            s->cindex = -1;
+            memset(&s->finish, 0, sizeof s->finish);
+            return llmj__pk_push(p, LLMJ__R_ANNOUNCE) ? LLMJ_OK : LLMJ_NOMEM;
+        }
+        if (T(END_MAP)) {
+            int64_t ci = s->cindex >= 0 ? s->cindex : llmj__pk_index(p, 1);
+            for (size_t i = s->rec0; i < p->nrec; i++)
+                p->recs[i].choice = ci;
+            if (s->finish.set && s->finish.len) {
+                llmj__rec *r = llmj__pk_push(p, R_FINISH);
+                if (!r)
+                    return LLMJ_NOMEM;
+                r->choice = ci;
+                r->s[0] = s->finish;
+            }
+            return LLMJ_OK;
+        }
+        return llmj__pk_bad(p, "choices[] holds something other than an object");
+    case 3:
+        if (IS("choices.#.index")) {
+            int64_t x;
+            if (llmj__pk_int(v, &x) != 0 || x < 0)
+                return llmj__pk_bad(p, "choices[].index is not a non-negative integer");
+            s->cindex = x;
+        } else if (IS("choices.#.finish_reason")) {
+            if (T(STRING))
+                return KEEP(s->finish);
+            if (!T(NULL))
+                return llmj__pk_bad(p, "choices[].finish_reason is not a string");
+        } else if (IS("choices.#.delta")) {
+            if (!(T(MAP) || T(END_MAP) || T(NULL)))
+                return llmj__pk_bad(p, "choices[].delta is not an object");
+        }
+        return LLMJ_OK;
+    case 4:
+        if (IS("choices.#.delta.content")) {
+            if (T(STRING)) {
+                llmj__str t;
+                llmj_status st = KEEP(t);
+                return st ? st : push_text(s, R_TEXT, &t);
+            }
+            if (!(T(NULL) || T(ARRAY) || T(END_ARRAY)))
+                return llmj__pk_bad(p, "delta.content is not a string, an array or null");
+        } else if (IS("choices.#.delta.refusal")) {
+            if (T(STRING)) {
+                llmj__str t;
+                llmj_status st = KEEP(t);
+                return st ? st : push_text(s, R_REFUSAL, &t);
+            }
+            if (!T(NULL))
+                return llmj__pk_bad(p, "delta.refusal is not a string or null");
+        } else if (IS("choices.#.delta.tool_calls")) {
+            if (!(T(ARRAY) || T(END_ARRAY) || T(NULL)))
+                return llmj__pk_bad(p, "delta.tool_calls is not an array");
+        } else if (IS("choices.#.delta.function_call")) {
+            if (T(MAP))
+                tool_reset(s);
+            else if (T(END_MAP))
+                return push_tool(s, -2, 1);
+            else if (!T(NULL))
+                return llmj__pk_bad(p, "delta.function_call is not an object");
+        }
+        return LLMJ_OK;
+    case 5:
+        if (IS("choices.#.delta.content.#")) {
+            if (T(MAP)) {
+                memset(&s->ptext, 0, sizeof s->ptext);
+                memset(&s->ptype, 0, sizeof s->ptype);
+            } else if (T(END_MAP)) {
+                if (s->ptext.set && (!s->ptype.set || llmj__pk_seq(p, &s->ptype, "text")))
+                    return push_text(s, R_TEXT, &s->ptext);
+            } else if (T(STRING)) {
+                llmj__str t;
+                llmj_status st = KEEP(t);
+                return st ? st : push_text(s, R_TEXT, &t);
+            }
+        } else if (IS("choices.#.delta.tool_calls.#")) {
+            if (T(MAP))
+                tool_reset(s);
+            else if (T(END_MAP))
+                return push_tool(s, s->tindex, s->tindex >= 0);
+            else
+                return llmj__pk_bad(p, "delta.tool_calls[] holds something other than an object");
+        } else if (IS("choices.#.delta.function_call.name")) {
+            return KEEP(s->tname);
+        } else if (IS("choices.#.delta.function_call.arguments")) {
+            if (T(STRING))
+                return KEEP(s->targs);
+            if (T(MAP) || T(END_MAP) || T(ARRAY) || T(END_ARRAY))
+                return args_container(s, p, v);
+        }
+        return LLMJ_OK;
+    case 6:
+        if (IS("choices.#.delta.content.#.text")) {
+            if (T(STRING))
+                return KEEP(s->ptext);
+        } else if (IS("choices.#.delta.content.#.type")) {
+            return KEEP(s->ptype);
+        } else if (IS("choices.#.delta.tool_calls.#.index")) {
+            int64_t x;
+            if (T(NULL))
+                return LLMJ_OK;
+            if (llmj__pk_int(v, &x) != 0 || x < 0)
+                return llmj__pk_bad(p, "tool_calls[].index is not a non-negative integer");
+            s->tindex = x;
+        } else if (IS("choices.#.delta.tool_calls.#.id")) {
+            if (T(STRING))
+                return KEEP(s->tid);
+        }
+        return LLMJ_OK;
+    case 7:
+        if (IS("choices.#.delta.tool_calls.#.function.name")) {
+            if (T(STRING))
+                return KEEP(s->tname);
+        } else if (IS("choices.#.delta.tool_calls.#.function.arguments")) {
+            if (T(STRING))
+                return KEEP(s->targs);
+            if (T(MAP) || T(END_MAP) || T(ARRAY) || T(END_ARRAY))
+                return args_container(s, p, v);
+            if (!T(NULL))
+                return llmj__pk_bad(p, "tool call arguments are not a string");
+        }
+        return LLMJ_OK;
+    default:
+        return LLMJ_OK;
+    }
+}
+
+static llmj_status oc_tool(oc_state *s, llmj__out *o, const llmj__rec *r)
+{
+    llmj__pk *p = &s->pk;
+    llmj__lanes *l = &s->lanes;
+    llmj__choice *c = llmj__lanes_choice(l, r->choice, 1);
+    if (!c)
+        return LLMJ_TOO_LONG;
+    llmj__tool *t = (r->flags & F_HAS_INDEX) ? llmj__lanes_tool(l, r->choice, r->key, 0)
+                                             : llmj__lanes_last_tool(l, r->choice);
+    const llmj__str *id = &r->s[0];
+    if (t && id->set && id->len && t->idhash &&
+        t->idhash != llmj__hash(llmj__pk_sptr(p, id), id->len))
+        t = NULL; /* a new call at the same index */
+    if (!t) {
+        t = llmj__lanes_new_tool(l, r->choice, (r->flags & F_HAS_INDEX) ? r->key : INT64_MIN, 0);
+        if (!t) {
+            p->msg = "more tool calls in a choice than config.max_tool_calls";
+            return LLMJ_TOO_LONG;
+        }
+    }
+    llmj_status st;
+    if (!t->begun && (st = llmj__emit_begin(o, p, c, t, id, &r->s[1])) != LLMJ_OK)
+        return st;
+    if (t->ended)
+        return LLMJ_OK;
+    return llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[2]);
+}
+
+static llmj_status oc_emit(oc_state *s, llmj__out *o)
+{
+    llmj__pk *p = &s->pk;
+    llmj__lanes *l = &s->lanes;
+    llmj_status st = llmj__lanes_prepare(l, p);
+    if (st != LLMJ_OK)
+        return st;
+    for (size_t i = 0; i < p->nrec; i++) {
+        const llmj__rec *r = &p->recs[i];
+        llmj__choice *c = NULL;
+        if (r->choice >= 0 && !(c = llmj__lanes_choice(l, r->choice, 1)))
+            return LLMJ_TOO_LONG;
+        switch (r->kind) {
+        case LLMJ__R_ANNOUNCE:
+            st = llmj__emit_announce(o, c);
+            break;
+        case R_TEXT:
+            st = llmj__emit_text(o, p, LD_TEXT, c, NULL, &r->s[0]);
+            break;
+        case R_REFUSAL:
+            st = llmj__emit_text(o, p, LD_REFUSAL, c, NULL, &r->s[0]);
+            break;
+        case R_TOOL:
+            st = oc_tool(s, o, r);
+            break;
+        case R_FINISH: {
+            llmj_finish f = oc_map(llmj__pk_sptr(p, &r->s[0]), r->s[0].len);
+            st = llmj__emit_finish(o, p, l, c, f, &r->s[0], NULL,
+                                   f == LLMJ_FINISH_STOP || f == LLMJ_FINISH_TOOL_CALLS);
+            break;
+        }
+        case R_USAGE:
+            st = llmj__emit_usage(o, &r->usage);
+            break;
+        case R_ERROR:
+            st = llmj__emit_error(o, p, &r->s[0], &r->s[1], &r->s[2]);
+            break;
+        default:
+            break;
+        }
+        if (st != LLMJ_OK)
+            return st;
+    }
+    return LLMJ_OK;
+}
+
+static llmj_status oc_create(void **state, const llmj_allocator *a, const llmj_config *cfg)
+{
+    llmj_allocator ra; /* NULL functions: the C library's */
+    if (llmj__alloc_resolve(&ra, a) != 0)
+        return LLMJ_BAD_OPTION;
+    oc_state *s = llmj__malloc(&ra, sizeof *s);
+    if (!s)
+        return LLMJ_NOMEM;
+    memset(s, 0, sizeof *s);
+    llmj__pk_init(&s->pk, &ra, cfg);
+    llmj__lanes_init(&s->lanes, cfg);
+    *state = s;
+    return LLMJ_OK;
+}
+
+static void oc_destroy(void *state)
+{
+    oc_state *s = state;
+    if (!s)
+        return;
+    llmj_allocator a = s->pk.a;
+    llmj__lanes_free(&s->lanes, &a);
+    llmj__pk_free(&s->pk);
+    llmj__free(&a, s);
+}
+
+static int is_done(const char *d, size_t n)
+{
+    while (n && (d[0] == ' ' || d[0] == '\t' || d[0] == '\r' || d[0] == '\n')) {
+        d++;
+        n--;
+    }
+    while (n && (d[n - 1] == ' ' || d[n - 1] == '\t' || d[n - 1] == '\r' || d[n - 1] == '\n'))
+        n--;
+    return llmj__eq(d, n, "[DONE]");
+}
+
+static llmj_status oc_event(void *state, const char *type, size_t type_len, const char *data,
+                            size_t data_len, ld_emit emit, void *ctx)
+{
+    oc_state *s = state;
+    llmj__out o = { emit, ctx };
+    s->pk.msg = NULL;
+    if (is_done(data, data_len))
+        return llmj__emit_done(&o, &s->lanes);
+    s->has_usage = 0;
+    s->has_error = 0;
+    s->error_event = llmj__is_type(type, type_len, "error");
+    s->cache_hit = -1;
+    llmj__usage_none(&s->u);
+    memset(&s->emsg, 0, sizeof s->emsg);
+    memset(&s->etype, 0, sizeof s->etype);
+    memset(&s->ecode, 0, sizeof s->ecode);
+    memset(&s->object, 0, sizeof s->object);
+    memset(&s->fmsg, 0, sizeof s->fmsg);
+    memset(&s->ftype, 0, sizeof s->ftype);
+    memset(&s->fcode, 0, sizeof s->fcode);
+    int empty;
+    llmj_status st = llmj__pk_parse(&s->pk, data, data_len, oc_value, s, &empty);
+    if (st == LLMJ_BAD_EVENT && llmj__is_type(type, type_len, "error"))
+        return llmj__emit_raw_error(&o, data, data_len);
+    if (st != LLMJ_OK || empty)
+        return st;
+    return oc_emit(s, &o);
+}
+
+static int oc_sniff(const char *type, size_t type_len, const char *data, size_t data_len)
+{
+    (void)type_len;
+    if (is_done(data, data_len))
+        return 1;
+    if (llmj__skim_str(data, data_len, "object", "chat.completion.chunk"))
+        return 2;
+    const char *v;
+    size_t n;
+    if (llmj__skim(data, data_len, "choices", &v, &n) && n && v[0] == '[')
+        return 2;
+    if (llmj__skim_str(data, data_len, "object", "error"))
+        return 1;
+    if (!llmj__skim(data, data_len, "type", &v, &n) &&
+        llmj__skim(data, data_len, "error", &v, &n))
+        return 1; /* {"error":{...}}: also Gemini's shape; ties go to this dialect */
+    (void)type;
+    return 0;
+}
+
+static const char *oc_message(void *state)
+{
+    oc_state *s = state;
+    return s ? llmj__pk_message(&s->pk) : "";
+}
+
+const ld_ops llmj__dialect_openai_chat = {
+    LLMJ_DIALECT_OPENAI_CHAT, oc_create, oc_destroy, oc_event, oc_sniff, oc_message
+};

@@ -1,0 +1,418 @@
+/* OpenAI Responses API streaming events: shared/PROVIDERS.md section 2.
+ *
+ * One choice (0). response.output_text.delta -> text, response.refusal.delta
+ * -> refusal, response.output_item.added with a function_call item -> a tool
+ * call (id = call_id, else the item id; tool number = order of function_call
+ * items; keyed by output_index, else by item_id),
+ * response.function_call_arguments.delta -> arguments, .done and
+ * response.output_item.done -> end of the call (their whole "arguments" are
+ * emitted only when no delta came). Terminal events: response.completed
+ * (finish stop, or tool_calls when a function_call item was produced; raw
+ * "completed"), response.incomplete (incomplete_details.reason:
+ * max_output_tokens -> length, content_filter -> content_filter, else unknown;
+ * raw = the reason), response.failed (its response.error as an error unless
+ * an error event came first; finish error, raw "failed"); each carries usage
+ * and is followed by LD_DONE (this API sends no [DONE]). The error event is
+ * read in both shapes: code/message at the top (SDK type) or nested under
+ * "error" (real capture). Reasoning events are not items. */
+#include "pick.h"
+
+#include <string.h>
+
+enum { R_TEXT = 1, R_REFUSAL, R_BEGIN, R_ARGS, R_END, R_FINISH, R_USAGE, R_ERROR, R_DONE };
+
+#define F_FAILED 1 /* R_ERROR from response.failed */
+#define F_HAS_KEY 2
+
+typedef struct rs_state {
+    llmj__pk pk;
+    llmj__lanes lanes;
+    int errored; /* an error was emitted */
+    /* the event being parsed */
+    llmj__str type, delta, item_id, arguments, code, message;
+    int64_t output_index;
+    llmj__str itype, iid, icall, iname, iargs;
+    llmj__str status, reason, rcode, rmsg;
+    llmj__str etype, ecode, emsg;
+    int has_usage;
+    llmj_usage u;
+} rs_state;
+
+#define T(x) (v->type == LLMJ__PK_##x)
+#define IS(pat) llmj__pk_is(p, pat)
+#define KEEP(dst) llmj__pk_keep(p, v, &(dst))
+
+static llmj_status count(const llmj__pk_val *v, int64_t *dst)
+{
+    int64_t x;
+    if (v->type == LLMJ__PK_NUMBER && llmj__pk_int(v, &x) == 0 && x >= 0)
+        *dst = x;
+    return LLMJ_OK;
+}
+
+static llmj_status rs_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
+{
+    rs_state *s = ctx;
+    switch (llmj__pk_depth(p)) {
+    case 0:
+        if (!(T(MAP) || T(END_MAP)))
+            return llmj__pk_bad(p, "event payload is not a JSON object");
+        return LLMJ_OK;
+    case 1:
+        if (IS("type"))
+            return T(STRING) ? KEEP(s->type) : llmj__pk_bad(p, "type is not a string");
+        if (IS("delta")) {
+            if (T(STRING))
+                return KEEP(s->delta);
+            return LLMJ_OK; /* other events use delta for other things */
+        }
+        if (IS("output_index")) {
+            int64_t x;
+            if (T(NULL))
+                return LLMJ_OK;
+            if (llmj__pk_int(v, &x) != 0 || x < 0)
+                return llmj__pk_bad(p, "output_index is not a non-negative integer");
+            s->output_index = x;
+            return LLMJ_OK;
+        }
+        if (IS("item_id"))
+            return KEEP(s->item_id);
+        if (IS("arguments"))
+            return KEEP(s->arguments);
+        if (IS("code"))
+            return KEEP(s->code);
+        if (IS("message"))
+            return KEEP(s->message);
+        if (IS("error") && T(STRING))
+            return KEEP(s->emsg);
+        return LLMJ_OK;
+    case 2:
+        if (IS("item.type"))
+            return KEEP(s->itype);
+        if (IS("item.id"))
+            return KEEP(s->iid);
+        if (IS("item.call_id"))
+            return KEEP(s->icall);
+        if (IS("item.name"))
+            return KEEP(s->iname);
+        if (IS("item.arguments"))
+            return KEEP(s->iargs);
+        if (IS("response.status"))
+            return KEEP(s->status);
+        if (IS("response.usage")) {
+            if (T(MAP))
+                s->has_usage = 1;
+            return LLMJ_OK;
+        }
+        if (IS("error.type"))
+            return KEEP(s->etype);
+        if (IS("error.code"))
+            return KEEP(s->ecode);
+        if (IS("error.message"))
+            return KEEP(s->emsg);
+        return LLMJ_OK;
+    case 3:
+        if (IS("response.usage.input_tokens"))
+            return count(v, &s->u.input_tokens);
+        if (IS("response.usage.output_tokens"))
+            return count(v, &s->u.output_tokens);
+        if (IS("response.usage.total_tokens"))
+            return count(v, &s->u.total_tokens);
+        if (IS("response.incomplete_details.reason"))
+            return KEEP(s->reason);
+        if (IS("response.error.code"))
+            return KEEP(s->rcode);
+        if (IS("response.error.message"))
+            return KEEP(s->rmsg);
+        return LLMJ_OK;
+    case 4:
+        if (IS("response.usage.input_tokens_details.cached_tokens"))
+            return count(v, &s->u.cached_tokens);
+        if (IS("response.usage.output_tokens_details.reasoning_tokens"))
+            return count(v, &s->u.reasoning_tokens);
+        return LLMJ_OK;
+    default:
+        return LLMJ_OK;
+    }
+}
+
+static int type_is(const rs_state *s, const char *lit)
+{
+    return llmj__pk_seq(&s->pk, &s->type, lit);
+}
+
+static llmj__str lit_str(const char *lit)
+{
+    llmj__str r;
+    memset(&r, 0, sizeof r);
+    r.ptr = lit;
+    r.len = strlen(lit);
+    r.set = 1;
+    return r;
+}
+
+static llmj_status rs_records(rs_state *s)
+{
+    llmj__pk *p = &s->pk;
+    llmj__rec *r;
+    const llmj__str *item_id = s->item_id.set ? &s->item_id : &s->iid;
+    uint64_t aux = item_id->set ? llmj__hash(llmj__pk_sptr(p, item_id), item_id->len) : 0;
+#define PUSH(k)                                                  \
+    do {                                                         \
+        if (!(r = llmj__pk_push(p, k)))                           \
+            return LLMJ_NOMEM;                                   \
+        r->choice = 0;                                           \
+        r->key = s->output_index;                                \
+        r->num = (int64_t)aux;                                   \
+        if (s->output_index >= 0)                                \
+            r->flags |= F_HAS_KEY;                               \
+    } while (0)
+    int terminal = 0;
+    if (type_is(s, "response.created")) {
+        PUSH(LLMJ__R_ANNOUNCE);
+    } else if (type_is(s, "response.output_text.delta")) {
+        PUSH(R_TEXT);
+        r->s[0] = s->delta;
+    } else if (type_is(s, "response.refusal.delta")) {
+        PUSH(R_REFUSAL);
+        r->s[0] = s->delta;
+    } else if (type_is(s, "response.output_item.added")) {
+        if (llmj__pk_seq(p, &s->itype, "function_call")) {
+            PUSH(R_BEGIN);
+            r->flags |= LLMJ__REC_TOOL;
+            r->s[0] = s->icall.set ? s->icall : s->iid;
+            r->s[1] = s->iname;
+            r->s[2] = s->iargs;
+        }
+    } else if (type_is(s, "response.function_call_arguments.delta")) {
+        PUSH(R_ARGS);
+        r->flags |= LLMJ__REC_TOOL;
+        r->s[0] = s->delta;
+    } else if (type_is(s, "response.function_call_arguments.done")) {
+        PUSH(R_END);
+        r->flags |= LLMJ__REC_TOOL;
+        r->s[0] = s->arguments;
+    } else if (type_is(s, "response.output_item.done")) {
+        if (llmj__pk_seq(p, &s->itype, "function_call")) {
+            PUSH(R_END);
+            r->flags |= LLMJ__REC_TOOL;
+            r->s[0] = s->iargs;
+            r->s[1] = s->icall.set ? s->icall : s->iid;
+            r->s[2] = s->iname;
+        }
+    } else if (type_is(s, "response.completed")) {
+        terminal = 1;
+        PUSH(R_FINISH);
+        r->num = -1; /* stop or tool_calls: decided when emitting */
+        r->s[0] = lit_str("completed");
+    } else if (type_is(s, "response.incomplete")) {
+        terminal = 1;
+        PUSH(R_FINISH);
+        if (llmj__pk_seq(p, &s->reason, "max_output_tokens"))
+            r->num = LLMJ_FINISH_LENGTH;
+        else if (llmj__pk_seq(p, &s->reason, "content_filter"))
+            r->num = LLMJ_FINISH_CONTENT_FILTER;
+        else
+            r->num = LLMJ_FINISH_UNKNOWN;
+        r->s[0] = s->reason.set ? s->reason : lit_str("incomplete");
+    } else if (type_is(s, "response.failed")) {
+        terminal = 1;
+        if (s->rmsg.set || s->rcode.set) {
+            PUSH(R_ERROR);
+            r->choice = -1;
+            r->flags = F_FAILED;
+            r->s[0] = s->rmsg;
+            r->s[2] = s->rcode;
+        }
+        PUSH(R_FINISH);
+        r->num = LLMJ_FINISH_ERROR;
+        r->s[0] = lit_str("failed");
+    } else if (type_is(s, "error")) {
+        PUSH(R_ERROR);
+        r->choice = -1;
+        r->s[0] = s->message.set ? s->message : s->emsg;
+        r->s[1] = s->etype;
+        r->s[2] = s->code.set ? s->code : s->ecode;
+    }
+    if (terminal) {
+        if (s->has_usage && llmj__usage_any(&s->u)) {
+            PUSH(R_USAGE);
+            r->choice = -1;
+            r->usage = s->u;
+        }
+        PUSH(R_DONE);
+        r->choice = -1;
+    }
+#undef PUSH
+    return LLMJ_OK;
+}
+
+/* The call an event is about: by output_index, else by item id. */
+static llmj__tool *find_tool(llmj__lanes *l, const llmj__rec *r)
+{
+    if (r->flags & F_HAS_KEY)
+        return llmj__lanes_tool(l, 0, r->key, 0);
+    if (r->num == 0)
+        return llmj__lanes_last_tool(l, 0);
+    for (size_t i = l->nt; i-- > 0;)
+        if (l->t[i].live && l->t[i].aux == (uint64_t)r->num)
+            return &l->t[i];
+    return NULL;
+}
+
+static llmj_status rs_emit(rs_state *s, llmj__out *o)
+{
+    llmj__pk *p = &s->pk;
+    llmj__lanes *l = &s->lanes;
+    llmj_status st = llmj__lanes_prepare(l, p);
+    if (st != LLMJ_OK)
+        return st;
+    for (size_t i = 0; i < p->nrec; i++) {
+        const llmj__rec *r = &p->recs[i];
+        llmj__choice *c = NULL;
+        llmj__tool *t;
+        if (r->choice >= 0 && !(c = llmj__lanes_choice(l, r->choice, 1)))
+            return LLMJ_TOO_LONG;
+        st = LLMJ_OK;
+        switch (r->kind) {
+        case LLMJ__R_ANNOUNCE:
+            st = llmj__emit_announce(o, c);
+            break;
+        case R_TEXT:
+            st = llmj__emit_text(o, p, LD_TEXT, c, NULL, &r->s[0]);
+            break;
+        case R_REFUSAL:
+            st = llmj__emit_text(o, p, LD_REFUSAL, c, NULL, &r->s[0]);
+            break;
+        case R_BEGIN:
+            if (!(t = llmj__lanes_new_tool(l, 0, r->key, (uint64_t)r->num)))
+                return LLMJ_TOO_LONG;
+            st = llmj__emit_begin(o, p, c, t, &r->s[0], &r->s[1]);
+            if (st == LLMJ_OK)
+                st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[2]);
+            break;
+        case R_ARGS:
+        case R_END:
+            t = find_tool(l, r);
+            if (!t) { /* no output_item.added seen for it */
+                if (!(t = llmj__lanes_new_tool(l, 0, r->key, (uint64_t)r->num)))
+                    return LLMJ_TOO_LONG;
+                st = llmj__emit_begin(o, p, c, t, &r->s[1], &r->s[2]);
+            }
+            if (st != LLMJ_OK || t->ended)
+                break;
+            if (r->kind == R_ARGS || !t->args)
+                st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[0]);
+            if (st == LLMJ_OK && r->kind == R_END)
+                st = llmj__emit_end(o, t);
+            break;
+        case R_FINISH: {
+            llmj_finish f = (llmj_finish)r->num;
+            if (r->num < 0)
+                f = c->tools ? LLMJ_FINISH_TOOL_CALLS : LLMJ_FINISH_STOP;
+            st = llmj__emit_finish(o, p, l, c, f, &r->s[0], NULL,
+                                   f == LLMJ_FINISH_STOP || f == LLMJ_FINISH_TOOL_CALLS);
+            break;
+        }
+        case R_USAGE:
+            st = llmj__emit_usage(o, &r->usage);
+            break;
+        case R_ERROR:
+            if ((r->flags & F_FAILED) && s->errored)
+                break; /* response.failed repeats the error event */
+            s->errored = 1;
+            st = llmj__emit_error(o, p, &r->s[0], &r->s[1], &r->s[2]);
+            break;
+        case R_DONE:
+            st = llmj__emit_done(o, l);
+            break;
+        default:
+            break;
+        }
+        if (st != LLMJ_OK)
+            return st;
+    }
+    return LLMJ_OK;
+}
+
+static llmj_status rs_create(void **state, const llmj_allocator *a, const llmj_config *cfg)
+{
+    llmj_allocator ra; /* NULL functions: the C library's */
+    if (llmj__alloc_resolve(&ra, a) != 0)
+        return LLMJ_BAD_OPTION;
+    rs_state *s = llmj__malloc(&ra, sizeof *s);
+    if (!s)
+        return LLMJ_NOMEM;
+    memset(s, 0, sizeof *s);
+    llmj__pk_init(&s->pk, &ra, cfg);
+    llmj__lanes_init(&s->lanes, cfg);
+    *state = s;
+    return LLMJ_OK;
+}
+
+static void rs_destroy(void *state)
+{
+    rs_state *s = state;
+    if (!s)
+        return;
+    llmj_allocator a = s->pk.a;
+    llmj__lanes_free(&s->lanes, &a);
+    llmj__pk_free(&s->pk);
+    llmj__free(&a, s);
+}
+
+static llmj_status rs_event(void *state, const char *type, size_t type_len, const char *data,
+                            size_t data_len, ld_emit emit, void *ctx)
+{
+    rs_state *s = state;
+    llmj__out o = { emit, ctx };
+    llmj__str *clear[] = { &s->type, &s->delta, &s->item_id, &s->arguments, &s->code,
+                           &s->message, &s->itype, &s->iid, &s->icall, &s->iname,
+                           &s->iargs, &s->status, &s->reason, &s->rcode, &s->rmsg,
+                           &s->etype, &s->ecode, &s->emsg };
+    for (size_t i = 0; i < sizeof clear / sizeof *clear; i++)
+        memset(clear[i], 0, sizeof *clear[i]);
+    s->output_index = -1;
+    s->has_usage = 0;
+    llmj__usage_none(&s->u);
+    int empty;
+    llmj_status st = llmj__pk_parse(&s->pk, data, data_len, rs_value, s, &empty);
+    if (st == LLMJ_BAD_EVENT && llmj__is_type(type, type_len, "error")) {
+        s->errored = 1;
+        return llmj__emit_raw_error(&o, data, data_len);
+    }
+    if (st != LLMJ_OK || empty)
+        return st;
+    if (!s->type.set && type && type_len) {
+        s->type.ptr = type;
+        s->type.len = type_len;
+        s->type.set = 1;
+    }
+    if ((st = rs_records(s)) != LLMJ_OK)
+        return st;
+    return rs_emit(s, &o);
+}
+
+static int rs_sniff(const char *type, size_t type_len, const char *data, size_t data_len)
+{
+    if (type && type_len > 9 && memcmp(type, "response.", 9) == 0)
+        return 2;
+    if (llmj__skim_prefix(data, data_len, "type", "response."))
+        return 2;
+    const char *v;
+    size_t n;
+    if (llmj__skim_str(data, data_len, "type", "error") &&
+        llmj__skim(data, data_len, "sequence_number", &v, &n))
+        return 1;
+    return 0;
+}
+
+static const char *rs_message(void *state)
+{
+    rs_state *s = state;
+    return s ? llmj__pk_message(&s->pk) : "";
+}
+
+const ld_ops llmj__dialect_openai_responses = {
+    LLMJ_DIALECT_OPENAI_RESPONSES, rs_create, rs_destroy, rs_event, rs_sniff, rs_message
+};

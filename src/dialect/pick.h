@@ -1,0 +1,324 @@
+/* Internal: what every dialect decoder shares.
+ *
+ * 1. The picker (llmj__pk): one yajl push parser per decoder, reused from
+ *    event to event, whose callbacks report every value of one event's JSON
+ *    with its path (no DOM). The dialect matches paths ("choices.#.index")
+ *    and keeps the strings it wants, decoded by our own code (yajl's decoder
+ *    mangles lone surrogate escapes), into a per-event arena; it pushes
+ *    records (llmj__rec) that are turned into ld_items only once the whole
+ *    event has parsed — a malformed event emits nothing and changes nothing.
+ *    yajl allocates through the decoder's allocator; yajl does not check its
+ *    own allocations, so a failure inside yajl unwinds (longjmp) back to the
+ *    picker, which drops that yajl handle's memory and reports LLMJ_NOMEM.
+ *
+ * 2. Lanes (llmj__lanes): the state kept between events per choice and per
+ *    tool call — finish seen, tool begun/ended, tool numbering, and a high
+ *    surrogate escape held back at the end of a delta until its low half
+ *    arrives at the start of the next delta of the same lane.
+ *
+ * 3. A non-allocating skimmer over the top-level members of a JSON object,
+ *    for sniff(). */
+#ifndef LLMJ_DIALECT_PICK_H
+#define LLMJ_DIALECT_PICK_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <yajl/yajl_parse.h>
+
+#include "alloc.h"
+#include "dialect.h"
+
+/* ---- strings kept from an event ------------------------------------------ */
+
+/* A string picked from the current event, decoded. Either in the event's
+ * data (ptr != NULL: it had no escapes) or in the arena at off (with at least
+ * LLMJ__PK_HEAD writable bytes before it, for a surrogate joined in front).
+ * A lone high-surrogate escape at the very end is not in the bytes but in
+ * trail_high, a lone low-surrogate escape at the very start in lead_low; any
+ * other lone surrogate decodes to U+FFFD. */
+typedef struct llmj__str {
+    const char *ptr;
+    size_t off;
+    size_t len;
+    uint16_t lead_low;
+    uint16_t trail_high;
+    unsigned char set;
+} llmj__str;
+
+#define LLMJ__PK_HEAD 8
+
+/* ---- records ------------------------------------------------------------- */
+
+/* One thing a dialect will emit once the event has parsed. kind and the
+ * meaning of the fields are the dialect's. */
+typedef struct llmj__rec {
+    int kind;
+    int64_t choice;
+    int64_t key;
+    int64_t num;
+    int flags;
+    llmj__str s[3];
+    llmj_usage usage;
+} llmj__rec;
+
+/* ---- the picker ---------------------------------------------------------- */
+
+typedef enum llmj__pk_type {
+    LLMJ__PK_STRING = 1,
+    LLMJ__PK_NUMBER = 2, /* ptr/len: the number's text */
+    LLMJ__PK_BOOL = 3,   /* boolean */
+    LLMJ__PK_NULL = 4,
+    LLMJ__PK_MAP = 5,    /* a map begins (path: the map's own) */
+    LLMJ__PK_END_MAP = 6,
+    LLMJ__PK_ARRAY = 7,
+    LLMJ__PK_END_ARRAY = 8
+} llmj__pk_type;
+
+typedef struct llmj__pk_val {
+    llmj__pk_type type;
+    const char *ptr; /* LLMJ__PK_STRING: yajl's decoding (use llmj__pk_keep) */
+    size_t len;
+    int boolean;
+} llmj__pk_val;
+
+typedef struct llmj__pk llmj__pk;
+
+/* Called for every value; return LLMJ_OK to go on, or a status to stop the
+ * parse with (llmj__pk_bad() for a shape error). */
+typedef llmj_status (*llmj__pk_fn)(void *ctx, llmj__pk *p, const llmj__pk_val *v);
+
+#define LLMJ__PK_LEVELS 12 /* path levels kept; deeper values match no pattern */
+#define LLMJ__PK_KEYMAX 40 /* key bytes kept per level; longer keys match nothing */
+
+typedef struct llmj__pk_seg {
+    int64_t index; /* array: the current element; map: -1 */
+    unsigned char is_array;
+    unsigned char key_len; /* LLMJ__PK_KEYMAX + 1: too long to keep */
+    char key[LLMJ__PK_KEYMAX];
+} llmj__pk_seg;
+
+struct llmj__pk {
+    llmj_allocator a;
+    size_t max_depth;
+    /* yajl and the memory it holds (a list of blocks, dropped whole when an
+     * allocation fails inside yajl) */
+    yajl_handle h;
+    yajl_alloc_funcs yaf;
+    void *blocks;
+    int armed;
+    jmp_buf jb;
+    /* the current event */
+    const char *data;
+    size_t data_len;
+    llmj__pk_fn fn;
+    void *ctx;
+    llmj_status st;
+    size_t depth;   /* containers open */
+    int values;     /* top-level values begun */
+    llmj__pk_seg seg[LLMJ__PK_LEVELS];
+    llmj__buf arena;
+    llmj__rec *recs;
+    size_t nrec, caprec;
+    /* the last error's message */
+    const char *msg;
+    char msgbuf[160];
+};
+
+/* Set up / tear down (p is embedded in the decoder's state). cfg may be
+ * NULL (defaults). LLMJ_OK or LLMJ_NOMEM (nothing left allocated). */
+llmj_status llmj__pk_init(llmj__pk *p, const llmj_allocator *a, const llmj_config *cfg);
+void llmj__pk_free(llmj__pk *p);
+
+/* Parse one event's JSON: exactly one JSON value, calling fn for every
+ * value. Clears the arena and the records first. Returns LLMJ_OK,
+ * LLMJ_BAD_EVENT (not JSON, not one value, too deep, or fn said so; message
+ * in llmj__pk_message), LLMJ_NOMEM, or any other status fn returned. Data
+ * that is empty or only whitespace gives LLMJ_OK with no callback at all
+ * (*empty = 1). */
+llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_fn fn,
+                           void *ctx, int *empty);
+
+/* Depth of the current value's path (0: the top-level value). */
+size_t llmj__pk_depth(const llmj__pk *p);
+
+/* 1 when the current value's path is exactly pattern: segments separated by
+ * '.', "#" for any array element, "*" for any map key, else a key. "" is the
+ * top-level value. */
+int llmj__pk_is(const llmj__pk *p, const char *pattern);
+
+/* The array index at path level (0-based) of the current value, or -1. */
+int64_t llmj__pk_index(const llmj__pk *p, size_t level);
+
+/* Decode the current string value (or copy a number's text) into *out. For
+ * any other value *out is left unset. LLMJ_OK or LLMJ_NOMEM. */
+llmj_status llmj__pk_keep(llmj__pk *p, const llmj__pk_val *v, llmj__str *out);
+
+/* The current string value's raw JSON content (between the quotes, escapes
+ * as written), pointing into the event's data. 0, or -1 if it cannot be
+ * located (never with yajl 2.1). */
+int llmj__pk_raw(const llmj__pk *p, const llmj__pk_val *v, const char **raw, size_t *len);
+
+/* Byte offset in the event's data just past the current token. Together with
+ * LLMJ__PK_MAP/ARRAY and their ends, this captures a container's exact text:
+ * start = offset at the begin - 1, end = offset at the end. */
+size_t llmj__pk_offset(const llmj__pk *p);
+
+/* Set message (a string literal or copied) and return LLMJ_BAD_EVENT. */
+llmj_status llmj__pk_bad(llmj__pk *p, const char *msg);
+const char *llmj__pk_message(const llmj__pk *p);
+
+/* A new zeroed record at the end (NULL: out of memory). Records stay valid
+ * until the next push; address them by number. */
+llmj__rec *llmj__pk_push(llmj__pk *p, int kind);
+
+/* The bytes of a kept string (valid until the next parse). */
+const char *llmj__pk_sptr(const llmj__pk *p, const llmj__str *s);
+
+/* 1 if the kept string s equals the NUL-terminated lit. */
+int llmj__pk_seq(const llmj__pk *p, const llmj__str *s, const char *lit);
+
+/* Make room for n more bytes in the arena, so that llmj__pk_put() cannot
+ * fail for that many bytes. LLMJ_OK or LLMJ_NOMEM. */
+llmj_status llmj__pk_reserve(llmj__pk *p, size_t n);
+/* Append within reserved room (bytes beyond it are dropped). */
+void llmj__pk_put(llmj__pk *p, const char *s, size_t n);
+
+/* An integer number value: 0 and *out, or -1 (not a number, not an integer,
+ * or beyond int64). */
+int llmj__pk_int(const llmj__pk_val *v, int64_t *out);
+
+/* Text bytes equal a NUL-terminated literal. */
+int llmj__eq(const char *s, size_t n, const char *lit);
+
+/* 64-bit FNV-1a of bytes, never 0. */
+uint64_t llmj__hash(const char *s, size_t n);
+
+void llmj__usage_none(llmj_usage *u);
+int llmj__usage_any(const llmj_usage *u);
+
+/* ---- lanes --------------------------------------------------------------- */
+
+/* Records with choice >= 0 touch the lanes; LLMJ__REC_TOOL marks one that
+ * may start a tool call (dialects keep their own flags below 0x100). */
+#define LLMJ__REC_TOOL 0x100
+
+/* A record kind every dialect handles the same way: the choice exists (the
+ * provider sent a choice object, a message start, ...). */
+#define LLMJ__R_ANNOUNCE 99
+
+typedef struct llmj__choice {
+    int64_t index;
+    uint16_t pend[2]; /* held-back high surrogate: [0] text, [1] refusal */
+    unsigned char finished;
+    unsigned char seen;  /* some item for this choice was emitted */
+    unsigned char tools; /* some tool call began */
+    size_t ntools;       /* tool numbers handed out in this choice */
+} llmj__choice;
+
+typedef struct llmj__tool {
+    int64_t choice;
+    int64_t key;    /* the dialect's handle for the call */
+    uint64_t aux;   /* a second handle (a hash) or 0 */
+    uint64_t idhash; /* the call id's hash, 0 if none */
+    size_t num;     /* ld_item.tool */
+    uint16_t pend;
+    unsigned char begun, ended, args, live;
+} llmj__tool;
+
+typedef struct llmj__lanes {
+    llmj__choice *c;
+    size_t nc, capc;
+    llmj__tool *t;
+    size_t nt, capt;
+    size_t max_choices; /* choice indexes 0 .. max_choices - 1 */
+    size_t max_tools;   /* tool calls per choice */
+} llmj__lanes;
+
+/* Caps from cfg (max_choices, max_tool_calls; NULL or 0: 128). */
+void llmj__lanes_init(llmj__lanes *l, const llmj_config *cfg);
+void llmj__lanes_free(llmj__lanes *l, const llmj_allocator *a);
+
+/* Before emitting an event's records: check the caps (LLMJ_TOO_LONG, with
+ * p's message set) and make room, so that lookups with create cannot fail
+ * while emitting (LLMJ_NOMEM). Changes nothing visible. */
+llmj_status llmj__lanes_prepare(llmj__lanes *l, llmj__pk *p);
+
+/* The choice with this index, created if create (NULL: not found, or cap). */
+llmj__choice *llmj__lanes_choice(llmj__lanes *l, int64_t index, int create);
+
+/* The live tool of choice with key (and aux if aux != 0). */
+llmj__tool *llmj__lanes_tool(llmj__lanes *l, int64_t choice, int64_t key, uint64_t aux);
+/* The most recently created live tool of choice. */
+llmj__tool *llmj__lanes_last_tool(llmj__lanes *l, int64_t choice);
+/* A new live tool for choice (numbered in order), NULL at the cap; a live
+ * tool with the same key is retired first. */
+llmj__tool *llmj__lanes_new_tool(llmj__lanes *l, int64_t choice, int64_t key, uint64_t aux);
+
+/* ---- emitting ------------------------------------------------------------ */
+
+typedef struct llmj__out {
+    ld_emit emit;
+    void *ctx;
+} llmj__out;
+
+/* Emit it; LLMJ_OK or LLMJ_ABORTED. */
+llmj_status llmj__emit(llmj__out *o, const ld_item *it);
+
+/* The choice exists: an LD_TEXT of length 0, unless some item for the
+ * choice was emitted already (so that a choice that never says anything,
+ * e.g. only reasoning before an error, still exists for the stream). */
+llmj_status llmj__emit_announce(llmj__out *o, llmj__choice *c);
+
+/* Emit a text/refusal delta of choice c, or an argument delta of tool t
+ * (kind LD_TOOL_ARGS), joining surrogate halves across deltas. Nothing is
+ * emitted for an empty result. */
+llmj_status llmj__emit_text(llmj__out *o, llmj__pk *p, ld_kind kind, llmj__choice *c,
+                            llmj__tool *t, const llmj__str *s);
+/* The same for bytes that need no surrogate joining (flushes a held one). */
+llmj_status llmj__emit_bytes(llmj__out *o, ld_kind kind, llmj__choice *c, llmj__tool *t,
+                             const char *s, size_t n);
+
+/* LD_TOOL_BEGIN for t (marks it begun; marks its choice as having tools). */
+llmj_status llmj__emit_begin(llmj__out *o, llmj__pk *p, llmj__choice *c, llmj__tool *t,
+                             const llmj__str *id, const llmj__str *name);
+/* LD_TOOL_END for t if begun and not ended (after flushing a held surrogate). */
+llmj_status llmj__emit_end(llmj__out *o, llmj__tool *t);
+
+/* Flush held surrogates (as U+FFFD) of choice c's text and refusal lanes and
+ * of all its tools; all choices if c == NULL. */
+llmj_status llmj__flush_choice(llmj__out *o, llmj__lanes *l, llmj__choice *c);
+
+/* End every begun, unended tool of choice c. */
+llmj_status llmj__end_tools(llmj__out *o, llmj__lanes *l, llmj__choice *c);
+
+/* LD_FINISH for c unless it already had one: flushes held surrogates first;
+ * with end_tools, ends its open tool calls first. raw may be NULL. */
+llmj_status llmj__emit_finish(llmj__out *o, llmj__pk *p, llmj__lanes *l, llmj__choice *c,
+                              llmj_finish f, const llmj__str *raw, const char *rawlit,
+                              int end_tools);
+
+llmj_status llmj__emit_usage(llmj__out *o, const llmj_usage *u);
+llmj_status llmj__emit_error(llmj__out *o, llmj__pk *p, const llmj__str *msg,
+                             const llmj__str *type, const llmj__str *code);
+llmj_status llmj__emit_done(llmj__out *o, llmj__lanes *l);
+/* LD_ERROR with the whole (trimmed) payload as the message: for an `error`
+ * event whose data is not JSON. */
+llmj_status llmj__emit_raw_error(llmj__out *o, const char *data, size_t n);
+
+/* 1 if the SSE event type (may be NULL) equals lit. */
+int llmj__is_type(const char *type, size_t type_len, const char *lit);
+
+/* ---- skimming (sniff) ---------------------------------------------------- */
+
+/* The value of top-level member key of the JSON object in data (raw text of
+ * the value, strings with their quotes): 1 found, 0 not (or not an object).
+ * Never allocates. */
+int llmj__skim(const char *data, size_t len, const char *key, const char **val, size_t *vlen);
+/* 1 if top-level member key is a string equal to lit (no escapes compared). */
+int llmj__skim_str(const char *data, size_t len, const char *key, const char *lit);
+/* 1 if top-level member key is a string that starts with prefix. */
+int llmj__skim_prefix(const char *data, size_t len, const char *key, const char *prefix);
+
+#endif
