@@ -150,11 +150,15 @@ valgrind: tests
 	  valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99 $$t > /dev/null; done
 	@echo "make valgrind: no errors, no leaks"
 
-bench: all $(BENCHES)
-	@for b in $(BENCHES); do echo "== $$b"; LLMJ_ROOT=$(CURDIR) $$b || exit 1; done
+bench: all $(BENCHES) $(SERVER)
+	@for b in $(BENCHES); do echo "== $$b"; LLMJ_ROOT=$(CURDIR) LLMJ_SERVER=$(abspath $(SERVER)) $$b || exit 1; done
 
-demo: all
-	@bash tests/demo.sh $(TOOL)
+# The main job: a recorded JSON-mode stream cut by the token limit, served over
+# real HTTP on 127.0.0.1, decoded live, salvaged (tests/demo_live.sh); without
+# the server (not built yet) the offline demo of the tool (tests/demo.sh).
+demo: all $(SERVER)
+	@if [ -n "$(SERVER)" ] && [ -f tests/demo_live.sh ]; then bash tests/demo_live.sh $(TOOL) $(SERVER); \
+	 else bash tests/demo.sh $(TOOL); fi
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/include/llmjson $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
