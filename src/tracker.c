@@ -362,7 +362,9 @@ static int y_map_key(void *ctx, const unsigned char *key, size_t len)
         return !internal_fail(t);
     /* RFC 6901: '~' -> "~0", '/' -> "~1". */
     size_t from = 0;
-    int plain = !memchr(key, '~', len) && !memchr(key, '/', len);
+    int plain = 1;
+    for (size_t i = 0; i < len && plain; i++)
+        plain = key[i] != '~' && key[i] != '/';
     for (size_t i = 0; !plain && i < len; i++) {
         if (key[i] == '~' || key[i] == '/') {
             if (put(&t->ptr, key + from, i - from) ||
@@ -406,7 +408,11 @@ static int yajl_open(llmj_tracker *t)
     t->yaf.free = y_free;
     t->yaf.ctx = t;
     t->y = yajl_alloc(&k_ycb, &t->yaf, t);
-    return t->y ? 0 : -1;
+    if (!t->y)
+        return -1;
+    /* The scanner already validated every string's UTF-8, more strictly. */
+    yajl_config(t->y, yajl_dont_validate_strings, 1);
+    return 0;
 }
 
 /* ---- reservations (made before the byte that needs them is taken) -------- */
@@ -958,8 +964,9 @@ static void emit_chunks(llmj_tracker *t, const unsigned char *s, size_t n)
     size_t i = 0;
     while (i < n && !t->muted) {
         if (s[i] != '\\') {
-            const unsigned char *bs = memchr(s + i, '\\', n - i);
-            size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
+            size_t run = 1;
+            while (i + run < n && s[i + run] != '\\')
+                run++;
             if (o == 0 && run >= sizeof out / 2) {
                 emit(t, LLMJ_EV_STRING_CHUNK, t->ydepth, (const char *)s + i, run);
                 t->chunk_len += run;
