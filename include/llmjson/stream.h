@@ -50,7 +50,293 @@ typedef struct llmj_usage {
     int64_t reasoning_tokens;
 } llmj_usage;
 
-/* (the stream object's API follows: issue 3) */
+/* ---- the stream object --------------------------------------------------
+ *
+ * Raw response bytes in (SSE for every dialect but Ollama native, which is
+ * NDJSON: one JSON object per line); per choice out: the accumulated text, a
+ * tracker for text that is JSON, a tracker per tool call's arguments (always
+ * JSON), the refusal text, the finish reason (normalised and raw), the usage,
+ * any in-band error, and at the end a lossless salvage of each JSON text.
+ *
+ *   llmj_stream *s;
+ *   llmj_stream_new(&s, &cfg, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, &cbs, ctx);
+ *   while (more bytes) if (llmj_stream_feed(s, buf, len) != LLMJ_OK) break;
+ *   llmj_stream_finish(s);          (then the accessors below)
+ *   llmj_stream_free(s);
+ *
+ * Choices are addressed by position (0 .. llmj_stream_choice_count() - 1, in
+ * the order of their provider index), tool calls by position inside their
+ * choice (in the order they began). Everything the stream hands
+ * out is borrowed and valid until its next non-const call.
+ *
+ * Any split of the input into pieces (one byte included) gives the same
+ * callbacks with the same data and the same final state.
+ *
+ * The old llama-server `error: {...}` SSE field line (not `data:`), which a
+ * strict SSE parser ignores, is surfaced as a provider error: its value is
+ * decoded as the payload {"error": VALUE} would be, or taken whole as the
+ * message when the dialect makes no error of it.
+ */
+
+typedef struct llmj_stream llmj_stream;
+
+/* Whether a choice's content is JSON (tracked, salvaged) or plain text. */
+typedef enum llmj_content_mode {
+    LLMJ_CONTENT_AUTO = 0, /* JSON when the first non-whitespace byte is { or [
+                              (a whitespace run as long as config.whitespace_limit
+                              before any other byte is JSON too: a runaway) */
+    LLMJ_CONTENT_JSON = 1, /* always JSON (the caller asked for JSON mode) */
+    LLMJ_CONTENT_TEXT = 2  /* never JSON */
+} llmj_content_mode;
+
+/* The tool position of a choice's own content in the calls below. */
+#define LLMJ_NO_TOOL ((size_t)-1)
+
+/* An error reported in the stream, or an event the dialect could not read.
+ * - status: LLMJ_PROVIDER_ERROR (the provider's in-band error) or
+ *   LLMJ_BAD_EVENT (an event whose payload is not the dialect's; the stream
+ *   goes on);
+ * - offset/line/column: the first byte of the event (or NDJSON line) in the
+ *   input, as in llmj_error;
+ * - message, type, code: the provider's strings ("" when it gave none; for
+ *   LLMJ_BAD_EVENT, message is the library's). Not NUL-terminated in a
+ *   callback; NUL-terminated from llmj_stream_provider_error(). */
+typedef struct llmj_provider_error {
+    llmj_status status;
+    uint64_t offset;
+    uint64_t line;
+    uint64_t column;
+    const char *message;
+    size_t message_len;
+    const char *type;
+    size_t type_len;
+    const char *code;
+    size_t code_len;
+} llmj_provider_error;
+
+/* What the stream tells its caller as it goes. Every member may be NULL.
+ * Each returns 0 to go on, non-zero to stop: the stream then reports
+ * LLMJ_ABORTED and calls nothing again. choice is the provider's choice index
+ * (not a position); tool is the tool call's number in its choice (0, 1, ...
+ * in the order the calls began), or LLMJ_NO_TOOL for the choice's content.
+ * All data is borrowed for the call only. */
+typedef struct llmj_stream_callbacks {
+    /* A tracker event of a choice's JSON content (tool == LLMJ_NO_TOOL) or
+     * of a tool call's arguments (see llmj_event). */
+    int (*json)(void *ctx, size_t choice, size_t tool, const llmj_event *ev);
+    /* The next piece of a choice's content (decoded text), before its JSON
+     * events. Empty deltas are not delivered. */
+    int (*text)(void *ctx, size_t choice, const char *text, size_t len);
+    /* The next piece of a choice's refusal text. */
+    int (*refusal)(void *ctx, size_t choice, const char *text, size_t len);
+    /* A tool call begins (once per call). id and name may be empty
+     * (len 0) when the provider gives them later or never. */
+    int (*tool_begin)(void *ctx, size_t choice, size_t tool, const char *id,
+                      size_t id_len, const char *name, size_t name_len);
+    /* The next piece of a tool call's arguments (JSON text), before its JSON
+     * events. Empty pieces are not delivered. */
+    int (*tool_args)(void *ctx, size_t choice, size_t tool, const char *text, size_t len);
+    /* The provider says the tool call's arguments are whole (not every
+     * dialect says so; once per call). */
+    int (*tool_end)(void *ctx, size_t choice, size_t tool);
+    /* A choice's finish reason, when it first arrives and whenever it
+     * changes (raw: the provider's own string, may be empty). */
+    int (*finish)(void *ctx, size_t choice, llmj_finish finish, const char *raw,
+                  size_t raw_len);
+    /* Token counts, when they first arrive and whenever they change. */
+    int (*usage)(void *ctx, const llmj_usage *usage);
+    /* An in-band provider error, or an unreadable event (see above). */
+    int (*error)(void *ctx, const llmj_provider_error *err);
+} llmj_stream_callbacks;
+
+/* Create a stream. cfg may be NULL (defaults; copied): its allocator, its
+ * tracker settings (depth, token, whitespace and repetition limits, string
+ * chunks) apply to every tracker, max_event to SSE events and NDJSON lines.
+ * The stream's caps are config.max_choices, max_tool_calls and max_text.
+ * dialect: the API dialect, or LLMJ_DIALECT_AUTO to detect it from the first
+ * event (NDJSON when the first byte after an optional UTF-8 BOM and
+ * whitespace is '{', SSE otherwise). content: see llmj_content_mode. cbs may
+ * be NULL (no callbacks); it is copied. Returns LLMJ_OK (*out set), or
+ * LLMJ_NOMEM, LLMJ_BAD_OPTION (a bad config, dialect or mode), LLMJ_MISUSE
+ * (out NULL); *out is then NULL. */
+LLMJ_API llmj_status llmj_stream_new(llmj_stream **out, const llmj_config *cfg,
+                                     llmj_dialect dialect, llmj_content_mode content,
+                                     const llmj_stream_callbacks *cbs, void *ctx);
+
+/* Free a stream and everything it owns. NULL is a no-op. */
+LLMJ_API void llmj_stream_free(llmj_stream *s);
+
+/* Forget everything fed: ready for a new response with the same settings
+ * and callbacks (an auto-detected dialect is detected again). LLMJ_OK,
+ * LLMJ_NOMEM (the stream is then unusable but can be freed or reset again),
+ * LLMJ_MISUSE. */
+LLMJ_API llmj_status llmj_stream_reset(llmj_stream *s);
+
+/* Feed the next len bytes of the response body, any split. Returns LLMJ_OK
+ * while decoding goes on (an in-band provider error or an unreadable event
+ * does not stop it: see the error callback). Otherwise decoding has stopped,
+ * the status sticks (later feeds return it again) and llmj_stream_error()
+ * tells where:
+ * - LLMJ_RUNAWAY_WHITESPACE, LLMJ_RUNAWAY_REPEAT: a tracker detected a
+ *   runaway; decoding stopped at once (an HTTP caller should cancel the
+ *   transfer);
+ * - LLMJ_TOO_LONG: an SSE event or line, or an NDJSON line, went over
+ *   config.max_event; a text (content, refusal, arguments, id, name) over
+ *   config.max_text; a choice index reached config.max_choices, or a
+ *   choice's tool calls went over config.max_tool_calls (0 in any of the
+ *   last three: the default);
+ * - LLMJ_UNKNOWN_DIALECT: auto-detection found no dialect in the first
+ *   events (8 events or max_event bytes of them);
+ * - LLMJ_ABORTED: a callback returned non-zero;
+ * - LLMJ_NOMEM: an allocation failed; what was taken before it stays (the
+ *   accessors, salvage and finish work on it) but no byte more is taken;
+ * - LLMJ_MISUSE: s NULL, buf NULL with len > 0, or a feed after finish. */
+LLMJ_API llmj_status llmj_stream_feed(llmj_stream *s, const void *buf, size_t len);
+
+/* The end of the response body. Finishes every tracker: a choice's texts
+ * "ended normally" (LLMJ_END_NORMAL) only when its finish reason is stop,
+ * tool_calls or refusal; a tool call's arguments also when the provider said
+ * they are whole; everything else is salvaged as truncated. Returns the
+ * stream's final status, the first that applies:
+ * - the sticky status of a stopped feed (above);
+ * - LLMJ_PROVIDER_ERROR: the provider reported an error in the stream;
+ * - LLMJ_SSE_CUT: the input ended inside an SSE line or NDJSON line;
+ * - LLMJ_TRUNCATED: the stream broke off: no end marker ([DONE],
+ *   message_stop, response.completed, Ollama's done) for the dialects that
+ *   send one, or a choice without a finish reason;
+ * - LLMJ_EMPTY: no event at all;
+ * - LLMJ_OK: the stream ended as it should.
+ * Finishing twice returns the same status; LLMJ_MISUSE for s NULL. The
+ * callbacks are called for a last event that lacked its blank line (or a
+ * last NDJSON line without its LF); nothing else calls back. */
+LLMJ_API llmj_status llmj_stream_finish(llmj_stream *s);
+
+/* ---- state ------------------------------------------------------------- */
+
+/* The current status: LLMJ_OK while going on, a sticky feed status, or
+ * after finish the status finish returned. */
+LLMJ_API llmj_status llmj_stream_status(const llmj_stream *s);
+
+/* Where and why decoding stopped (or the stream broke off); code LLMJ_OK
+ * when it did not. Offsets are in the input bytes. Valid until the next
+ * non-const call. */
+LLMJ_API const llmj_error *llmj_stream_error(const llmj_stream *s);
+
+/* The dialect: the one given, or the detected one (LLMJ_DIALECT_AUTO while
+ * not detected yet). */
+LLMJ_API llmj_dialect llmj_stream_dialect(const llmj_stream *s);
+
+/* Events decoded: SSE events dispatched to the dialect (or NDJSON lines),
+ * comments and blank lines not counted. */
+LLMJ_API uint64_t llmj_stream_events(const llmj_stream *s);
+
+/* Events (or lines) the dialect could not read (LLMJ_BAD_EVENT). */
+LLMJ_API uint64_t llmj_stream_bad_events(const llmj_stream *s);
+
+/* Bytes fed so far. */
+LLMJ_API uint64_t llmj_stream_bytes(const llmj_stream *s);
+
+/* 1 when the stream's end marker arrived, else 0. */
+LLMJ_API int llmj_stream_done(const llmj_stream *s);
+
+/* The latest token counts, or NULL when the provider sent none. */
+LLMJ_API const llmj_usage *llmj_stream_usage(const llmj_stream *s);
+
+/* The first in-band provider error (strings NUL-terminated), or NULL. */
+LLMJ_API const llmj_provider_error *llmj_stream_provider_error(
+    const llmj_stream *s);
+
+/* ---- choices and tool calls -------------------------------------------- */
+
+/* Number of choices seen so far. */
+LLMJ_API size_t llmj_stream_choice_count(const llmj_stream *s);
+
+/* A choice, as it stands. Strings are borrowed (valid until the next
+ * non-const call), NUL-terminated, and may hold NUL bytes.
+ * - index: the provider's choice index;
+ * - content: the accumulated text ("" when none);
+ * - refusal: the accumulated refusal text, NULL when none arrived;
+ * - finish, finish_raw: normalised and raw (NULL when none); a stop with
+ *   refusal text is LLMJ_FINISH_REFUSAL, a stop with tool calls
+ *   LLMJ_FINISH_TOOL_CALLS, and after finish a choice that has none in a
+ *   stream that carried a provider error gets LLMJ_FINISH_ERROR;
+ * - json: 1 when the content is JSON (it has a tracker), 0 when plain text,
+ *   -1 while undecided (LLMJ_CONTENT_AUTO, only whitespace so far);
+ * - status: after finish, the content's status: for JSON its salvage
+ *   status; for plain text LLMJ_TEXT_EMPTY (nothing), LLMJ_TEXT_COMPLETE
+ *   (ended normally) or LLMJ_TEXT_TRUNCATED; before finish
+ *   LLMJ_TEXT_TRUNCATED;
+ * - complete: after finish, 1 when the content ended normally and (for
+ *   JSON) is one complete value; 0 otherwise, and always 0 before finish;
+ * - tool_count: tool calls seen. */
+typedef struct llmj_choice_info {
+    size_t index;
+    const char *content;
+    size_t content_len;
+    const char *refusal;
+    size_t refusal_len;
+    llmj_finish finish;
+    const char *finish_raw;
+    size_t finish_raw_len;
+    int json;
+    llmj_text_status status;
+    int complete;
+    size_t tool_count;
+} llmj_choice_info;
+
+/* Fill *out for the choice at position ci. LLMJ_OK, or LLMJ_MISUSE (s or
+ * out NULL, ci out of range). */
+LLMJ_API llmj_status llmj_stream_choice(const llmj_stream *s, size_t ci,
+                                        llmj_choice_info *out);
+
+/* A tool call, as it stands (strings as for llmj_choice_info).
+ * - index: the tool call's number in its choice (0, 1, ... in the order
+ *   the calls began, as in the callbacks); id, name ("" when none);
+ * - arguments: the accumulated arguments text (JSON);
+ * - ended: 1 when the provider said the arguments are whole;
+ * - status: after finish, the arguments' salvage status (before finish
+ *   LLMJ_TEXT_TRUNCATED);
+ * - complete: after finish, 1 when the arguments ended (the provider said
+ *   so, or the choice finished normally) and are one complete JSON value;
+ *   a call cut off is 0 even when its salvaged arguments parse. */
+typedef struct llmj_tool_info {
+    size_t index;
+    const char *id;
+    size_t id_len;
+    const char *name;
+    size_t name_len;
+    const char *arguments;
+    size_t arguments_len;
+    int ended;
+    llmj_text_status status;
+    int complete;
+} llmj_tool_info;
+
+/* Fill *out for tool call ti of choice ci (positions). LLMJ_OK, or
+ * LLMJ_MISUSE (NULL, out of range). */
+LLMJ_API llmj_status llmj_stream_tool(const llmj_stream *s, size_t ci, size_t ti,
+                                      llmj_tool_info *out);
+
+/* The tracker of choice ci's content (ti == LLMJ_NO_TOOL) or of its tool
+ * call ti's arguments; NULL when that text is not JSON or out of range. For
+ * its state (depth, bytes, error); do not feed, finish or free it. */
+LLMJ_API llmj_tracker *llmj_stream_tracker(const llmj_stream *s, size_t ci, size_t ti);
+
+/* The salvage (shared/SALVAGE.md) of choice ci's JSON content (ti ==
+ * LLMJ_NO_TOOL) or of tool call ti's arguments: at any moment, or after
+ * finish (then with the end the finish decided). Pointers in *out are valid
+ * until the next non-const call. LLMJ_OK, LLMJ_NOMEM, or LLMJ_MISUSE (out
+ * of range, or that text is not JSON). */
+LLMJ_API llmj_status llmj_stream_salvage(llmj_stream *s, size_t ci, size_t ti,
+                                         llmj_salvage_mode mode, llmj_salvage *out);
+
+/* The same, and the repaired text R = S[0:bytes_kept] + closer itself in
+ * *text and *len (borrowed, NUL-terminated, valid until the next non-const
+ * call). info may be NULL. LLMJ_OK, LLMJ_NOMEM, LLMJ_MISUSE. */
+LLMJ_API llmj_status llmj_stream_repair(llmj_stream *s, size_t ci, size_t ti,
+                                        llmj_salvage_mode mode, llmj_salvage *info,
+                                        const char **text, size_t *len);
+
 
 #ifdef __cplusplus
 }

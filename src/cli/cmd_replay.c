@@ -62,25 +62,125 @@ static const char replay_help[] =
     "normally counts as truncated, and so does a stream that broke off):\n"
     "0 complete, 2 truncated, 3 invalid, 4 runaway, 5 empty, 1 usage or I/O error.\n";
 
-/* ---- output helpers ----------------------------------------------------- */
+/* ---- output ----------------------------------------------------------------
+ * Everything goes through a 64 KiB buffer (stdio's per-call cost dominated
+ * --events); the salvage objects are printed by the shared printer
+ * (cli_print_report) after a flush, so the two never interleave. */
 
-static void put_str(FILE *out, const char *s, size_t len)
+typedef struct outbuf {
+    FILE *out;
+    size_t len;
+    char buf[1 << 16];
+} outbuf;
+
+static void ob_flush(outbuf *o)
 {
-    cli_print_json_string(out, s, len);
+    if (o->len)
+        fwrite(o->buf, 1, o->len, o->out);
+    o->len = 0;
 }
 
-static void put_cstr(FILE *out, const char *s)
+static void ob_put(outbuf *o, const char *p, size_t n)
 {
-    cli_print_json_string(out, s, strlen(s));
+    if (n > sizeof o->buf - o->len) {
+        ob_flush(o);
+        if (n > sizeof o->buf) {
+            fwrite(p, 1, n, o->out);
+            return;
+        }
+    }
+    memcpy(o->buf + o->len, p, n);
+    o->len += n;
 }
 
-/* ",\"key\":" */
-static void put_key(FILE *out, const char *key)
+static void ob_cstr(outbuf *o, const char *s)
 {
-    fputs(key, out);
+    ob_put(o, s, strlen(s));
 }
 
-static void put_u64(FILE *out, uint64_t v)
+#define OB_LIT(o, lit) ob_put((o), (lit), sizeof(lit) - 1)
+
+/* Length of the valid UTF-8 sequence at s[0:len] (RFC 3629: shortest form,
+ * no surrogates, at most U+10FFFF), 0 when there is none. */
+static size_t utf8_len(const unsigned char *s, size_t len)
+{
+    unsigned char c = s[0];
+    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c < 0xC2 || c > 0xF4 || len < n)
+        return 0;
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* s[0:len] as a JSON string literal, escaped exactly as
+ * cli_print_json_string() does it (the report's other strings use that). */
+static void ob_str(outbuf *o, const char *str, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    OB_LIT(o, "\"");
+    while (i < len) {
+        size_t j = i;
+        while (j < len && s[j] >= 0x20 && s[j] < 0x80 && s[j] != '"' && s[j] != '\\')
+            j++;
+        ob_put(o, str + i, j - i);
+        if (j == len)
+            break;
+        i = j;
+        unsigned char c = s[i];
+        char e[6] = { '\\', 0, 0, 0, 0, 0 };
+        if (c == '"' || c == '\\') {
+            e[1] = (char)c;
+        } else if (c >= 0x80) {
+            size_t n = utf8_len(s + i, len - i);
+            if (n) {
+                ob_put(o, str + i, n);
+                i += n;
+            } else {
+                OB_LIT(o, "\\ufffd");
+                i++;
+            }
+            continue;
+        } else {
+            switch (c) {
+            case '\b': e[1] = 'b'; break;
+            case '\f': e[1] = 'f'; break;
+            case '\n': e[1] = 'n'; break;
+            case '\r': e[1] = 'r'; break;
+            case '\t': e[1] = 't'; break;
+            default:
+                e[1] = 'u', e[2] = '0', e[3] = '0', e[4] = hex[c >> 4], e[5] = hex[c & 15];
+                ob_put(o, e, 6);
+                i++;
+                continue;
+            }
+        }
+        ob_put(o, e, 2);
+        i++;
+    }
+    OB_LIT(o, "\"");
+}
+
+static void ob_cjson(outbuf *o, const char *s)
+{
+    ob_str(o, s, strlen(s));
+}
+
+static void ob_u64(outbuf *o, uint64_t v)
 {
     char buf[24];
     size_t i = sizeof buf;
@@ -88,34 +188,34 @@ static void put_u64(FILE *out, uint64_t v)
         buf[--i] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    fwrite(buf + i, 1, sizeof buf - i, out);
+    ob_put(o, buf + i, sizeof buf - i);
 }
 
-static void put_tokens(FILE *out, int64_t v)
+static void ob_tokens(outbuf *o, int64_t v)
 {
     if (v < 0)
-        fputs("null", out);
+        OB_LIT(o, "null");
     else
-        put_u64(out, (uint64_t)v);
+        ob_u64(o, (uint64_t)v);
 }
 
-static void put_usage(FILE *out, const llmj_usage *u)
+static void put_usage(outbuf *o, const llmj_usage *u)
 {
     if (!u) {
-        fputs("null", out);
+        OB_LIT(o, "null");
         return;
     }
-    fputs("{\"input_tokens\":", out);
-    put_tokens(out, u->input_tokens);
-    fputs(",\"output_tokens\":", out);
-    put_tokens(out, u->output_tokens);
-    fputs(",\"total_tokens\":", out);
-    put_tokens(out, u->total_tokens);
-    fputs(",\"cached_tokens\":", out);
-    put_tokens(out, u->cached_tokens);
-    fputs(",\"reasoning_tokens\":", out);
-    put_tokens(out, u->reasoning_tokens);
-    putc('}', out);
+    OB_LIT(o, "{\"input_tokens\":");
+    ob_tokens(o, u->input_tokens);
+    OB_LIT(o, ",\"output_tokens\":");
+    ob_tokens(o, u->output_tokens);
+    OB_LIT(o, ",\"total_tokens\":");
+    ob_tokens(o, u->total_tokens);
+    OB_LIT(o, ",\"cached_tokens\":");
+    ob_tokens(o, u->cached_tokens);
+    OB_LIT(o, ",\"reasoning_tokens\":");
+    ob_tokens(o, u->reasoning_tokens);
+    OB_LIT(o, "}");
 }
 
 /* A short word for a status, for the JSON output. */
@@ -151,116 +251,120 @@ static const char *status_word(llmj_status st)
 }
 
 /* {"status":"provider_error","type":..,"code":..,"message":..,"offset":..,..} */
-static void put_provider_error(FILE *out, const llmj_provider_error *e)
+static void put_provider_error(outbuf *o, const llmj_provider_error *e)
 {
-    fputs("{\"status\":", out);
-    put_cstr(out, status_word(e->status));
-    fputs(",\"type\":", out);
-    put_str(out, e->type, e->type_len);
-    fputs(",\"code\":", out);
-    put_str(out, e->code, e->code_len);
-    fputs(",\"message\":", out);
-    put_str(out, e->message, e->message_len);
-    fputs(",\"offset\":", out);
-    put_u64(out, e->offset);
-    fputs(",\"line\":", out);
-    put_u64(out, e->line);
-    fputs(",\"column\":", out);
-    put_u64(out, e->column);
-    putc('}', out);
+    OB_LIT(o, "{\"status\":");
+    ob_cjson(o, status_word(e->status));
+    OB_LIT(o, ",\"type\":");
+    ob_str(o, e->type, e->type_len);
+    OB_LIT(o, ",\"code\":");
+    ob_str(o, e->code, e->code_len);
+    OB_LIT(o, ",\"message\":");
+    ob_str(o, e->message, e->message_len);
+    OB_LIT(o, ",\"offset\":");
+    ob_u64(o, e->offset);
+    OB_LIT(o, ",\"line\":");
+    ob_u64(o, e->line);
+    OB_LIT(o, ",\"column\":");
+    ob_u64(o, e->column);
+    OB_LIT(o, "}");
 }
 
 /* The stream-level error: null, or {"status":..,"message":..,"offset":..,..} */
-static void put_stream_error(FILE *out, const llmj_stream *s)
+static void put_stream_error(outbuf *o, const llmj_stream *s)
 {
     const llmj_provider_error *pe = llmj_stream_provider_error(s);
     if (pe) {
-        put_provider_error(out, pe);
+        put_provider_error(o, pe);
         return;
     }
     const llmj_error *e = llmj_stream_error(s);
     if (!e || e->code == LLMJ_OK || e->code == LLMJ_EMPTY) {
-        fputs("null", out);
+        OB_LIT(o, "null");
         return;
     }
-    fputs("{\"status\":", out);
-    put_cstr(out, status_word(e->code));
-    fputs(",\"message\":", out);
-    put_cstr(out, e->message && *e->message ? e->message : llmj_strerror(e->code));
-    fputs(",\"offset\":", out);
-    put_u64(out, e->offset);
-    fputs(",\"line\":", out);
-    put_u64(out, e->line);
-    fputs(",\"column\":", out);
-    put_u64(out, e->column);
-    putc('}', out);
+    OB_LIT(o, "{\"status\":");
+    ob_cjson(o, status_word(e->code));
+    OB_LIT(o, ",\"message\":");
+    ob_cjson(o, e->message && *e->message ? e->message : llmj_strerror(e->code));
+    OB_LIT(o, ",\"offset\":");
+    ob_u64(o, e->offset);
+    OB_LIT(o, ",\"line\":");
+    ob_u64(o, e->line);
+    OB_LIT(o, ",\"column\":");
+    ob_u64(o, e->column);
+    OB_LIT(o, "}");
 }
 
 /* ---- callbacks: --events ------------------------------------------------ */
 
 typedef struct replay_ctx {
-    FILE *out;
+    outbuf *ob;
     /* watch mode: what was printed last */
     int section;      /* 0 nothing yet, 1 content, 2 refusal, 3 tool */
     size_t sec_choice, sec_tool;
     int at_bol;       /* the last byte printed was a newline (or nothing yet) */
-    const llmj_stream *stream;
 } replay_ctx;
 
-static void ev_head(FILE *out, size_t choice, size_t tool)
+static int ob_failed(const outbuf *o)
 {
-    fputs("{\"choice\":", out);
-    put_u64(out, choice);
+    return ferror(o->out) ? 1 : 0;
+}
+
+static void ev_head(outbuf *o, size_t choice, size_t tool)
+{
+    OB_LIT(o, "{\"choice\":");
+    ob_u64(o, choice);
     if (tool != LLMJ_NO_TOOL) {
-        fputs(",\"tool\":", out);
-        put_u64(out, tool);
+        OB_LIT(o, ",\"tool\":");
+        ob_u64(o, tool);
     }
 }
 
 static int ev_json(void *ctx, size_t choice, size_t tool, const llmj_event *ev)
 {
-    FILE *out = ((replay_ctx *)ctx)->out;
-    ev_head(out, choice, tool);
-    fputs(",\"path\":", out);
-    put_str(out, ev->pointer, ev->pointer_len);
-    fputs(",\"event\":\"", out);
-    fputs(llmj_event_type_name(ev->type), out);
-    putc('"', out);
+    outbuf *o = ((replay_ctx *)ctx)->ob;
+    ev_head(o, choice, tool);
+    OB_LIT(o, ",\"path\":");
+    ob_str(o, ev->pointer, ev->pointer_len);
+    OB_LIT(o, ",\"event\":\"");
+    ob_cstr(o, llmj_event_type_name(ev->type));
+    OB_LIT(o, "\"");
     switch (ev->type) {
     case LLMJ_EV_KEY:
     case LLMJ_EV_STRING_CHUNK:
-        put_key(out, ",\"text\":");
-        put_str(out, ev->text, ev->len);
+        OB_LIT(o, ",\"text\":");
+        ob_str(o, ev->text, ev->len);
         break;
     case LLMJ_EV_STRING:
-        put_key(out, ",\"value\":");
-        put_str(out, ev->text, ev->len);
+        OB_LIT(o, ",\"value\":");
+        ob_str(o, ev->text, ev->len);
         break;
     case LLMJ_EV_NUMBER:
     case LLMJ_EV_TRUE:
     case LLMJ_EV_FALSE:
     case LLMJ_EV_NULL:
-        put_key(out, ",\"value\":");
-        fwrite(ev->text, 1, ev->len, out);
+        OB_LIT(o, ",\"value\":");
+        ob_put(o, ev->text, ev->len);
         break;
     default:
         break;
     }
-    fputs("}\n", out);
-    return ferror(out) ? 1 : 0;
+    OB_LIT(o, "}\n");
+    return ob_failed(o);
 }
 
 static int ev_delta(replay_ctx *rc, const char *what, size_t choice, size_t tool,
                     const char *text, size_t len)
 {
-    FILE *out = rc->out;
-    ev_head(out, choice, tool);
-    fputs(",\"event\":\"", out);
-    fputs(what, out);
-    fputs("\",\"text\":", out);
-    put_str(out, text, len);
-    fputs("}\n", out);
-    return ferror(out) ? 1 : 0;
+    outbuf *o = rc->ob;
+    ev_head(o, choice, tool);
+    OB_LIT(o, ",\"event\":\"");
+    ob_cstr(o, what);
+    OB_LIT(o, "\",\"text\":");
+    ob_str(o, text, len);
+    OB_LIT(o, "}\n");
+    return ob_failed(o);
 }
 
 static int ev_text(void *ctx, size_t choice, const char *text, size_t len)
@@ -281,53 +385,53 @@ static int ev_tool_args(void *ctx, size_t choice, size_t tool, const char *text,
 static int ev_tool_begin(void *ctx, size_t choice, size_t tool, const char *id, size_t id_len,
                          const char *name, size_t name_len)
 {
-    FILE *out = ((replay_ctx *)ctx)->out;
-    ev_head(out, choice, tool);
-    fputs(",\"event\":\"tool_call\",\"id\":", out);
-    put_str(out, id, id_len);
-    fputs(",\"name\":", out);
-    put_str(out, name, name_len);
-    fputs("}\n", out);
-    return ferror(out) ? 1 : 0;
+    outbuf *o = ((replay_ctx *)ctx)->ob;
+    ev_head(o, choice, tool);
+    OB_LIT(o, ",\"event\":\"tool_call\",\"id\":");
+    ob_str(o, id, id_len);
+    OB_LIT(o, ",\"name\":");
+    ob_str(o, name, name_len);
+    OB_LIT(o, "}\n");
+    return ob_failed(o);
 }
 
 static int ev_tool_end(void *ctx, size_t choice, size_t tool)
 {
-    FILE *out = ((replay_ctx *)ctx)->out;
-    ev_head(out, choice, tool);
-    fputs(",\"event\":\"tool_call_end\"}\n", out);
-    return ferror(out) ? 1 : 0;
+    outbuf *o = ((replay_ctx *)ctx)->ob;
+    ev_head(o, choice, tool);
+    OB_LIT(o, ",\"event\":\"tool_call_end\"}\n");
+    return ob_failed(o);
 }
 
 static int ev_finish(void *ctx, size_t choice, llmj_finish finish, const char *raw,
                      size_t raw_len)
 {
-    FILE *out = ((replay_ctx *)ctx)->out;
-    ev_head(out, choice, LLMJ_NO_TOOL);
-    fputs(",\"event\":\"finish\",\"finish_reason\":", out);
-    put_cstr(out, llmj_finish_name(finish));
-    fputs(",\"finish_reason_raw\":", out);
-    put_str(out, raw, raw_len);
-    fputs("}\n", out);
-    return ferror(out) ? 1 : 0;
+    outbuf *o = ((replay_ctx *)ctx)->ob;
+    ev_head(o, choice, LLMJ_NO_TOOL);
+    OB_LIT(o, ",\"event\":\"finish\",\"finish_reason\":");
+    ob_cjson(o, llmj_finish_name(finish));
+    OB_LIT(o, ",\"finish_reason_raw\":");
+    ob_str(o, raw, raw_len);
+    OB_LIT(o, "}\n");
+    return ob_failed(o);
 }
 
 static int ev_usage(void *ctx, const llmj_usage *u)
 {
-    FILE *out = ((replay_ctx *)ctx)->out;
-    fputs("{\"event\":\"usage\",\"usage\":", out);
-    put_usage(out, u);
-    fputs("}\n", out);
-    return ferror(out) ? 1 : 0;
+    outbuf *o = ((replay_ctx *)ctx)->ob;
+    OB_LIT(o, "{\"event\":\"usage\",\"usage\":");
+    put_usage(o, u);
+    OB_LIT(o, "}\n");
+    return ob_failed(o);
 }
 
 static int ev_error(void *ctx, const llmj_provider_error *e)
 {
-    FILE *out = ((replay_ctx *)ctx)->out;
-    fputs("{\"event\":\"error\",\"error\":", out);
-    put_provider_error(out, e);
-    fputs("}\n", out);
-    return ferror(out) ? 1 : 0;
+    outbuf *o = ((replay_ctx *)ctx)->ob;
+    OB_LIT(o, "{\"event\":\"error\",\"error\":");
+    put_provider_error(o, e);
+    OB_LIT(o, "}\n");
+    return ob_failed(o);
 }
 
 static const llmj_stream_callbacks events_callbacks = {
@@ -348,7 +452,7 @@ static void watch_write(replay_ctx *rc, const char *p, size_t n)
 {
     if (!n)
         return;
-    fwrite(p, 1, n, rc->out);
+    ob_put(rc->ob, p, n);
     rc->at_bol = p[n - 1] == '\n';
 }
 
@@ -359,25 +463,29 @@ static void watch_section(replay_ctx *rc, int section, size_t choice, size_t too
     if (rc->section == section && rc->sec_choice == choice && rc->sec_tool == tool)
         return;
     int first = rc->section == 0;
+    outbuf *o = rc->ob;
     rc->section = section;
     rc->sec_choice = choice;
     rc->sec_tool = tool;
     if (first && section == 1 && choice == 0)
         return; /* the plain case: choice 0's text, no heading */
     if (!rc->at_bol)
-        putc('\n', rc->out);
-    if (section == 1)
-        fprintf(rc->out, "[choice %zu]\n", choice);
-    else if (section == 2)
-        fprintf(rc->out, "[refusal, choice %zu]\n", choice);
-    else {
-        fprintf(rc->out, "[tool call %zu", tool);
+        OB_LIT(o, "\n");
+    if (section == 1) {
+        OB_LIT(o, "[choice ");
+    } else if (section == 2) {
+        OB_LIT(o, "[refusal, choice ");
+    } else {
+        OB_LIT(o, "[tool call ");
+        ob_u64(o, tool);
         if (name_len) {
-            putc(' ', rc->out);
-            fwrite(name, 1, name_len, rc->out);
+            OB_LIT(o, " ");
+            ob_put(o, name, name_len);
         }
-        fprintf(rc->out, ", choice %zu]\n", choice);
+        OB_LIT(o, ", choice ");
     }
+    ob_u64(o, choice);
+    OB_LIT(o, "]\n");
     rc->at_bol = 1;
 }
 
@@ -386,7 +494,7 @@ static int w_text(void *ctx, size_t choice, const char *text, size_t len)
     replay_ctx *rc = ctx;
     watch_section(rc, 1, choice, LLMJ_NO_TOOL, NULL, 0);
     watch_write(rc, text, len);
-    return ferror(rc->out) ? 1 : 0;
+    return ob_failed(rc->ob);
 }
 
 static int w_refusal(void *ctx, size_t choice, const char *text, size_t len)
@@ -394,7 +502,7 @@ static int w_refusal(void *ctx, size_t choice, const char *text, size_t len)
     replay_ctx *rc = ctx;
     watch_section(rc, 2, choice, LLMJ_NO_TOOL, NULL, 0);
     watch_write(rc, text, len);
-    return ferror(rc->out) ? 1 : 0;
+    return ob_failed(rc->ob);
 }
 
 static int w_tool_begin(void *ctx, size_t choice, size_t tool, const char *id, size_t id_len,
@@ -404,7 +512,7 @@ static int w_tool_begin(void *ctx, size_t choice, size_t tool, const char *id, s
     (void)id;
     (void)id_len;
     watch_section(rc, 3, choice, tool, name, name_len);
-    return ferror(rc->out) ? 1 : 0;
+    return ob_failed(rc->ob);
 }
 
 static int w_tool_args(void *ctx, size_t choice, size_t tool, const char *text, size_t len)
@@ -412,7 +520,7 @@ static int w_tool_args(void *ctx, size_t choice, size_t tool, const char *text, 
     replay_ctx *rc = ctx;
     watch_section(rc, 3, choice, tool, NULL, 0);
     watch_write(rc, text, len);
-    return ferror(rc->out) ? 1 : 0;
+    return ob_failed(rc->ob);
 }
 
 static const llmj_stream_callbacks watch_callbacks = {
@@ -477,20 +585,18 @@ static llmj_text_status worst_status(const llmj_stream *s)
     case LLMJ_UNKNOWN_DIALECT: worse(&worst, LLMJ_TEXT_INVALID); break;
     case LLMJ_SSE_CUT:
     case LLMJ_TRUNCATED:
-    case LLMJ_PROVIDER_ERROR:
-        if (n > 0)
-            worse(&worst, LLMJ_TEXT_TRUNCATED);
-        break;
+    case LLMJ_PROVIDER_ERROR: worse(&worst, LLMJ_TEXT_TRUNCATED); break;
     default: break;
     }
     return worst;
 }
 
-/* The salvage object of a JSON text, or null. -1 when it cannot be made. */
-static int put_salvage(FILE *out, llmj_stream *s, size_t ci, size_t ti, llmj_salvage_mode mode)
+/* The salvage object of a JSON text (the shared printer), or null. -1 when
+ * it cannot be made. */
+static int put_salvage(outbuf *o, llmj_stream *s, size_t ci, size_t ti, llmj_salvage_mode mode)
 {
     if (!llmj_stream_tracker(s, ci, ti)) {
-        fputs("null", out);
+        OB_LIT(o, "null");
         return 0;
     }
     llmj_salvage sv;
@@ -501,92 +607,108 @@ static int put_salvage(FILE *out, llmj_stream *s, size_t ci, size_t ti, llmj_sal
         cli_error("salvage failed: %s", llmj_strerror(st));
         return -1;
     }
-    return cli_print_report(out, &sv, text, len);
+    ob_flush(o);
+    return cli_print_report(o->out, &sv, text, len);
 }
 
-static int put_report(FILE *out, llmj_stream *s, const replay_opts *o)
+static int put_report(outbuf *o, llmj_stream *s, const replay_opts *opt)
 {
-    llmj_salvage_mode mode = o->greedy ? LLMJ_SALVAGE_GREEDY : LLMJ_SALVAGE_LOSSLESS;
-    fputs("{\"dialect\":", out);
-    put_cstr(out, llmj_dialect_name(llmj_stream_dialect(s)));
-    fputs(",\"status\":", out);
-    put_cstr(out, status_word(llmj_stream_status(s)));
-    fputs(",\"events\":", out);
-    put_u64(out, llmj_stream_events(s));
-    fputs(",\"bad_events\":", out);
-    put_u64(out, llmj_stream_bad_events(s));
-    fputs(",\"choices\":[", out);
+    llmj_salvage_mode mode = opt->greedy ? LLMJ_SALVAGE_GREEDY : LLMJ_SALVAGE_LOSSLESS;
+    OB_LIT(o, "{\"dialect\":");
+    ob_cjson(o, llmj_dialect_name(llmj_stream_dialect(s)));
+    OB_LIT(o, ",\"status\":");
+    ob_cjson(o, status_word(llmj_stream_status(s)));
+    OB_LIT(o, ",\"events\":");
+    ob_u64(o, llmj_stream_events(s));
+    OB_LIT(o, ",\"bad_events\":");
+    ob_u64(o, llmj_stream_bad_events(s));
+    OB_LIT(o, ",\"choices\":[");
     size_t n = llmj_stream_choice_count(s);
     for (size_t i = 0; i < n; i++) {
         llmj_choice_info ci;
         llmj_stream_choice(s, i, &ci);
         if (i)
-            putc(',', out);
-        fputs("{\"index\":", out);
-        put_u64(out, ci.index);
-        fputs(",\"finish_reason\":", out);
-        put_cstr(out, llmj_finish_name(ci.finish));
-        fputs(",\"finish_reason_raw\":", out);
+            OB_LIT(o, ",");
+        OB_LIT(o, "{\"index\":");
+        ob_u64(o, ci.index);
+        OB_LIT(o, ",\"finish_reason\":");
+        ob_cjson(o, llmj_finish_name(ci.finish));
+        OB_LIT(o, ",\"finish_reason_raw\":");
         if (ci.finish_raw)
-            put_str(out, ci.finish_raw, ci.finish_raw_len);
+            ob_str(o, ci.finish_raw, ci.finish_raw_len);
         else
-            fputs("null", out);
-        fputs(",\"content\":", out);
-        put_str(out, ci.content, ci.content_len);
-        fputs(",\"refusal\":", out);
+            OB_LIT(o, "null");
+        OB_LIT(o, ",\"content\":");
+        ob_str(o, ci.content, ci.content_len);
+        OB_LIT(o, ",\"refusal\":");
         if (ci.refusal)
-            put_str(out, ci.refusal, ci.refusal_len);
+            ob_str(o, ci.refusal, ci.refusal_len);
         else
-            fputs("null", out);
-        fputs(ci.json == 1 ? ",\"json\":true" : ",\"json\":false", out);
-        fputs(ci.complete ? ",\"complete\":true" : ",\"complete\":false", out);
-        fputs(",\"salvage\":", out);
-        if (put_salvage(out, s, i, LLMJ_NO_TOOL, mode))
+            OB_LIT(o, "null");
+        if (ci.json == 1)
+            OB_LIT(o, ",\"json\":true");
+        else
+            OB_LIT(o, ",\"json\":false");
+        if (ci.complete)
+            OB_LIT(o, ",\"complete\":true");
+        else
+            OB_LIT(o, ",\"complete\":false");
+        OB_LIT(o, ",\"salvage\":");
+        if (put_salvage(o, s, i, LLMJ_NO_TOOL, mode))
             return -1;
-        fputs(",\"tool_calls\":[", out);
+        OB_LIT(o, ",\"tool_calls\":[");
         for (size_t j = 0; j < ci.tool_count; j++) {
             llmj_tool_info ti;
             llmj_stream_tool(s, i, j, &ti);
             if (j)
-                putc(',', out);
-            fputs("{\"index\":", out);
-            put_u64(out, ti.index);
-            fputs(",\"id\":", out);
-            put_str(out, ti.id, ti.id_len);
-            fputs(",\"name\":", out);
-            put_str(out, ti.name, ti.name_len);
-            fputs(",\"arguments\":", out);
-            put_str(out, ti.arguments, ti.arguments_len);
-            fputs(ti.complete ? ",\"complete\":true" : ",\"complete\":false", out);
-            fputs(",\"salvage\":", out);
-            if (put_salvage(out, s, i, j, mode))
+                OB_LIT(o, ",");
+            OB_LIT(o, "{\"index\":");
+            ob_u64(o, ti.index);
+            OB_LIT(o, ",\"id\":");
+            ob_str(o, ti.id, ti.id_len);
+            OB_LIT(o, ",\"name\":");
+            ob_str(o, ti.name, ti.name_len);
+            OB_LIT(o, ",\"arguments\":");
+            ob_str(o, ti.arguments, ti.arguments_len);
+            if (ti.complete)
+                OB_LIT(o, ",\"complete\":true");
+            else
+                OB_LIT(o, ",\"complete\":false");
+            OB_LIT(o, ",\"salvage\":");
+            if (put_salvage(o, s, i, j, mode))
                 return -1;
-            putc('}', out);
+            OB_LIT(o, "}");
         }
-        fputs("]}", out);
+        OB_LIT(o, "]}");
     }
-    fputs("],\"usage\":", out);
-    put_usage(out, llmj_stream_usage(s));
-    fputs(",\"error\":", out);
-    put_stream_error(out, s);
-    fputs(llmj_stream_status(s) == LLMJ_OK ? ",\"complete\":true}\n" : ",\"complete\":false}\n",
-          out);
-    return ferror(out) ? -1 : 0;
+    OB_LIT(o, "],\"usage\":");
+    put_usage(o, llmj_stream_usage(s));
+    OB_LIT(o, ",\"error\":");
+    put_stream_error(o, s);
+    if (llmj_stream_status(s) == LLMJ_OK)
+        OB_LIT(o, ",\"complete\":true}\n");
+    else
+        OB_LIT(o, ",\"complete\":false}\n");
+    ob_flush(o);
+    return ferror(o->out) ? -1 : 0;
 }
 
 /* The last line of --events. */
-static void put_end_event(FILE *out, const llmj_stream *s, llmj_text_status worst)
+static void put_end_event(outbuf *o, const llmj_stream *s, llmj_text_status worst)
 {
-    fputs("{\"event\":\"end\",\"dialect\":", out);
-    put_cstr(out, llmj_dialect_name(llmj_stream_dialect(s)));
-    fputs(",\"status\":", out);
-    put_cstr(out, status_word(llmj_stream_status(s)));
-    fputs(",\"worst\":", out);
-    put_cstr(out, llmj_text_status_name(worst));
-    fputs(",\"error\":", out);
-    put_stream_error(out, s);
-    fputs(llmj_stream_status(s) == LLMJ_OK ? ",\"complete\":true}\n" : ",\"complete\":false}\n",
-          out);
+    OB_LIT(o, "{\"event\":\"end\",\"dialect\":");
+    ob_cjson(o, llmj_dialect_name(llmj_stream_dialect(s)));
+    OB_LIT(o, ",\"status\":");
+    ob_cjson(o, status_word(llmj_stream_status(s)));
+    OB_LIT(o, ",\"worst\":");
+    ob_cjson(o, llmj_text_status_name(worst));
+    OB_LIT(o, ",\"error\":");
+    put_stream_error(o, s);
+    if (llmj_stream_status(s) == LLMJ_OK)
+        OB_LIT(o, ",\"complete\":true}\n");
+    else
+        OB_LIT(o, ",\"complete\":false}\n");
+    ob_flush(o);
 }
 
 static const char *text_word(llmj_text_status st, int complete)
@@ -696,24 +818,31 @@ static int run(int argc, char **argv)
 
     replay_ctx rc;
     memset(&rc, 0, sizeof rc);
-    rc.out = stdout;
     rc.at_bol = 1;
+    rc.ob = malloc(sizeof *rc.ob);
+    if (rc.ob == NULL) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAILURE;
+    }
+    rc.ob->out = stdout;
+    rc.ob->len = 0;
     const llmj_stream_callbacks *cbs = o.mode == MODE_EVENTS ? &events_callbacks
                                        : o.mode == MODE_WATCH ? &watch_callbacks
                                                               : NULL;
     llmj_stream *s = NULL;
     llmj_status st = llmj_stream_new(&s, &o.cfg, o.dialect, o.content, cbs, &rc);
     if (st != LLMJ_OK) {
+        free(rc.ob);
         if (st == LLMJ_BAD_OPTION)
             return cli_usage_error(cmd, "option out of range: %s", llmj_strerror(st));
         cli_error("%s", llmj_strerror(st));
         return CLI_EXIT_FAILURE;
     }
-    rc.stream = s;
 
     cli_input in;
     if (cli_input_open(&in, o.path) != 0) {
         llmj_stream_free(s);
+        free(rc.ob);
         return CLI_EXIT_FAILURE;
     }
     int status = CLI_EXIT_FAILURE;
@@ -736,8 +865,10 @@ static int run(int argc, char **argv)
         size_t step = o.chunk ? o.chunk : n;
         for (size_t p = 0; p < n && st == LLMJ_OK; p += step)
             st = llmj_stream_feed(s, buf + p, n - p < step ? n - p : step);
-        if (o.mode != MODE_REPORT)
-            fflush(stdout); /* what was decoded so far shows now */
+        if (o.mode != MODE_REPORT) {
+            ob_flush(rc.ob); /* what was decoded so far shows now */
+            fflush(stdout);
+        }
     }
     /* a runaway (or any stop) ends decoding: the rest is not read */
     st = llmj_stream_finish(s);
@@ -751,18 +882,21 @@ static int run(int argc, char **argv)
     }
     llmj_text_status worst = worst_status(s);
     if (o.mode == MODE_REPORT) {
-        if (put_report(stdout, s, &o) != 0)
+        if (put_report(rc.ob, s, &o) != 0)
             goto out;
     } else if (o.mode == MODE_EVENTS) {
-        put_end_event(stdout, s, worst);
+        put_end_event(rc.ob, s, worst);
     } else {
         if (!rc.at_bol)
-            putc('\n', stdout);
+            OB_LIT(rc.ob, "\n");
+        ob_flush(rc.ob);
         fflush(stdout);
         summary(in.name, s);
     }
     status = cli_exit_status(worst);
 out:
+    ob_flush(rc.ob);
+    free(rc.ob);
     free(buf);
     cli_input_close(&in);
     llmj_stream_free(s);

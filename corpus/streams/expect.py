@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""The expected reports of corpus/streams (`llmjson replay --report`), written
+by hand from reading each stream (see gen.py for what each one holds) and
+PROVIDERS.md / SALVAGE.md: content, finish reasons, salvages (cut, closer,
+closed pointers), usage, errors and their positions. This script only puts
+the hand-written values into the report's byte-exact form and writes
+NAME.report files plus MANIFEST (NAME EXIT REPORT [ARGS]).
+Positions of errors are looked up in the stream bytes (the line that holds
+the error), not taken from the tool."""
+import json, os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+def raw(name):
+    return open(os.path.join(HERE, name), 'rb').read()
+
+def pos_of(name, needle):
+    """offset, line, column of the start of the line holding needle."""
+    d = raw(name)
+    i = d.index(needle.encode())
+    i = d.rfind(b'\n', 0, i) + 1 if d.rfind(b'\n', 0, i) >= 0 else 0
+    return i, d[:i].count(b'\n') + 1, i - (d.rfind(b'\n', 0, i) + 1) + 1
+
+def pos_end(name):
+    d = raw(name)
+    n = len(d)
+    return n, d.count(b'\n') + 1, n - (d.rfind(b'\n') + 1) + 1
+
+def salvage(status, kept, closed, text, error=None):
+    return {'status': status, 'bytes_kept': kept, 'closed': closed, 'error': error, 'text': text}
+
+def complete(text):
+    return salvage('complete', len(text.encode()), [], text)
+
+def usage(i=None, o=None, t=None, c=None, r=None):
+    return {'input_tokens': i, 'output_tokens': o, 'total_tokens': t, 'cached_tokens': c,
+            'reasoning_tokens': r}
+
+def tool(index, id, name, args, complete_, salv):
+    return {'index': index, 'id': id, 'name': name, 'arguments': args, 'complete': complete_,
+            'salvage': salv}
+
+def choice(finish, raw_, content, complete_, json_=False, salv=None, refusal=None, tools=(),
+           index=0):
+    return {'index': index, 'finish_reason': finish, 'finish_reason_raw': raw_, 'content': content,
+            'refusal': refusal, 'json': json_, 'complete': complete_, 'salvage': salv,
+            'tool_calls': list(tools)}
+
+def perror(name, needle, type_, code, message):
+    off, line, col = pos_of(name, needle)
+    return {'status': 'provider_error', 'type': type_, 'code': code, 'message': message,
+            'offset': off, 'line': line, 'column': col}
+
+def serror(status, message, off, line, col):
+    return {'status': status, 'message': message, 'offset': off, 'line': line, 'column': col}
+
+def report(dialect, status, events, choices, usage_=None, error=None, bad=0):
+    return {'dialect': dialect, 'status': status, 'events': events, 'bad_events': bad,
+            'choices': choices, 'usage': usage_, 'error': error, 'complete': status == 'ok'}
+
+CASES = []  # (name, exit, report file, report, args)
+
+def case(name, exit_, rep, args=(), report_name=None):
+    CASES.append((name, exit_, report_name or name.rsplit('.', 1)[0] + '.report', rep, list(args)))
+
+# ---- OpenAI chat ---------------------------------------------------------------
+case('openai-text.sse', 0, report('openai', 'ok', 10, [
+    choice('stop', 'stop', 'Hello, world! Ça va ✓', True)], usage(12, 7, 19, 4, 0)))
+
+J = '\n{"planets":[{"name":"Mercury","moons":0},{"name":"Venus","moons":0}]}'
+case('openai-json.sse', 0, report('openai', 'ok', 16, [
+    choice('stop', 'stop', J, True, True, complete(J))]))
+# the same, said to be plain text: no salvage
+case('openai-json.sse', 0, report('openai', 'ok', 16, [
+    choice('stop', 'stop', J, True)]), ['--text'], 'openai-json.text.report')
+# plain text said to be JSON: invalid at its first byte
+case('openai-text.sse', 3, report('openai', 'ok', 10, [
+    choice('stop', 'stop', 'Hello, world! Ça va ✓', False, True,
+           salvage('invalid', 0, [], '', {'offset': 0, 'line': 1, 'column': 1,
+                                         'message': 'value expected'}))],
+           usage(12, 7, 19, 4, 0)),
+     ['--json'], 'openai-text.json.report')
+
+case('openai-tools.sse', 0, report('openai', 'ok', 12, [
+    choice('tool_calls', 'tool_calls', '', True, tools=[
+        tool(0, 'call_a', 'get_weather', '{"city": "Paris"}', True, complete('{"city": "Paris"}')),
+        tool(1, 'call_b', 'get_time', '{"tz": "CET", "h24": true}', True,
+             complete('{"tz": "CET", "h24": true}'))])], usage(40, 30, 70)))
+
+case('openai-n2.sse', 2, report('openai', 'ok', 10, [
+    choice('stop', 'stop', 'Yes.', True),
+    choice('length', 'length', '{"a":[1,2', False, True,
+           salvage('truncated', 7, ['/a', ''], '{"a":[1]}'), index=1)], usage(5, 8, 13)))
+# greedy: the number at the end is kept
+case('openai-n2.sse', 2, report('openai', 'ok', 10, [
+    choice('stop', 'stop', 'Yes.', True),
+    choice('length', 'length', '{"a":[1,2', False, True,
+           salvage('truncated', 9, ['/a', ''], '{"a":[1,2]}'), index=1)], usage(5, 8, 13)),
+     ['--greedy'], 'openai-n2.greedy.report')
+
+case('openai-refusal.sse', 0, report('openai', 'ok', 6, [
+    choice('refusal', 'stop', '', True, refusal="I'm sorry, I cannot help with that.")]))
+
+case('openai-length.sse', 2, report('openai', 'ok', 8, [
+    choice('length', 'length', '{"name":"Mercury","moons":[{"n":"Mer', False, True,
+           salvage('truncated', 28, ['/moons/0', '/moons', ''],
+                   '{"name":"Mercury","moons":[{}]}'))], usage(10, 9, 19)))
+case('openai-length.sse', 2, report('openai', 'ok', 8, [
+    choice('length', 'length', '{"name":"Mercury","moons":[{"n":"Mer', False, True,
+           salvage('truncated', 36, ['/moons/0', '/moons', ''],
+                   '{"name":"Mercury","moons":[{"n":"Mer"}]}'))], usage(10, 9, 19)),
+     ['--greedy'], 'openai-length.greedy.report')
+
+case('openai-error.sse', 2, report('openai', 'provider_error', 5, [
+    choice('error', None, 'The answer is', False)], None,
+    perror('openai-error.sse', 'data: {"error"', 'server_error', '',
+           'The server had an error while processing your request.')))
+
+case('openai-keepalive-crlf.sse', 0, report('openai', 'ok', 6, [
+    choice('stop', 'stop', '[1, 2, 3]', True, True, complete('[1, 2, 3]'))]))
+case('openai-cr.sse', 0, report('openai', 'ok', 5, [
+    choice('stop', 'stop', '{"ok":true}', True, True, complete('{"ok":true}'))]))
+case('openai-bom.sse', 0, report('openai', 'ok', 5, [choice('stop', 'stop', 'BOM', True)]))
+
+S = '{"emoji":"smile \U0001F600!"}'
+case('openai-surrogate.sse', 0, report('openai', 'ok', 7, [
+    choice('stop', 'stop', S, True, True, complete(S))]))
+
+RUN = '{"a":1' + ' ' * 256
+off, line, col = pos_of('openai-runaway.sse', 'data: ' + '{"id":"chatcmpl-t1","object":"chat.completion.chunk","created":1700000000,"model":"gpt-test","choices":[{"index":0,"delta":{"content":"' + ' ' * 32)
+# the 8th run of 32 spaces is the 256th whitespace byte: events 3..10 are runs
+d = raw('openai-runaway.sse')
+starts = [0] + [i + 2 for i in range(len(d)) if d[i:i + 2] == b'\n\n']
+off = starts[9]
+line = d[:off].count(b'\n') + 1
+case('openai-runaway.sse', 4, report('openai', 'runaway_whitespace', 10, [
+    choice('none', None, RUN, False, True, salvage('runaway', 6, [''], '{"a":1}'))], None,
+    serror('runaway_whitespace', 'runaway in the content of choice 0 (text offset 6)', off, line, 1)))
+
+case('openai-cut.sse', 2, report('openai', 'sse_cut', 4, [
+    choice('none', None, '{"list":["x","y"', False, True,
+           salvage('truncated', 16, ['/list', ''], '{"list":["x","y"]}'))], None,
+    serror('sse_cut', 'the input ended inside a line', *pos_end('openai-cut.sse'))))
+
+case('openai-noend.sse', 2, report('openai', 'truncated', 3, [
+    choice('none', None, 'Once upon a time', False)], None,
+    serror('truncated', "the stream ended before a choice's finish reason",
+           *pos_end('openai-noend.sse'))))
+
+case('llama-error-field.sse', 2, report('openai', 'provider_error', 4, [
+    choice('error', None, 'Partial', False)], None,
+    perror('llama-error-field.sse', 'error: {', 'server_error', '500',
+           'context shift is disabled')))
+
+# ---- OpenAI Responses ------------------------------------------------------------
+case('responses-text.sse', 0, report('responses', 'ok', 9, [
+    choice('stop', 'completed', 'Pong.', True)], usage(9, 3, 12, 0, 0)))
+case('responses-tools.sse', 0, report('responses', 'ok', 9, [
+    choice('tool_calls', 'completed', '', True, tools=[
+        tool(0, 'call_r1', 'lookup', '{"q":"llm json","n":3}', True,
+             complete('{"q":"llm json","n":3}'))])], usage(20, 11, 31)))
+case('responses-incomplete.sse', 2, report('responses', 'ok', 6, [
+    choice('length', 'max_output_tokens', '{"steps":["one","tw', False, True,
+           salvage('truncated', 15, ['/steps', ''], '{"steps":["one"]}'))], usage(7, 6, 13)))
+case('responses-error.sse', 2, report('responses', 'provider_error', 3, [
+    choice('error', 'failed', '', False)], None,
+    perror('responses-error.sse', 'event: error', 'insufficient_quota', 'insufficient_quota',
+           'You exceeded your current quota.')))
+
+# ---- Anthropic --------------------------------------------------------------------
+AU = lambda o: usage(25, o, None, 5)
+case('anthropic-text.sse', 0, report('anthropic', 'ok', 9, [
+    choice('stop', 'end_turn', 'Bonjour le monde.', True)], AU(6)))
+case('anthropic-tools.sse', 0, report('anthropic', 'ok', 15, [
+    choice('tool_calls', 'tool_use', 'Checking both.', True, tools=[
+        tool(0, 'toolu_1', 'weather', '{"city": "Oslo"}', True, complete('{"city": "Oslo"}')),
+        tool(1, 'toolu_2', 'weather', '{"city": "Rome", "days": 3}', True,
+             complete('{"city": "Rome", "days": 3}'))])], AU(60)))
+A = '{"path": "notes.txt", "lines": ["first", "sec'
+case('anthropic-max-tokens.sse', 2, report('anthropic', 'ok', 6, [
+    choice('length', 'max_tokens', '', False, tools=[
+        tool(0, 'toolu_3', 'write_file', A, False,
+             salvage('truncated', 39, ['/lines', ''],
+                     '{"path": "notes.txt", "lines": ["first"]}'))])], AU(32)))
+case('anthropic-error.sse', 2, report('anthropic', 'provider_error', 4, [
+    choice('error', None, 'Let me think', False)], AU(1),
+    perror('anthropic-error.sse', 'event: error', 'overloaded_error', '', 'Overloaded')))
+case('anthropic-refusal.sse', 5, report('anthropic', 'ok', 3, [
+    choice('refusal', 'refusal', '', True)], AU(0)))
+
+# ---- Gemini -----------------------------------------------------------------------
+case('gemini-text.sse', 0, report('gemini', 'ok', 3, [
+    choice('stop', 'STOP', 'The capital of France is Paris.\n', True)], usage(8, 7, 15)))
+G = '{\n  "cities": [\n    "Paris",\n    "Lyon",\n    "Mar'
+case('gemini-json.sse', 2, report('gemini', 'ok', 2, [
+    choice('length', 'MAX_TOKENS', G, False, True,
+           salvage('truncated', G.index('"Lyon"') + 6, ['/cities', ''],
+                   '{\n  "cities": [\n    "Paris",\n    "Lyon"]}'))], usage(11, 16, 27)))
+case('gemini-function.sse', 0, report('gemini', 'ok', 1, [
+    choice('tool_calls', 'STOP', '', True, tools=[
+        tool(0, '', 'get_capital', '{"country": "France"}', True,
+             complete('{"country": "France"}')),
+        tool(1, '', 'get_capital', '{"country": "Peru","year": 2024}', True,
+             complete('{"country": "Peru","year": 2024}'))])], usage(30, 12, 42)))
+case('gemini-blocked.sse', 5, report('gemini', 'ok', 1, [
+    choice('content_filter', 'SAFETY', '', False)], usage(6, None, 6)))
+
+# ---- Ollama -------------------------------------------------------------------------
+OU = usage(14, 6)
+case('ollama-chat.ndjson', 0, report('ollama', 'ok', 5, [
+    choice('stop', 'stop', 'Why is the sky blue?', True)], OU))
+O = '{"tag":"<b>","op":"a&b","more":[1,'
+case('ollama-generate-json.ndjson', 2, report('ollama', 'ok', 5, [
+    choice('length', 'length', O, False, True,
+           salvage('truncated', len(O) - 1, ['/more', ''], O[:-1] + ']}'))], OU))
+case('ollama-tools.ndjson', 0, report('ollama', 'ok', 2, [
+    choice('tool_calls', 'stop', '', True, tools=[
+        tool(0, '', 'get_weather', '{"city":"Oslo","unit":"C"}', True,
+             complete('{"city":"Oslo","unit":"C"}'))])], OU))
+case('ollama-error.ndjson', 2, report('ollama', 'provider_error', 3, [
+    choice('error', None, 'Half an', False)], None,
+    perror('ollama-error.ndjson', '{"error"', '', '',
+           'an error was encountered while running the model')))
+
+# ---- more: every dialect's surrogates, n = 2, refusal, runaway in arguments ------
+d = raw('anthropic-runaway-tool.sse')
+starts = [0] + [i + 2 for i in range(len(d)) if d[i:i + 2] == b'\n\n']
+off = starts[8]  # the 9th event: the 6th run of 50 newlines (300 >= 256)
+case('anthropic-runaway-tool.sse', 4, report('anthropic', 'runaway_whitespace', 9, [
+    choice('none', None, '', False, tools=[
+        tool(0, 'toolu_9', 'fill', '{"items": [' + '\n' * 300, False,
+             salvage('runaway', 11, ['/items', ''], '{"items": []}'))])], AU(1),
+    serror('runaway_whitespace', 'runaway in the arguments of tool call 0 of choice 0', off,
+           d[:off].count(b'\n') + 1, 1)))
+case('anthropic-surrogate.sse', 0, report('anthropic', 'ok', 8, [
+    choice('stop', 'end_turn', 'Music \U0001F3B5 on', True)], AU(5)))
+case('gemini-n2-surrogate.sse', 2, report('gemini', 'ok', 4, [
+    choice('stop', 'STOP', 'A \U0001F44D ok', True),
+    choice('length', 'MAX_TOKENS', 'B\U0001F44E', False, index=1)]))
+case('responses-refusal.sse', 0, report('responses', 'ok', 5, [
+    choice('refusal', 'completed', '', True, refusal='I cannot do that.')], usage(4, 4, 8)))
+case('ollama-bom-crlf-surrogate.ndjson', 0, report('ollama', 'ok', 3, [
+    choice('stop', 'stop', 'Hi \U0001F60A', True)], usage(3, 2)))
+
+def dump(o):
+    return json.dumps(o, ensure_ascii=False, separators=(',', ':'))
+
+with open(os.path.join(HERE, 'MANIFEST'), 'w') as m:
+    m.write('# NAME EXIT REPORT [ARGS...]: `llmjson replay --report ARGS NAME` prints REPORT,\n'
+            '# exits EXIT. Written by expect.py from hand-written values.\n')
+    for name, exit_, rname, rep, args in CASES:
+        with open(os.path.join(HERE, rname), 'w') as f:
+            f.write(dump(rep) + '\n')
+        m.write(' '.join([name, str(exit_), rname] + args) + '\n')
+print(len(CASES), 'cases')

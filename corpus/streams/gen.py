@@ -1,0 +1,389 @@
+#!/usr/bin/env python3
+"""Writes the recorded-style streams of corpus/streams/ (hand-made, one per
+case; see README.md). The expected reports (*.report) are written by hand,
+not by this script. Run from anywhere: python3 corpus/streams/gen.py"""
+import json, os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+def j(o):
+    return json.dumps(o, ensure_ascii=False, separators=(',', ':'))
+
+def sse(events, nl='\n'):
+    """events: list of (type or None, data str) or ('#', comment)."""
+    out = []
+    for t, d in events:
+        if t == '#':
+            out.append(':' + d + nl)
+            continue
+        if t:
+            out.append('event: ' + t + nl)
+        out.append('data: ' + d + nl + nl)
+    return ''.join(out)
+
+def write(name, text, raw=False):
+    data = text if raw else text.encode('utf-8')
+    with open(os.path.join(HERE, name), 'wb') as f:
+        f.write(data)
+
+# ---- OpenAI chat -----------------------------------------------------------
+CID = 'chatcmpl-t1'
+def oc(delta, finish=None, index=0, usage=False, **extra):
+    o = {'id': CID, 'object': 'chat.completion.chunk', 'created': 1700000000,
+         'model': 'gpt-test', 'choices': [{'index': index, 'delta': delta,
+                                            'logprobs': None, 'finish_reason': finish}]}
+    if usage is not False:
+        o['usage'] = usage
+    o.update(extra)
+    return (None, j(o))
+
+def ousage(p, c, cached=None, reasoning=None):
+    u = {'prompt_tokens': p, 'completion_tokens': c, 'total_tokens': p + c}
+    if cached is not None:
+        u['prompt_tokens_details'] = {'cached_tokens': cached}
+    if reasoning is not None:
+        u['completion_tokens_details'] = {'reasoning_tokens': reasoning}
+    return (None, j({'id': CID, 'object': 'chat.completion.chunk', 'created': 1700000000,
+                     'model': 'gpt-test', 'choices': [], 'usage': u}))
+
+DONE = (None, '[DONE]')
+
+def texts(parts, index=0):
+    return [oc({'content': p}, index=index) for p in parts]
+
+# plain text, usage chunk, [DONE]
+write('openai-text.sse', sse(
+    [oc({'role': 'assistant', 'content': '', 'refusal': None})]
+    + texts(['Hel', 'lo,', ' wor', 'ld! ', 'Ça va', ' ✓'])
+    + [oc({}, 'stop'), ousage(12, 7, cached=4, reasoning=0), DONE]))
+
+# JSON mode: leading newline, pretty-ish, string split mid-word
+JSON_PARTS = ['\n', '{"', 'planets', '":[', '{"name":"', 'Mer', 'cury', '","moons":', '0',
+              '},{"name":"Ven', 'us","moons":0', '}]', '}']
+write('openai-json.sse', sse(
+    [oc({'role': 'assistant', 'content': ''})] + texts(JSON_PARTS)
+    + [oc({}, 'stop'), DONE]))
+
+# two tool calls, arguments in fragments, finish tool_calls, usage
+def tc(index, args=None, id=None, name=None):
+    t = {'index': index}
+    if id:
+        t['id'] = id
+        t['type'] = 'function'
+    f = {}
+    if name:
+        f['name'] = name
+    if args is not None:
+        f['arguments'] = args
+    t['function'] = f
+    return oc({'tool_calls': [t]})
+
+write('openai-tools.sse', sse(
+    [oc({'role': 'assistant', 'content': None})]
+    + [tc(0, '', 'call_a', 'get_weather'), tc(0, '{"ci'), tc(0, 'ty": "Par'), tc(0, 'is"}')]
+    + [tc(1, '', 'call_b', 'get_time'), tc(1, '{"tz":'), tc(1, ' "CET", "h24"'), tc(1, ': true}')]
+    + [oc({}, 'tool_calls'), ousage(40, 30), DONE]))
+
+# n = 2, interleaved; choice 1 is JSON cut by length
+write('openai-n2.sse', sse(
+    [oc({'role': 'assistant', 'content': ''}, index=0), oc({'role': 'assistant', 'content': ''}, index=1),
+     oc({'content': 'Ye'}, index=0), oc({'content': '{"a":[1,'}, index=1),
+     oc({'content': 's.'}, index=0), oc({'content': '2'}, index=1),
+     oc({}, 'stop', index=0), oc({}, 'length', index=1), ousage(5, 8), DONE]))
+
+# refusal: finish stop with refusal text -> refusal
+write('openai-refusal.sse', sse(
+    [oc({'role': 'assistant', 'content': None, 'refusal': ''})]
+    + [oc({'refusal': p}) for p in ["I'm sorry", ', I cannot', ' help with that.']]
+    + [oc({}, 'stop'), DONE]))
+
+# JSON cut by length (max_tokens)
+write('openai-length.sse', sse(
+    [oc({'role': 'assistant', 'content': ''})]
+    + texts(['{"name":', '"Mercury",', '"moons":[', '{"n":"Mer'])
+    + [oc({}, 'length'), ousage(10, 9), DONE]))
+
+# in-band error mid-stream, then [DONE]
+write('openai-error.sse', sse(
+    [oc({'role': 'assistant', 'content': ''})] + texts(['The answer', ' is'])
+    + [(None, j({'error': {'message': 'The server had an error while processing your request.',
+                           'type': 'server_error', 'param': None, 'code': None}})), DONE]))
+
+# keepalive comments, CRLF line ends
+write('openai-keepalive-crlf.sse', sse(
+    [('#', ' OPENROUTER PROCESSING')] * 3 + [oc({'role': 'assistant', 'content': ''})]
+    + [('#', ' OPENROUTER PROCESSING')] + texts(['[1,', ' 2,', ' 3]'])
+    + [oc({}, 'stop'), DONE], nl='\r\n'))
+
+# CR-only line ends
+write('openai-cr.sse', sse(
+    [oc({'role': 'assistant', 'content': ''})] + texts(['{"ok":', 'true}'])
+    + [oc({}, 'stop'), DONE], nl='\r'))
+
+# UTF-8 BOM first
+write('openai-bom.sse', '\ufeff' + sse(
+    [oc({'role': 'assistant', 'content': ''})] + texts(['B', 'OM']) + [oc({}, 'stop'), DONE]))
+
+# a surrogate pair split across two events' \u escapes (written by hand: json
+# would merge them)
+def raw_content(s):
+    return (None, '{"id":"%s","object":"chat.completion.chunk","created":1700000000,'
+                  '"model":"gpt-test","choices":[{"index":0,"delta":{"content":"%s"},'
+                  '"logprobs":null,"finish_reason":null}]}' % (CID, s))
+write('openai-surrogate.sse', sse(
+    [oc({'role': 'assistant', 'content': ''}), raw_content('{\\"emoji\\":\\"smile '),
+     raw_content('\\ud83d'), raw_content('\\ude00'), raw_content('!\\"}'),
+     oc({}, 'stop'), DONE]))
+
+# whitespace runaway in JSON mode: 320 spaces in 10 deltas, then more that is
+# never decoded
+write('openai-runaway.sse', sse(
+    [oc({'role': 'assistant', 'content': ''})] + texts(['{"a":1'] + [' ' * 32] * 10 + [',"b":2}'])
+    + [oc({}, 'stop'), DONE]))
+
+# the input ends inside an event (no line end after the last data line)
+cut = sse([oc({'role': 'assistant', 'content': ''})] + texts(['{"list":[', '"x",', '"y"']))
+last = sse(texts([',"z"]}']))
+write('openai-cut.sse', cut + last[:60])
+
+# no finish reason, no [DONE]: the stream broke off between events
+write('openai-noend.sse', sse([oc({'role': 'assistant', 'content': ''})] + texts(['Once upon', ' a time'])))
+
+# old llama-server: the error as an `error:` field, then [DONE]
+write('llama-error-field.sse', sse([oc({'role': 'assistant', 'content': ''})] + texts(['Partial']))
+      + 'error: {"code":500,"message":"context shift is disabled","type":"server_error"}\n\n'
+      + 'data: [DONE]\n\n')
+
+# ---- OpenAI Responses --------------------------------------------------------
+def rv(t, **kw):
+    o = {'type': t}
+    o.update(kw)
+    return (t, j(o))
+
+RESP = {'id': 'resp_1', 'object': 'response', 'status': 'in_progress', 'output': []}
+def resp(**kw):
+    r = dict(RESP)
+    r.update(kw)
+    return r
+
+write('responses-text.sse', sse(
+    [rv('response.created', response=resp()), rv('response.in_progress', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'id': 'msg_1', 'type': 'message', 'status': 'in_progress', 'role': 'assistant', 'content': []}),
+     rv('response.content_part.added', item_id='msg_1', output_index=0, content_index=0,
+        part={'type': 'output_text', 'text': ''})]
+    + [rv('response.output_text.delta', item_id='msg_1', output_index=0, content_index=0, delta=d)
+       for d in ['Po', 'ng', '.']]
+    + [rv('response.output_text.done', item_id='msg_1', output_index=0, content_index=0, text='Pong.'),
+       rv('response.completed', response=resp(status='completed', usage={
+           'input_tokens': 9, 'input_tokens_details': {'cached_tokens': 0},
+           'output_tokens': 3, 'output_tokens_details': {'reasoning_tokens': 0}, 'total_tokens': 12}))]))
+
+write('responses-tools.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'id': 'fc_1', 'type': 'function_call', 'status': 'in_progress', 'arguments': '',
+              'call_id': 'call_r1', 'name': 'lookup'})]
+    + [rv('response.function_call_arguments.delta', item_id='fc_1', output_index=0, delta=d)
+       for d in ['{"q"', ':"llm', ' json"', ',"n":3}']]
+    + [rv('response.function_call_arguments.done', item_id='fc_1', output_index=0,
+          arguments='{"q":"llm json","n":3}'),
+       rv('response.output_item.done', output_index=0,
+          item={'id': 'fc_1', 'type': 'function_call', 'status': 'completed',
+                'arguments': '{"q":"llm json","n":3}', 'call_id': 'call_r1', 'name': 'lookup'}),
+       rv('response.completed', response=resp(status='completed', usage={
+           'input_tokens': 20, 'output_tokens': 11, 'total_tokens': 31}))]))
+
+write('responses-incomplete.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'id': 'msg_2', 'type': 'message', 'status': 'in_progress', 'role': 'assistant', 'content': []})]
+    + [rv('response.output_text.delta', item_id='msg_2', output_index=0, content_index=0, delta=d)
+       for d in ['{"steps":[', '"one",', '"tw']]
+    + [rv('response.incomplete', response=resp(status='incomplete',
+          incomplete_details={'reason': 'max_output_tokens'},
+          usage={'input_tokens': 7, 'output_tokens': 6, 'total_tokens': 13}))]))
+
+write('responses-error.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('error', error={'type': 'insufficient_quota', 'code': 'insufficient_quota',
+                        'message': 'You exceeded your current quota.', 'param': None}),
+     rv('response.failed', response=resp(status='failed', error={
+         'code': 'insufficient_quota', 'message': 'You exceeded your current quota.'}))]))
+
+# ---- Anthropic -----------------------------------------------------------------
+def an(t, pad='', **kw):
+    o = {'type': t}
+    o.update(kw)
+    s = j(o)
+    return (t, s[:-1] + pad + '}' if pad else s)
+
+MSG = {'id': 'msg_a1', 'type': 'message', 'role': 'assistant', 'model': 'claude-test', 'content': [],
+       'stop_reason': None, 'stop_sequence': None,
+       'usage': {'input_tokens': 25, 'cache_creation_input_tokens': 0, 'cache_read_input_tokens': 5,
+                 'output_tokens': 1}}
+PING = ('ping', '{"type": "ping"}')
+
+write('anthropic-text.sse', sse(
+    [an('message_start', '      ', message=MSG),
+     an('content_block_start', '   ', index=0, content_block={'type': 'text', 'text': ''}), PING]
+    + [an('content_block_delta', ' ' * (i + 1), index=0, delta={'type': 'text_delta', 'text': d})
+       for i, d in enumerate(['Bonjour', ' le', ' monde.'])]
+    + [an('content_block_stop', '  ', index=0),
+       an('message_delta', '    ', delta={'stop_reason': 'end_turn', 'stop_sequence': None},
+          usage={'output_tokens': 6}),
+       an('message_stop', ' ')]))
+
+write('anthropic-tools.sse', sse(
+    [an('message_start', message=MSG),
+     an('content_block_start', index=0, content_block={'type': 'text', 'text': ''}),
+     an('content_block_delta', index=0, delta={'type': 'text_delta', 'text': 'Checking both.'}),
+     an('content_block_stop', index=0),
+     an('content_block_start', index=1, content_block={'type': 'tool_use', 'id': 'toolu_1', 'name': 'weather', 'input': {}}),
+     an('content_block_delta', index=1, delta={'type': 'input_json_delta', 'partial_json': ''}),
+     an('content_block_delta', index=1, delta={'type': 'input_json_delta', 'partial_json': '{"city": "Os'}),
+     PING,
+     an('content_block_delta', index=1, delta={'type': 'input_json_delta', 'partial_json': 'lo"}'}),
+     an('content_block_stop', index=1),
+     an('content_block_start', index=2, content_block={'type': 'tool_use', 'id': 'toolu_2', 'name': 'weather', 'input': {}}),
+     an('content_block_delta', index=2, delta={'type': 'input_json_delta', 'partial_json': '{"city": "Rome", "days": 3}'}),
+     an('content_block_stop', index=2),
+     an('message_delta', delta={'stop_reason': 'tool_use', 'stop_sequence': None}, usage={'output_tokens': 60}),
+     an('message_stop')]))
+
+write('anthropic-max-tokens.sse', sse(
+    [an('message_start', message=MSG),
+     an('content_block_start', index=0, content_block={'type': 'tool_use', 'id': 'toolu_3', 'name': 'write_file', 'input': {}}),
+     an('content_block_delta', index=0, delta={'type': 'input_json_delta', 'partial_json': '{"path": "notes.txt", '}),
+     an('content_block_delta', index=0, delta={'type': 'input_json_delta', 'partial_json': '"lines": ["first", "sec'}),
+     an('message_delta', delta={'stop_reason': 'max_tokens', 'stop_sequence': None}, usage={'output_tokens': 32}),
+     an('message_stop')]))
+
+write('anthropic-error.sse', sse(
+    [an('message_start', message=MSG),
+     an('content_block_start', index=0, content_block={'type': 'text', 'text': ''}),
+     an('content_block_delta', index=0, delta={'type': 'text_delta', 'text': 'Let me think'}),
+     an('error', error={'type': 'overloaded_error', 'message': 'Overloaded'})]))
+
+write('anthropic-refusal.sse', sse(
+    [an('message_start', message=MSG),
+     an('message_delta', delta={'stop_reason': 'refusal', 'stop_sequence': None}, usage={'output_tokens': 0}),
+     an('message_stop')]))
+
+# ---- Gemini --------------------------------------------------------------------
+def gm(parts=None, finish=None, usage=None, extra=None):
+    cand = {}
+    if parts is not None:
+        cand['content'] = {'parts': parts, 'role': 'model'}
+    if finish:
+        cand['finishReason'] = finish
+    cand['index'] = 0
+    o = {'candidates': [cand]}
+    if usage:
+        o['usageMetadata'] = usage
+    o['modelVersion'] = 'gemini-test'
+    if extra:
+        o.update(extra)
+    # Google's own spacing: ": " after keys, none after commas
+    return (None, json.dumps(o, ensure_ascii=False, separators=(',', ': ')))
+
+GU = lambda p, c: {'promptTokenCount': p, 'candidatesTokenCount': c, 'totalTokenCount': p + c}
+
+write('gemini-text.sse', sse(
+    [gm([{'text': 'The capital'}], usage=GU(8, 2)),
+     gm([{'text': ' of France'}], usage=GU(8, 4)),
+     gm([{'text': ' is Paris.\n'}], 'STOP', usage=GU(8, 7))], nl='\r\n'))
+
+write('gemini-json.sse', sse(
+    [gm([{'text': '{\n  "cities": [\n    "Paris",\n'}], usage=GU(11, 10)),
+     gm([{'text': '    "Lyon",\n    "Mar'}], 'MAX_TOKENS', usage=GU(11, 16))], nl='\r\n'))
+
+write('gemini-function.sse', sse(
+    [gm([{'functionCall': {'name': 'get_capital', 'args': {'country': 'France'}}},
+         {'functionCall': {'name': 'get_capital', 'args': {'country': 'Peru', 'year': 2024}}}],
+        'STOP', usage=GU(30, 12))], nl='\r\n'))
+
+write('gemini-blocked.sse', (
+    'data: ' + json.dumps({'promptFeedback': {'blockReason': 'SAFETY', 'safetyRatings': [
+        {'category': 'HARM_CATEGORY_HATE_SPEECH', 'probability': 'HIGH'}]},
+        'usageMetadata': {'promptTokenCount': 6, 'totalTokenCount': 6}}, separators=(',', ': '))
+    + '\r\n\r\n'))
+
+# ---- Ollama native (NDJSON) -----------------------------------------------------
+def ol(content, done=False, **kw):
+    o = {'model': 'llama-test', 'created_at': '2025-01-01T00:00:00Z',
+         'message': {'role': 'assistant', 'content': content}, 'done': done}
+    o.update(kw)
+    return json.dumps(o, ensure_ascii=False, separators=(',', ':')) + '\n'
+
+FIN = dict(total_duration=1000, load_duration=10, prompt_eval_count=14, prompt_eval_duration=5,
+           eval_count=6, eval_duration=50)
+write('ollama-chat.ndjson', ''.join(
+    [ol(p) for p in ['Why', ' is', ' the sky', ' blue?']] + [ol('', True, done_reason='stop', **FIN)]))
+
+def og(resp, done=False, **kw):
+    o = {'model': 'llama-test', 'created_at': '2025-01-01T00:00:00Z', 'response': resp, 'done': done}
+    o.update(kw)
+    # Go escapes <, > and & in strings
+    s = json.dumps(o, ensure_ascii=False, separators=(',', ':'))
+    return s.replace('<', '\\u003c').replace('>', '\\u003e').replace('&', '\\u0026') + '\n'
+
+write('ollama-generate-json.ndjson', ''.join(
+    [og(p) for p in ['{"tag":', '"<b>"', ',"op":"a&b"', ',"more":[1,']]
+    + [og('', True, done_reason='length', context=[1, 2, 3], **FIN)]))
+
+write('ollama-tools.ndjson', ''.join([
+    json.dumps({'model': 'llama-test', 'created_at': '2025-01-01T00:00:00Z',
+                'message': {'role': 'assistant', 'content': '',
+                            'tool_calls': [{'function': {'name': 'get_weather',
+                                                         'arguments': {'city': 'Oslo', 'unit': 'C'}}}]},
+                'done': False}, separators=(',', ':')) + '\n',
+    ol('', True, done_reason='stop', **FIN)]))
+
+write('ollama-error.ndjson', ''.join(
+    [ol(p) for p in ['Half', ' an']] + ['{"error":"an error was encountered while running the model"}\n']))
+
+# ---- more: every dialect's surrogates, n = 2, refusal, runaway in arguments ---
+write('anthropic-runaway-tool.sse', sse(
+    [an('message_start', message=MSG),
+     an('content_block_start', index=0, content_block={'type': 'tool_use', 'id': 'toolu_9', 'name': 'fill', 'input': {}}),
+     an('content_block_delta', index=0, delta={'type': 'input_json_delta', 'partial_json': '{"items": ['})]
+    + [an('content_block_delta', index=0, delta={'type': 'input_json_delta', 'partial_json': '\n' * 50})
+       for _ in range(6)]
+    + [an('content_block_delta', index=0, delta={'type': 'input_json_delta', 'partial_json': '1]}'}),
+       an('content_block_stop', index=0),
+       an('message_delta', delta={'stop_reason': 'tool_use', 'stop_sequence': None}, usage={'output_tokens': 400}),
+       an('message_stop')]))
+
+def an_raw(index, text):
+    return ('content_block_delta', '{"type":"content_block_delta","index":%d,"delta":{"type":"text_delta","text":"%s"}}' % (index, text))
+write('anthropic-surrogate.sse', sse(
+    [an('message_start', message=MSG),
+     an('content_block_start', index=0, content_block={'type': 'text', 'text': ''}),
+     an_raw(0, 'Music \\ud83c'), PING, an_raw(0, '\\udfb5 on'),
+     an('content_block_stop', index=0),
+     an('message_delta', delta={'stop_reason': 'end_turn', 'stop_sequence': None}, usage={'output_tokens': 5}),
+     an('message_stop')]))
+
+def gm_raw(text, finish=None, index=0):
+    f = ', "finishReason": "%s"' % finish if finish else ''
+    return (None, '{"candidates": [{"content": {"parts": [{"text": "%s"}],"role": "model"}%s,"index": %d}],'
+                  '"modelVersion": "gemini-test"}' % (text, f, index))
+write('gemini-n2-surrogate.sse', sse(
+    [gm_raw('A \\ud83d', index=0), gm_raw('B', index=1), gm_raw('\\udc4d ok', 'STOP', index=0),
+     gm_raw('\\ud83d\\udc4e', 'MAX_TOKENS', index=1)], nl='\r\n'))
+
+write('responses-refusal.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'id': 'msg_3', 'type': 'message', 'status': 'in_progress', 'role': 'assistant', 'content': []})]
+    + [rv('response.refusal.delta', item_id='msg_3', output_index=0, content_index=0, delta=d)
+       for d in ['I cannot', ' do that.']]
+    + [rv('response.completed', response=resp(status='completed', usage={
+           'input_tokens': 4, 'output_tokens': 4, 'total_tokens': 8}))]))
+
+def ol_raw(content, done=False):
+    return '{"model":"llama-test","message":{"role":"assistant","content":"%s"},"done":%s}' % (
+        content, 'true,"done_reason":"stop","prompt_eval_count":3,"eval_count":2' if done else 'false')
+write('ollama-bom-crlf-surrogate.ndjson', '\ufeff' + '\r\n'.join(
+    [ol_raw('Hi \\ud83d'), ol_raw('\\ude0a'), '', ol_raw('', True)]) + '\r\n')

@@ -1,0 +1,1522 @@
+/* The stream object: raw response bytes -> SSE decoder (or NDJSON lines) ->
+ * dialect decoder -> per choice texts, tool calls and trackers -> salvage.
+ * See include/llmjson/stream.h. */
+#include "alloc.h"
+#include "dialect/dialect.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Auto-detection holds at most this many unrecognised events. */
+#define STREAM_SNIFF_EVENTS 8
+
+/* Line numbers for stream errors: the offsets of the last LF_RING line feeds
+ * fed to the SSE decoder, which is fed at most LF_SLICE bytes at a time, so
+ * the line of an event start is exact unless the event spans more than
+ * LF_RING - LF_SLICE lines. */
+#define LF_RING 2048u
+#define LF_SLICE 1024u
+
+typedef struct stream_tool stream_tool;
+typedef struct stream_choice stream_choice;
+
+/* What a tracker callback needs to know about its text. */
+typedef struct text_ctx {
+    llmj_stream *s;
+    size_t choice;
+    size_t tool;
+} text_ctx;
+
+struct stream_tool {
+    text_ctx tc;
+    size_t index;
+    llmj__buf id, name, args;
+    llmj_tracker *tr;
+    int ended;
+    llmj_text_status status;
+    int complete;
+};
+
+struct stream_choice {
+    text_ctx tc;
+    size_t index;
+    llmj__buf text, refusal, finish_raw;
+    int has_refusal;
+    int has_finish;       /* a finish item arrived (finish_raw valid) */
+    llmj_finish finish;   /* as the dialect said */
+    llmj_finish told;     /* the effective finish last told to the caller */
+    int notify;           /* finish to tell at the end of the event */
+    int json;             /* -1 undecided, 0 text, 1 JSON */
+    size_t ws_run;        /* undecided: whitespace bytes so far */
+    llmj_tracker *tr;
+    stream_tool **tools;
+    size_t ntools, captools, last_tool;
+    llmj_text_status status;
+    int complete;
+};
+
+typedef enum wire_mode { WIRE_UNDECIDED = 0, WIRE_SSE = 1, WIRE_NDJSON = 2 } wire_mode;
+
+struct llmj_stream {
+    llmj_allocator a;
+    llmj_config cfg;
+    llmj_dialect requested;
+    llmj_dialect dialect;
+    llmj_content_mode content;
+    llmj_stream_callbacks cb;
+    void *ctx;
+
+    wire_mode wire;
+    llmj_sse *sse;
+    const ld_ops *ops;
+    void *dstate;
+
+    /* auto-detection */
+    llmj__buf pre;       /* bytes held before the wire format is known */
+    size_t bom;          /* BOM bytes at its start */
+    llmj__buf pending;   /* events held before the dialect is known */
+    size_t npending;
+
+    /* NDJSON */
+    llmj__buf line;
+    uint64_t line_off;   /* offset of the current line's first byte */
+    uint64_t nd_lf;      /* LFs before it */
+    uint64_t nd_last_lf; /* offset of the last LF + 1 (0 when none) */
+
+    /* SSE line numbers */
+    uint64_t *lf;
+    uint64_t lf_n;
+
+    stream_choice **ch;
+    size_t nch, capch, last_ch;
+    int notify;          /* some choice has a finish to tell */
+
+    llmj_status status;  /* sticky stop status, then the final status */
+    llmj_error err;
+    char errmsg[192];
+    int finished, done, cut, had_error;
+    uint64_t events, bad_events, bytes;
+    uint64_t cur_off;    /* offset of the event being decoded */
+
+    llmj_usage usage;
+    int has_usage;
+
+    llmj_provider_error perr;
+    int has_perr;
+    llmj__buf perr_msg, perr_type, perr_code;
+
+    uint64_t nerrors;
+    llmj__buf field;     /* an `error:` field line, wrapped */
+    llmj__buf scratch;
+};
+
+static const ld_ops *const sse_dialects[] = {
+    &llmj__dialect_openai_chat,
+    &llmj__dialect_openai_responses,
+    &llmj__dialect_anthropic,
+    &llmj__dialect_gemini,
+};
+
+static const ld_ops *ops_of(llmj_dialect d)
+{
+    switch (d) {
+    case LLMJ_DIALECT_OPENAI_CHAT: return &llmj__dialect_openai_chat;
+    case LLMJ_DIALECT_OPENAI_RESPONSES: return &llmj__dialect_openai_responses;
+    case LLMJ_DIALECT_ANTHROPIC: return &llmj__dialect_anthropic;
+    case LLMJ_DIALECT_GEMINI: return &llmj__dialect_gemini;
+    case LLMJ_DIALECT_OLLAMA: return &llmj__dialect_ollama;
+    case LLMJ_DIALECT_AUTO: break;
+    }
+    return NULL;
+}
+
+/* Dialects whose streams end with a marker of their own (Gemini's do not). */
+static int has_end_marker(llmj_dialect d)
+{
+    return d != LLMJ_DIALECT_GEMINI;
+}
+
+static int is_ws(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* Line and column of an input offset in the SSE input (see LF_RING). */
+static void sse_line_col(const llmj_stream *s, uint64_t off, uint64_t *line, uint64_t *col)
+{
+    uint64_t lo = s->lf_n > LF_RING ? s->lf_n - LF_RING : 0, hi = s->lf_n;
+    /* count of recorded LFs (by global number) whose offset < off */
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (s->lf[mid & (LF_RING - 1)] < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *line = lo + 1;
+    *col = lo ? off - s->lf[(lo - 1) & (LF_RING - 1)] : off + 1;
+}
+
+static void pos_of(const llmj_stream *s, uint64_t off, uint64_t *line, uint64_t *col)
+{
+    if (s->wire == WIRE_NDJSON) {
+        /* only called for the current line */
+        *line = s->nd_lf + 1;
+        *col = off - s->nd_last_lf + 1;
+    } else if (s->lf) {
+        sse_line_col(s, off, line, col);
+    } else {
+        *line = 1;
+        *col = off + 1;
+    }
+}
+
+#ifdef __GNUC__
+__attribute__((format(printf, 4, 5)))
+#endif
+/* Stop decoding with status st at input offset off (the first stop wins). */
+static void stop(llmj_stream *s, llmj_status st, uint64_t off, const char *fmt, ...)
+{
+    if (s->status != LLMJ_OK)
+        return;
+    s->status = st;
+    s->err.code = st;
+    s->err.offset = off;
+    pos_of(s, off, &s->err.line, &s->err.column);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
+    va_end(ap);
+    s->err.message = s->errmsg;
+}
+
+static void stop_nomem(llmj_stream *s)
+{
+    stop(s, LLMJ_NOMEM, s->cur_off, "out of memory");
+}
+
+/* ---- texts ------------------------------------------------------------- */
+
+/* Append to a NUL-terminated text buffer capped at config.max_text.
+ * 0, or -1 (out of memory), -2 (too long); the buffer is then unchanged. */
+static int text_add(llmj_stream *s, llmj__buf *b, const char *p, size_t n)
+{
+    if (n > s->cfg.max_text - b->len)
+        return -2;
+    int rc = llmj__buf_reserve(b, &s->a, b->len + n + 1, s->cfg.max_text + 1);
+    if (rc)
+        return rc;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+/* text_add, stopping the stream on failure; 0 or -1 (stopped). */
+static int text_add_or_stop(llmj_stream *s, llmj__buf *b, const char *p, size_t n,
+                            const char *what, size_t choice)
+{
+    int rc = text_add(s, b, p, n);
+    if (rc == -1) {
+        stop_nomem(s);
+        return -1;
+    }
+    if (rc == -2) {
+        stop(s, LLMJ_TOO_LONG, s->cur_off, "%s of choice %zu over the text limit", what,
+             choice);
+        return -1;
+    }
+    return 0;
+}
+
+static int on_json(void *ctx, const llmj_event *ev)
+{
+    text_ctx *tc = ctx;
+    llmj_stream *s = tc->s;
+    if (s->status != LLMJ_OK)
+        return 1;
+    if (s->cb.json && s->cb.json(s->ctx, tc->choice, tc->tool, ev)) {
+        stop(s, LLMJ_ABORTED, s->cur_off, "a callback stopped the stream");
+        return 1;
+    }
+    return 0;
+}
+
+static int new_tracker(llmj_stream *s, llmj_tracker **out, text_ctx *tc)
+{
+    llmj_status st = llmj_tracker_new(out, &s->cfg, on_json, tc);
+    if (st == LLMJ_OK)
+        return 0;
+    if (st == LLMJ_NOMEM)
+        stop_nomem(s);
+    else
+        stop(s, st, s->cur_off, "cannot create a tracker");
+    return -1;
+}
+
+/* Feed a tracker; 0 to go on, -1 when the stream stopped. */
+static int track(llmj_stream *s, llmj_tracker *tr, const char *p, size_t n, size_t choice,
+                 size_t tool)
+{
+    if (!n)
+        return 0;
+    llmj_status st = llmj_tracker_feed(tr, p, n);
+    switch (st) {
+    case LLMJ_OK:
+    case LLMJ_INVALID:
+    case LLMJ_TOO_DEEP:
+    case LLMJ_TOO_LONG:
+        return 0; /* the text's own verdict; the stream goes on */
+    case LLMJ_RUNAWAY_WHITESPACE:
+    case LLMJ_RUNAWAY_REPEAT:
+        if (tool == LLMJ_NO_TOOL)
+            stop(s, st, s->cur_off, "runaway in the content of choice %zu (text offset %zu)",
+                 choice, (size_t)llmj_tracker_runaway_offset(tr));
+        else
+            stop(s, st, s->cur_off, "runaway in the arguments of tool call %zu of choice %zu",
+                 tool, choice);
+        return -1;
+    case LLMJ_ABORTED:
+        stop(s, LLMJ_ABORTED, s->cur_off, "a callback stopped the stream");
+        return -1;
+    case LLMJ_NOMEM:
+        stop_nomem(s);
+        return -1;
+    default:
+        stop(s, st, s->cur_off, "tracker failure");
+        return -1;
+    }
+}
+
+/* ---- choices and tools ------------------------------------------------- */
+
+static void tool_free(llmj_stream *s, stream_tool *t)
+{
+    if (!t)
+        return;
+    llmj_tracker_free(t->tr);
+    llmj__buf_free(&t->id, &s->a);
+    llmj__buf_free(&t->name, &s->a);
+    llmj__buf_free(&t->args, &s->a);
+    llmj__free(&s->a, t);
+}
+
+static void choice_free(llmj_stream *s, stream_choice *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->ntools; i++)
+        tool_free(s, c->tools[i]);
+    llmj__free(&s->a, c->tools);
+    llmj_tracker_free(c->tr);
+    llmj__buf_free(&c->text, &s->a);
+    llmj__buf_free(&c->refusal, &s->a);
+    llmj__buf_free(&c->finish_raw, &s->a);
+    llmj__free(&s->a, c);
+}
+
+/* The choice with provider index idx, created when new; NULL when the
+ * stream stopped. */
+static stream_choice *get_choice(llmj_stream *s, size_t idx)
+{
+    if (s->last_ch < s->nch && s->ch[s->last_ch]->index == idx)
+        return s->ch[s->last_ch];
+    size_t lo = 0, hi = s->nch;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->ch[mid]->index < idx)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < s->nch && s->ch[lo]->index == idx) {
+        s->last_ch = lo;
+        return s->ch[lo];
+    }
+    if (idx >= s->cfg.max_choices) {
+        stop(s, LLMJ_TOO_LONG, s->cur_off, "choice index %zu beyond max_choices", idx);
+        return NULL;
+    }
+    if (s->nch == s->capch) {
+        size_t cap = s->capch ? s->capch * 2 : 4;
+        stream_choice **n = llmj__realloc(&s->a, s->ch, cap * sizeof *n);
+        if (!n) {
+            stop_nomem(s);
+            return NULL;
+        }
+        s->ch = n;
+        s->capch = cap;
+    }
+    stream_choice *c = llmj__malloc(&s->a, sizeof *c);
+    if (!c) {
+        stop_nomem(s);
+        return NULL;
+    }
+    memset(c, 0, sizeof *c);
+    c->tc.s = s;
+    c->tc.choice = idx;
+    c->tc.tool = LLMJ_NO_TOOL;
+    c->index = idx;
+    c->json = s->content == LLMJ_CONTENT_JSON ? 1 : s->content == LLMJ_CONTENT_TEXT ? 0 : -1;
+    c->status = LLMJ_TEXT_TRUNCATED;
+    if (c->json == 1 && new_tracker(s, &c->tr, &c->tc)) {
+        llmj__free(&s->a, c);
+        return NULL;
+    }
+    memmove(s->ch + lo + 1, s->ch + lo, (s->nch - lo) * sizeof *s->ch);
+    s->ch[lo] = c;
+    s->nch++;
+    s->last_ch = lo;
+    return c;
+}
+
+/* The tool call with provider index idx of choice c; *created tells whether
+ * it is new. NULL when the stream stopped. */
+static stream_tool *get_tool(llmj_stream *s, stream_choice *c, size_t idx, int *created)
+{
+    *created = 0;
+    if (c->last_tool < c->ntools && c->tools[c->last_tool]->index == idx)
+        return c->tools[c->last_tool];
+    size_t lo = 0, hi = c->ntools;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->tools[mid]->index < idx)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < c->ntools && c->tools[lo]->index == idx) {
+        c->last_tool = lo;
+        return c->tools[lo];
+    }
+    if (c->ntools >= s->cfg.max_tool_calls) {
+        stop(s, LLMJ_TOO_LONG, s->cur_off, "more than %zu tool calls in choice %zu",
+             s->cfg.max_tool_calls, c->index);
+        return NULL;
+    }
+    if (c->ntools == c->captools) {
+        size_t cap = c->captools ? c->captools * 2 : 4;
+        stream_tool **n = llmj__realloc(&s->a, c->tools, cap * sizeof *n);
+        if (!n) {
+            stop_nomem(s);
+            return NULL;
+        }
+        c->tools = n;
+        c->captools = cap;
+    }
+    stream_tool *t = llmj__malloc(&s->a, sizeof *t);
+    if (!t) {
+        stop_nomem(s);
+        return NULL;
+    }
+    memset(t, 0, sizeof *t);
+    t->tc.s = s;
+    t->tc.choice = c->index;
+    t->tc.tool = idx;
+    t->index = idx;
+    t->status = LLMJ_TEXT_TRUNCATED;
+    if (new_tracker(s, &t->tr, &t->tc)) {
+        llmj__free(&s->a, t);
+        return NULL;
+    }
+    memmove(c->tools + lo + 1, c->tools + lo, (c->ntools - lo) * sizeof *c->tools);
+    c->tools[lo] = t;
+    c->ntools++;
+    c->last_tool = lo;
+    *created = 1;
+    return t;
+}
+
+/* The finish reason to tell: a stop with refusal text is a refusal, a stop
+ * with tool calls is tool_calls (PROVIDERS.md section 6). */
+static llmj_finish effective_finish(const stream_choice *c)
+{
+    if (c->finish == LLMJ_FINISH_STOP && c->has_refusal)
+        return LLMJ_FINISH_REFUSAL;
+    if (c->finish == LLMJ_FINISH_STOP && c->ntools > 0)
+        return LLMJ_FINISH_TOOL_CALLS;
+    return c->finish;
+}
+
+static int ended_normally(llmj_finish f)
+{
+    return f == LLMJ_FINISH_STOP || f == LLMJ_FINISH_TOOL_CALLS || f == LLMJ_FINISH_REFUSAL;
+}
+
+/* Mark a choice whose effective finish may have changed. */
+static void finish_touch(llmj_stream *s, stream_choice *c)
+{
+    if (c->has_finish && effective_finish(c) != c->told) {
+        c->notify = 1;
+        s->notify = 1;
+    }
+}
+
+/* Tell the finish reasons that changed during the last event. */
+static int flush_finish(llmj_stream *s)
+{
+    if (!s->notify)
+        return 0;
+    s->notify = 0;
+    for (size_t i = 0; i < s->nch && s->status == LLMJ_OK; i++) {
+        stream_choice *c = s->ch[i];
+        if (!c->notify)
+            continue;
+        c->notify = 0;
+        c->told = effective_finish(c);
+        if (s->cb.finish &&
+            s->cb.finish(s->ctx, c->index, c->told, c->finish_raw.data ? c->finish_raw.data : "",
+                         c->finish_raw.len)) {
+            stop(s, LLMJ_ABORTED, s->cur_off, "a callback stopped the stream");
+            return -1;
+        }
+    }
+    return s->status == LLMJ_OK ? 0 : -1;
+}
+
+/* ---- items from the dialect -------------------------------------------- */
+
+static int cb_stop(llmj_stream *s, int rc)
+{
+    if (rc)
+        stop(s, LLMJ_ABORTED, s->cur_off, "a callback stopped the stream");
+    return rc ? 1 : 0;
+}
+
+static int item_text(llmj_stream *s, const ld_item *it)
+{
+    stream_choice *c = get_choice(s, it->choice);
+    if (!c)
+        return 1;
+    if (!it->len)
+        return 0;
+    if (text_add_or_stop(s, &c->text, it->text, it->len, "content", c->index))
+        return 1;
+    if (s->cb.text && cb_stop(s, s->cb.text(s->ctx, c->index, it->text, it->len)))
+        return 1;
+    if (c->json == 0)
+        return 0;
+    if (c->json == 1)
+        return track(s, c->tr, it->text, it->len, c->index, LLMJ_NO_TOOL) ? 1 : 0;
+    /* undecided: everything before this delta was whitespace */
+    size_t p = 0;
+    while (p < it->len && is_ws((unsigned char)it->text[p]))
+        p++;
+    if (p == it->len) {
+        c->ws_run += it->len;
+        if (!s->cfg.whitespace_limit || c->ws_run < s->cfg.whitespace_limit)
+            return 0;
+        /* a whitespace run long enough for a runaway: treat it as JSON */
+    } else if (it->text[p] != '{' && it->text[p] != '[') {
+        c->json = 0;
+        return 0;
+    }
+    c->json = 1;
+    if (new_tracker(s, &c->tr, &c->tc))
+        return 1;
+    return track(s, c->tr, c->text.data, c->text.len, c->index, LLMJ_NO_TOOL) ? 1 : 0;
+}
+
+static int item_refusal(llmj_stream *s, const ld_item *it)
+{
+    stream_choice *c = get_choice(s, it->choice);
+    if (!c)
+        return 1;
+    if (!it->len)
+        return 0; /* an empty refusal (Snowflake sends one on every delta) is none */
+    if (text_add_or_stop(s, &c->refusal, it->text, it->len, "refusal", c->index))
+        return 1;
+    c->has_refusal = 1;
+    finish_touch(s, c);
+    if (s->cb.refusal && cb_stop(s, s->cb.refusal(s->ctx, c->index, it->text, it->len)))
+        return 1;
+    return 0;
+}
+
+static int tool_begin_cb(llmj_stream *s, stream_choice *c, stream_tool *t)
+{
+    finish_touch(s, c);
+    if (!s->cb.tool_begin)
+        return 0;
+    return cb_stop(s, s->cb.tool_begin(s->ctx, c->index, t->index, t->id.data ? t->id.data : "",
+                                       t->id.len, t->name.data ? t->name.data : "",
+                                       t->name.len));
+}
+
+static int item_tool_begin(llmj_stream *s, const ld_item *it)
+{
+    stream_choice *c = get_choice(s, it->choice);
+    if (!c)
+        return 1;
+    int created;
+    stream_tool *t = get_tool(s, c, it->tool, &created);
+    if (!t)
+        return 1;
+    /* the first id and name given stick (some servers resend them) */
+    if (!t->id.len && it->id_len &&
+        text_add_or_stop(s, &t->id, it->id, it->id_len, "tool call id", c->index))
+        return 1;
+    if (!t->name.len && it->name_len &&
+        text_add_or_stop(s, &t->name, it->name, it->name_len, "tool call name", c->index))
+        return 1;
+    return created ? tool_begin_cb(s, c, t) : 0;
+}
+
+static int item_tool_args(llmj_stream *s, const ld_item *it)
+{
+    stream_choice *c = get_choice(s, it->choice);
+    if (!c)
+        return 1;
+    int created;
+    stream_tool *t = get_tool(s, c, it->tool, &created);
+    if (!t)
+        return 1;
+    if (created && tool_begin_cb(s, c, t))
+        return 1;
+    if (!it->len)
+        return 0;
+    if (text_add_or_stop(s, &t->args, it->text, it->len, "tool call arguments", c->index))
+        return 1;
+    if (s->cb.tool_args &&
+        cb_stop(s, s->cb.tool_args(s->ctx, c->index, t->index, it->text, it->len)))
+        return 1;
+    return track(s, t->tr, it->text, it->len, c->index, t->index) ? 1 : 0;
+}
+
+static int item_tool_end(llmj_stream *s, const ld_item *it)
+{
+    stream_choice *c = get_choice(s, it->choice);
+    if (!c)
+        return 1;
+    int created;
+    stream_tool *t = get_tool(s, c, it->tool, &created);
+    if (!t)
+        return 1;
+    if (created && tool_begin_cb(s, c, t))
+        return 1;
+    if (t->ended)
+        return 0;
+    t->ended = 1;
+    if (s->cb.tool_end && cb_stop(s, s->cb.tool_end(s->ctx, c->index, t->index)))
+        return 1;
+    return 0;
+}
+
+static int item_finish(llmj_stream *s, const ld_item *it)
+{
+    stream_choice *c = get_choice(s, it->choice);
+    if (!c)
+        return 1;
+    int raw_same = c->has_finish && c->finish_raw.len == it->len &&
+                   (!it->len || memcmp(c->finish_raw.data, it->text, it->len) == 0);
+    if (raw_same && c->finish == it->finish)
+        return 0; /* a repeated finish chunk (OpenRouter) */
+    if (!raw_same) {
+        c->finish_raw.len = 0;
+        if (text_add_or_stop(s, &c->finish_raw, it->text, it->len, "finish reason", c->index))
+            return 1;
+    }
+    c->finish = it->finish;
+    c->has_finish = 1;
+    c->notify = 1;
+    s->notify = 1;
+    return 0;
+}
+
+static int usage_same(const llmj_usage *a, const llmj_usage *b)
+{
+    return a->input_tokens == b->input_tokens && a->output_tokens == b->output_tokens &&
+           a->total_tokens == b->total_tokens && a->cached_tokens == b->cached_tokens &&
+           a->reasoning_tokens == b->reasoning_tokens;
+}
+
+static int item_usage(llmj_stream *s, const ld_item *it)
+{
+    if (s->has_usage && usage_same(&s->usage, &it->usage))
+        return 0;
+    s->usage = it->usage;
+    s->has_usage = 1;
+    if (s->cb.usage && cb_stop(s, s->cb.usage(s->ctx, &s->usage)))
+        return 1;
+    return 0;
+}
+
+static int copy_str(llmj_stream *s, llmj__buf *b, const char *p, size_t n)
+{
+    b->len = 0;
+    int rc = text_add(s, b, p, n);
+    if (rc == 0 && !b->data)
+        rc = text_add(s, b, "", 0);
+    return rc;
+}
+
+static int item_error(llmj_stream *s, const ld_item *it)
+{
+    llmj_provider_error e;
+    memset(&e, 0, sizeof e);
+    e.status = LLMJ_PROVIDER_ERROR;
+    e.offset = s->cur_off;
+    pos_of(s, s->cur_off, &e.line, &e.column);
+    e.message = it->text ? it->text : "";
+    e.message_len = it->text ? it->len : 0;
+    e.type = it->id ? it->id : "";
+    e.type_len = it->id ? it->id_len : 0;
+    e.code = it->name ? it->name : "";
+    e.code_len = it->name ? it->name_len : 0;
+    s->had_error = 1;
+    s->nerrors++;
+    if (!s->has_perr) {
+        int rc = copy_str(s, &s->perr_msg, e.message, e.message_len);
+        if (!rc)
+            rc = copy_str(s, &s->perr_type, e.type, e.type_len);
+        if (!rc)
+            rc = copy_str(s, &s->perr_code, e.code, e.code_len);
+        if (rc == -1) {
+            stop_nomem(s);
+            return 1;
+        }
+        if (rc == -2) {
+            stop(s, LLMJ_TOO_LONG, s->cur_off, "provider error message over the text limit");
+            return 1;
+        }
+        s->perr = e;
+        s->perr.message = s->perr_msg.data;
+        s->perr.type = s->perr_type.data;
+        s->perr.code = s->perr_code.data;
+        s->has_perr = 1;
+    }
+    if (s->cb.error && cb_stop(s, s->cb.error(s->ctx, &e)))
+        return 1;
+    return 0;
+}
+
+static int on_item(void *ctx, const ld_item *it)
+{
+    llmj_stream *s = ctx;
+    if (s->status != LLMJ_OK)
+        return 1;
+    switch (it->kind) {
+    case LD_TEXT: return item_text(s, it);
+    case LD_REFUSAL: return item_refusal(s, it);
+    case LD_TOOL_BEGIN: return item_tool_begin(s, it);
+    case LD_TOOL_ARGS: return item_tool_args(s, it);
+    case LD_TOOL_END: return item_tool_end(s, it);
+    case LD_FINISH: return item_finish(s, it);
+    case LD_USAGE: return item_usage(s, it);
+    case LD_ERROR: return item_error(s, it);
+    case LD_DONE: s->done = 1; return 0;
+    }
+    return 0;
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static int bad_event(llmj_stream *s, uint64_t off)
+{
+    s->bad_events++;
+    if (!s->cb.error)
+        return 0;
+    char msg[160];
+    const char *why = s->ops->message ? s->ops->message(s->dstate) : NULL;
+    int n = snprintf(msg, sizeof msg, "the %s decoder could not read this event%s%s",
+                     llmj_dialect_name(s->dialect), why && *why ? ": " : "", why ? why : "");
+    if (n >= (int)sizeof msg)
+        n = (int)sizeof msg - 1;
+    llmj_provider_error e;
+    memset(&e, 0, sizeof e);
+    e.status = LLMJ_BAD_EVENT;
+    e.offset = off;
+    pos_of(s, off, &e.line, &e.column);
+    e.message = msg;
+    e.message_len = n > 0 ? (size_t)n : 0;
+    e.type = "";
+    e.code = "";
+    return cb_stop(s, s->cb.error(s->ctx, &e));
+}
+
+/* Decode one event with the known dialect. Returns 0 to go on, 1 when the
+ * stream stopped; *bad is set for an unreadable event. */
+static int dispatch(llmj_stream *s, const char *type, size_t type_len, const char *data,
+                    size_t data_len, uint64_t off, int *bad)
+{
+    s->events++;
+    s->cur_off = off;
+    llmj_status st = s->ops->event(s->dstate, type, type_len, data, data_len, on_item, s);
+    if (bad)
+        *bad = st == LLMJ_BAD_EVENT;
+    if (s->status != LLMJ_OK)
+        return 1;
+    switch (st) {
+    case LLMJ_OK:
+        break;
+    case LLMJ_BAD_EVENT:
+        if (bad_event(s, off))
+            return 1;
+        break;
+    case LLMJ_NOMEM:
+        stop_nomem(s);
+        return 1;
+    default: {
+        const char *m = s->ops->message ? s->ops->message(s->dstate) : NULL;
+        stop(s, st, off, "%s", m && *m ? m : "the dialect decoder failed");
+        return 1;
+    }
+    }
+    return flush_finish(s) ? 1 : 0;
+}
+
+static int start_dialect(llmj_stream *s, const ld_ops *ops)
+{
+    llmj_status st = ops->create(&s->dstate, &s->a, &s->cfg);
+    if (st != LLMJ_OK) {
+        s->dstate = NULL;
+        if (st == LLMJ_NOMEM)
+            stop_nomem(s);
+        else
+            stop(s, st, s->cur_off, "cannot create the dialect decoder");
+        return -1;
+    }
+    s->ops = ops;
+    s->dialect = ops->dialect;
+    return 0;
+}
+
+/* A held event: header then type and data bytes. */
+typedef struct held_event {
+    uint64_t off;
+    size_t type_len;
+    size_t data_len;
+    int has_type;
+} held_event;
+
+static int hold_event(llmj_stream *s, const char *type, size_t type_len, const char *data,
+                      size_t data_len, uint64_t off)
+{
+    /* at most STREAM_SNIFF_EVENTS events, of max_event bytes in all */
+    size_t held = s->pending.len - s->npending * sizeof(held_event);
+    if (s->npending >= STREAM_SNIFF_EVENTS || type_len > s->cfg.max_event ||
+        data_len > s->cfg.max_event - type_len || type_len + data_len > s->cfg.max_event - held) {
+        stop(s, LLMJ_UNKNOWN_DIALECT, off, "no known dialect in the first %zu events",
+             s->npending + 1);
+        return 1;
+    }
+    held_event h = { off, type_len, data_len, type != NULL };
+    if (llmj__buf_reserve(&s->pending, &s->a,
+                          s->pending.len + sizeof h + type_len + data_len, SIZE_MAX)) {
+        stop_nomem(s);
+        return 1;
+    }
+    memcpy(s->pending.data + s->pending.len, &h, sizeof h);
+    s->pending.len += sizeof h;
+    if (type_len)
+        memcpy(s->pending.data + s->pending.len, type, type_len);
+    s->pending.len += type_len;
+    if (data_len)
+        memcpy(s->pending.data + s->pending.len, data, data_len);
+    s->pending.len += data_len;
+    s->npending++;
+    return 0;
+}
+
+static int replay_held(llmj_stream *s)
+{
+    size_t p = 0;
+    while (p < s->pending.len) {
+        held_event h;
+        memcpy(&h, s->pending.data + p, sizeof h);
+        p += sizeof h;
+        const char *type = h.has_type ? s->pending.data + p : NULL;
+        p += h.type_len;
+        const char *data = s->pending.data + p;
+        p += h.data_len;
+        if (dispatch(s, type, h.type_len, data, h.data_len, h.off, NULL))
+            return 1;
+    }
+    s->pending.len = 0;
+    s->npending = 0;
+    return 0;
+}
+
+/* An SSE event, or an NDJSON line (type NULL). */
+static int on_event(llmj_stream *s, const char *type, size_t type_len, const char *data,
+                    size_t data_len, uint64_t off, int *bad)
+{
+    if (s->status != LLMJ_OK)
+        return 1;
+    if (!s->ops) {
+        if (s->wire == WIRE_NDJSON) {
+            if (start_dialect(s, &llmj__dialect_ollama))
+                return 1;
+        } else {
+            const ld_ops *best = NULL;
+            int score = 0;
+            for (size_t i = 0; i < sizeof sse_dialects / sizeof *sse_dialects; i++) {
+                int sc = sse_dialects[i]->sniff(type, type_len, data, data_len);
+                if (sc > score) {
+                    score = sc;
+                    best = sse_dialects[i];
+                }
+            }
+            if (!best)
+                return hold_event(s, type, type_len, data, data_len, off);
+            if (start_dialect(s, best) || replay_held(s))
+                return 1;
+        }
+    }
+    return dispatch(s, type, type_len, data, data_len, off, bad);
+}
+
+static int on_sse(void *ctx, const llmj_sse_event *ev)
+{
+    llmj_stream *s = ctx;
+    const char *type = ev->type;
+    size_t type_len = ev->type_len;
+    if (!type || (type_len == 7 && memcmp(type, "message", 7) == 0)) {
+        type = NULL;
+        type_len = 0;
+    }
+    return on_event(s, type, type_len, ev->data, ev->data_len, ev->offset, NULL);
+}
+
+/* The old llama-server `error: {...}` field line (not `data:`): decoded as
+ * the payload {"error": VALUE} would be, and when the dialect makes no error
+ * of that, the value itself is the message. */
+static int on_field(void *ctx, const char *name, size_t name_len, const char *value,
+                    size_t value_len, uint64_t off)
+{
+    llmj_stream *s = ctx;
+    if (s->status != LLMJ_OK)
+        return 1;
+    if (name_len != 5 || memcmp(name, "error", 5) != 0)
+        return 0;
+    static const char pre[] = "{\"error\":";
+    s->field.len = 0;
+    if (llmj__buf_append(&s->field, &s->a, pre, sizeof pre - 1, SIZE_MAX) ||
+        llmj__buf_append(&s->field, &s->a, value, value_len, SIZE_MAX) ||
+        llmj__buf_append(&s->field, &s->a, "}", 1, SIZE_MAX)) {
+        s->cur_off = off;
+        stop_nomem(s);
+        return 1;
+    }
+    if (!s->ops) /* not detected yet: an event like any other */
+        return on_event(s, NULL, 0, s->field.data, s->field.len, off, NULL);
+    uint64_t before = s->nerrors;
+    s->events++;
+    s->cur_off = off;
+    llmj_status st = s->ops->event(s->dstate, NULL, 0, s->field.data, s->field.len, on_item, s);
+    if (s->status != LLMJ_OK)
+        return 1;
+    if (st == LLMJ_NOMEM) {
+        stop_nomem(s);
+        return 1;
+    }
+    if (s->nerrors == before) {
+        ld_item it;
+        memset(&it, 0, sizeof it);
+        it.kind = LD_ERROR;
+        it.text = value;
+        it.len = value_len;
+        if (item_error(s, &it))
+            return 1;
+    }
+    return flush_finish(s) ? 1 : 0;
+}
+
+/* ---- wire formats ------------------------------------------------------ */
+
+/* Take the SSE decoder's status: 0 to go on, -1 when the stream stopped. */
+static int sse_status(llmj_stream *s, llmj_status st)
+{
+    if (s->status != LLMJ_OK)
+        return -1; /* stopped from a callback */
+    if (st == LLMJ_OK)
+        return 0;
+    const llmj_error *e = llmj_sse_error(s->sse);
+    if (st == LLMJ_NOMEM) {
+        stop_nomem(s);
+    } else if (e && e->code != LLMJ_OK) {
+        stop(s, st, e->offset, "%s", e->message ? e->message : llmj_strerror(st));
+        s->err.line = e->line;
+        s->err.column = e->column;
+    } else {
+        stop(s, st, s->bytes, "%s", llmj_strerror(st));
+    }
+    return -1;
+}
+
+static int feed_sse(llmj_stream *s, const char *p, size_t n, uint64_t off)
+{
+    while (n) {
+        size_t k = n < LF_SLICE ? n : LF_SLICE;
+        const char *q = p, *end = p + k;
+        while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
+            s->lf[s->lf_n & (LF_RING - 1)] = off + (uint64_t)(q - p);
+            s->lf_n++;
+            q++;
+        }
+        if (sse_status(s, llmj_sse_feed(s->sse, p, k)))
+            return -1;
+        p += k;
+        n -= k;
+        off += k;
+    }
+    return 0;
+}
+
+static int nd_line(llmj_stream *s, const char *p, size_t n, int *bad)
+{
+    uint64_t off = s->line_off;
+    if (off == 0 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+        p += 3;
+        n -= 3;
+    }
+    size_t i = 0;
+    while (i < n && is_ws((unsigned char)p[i]))
+        i++;
+    if (i == n)
+        return 0; /* blank line */
+    return on_event(s, NULL, 0, p, n, off, bad);
+}
+
+static int feed_ndjson(llmj_stream *s, const char *p, size_t n, uint64_t off)
+{
+    while (n) {
+        size_t i = 0;
+        while (i < n && p[i] != '\n' && p[i] != '\r')
+            i++;
+        if (i == n) {
+            if (s->line.len + n > s->cfg.max_event) {
+                stop(s, LLMJ_TOO_LONG, s->line_off, "NDJSON line longer than %zu bytes",
+                     s->cfg.max_event);
+                return -1;
+            }
+            if (llmj__buf_append(&s->line, &s->a, p, n, SIZE_MAX)) {
+                stop_nomem(s);
+                return -1;
+            }
+            return 0;
+        }
+        int rc;
+        if (s->line.len) {
+            if (s->line.len + i > s->cfg.max_event) {
+                stop(s, LLMJ_TOO_LONG, s->line_off, "NDJSON line longer than %zu bytes",
+                     s->cfg.max_event);
+                return -1;
+            }
+            if (llmj__buf_append(&s->line, &s->a, p, i, SIZE_MAX)) {
+                stop_nomem(s);
+                return -1;
+            }
+            rc = nd_line(s, s->line.data, s->line.len, NULL);
+            s->line.len = 0;
+        } else {
+            if (i > s->cfg.max_event) {
+                stop(s, LLMJ_TOO_LONG, s->line_off, "NDJSON line longer than %zu bytes",
+                     s->cfg.max_event);
+                return -1;
+            }
+            rc = nd_line(s, p, i, NULL);
+        }
+        if (rc)
+            return -1;
+        if (p[i] == '\n') {
+            s->nd_lf++;
+            s->nd_last_lf = off + i + 1;
+        }
+        s->line_off = off + i + 1;
+        p += i + 1;
+        n -= i + 1;
+        off += i + 1;
+    }
+    return 0;
+}
+
+static int feed_wire(llmj_stream *s, const char *p, size_t n, uint64_t off)
+{
+    return s->wire == WIRE_NDJSON ? feed_ndjson(s, p, n, off) : feed_sse(s, p, n, off);
+}
+
+/* Before the wire format is known (auto): hold a BOM and whitespace, decide
+ * on the first other byte ('{': NDJSON, anything else: SSE). Returns the bytes
+ * of p consumed (all of them while undecided), or (size_t)-1 when the stream
+ * stopped. */
+static size_t sniff_wire(llmj_stream *s, const char *p, size_t n, uint64_t off)
+{
+    size_t i = 0;
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        size_t pos = s->pre.len + i;
+        if (pos < 3 && pos == s->bom && c == (unsigned char)"\xEF\xBB\xBF"[pos]) {
+            s->bom++;
+            continue;
+        }
+        if (!is_ws(c))
+            break;
+        if (c == '\n') {
+            s->lf[s->lf_n & (LF_RING - 1)] = off + i;
+            s->lf_n++;
+        }
+    }
+    if (i == n) {
+        if (n > s->cfg.max_event - s->pre.len) {
+            s->cur_off = off + n;
+            stop(s, LLMJ_TOO_LONG, off + n, "more than %zu bytes before the first event",
+                 s->cfg.max_event);
+            return (size_t)-1;
+        }
+        if (llmj__buf_append(&s->pre, &s->a, p, n, SIZE_MAX)) {
+            s->cur_off = off;
+            stop_nomem(s);
+            return (size_t)-1;
+        }
+        return n;
+    }
+    s->wire = p[i] == '{' ? WIRE_NDJSON : WIRE_SSE;
+    s->lf_n = 0;
+    if (s->pre.len) {
+        int rc = feed_wire(s, s->pre.data, s->pre.len, 0);
+        llmj__buf_free(&s->pre, &s->a);
+        if (rc)
+            return (size_t)-1;
+    }
+    return 0;
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
+static void clear(llmj_stream *s)
+{
+    for (size_t i = 0; i < s->nch; i++)
+        choice_free(s, s->ch[i]);
+    llmj__free(&s->a, s->ch);
+    s->ch = NULL;
+    s->nch = s->capch = s->last_ch = 0;
+    if (s->ops && s->dstate)
+        s->ops->destroy(s->dstate);
+    s->dstate = NULL;
+    s->ops = NULL;
+    llmj__buf_free(&s->pre, &s->a);
+    llmj__buf_free(&s->pending, &s->a);
+    llmj__buf_free(&s->line, &s->a);
+    llmj__buf_free(&s->perr_msg, &s->a);
+    llmj__buf_free(&s->perr_type, &s->a);
+    llmj__buf_free(&s->perr_code, &s->a);
+    llmj__buf_free(&s->scratch, &s->a);
+    llmj__buf_free(&s->field, &s->a);
+}
+
+static llmj_status start(llmj_stream *s)
+{
+    s->npending = 0;
+    s->bom = 0;
+    s->line_off = s->nd_lf = s->nd_last_lf = 0;
+    s->lf_n = 0;
+    s->notify = 0;
+    s->status = LLMJ_OK;
+    memset(&s->err, 0, sizeof s->err);
+    s->errmsg[0] = '\0';
+    s->err.message = s->errmsg;
+    s->finished = s->done = s->cut = s->had_error = 0;
+    s->events = s->bad_events = s->bytes = s->cur_off = s->nerrors = 0;
+    s->has_usage = 0;
+    memset(&s->usage, 0, sizeof s->usage);
+    s->has_perr = 0;
+    memset(&s->perr, 0, sizeof s->perr);
+    s->dialect = s->requested;
+    s->wire = s->requested == LLMJ_DIALECT_AUTO ? WIRE_UNDECIDED
+              : s->requested == LLMJ_DIALECT_OLLAMA ? WIRE_NDJSON : WIRE_SSE;
+    if (s->requested != LLMJ_DIALECT_AUTO && start_dialect(s, ops_of(s->requested)))
+        return s->status;
+    return LLMJ_OK;
+}
+
+llmj_status llmj_stream_new(llmj_stream **out, const llmj_config *cfg, llmj_dialect dialect,
+                            llmj_content_mode content, const llmj_stream_callbacks *cbs,
+                            void *ctx)
+{
+    if (!out)
+        return LLMJ_MISUSE;
+    *out = NULL;
+    llmj_config c;
+    if (cfg)
+        c = *cfg;
+    else
+        llmj_config_init(&c);
+    llmj_allocator a;
+    if (llmj__alloc_resolve(&a, &c.alloc))
+        return LLMJ_BAD_OPTION;
+    if ((dialect != LLMJ_DIALECT_AUTO && !ops_of(dialect)) ||
+        (content != LLMJ_CONTENT_AUTO && content != LLMJ_CONTENT_JSON &&
+         content != LLMJ_CONTENT_TEXT) ||
+        c.max_event == 0)
+        return LLMJ_BAD_OPTION;
+    /* 0 means the default, as the dialect decoders read it */
+    if (c.max_choices == 0)
+        c.max_choices = 128;
+    if (c.max_tool_calls == 0)
+        c.max_tool_calls = 128;
+    if (c.max_text == 0 || c.max_text > SIZE_MAX - 2)
+        c.max_text = c.max_text ? SIZE_MAX - 2 : (size_t)256 << 20;
+    c.alloc = a;
+    llmj_stream *s = llmj__malloc(&a, sizeof *s);
+    if (!s)
+        return LLMJ_NOMEM;
+    memset(s, 0, sizeof *s);
+    s->a = a;
+    s->cfg = c;
+    s->requested = dialect;
+    s->content = content;
+    if (cbs)
+        s->cb = *cbs;
+    s->ctx = ctx;
+    /* check the tracker settings once, so a bad one fails here */
+    llmj_tracker *probe = NULL;
+    llmj_status st = llmj_tracker_new(&probe, &s->cfg, NULL, NULL);
+    llmj_tracker_free(probe);
+    if (st != LLMJ_OK) {
+        llmj__free(&a, s);
+        return st;
+    }
+    s->lf = llmj__malloc(&a, LF_RING * sizeof *s->lf);
+    if (!s->lf) {
+        llmj__free(&a, s);
+        return LLMJ_NOMEM;
+    }
+    st = llmj_sse_new(&s->sse, &s->cfg, on_sse, s);
+    if (st == LLMJ_OK)
+        st = llmj_sse_set_field_cb(s->sse, on_field, s);
+    if (st == LLMJ_OK)
+        st = start(s);
+    if (st != LLMJ_OK) {
+        llmj_stream_free(s);
+        return st;
+    }
+    *out = s;
+    return LLMJ_OK;
+}
+
+void llmj_stream_free(llmj_stream *s)
+{
+    if (!s)
+        return;
+    clear(s);
+    llmj_sse_free(s->sse);
+    llmj__free(&s->a, s->lf);
+    llmj_allocator a = s->a;
+    llmj__free(&a, s);
+}
+
+llmj_status llmj_stream_reset(llmj_stream *s)
+{
+    if (!s)
+        return LLMJ_MISUSE;
+    clear(s);
+    llmj_status st = llmj_sse_reset(s->sse);
+    if (st != LLMJ_OK) {
+        s->status = st;
+        return st;
+    }
+    return start(s);
+}
+
+llmj_status llmj_stream_feed(llmj_stream *s, const void *buf, size_t len)
+{
+    if (!s || (!buf && len))
+        return LLMJ_MISUSE;
+    if (s->finished)
+        return LLMJ_MISUSE;
+    if (s->status != LLMJ_OK)
+        return s->status;
+    const char *p = buf;
+    uint64_t off = s->bytes;
+    s->bytes += len;
+    if (s->wire == WIRE_UNDECIDED) {
+        size_t k = sniff_wire(s, p, len, off);
+        if (k == (size_t)-1)
+            return s->status;
+        p += k;
+        len -= k;
+        off += k;
+        if (s->wire == WIRE_UNDECIDED)
+            return LLMJ_OK;
+    }
+    feed_wire(s, p, len, off);
+    return s->status;
+}
+
+/* ---- finish ------------------------------------------------------------ */
+
+static llmj_text_status text_status_of(llmj_status st)
+{
+    switch (st) {
+    case LLMJ_OK: return LLMJ_TEXT_COMPLETE;
+    case LLMJ_EMPTY: return LLMJ_TEXT_EMPTY;
+    case LLMJ_INVALID:
+    case LLMJ_TOO_DEEP:
+    case LLMJ_TOO_LONG: return LLMJ_TEXT_INVALID;
+    case LLMJ_RUNAWAY_WHITESPACE:
+    case LLMJ_RUNAWAY_REPEAT: return LLMJ_TEXT_RUNAWAY;
+    default: return LLMJ_TEXT_TRUNCATED;
+    }
+}
+
+static void finish_texts(llmj_stream *s)
+{
+    for (size_t i = 0; i < s->nch; i++) {
+        stream_choice *c = s->ch[i];
+        if (!c->has_finish && s->had_error) {
+            c->finish = LLMJ_FINISH_ERROR;
+            c->has_finish = 0; /* no raw reason */
+        }
+        llmj_finish f = effective_finish(c);
+        int normal = ended_normally(f);
+        int other = c->ntools > 0 || c->has_refusal;
+        if (c->json == -1)
+            c->json = 0; /* only whitespace ever came: plain text */
+        if (c->json == 1) {
+            c->status = text_status_of(
+                llmj_tracker_finish(c->tr, normal ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED));
+            c->complete = normal && (c->status == LLMJ_TEXT_COMPLETE ||
+                                     (c->status == LLMJ_TEXT_EMPTY && other));
+        } else {
+            size_t k = 0;
+            while (k < c->text.len && is_ws((unsigned char)c->text.data[k]))
+                k++;
+            c->status = k == c->text.len ? LLMJ_TEXT_EMPTY
+                        : normal ? LLMJ_TEXT_COMPLETE : LLMJ_TEXT_TRUNCATED;
+            c->complete = normal;
+        }
+        for (size_t j = 0; j < c->ntools; j++) {
+            stream_tool *t = c->tools[j];
+            int ended = t->ended || normal;
+            t->status = text_status_of(
+                llmj_tracker_finish(t->tr, ended ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED));
+            t->complete = ended && t->status == LLMJ_TEXT_COMPLETE;
+        }
+    }
+}
+
+llmj_status llmj_stream_finish(llmj_stream *s)
+{
+    if (!s)
+        return LLMJ_MISUSE;
+    if (s->finished)
+        return s->status;
+    if (s->status == LLMJ_OK) {
+        if (s->wire == WIRE_UNDECIDED) {
+            /* only a BOM and whitespace came: nothing to decode */
+        } else if (s->wire == WIRE_SSE) {
+            llmj_status st = llmj_sse_finish(s->sse);
+            if (st == LLMJ_SSE_CUT && s->status == LLMJ_OK)
+                s->cut = 1;
+            else if (st != LLMJ_OK)
+                sse_status(s, st);
+        } else if (s->line.len) {
+            int bad = 0;
+            nd_line(s, s->line.data, s->line.len, &bad);
+            if (bad && s->status == LLMJ_OK)
+                s->cut = 1;
+            s->line.len = 0;
+        }
+        if (s->status == LLMJ_OK && s->npending)
+            stop(s, LLMJ_UNKNOWN_DIALECT, s->bytes, "no known dialect in the events");
+    }
+    s->finished = 1;
+    finish_texts(s);
+    if (s->status != LLMJ_OK)
+        return s->status;
+    int unfinished = 0;
+    for (size_t i = 0; i < s->nch; i++)
+        if (s->ch[i]->finish == LLMJ_FINISH_NONE)
+            unfinished = 1;
+    if (s->has_perr) {
+        s->status = LLMJ_PROVIDER_ERROR;
+        s->err.code = s->status;
+        s->err.offset = s->perr.offset;
+        s->err.line = s->perr.line;
+        s->err.column = s->perr.column;
+        snprintf(s->errmsg, sizeof s->errmsg, "provider error: %s", s->perr.message);
+    } else if (s->cut) {
+        s->status = LLMJ_SSE_CUT;
+        s->err.code = s->status;
+        s->err.offset = s->bytes;
+        pos_of(s, s->bytes, &s->err.line, &s->err.column);
+        snprintf(s->errmsg, sizeof s->errmsg, "the input ended inside a line");
+    } else if (s->events == 0) {
+        s->status = LLMJ_EMPTY;
+    } else if (unfinished || (!s->done && has_end_marker(s->dialect))) {
+        s->status = LLMJ_TRUNCATED;
+        s->err.code = s->status;
+        s->err.offset = s->bytes;
+        pos_of(s, s->bytes, &s->err.line, &s->err.column);
+        snprintf(s->errmsg, sizeof s->errmsg, "%s",
+                 unfinished ? "the stream ended before a choice's finish reason"
+                            : "the stream ended without its end marker");
+    }
+    s->err.message = s->errmsg;
+    return s->status;
+}
+
+/* ---- accessors --------------------------------------------------------- */
+
+llmj_status llmj_stream_status(const llmj_stream *s)
+{
+    return s ? s->status : LLMJ_MISUSE;
+}
+
+const llmj_error *llmj_stream_error(const llmj_stream *s)
+{
+    return s ? &s->err : NULL;
+}
+
+llmj_dialect llmj_stream_dialect(const llmj_stream *s)
+{
+    return s ? s->dialect : LLMJ_DIALECT_AUTO;
+}
+
+uint64_t llmj_stream_events(const llmj_stream *s)
+{
+    return s ? s->events : 0;
+}
+
+uint64_t llmj_stream_bad_events(const llmj_stream *s)
+{
+    return s ? s->bad_events : 0;
+}
+
+uint64_t llmj_stream_bytes(const llmj_stream *s)
+{
+    return s ? s->bytes : 0;
+}
+
+int llmj_stream_done(const llmj_stream *s)
+{
+    return s ? s->done : 0;
+}
+
+const llmj_usage *llmj_stream_usage(const llmj_stream *s)
+{
+    return s && s->has_usage ? &s->usage : NULL;
+}
+
+const llmj_provider_error *llmj_stream_provider_error(const llmj_stream *s)
+{
+    return s && s->has_perr ? &s->perr : NULL;
+}
+
+size_t llmj_stream_choice_count(const llmj_stream *s)
+{
+    return s ? s->nch : 0;
+}
+
+llmj_status llmj_stream_choice(const llmj_stream *s, size_t ci, llmj_choice_info *out)
+{
+    if (!s || !out || ci >= s->nch)
+        return LLMJ_MISUSE;
+    const stream_choice *c = s->ch[ci];
+    memset(out, 0, sizeof *out);
+    out->index = c->index;
+    out->content = c->text.data ? c->text.data : "";
+    out->content_len = c->text.len;
+    if (c->has_refusal) {
+        out->refusal = c->refusal.data;
+        out->refusal_len = c->refusal.len;
+    }
+    out->finish = effective_finish(c);
+    if (c->has_finish) {
+        out->finish_raw = c->finish_raw.data ? c->finish_raw.data : "";
+        out->finish_raw_len = c->finish_raw.len;
+    }
+    out->json = c->json;
+    out->status = c->status;
+    out->complete = s->finished ? c->complete : 0;
+    out->tool_count = c->ntools;
+    return LLMJ_OK;
+}
+
+llmj_status llmj_stream_tool(const llmj_stream *s, size_t ci, size_t ti, llmj_tool_info *out)
+{
+    if (!s || !out || ci >= s->nch || ti >= s->ch[ci]->ntools)
+        return LLMJ_MISUSE;
+    const stream_tool *t = s->ch[ci]->tools[ti];
+    memset(out, 0, sizeof *out);
+    out->index = t->index;
+    out->id = t->id.data ? t->id.data : "";
+    out->id_len = t->id.len;
+    out->name = t->name.data ? t->name.data : "";
+    out->name_len = t->name.len;
+    out->arguments = t->args.data ? t->args.data : "";
+    out->arguments_len = t->args.len;
+    out->ended = t->ended;
+    out->status = t->status;
+    out->complete = s->finished ? t->complete : 0;
+    return LLMJ_OK;
+}
+
+/* The tracker and text of (ci, ti), or NULL. */
+static llmj_tracker *text_of(const llmj_stream *s, size_t ci, size_t ti, const llmj__buf **text)
+{
+    if (!s || ci >= s->nch)
+        return NULL;
+    const stream_choice *c = s->ch[ci];
+    if (ti == LLMJ_NO_TOOL) {
+        *text = &c->text;
+        return c->json == 1 ? c->tr : NULL;
+    }
+    if (ti >= c->ntools)
+        return NULL;
+    *text = &c->tools[ti]->args;
+    return c->tools[ti]->tr;
+}
+
+llmj_tracker *llmj_stream_tracker(const llmj_stream *s, size_t ci, size_t ti)
+{
+    const llmj__buf *text;
+    return text_of(s, ci, ti, &text);
+}
+
+llmj_status llmj_stream_salvage(llmj_stream *s, size_t ci, size_t ti, llmj_salvage_mode mode,
+                                llmj_salvage *out)
+{
+    const llmj__buf *text;
+    llmj_tracker *tr = text_of(s, ci, ti, &text);
+    if (!tr || !out)
+        return LLMJ_MISUSE;
+    return llmj_tracker_salvage(tr, mode, out);
+}
+
+llmj_status llmj_stream_repair(llmj_stream *s, size_t ci, size_t ti, llmj_salvage_mode mode,
+                               llmj_salvage *info, const char **text, size_t *len)
+{
+    const llmj__buf *src;
+    llmj_tracker *tr = text_of(s, ci, ti, &src);
+    if (!tr || !text || !len)
+        return LLMJ_MISUSE;
+    llmj_salvage sv;
+    llmj_status st = llmj_tracker_salvage(tr, mode, &sv);
+    if (st != LLMJ_OK)
+        return st;
+    size_t k = (size_t)sv.bytes_kept;
+    if (k > src->len)
+        return LLMJ_MISUSE;
+    if (sv.closer_len > SIZE_MAX - k - 1)
+        return LLMJ_NOMEM;
+    if (llmj__buf_reserve(&s->scratch, &s->a, k + sv.closer_len + 1, SIZE_MAX))
+        return LLMJ_NOMEM;
+    if (k)
+        memcpy(s->scratch.data, src->data, k);
+    if (sv.closer_len)
+        memcpy(s->scratch.data + k, sv.closer, sv.closer_len);
+    s->scratch.len = k + sv.closer_len;
+    s->scratch.data[s->scratch.len] = '\0';
+    /* the scratch buffer is not the tracker's: the salvage stays valid */
+    if (info)
+        *info = sv;
+    *text = s->scratch.data;
+    *len = s->scratch.len;
+    return LLMJ_OK;
+}

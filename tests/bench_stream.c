@@ -1,0 +1,328 @@
+/* Benchmarks of the stream object (figures printed, not asserted):
+ * 1. one million OpenAI chat chunks (~150 bytes, 3-4 characters of JSON
+ *    content each) through SSE + dialect + tracker: events per second, with
+ *    the SSE framing alone in MB/s and a bare yajl parse of the same event
+ *    payloads beside it (ratio);
+ * 2. the live-UI pattern: a 1 MB JSON answer streamed as 4-character SSE
+ *    deltas, every event delivered and written as a JSON line (like
+ *    `llmjson replay --events`) to /dev/null; in process, and through the
+ *    tool itself when it is there. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_parse.h>
+
+#include <llmjson.h>
+#include "support/testutil.h"
+
+/* Process CPU time: the machine is shared, so rates use CPU seconds (wall
+ * time under load says more about the neighbours than about the code). */
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A JSON answer of at least n bytes: an array of small objects. */
+static void make_answer(tu_buf *b, size_t n)
+{
+    tu_buf_add(b, "[", 1);
+    for (size_t i = 0; b->len < n; i++)
+        tu_buf_addf(b, "%s{\"id\":%zu,\"name\":\"item %zu\",\"tags\":[\"a\",\"b\"],\"ok\":true}",
+                    i ? "," : "", i, i);
+    tu_buf_add(b, "]", 1);
+}
+
+static const char chunk_head[] =
+    "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o\","
+    "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"";
+static const char chunk_tail[] = "\"},\"finish_reason\":null}]}\n\n";
+
+/* The answer as SSE chunks of `step` characters (alternating 3 and 4 when
+ * step is 0), then a finish chunk and [DONE]; the payloads alone (one per
+ * line) in *payloads when not NULL. Returns the number of chunks. */
+static size_t make_stream(tu_buf *sse, tu_buf *payloads, const tu_buf *answer, size_t step)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < answer->len; n++) {
+        size_t k = step ? step : (n & 1) ? 4 : 3;
+        if (k > answer->len - p)
+            k = answer->len - p;
+        size_t start = sse->len;
+        tu_buf_add(sse, chunk_head, sizeof chunk_head - 1);
+        for (size_t i = p; i < p + k; i++) {
+            char c = answer->data[i];
+            if (c == '"' || c == '\\')
+                tu_buf_add(sse, "\\", 1);
+            tu_buf_add(sse, &c, 1);
+        }
+        tu_buf_add(sse, chunk_tail, sizeof chunk_tail - 1);
+        if (payloads) {
+            tu_buf_add(payloads, sse->data + start + 6, sse->len - start - 6 - 2);
+            tu_buf_add(payloads, "\n", 1);
+        }
+        p += k;
+    }
+    static const char end[] =
+        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\","
+        "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+        "data: [DONE]\n\n";
+    tu_buf_add(sse, end, sizeof end - 1);
+    return n + 2;
+}
+
+/* ---- counting callbacks ----------------------------------------------------- */
+
+typedef struct counts {
+    size_t json, text, other;
+} counts;
+
+static int n_json(void *ctx, size_t c, size_t t, const llmj_event *ev)
+{
+    (void)c, (void)t, (void)ev;
+    ((counts *)ctx)->json++;
+    return 0;
+}
+
+static int n_text(void *ctx, size_t c, const char *t, size_t n)
+{
+    (void)c, (void)t, (void)n;
+    ((counts *)ctx)->text++;
+    return 0;
+}
+
+static int n_sse(void *ctx, const llmj_sse_event *ev)
+{
+    (void)ev;
+    ((counts *)ctx)->other++;
+    return 0;
+}
+
+static double run_stream(const tu_buf *sse, const llmj_stream_callbacks *cbs, void *ctx,
+                         llmj_status *st)
+{
+    llmj_stream *s;
+    if (llmj_stream_new(&s, NULL, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, cbs, ctx) != LLMJ_OK)
+        abort();
+    double t0 = now();
+    for (size_t p = 0; p < sse->len; p += 65536) {
+        size_t k = sse->len - p < 65536 ? sse->len - p : 65536;
+        if (llmj_stream_feed(s, sse->data + p, k) != LLMJ_OK)
+            break;
+    }
+    *st = llmj_stream_finish(s);
+    double t = now() - t0;
+    llmj_choice_info ci;
+    if (llmj_stream_choice(s, 0, &ci) != LLMJ_OK || !ci.complete) {
+        fprintf(stderr, "bench: the stream did not decode whole (status %d)\n", *st);
+        exit(1);
+    }
+    llmj_stream_free(s);
+    return t;
+}
+
+static void bench_chunks(void)
+{
+    tu_buf answer = { 0 }, sse = { 0 }, payloads = { 0 };
+    /* 1M chunks of 3-4 characters: about 3.5 MB of JSON */
+    make_answer(&answer, 3500000);
+    size_t chunks = make_stream(&sse, &payloads, &answer, 0);
+    printf("stream: %zu chunks, %.1f MB of SSE (%.0f bytes a chunk), %.2f MB of JSON content\n",
+           chunks, sse.len / 1e6, (double)sse.len / chunks, answer.len / 1e6);
+
+    /* SSE framing alone */
+    counts c = { 0 };
+    llmj_sse *d;
+    llmj_sse_new(&d, NULL, n_sse, &c);
+    double t0 = now();
+    for (size_t p = 0; p < sse.len; p += 65536)
+        llmj_sse_feed(d, sse.data + p, sse.len - p < 65536 ? sse.len - p : 65536);
+    llmj_sse_finish(d);
+    double t_sse = now() - t0;
+    llmj_sse_free(d);
+    printf("SSE framing alone:           %7.3f s  %8.1f MB/s  %6.2f M events/s\n", t_sse,
+           sse.len / t_sse / 1e6, c.other / t_sse / 1e6);
+
+    /* bare yajl over the same payloads (one handle, one payload per line) */
+    yajl_handle y = yajl_alloc(NULL, NULL, NULL);
+    yajl_config(y, yajl_allow_multiple_values, 1);
+    t0 = now();
+    if (yajl_parse(y, (const unsigned char *)payloads.data, payloads.len) != yajl_status_ok ||
+        yajl_complete_parse(y) != yajl_status_ok) {
+        fprintf(stderr, "bench: yajl rejected the payloads\n");
+        exit(1);
+    }
+    double t_yajl = now() - t0;
+    yajl_free(y);
+    printf("bare yajl parse of payloads: %7.3f s  %8.1f MB/s  %6.2f M events/s\n", t_yajl,
+           payloads.len / t_yajl / 1e6, (chunks - 2) / t_yajl / 1e6);
+
+    /* end to end: SSE + dialect + tracker, no callbacks */
+    llmj_status st;
+    double t_bare = run_stream(&sse, NULL, NULL, &st);
+    printf("stream, no callbacks:        %7.3f s  %8.1f MB/s  %6.2f M events/s\n", t_bare,
+           sse.len / t_bare / 1e6, chunks / t_bare / 1e6);
+    /* end to end with every event counted */
+    memset(&c, 0, sizeof c);
+    llmj_stream_callbacks cbs = { 0 };
+    cbs.json = n_json;
+    cbs.text = n_text;
+    double t_all = run_stream(&sse, &cbs, &c, &st);
+    printf("stream, every event:         %7.3f s  %8.1f MB/s  %6.2f M events/s "
+           "(%zu JSON events, %zu text deltas)\n",
+           t_all, sse.len / t_all / 1e6, chunks / t_all / 1e6, c.json, c.text);
+    printf("ratio end to end / bare yajl: %.2fx the time (aim: >= 1.5 M events/s end to end)\n",
+           t_all / t_yajl);
+    tu_buf_free(&answer);
+    tu_buf_free(&sse);
+    tu_buf_free(&payloads);
+}
+
+/* ---- the live-UI pattern ------------------------------------------------------ */
+
+/* JSON lines as replay --events writes them, in a buffer flushed to out. */
+typedef struct sink {
+    FILE *out;
+    char buf[1 << 16];
+    size_t len;
+    size_t lines;
+} sink;
+
+static void sink_put(sink *k, const char *p, size_t n)
+{
+    if (k->len + n > sizeof k->buf) {
+        fwrite(k->buf, 1, k->len, k->out);
+        k->len = 0;
+    }
+    if (n > sizeof k->buf) {
+        fwrite(p, 1, n, k->out);
+        return;
+    }
+    memcpy(k->buf + k->len, p, n);
+    k->len += n;
+}
+
+static void sink_str(sink *k, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    sink_put(k, "\"", 1);
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && (unsigned char)s[j] >= 0x20 && s[j] != '"' && s[j] != '\\')
+            j++;
+        sink_put(k, s + i, j - i);
+        if (j == n)
+            break;
+        unsigned char c = (unsigned char)s[j];
+        char e[6] = { '\\', (char)c, 0, 0, 0, 0 };
+        if (c == '\n')
+            e[1] = 'n';
+        if (c < 0x20 && c != '\n') {
+            e[1] = 'u', e[2] = '0', e[3] = '0', e[4] = hex[c >> 4], e[5] = hex[c & 15];
+            sink_put(k, e, 6);
+        } else {
+            sink_put(k, e, 2);
+        }
+        i = j + 1;
+    }
+    sink_put(k, "\"", 1);
+}
+
+static int ui_json(void *ctx, size_t choice, size_t tool, const llmj_event *ev)
+{
+    sink *k = ctx;
+    (void)choice, (void)tool;
+    sink_put(k, "{\"choice\":0,\"path\":", 19);
+    sink_str(k, ev->pointer, ev->pointer_len);
+    sink_put(k, ",\"event\":\"", 10);
+    const char *name = llmj_event_type_name(ev->type);
+    sink_put(k, name, strlen(name));
+    sink_put(k, "\"", 1);
+    if (ev->type == LLMJ_EV_KEY || ev->type == LLMJ_EV_STRING_CHUNK ||
+        ev->type == LLMJ_EV_STRING) {
+        sink_put(k, ev->type == LLMJ_EV_STRING ? ",\"value\":" : ",\"text\":", ev->type == LLMJ_EV_STRING ? 9 : 8);
+        sink_str(k, ev->text, ev->len);
+    } else if (ev->type >= LLMJ_EV_NUMBER) {
+        sink_put(k, ",\"value\":", 9);
+        sink_put(k, ev->text, ev->len);
+    }
+    sink_put(k, "}\n", 2);
+    k->lines++;
+    return 0;
+}
+
+static int ui_text(void *ctx, size_t choice, const char *t, size_t n)
+{
+    sink *k = ctx;
+    (void)choice;
+    sink_put(k, "{\"choice\":0,\"event\":\"text\",\"text\":", 34);
+    sink_str(k, t, n);
+    sink_put(k, "}\n", 2);
+    k->lines++;
+    return 0;
+}
+
+static void bench_live_ui(void)
+{
+    tu_buf answer = { 0 }, sse = { 0 };
+    make_answer(&answer, 1000000);
+    size_t chunks = make_stream(&sse, NULL, &answer, 4);
+    printf("live UI: a %.2f MB JSON answer in %zu SSE deltas of 4 characters (%.1f MB)\n",
+           answer.len / 1e6, chunks, sse.len / 1e6);
+
+    sink *k = calloc(1, sizeof *k);
+    k->out = fopen("/dev/null", "w");
+    llmj_stream_callbacks cbs = { 0 };
+    cbs.json = ui_json;
+    cbs.text = ui_text;
+    llmj_status st;
+    double t = run_stream(&sse, &cbs, k, &st);
+    fwrite(k->buf, 1, k->len, k->out);
+    fclose(k->out);
+    printf("in process, every event written as a JSON line to /dev/null: %.3f s "
+           "(%zu lines; aim < 0.25 s)\n", t, k->lines);
+    free(k);
+
+    /* the tool itself */
+    char path[256], cmd[8192];
+    const char *tool = getenv("LLMJ_TOOL");
+    char tbuf[2048];
+    if (!tool || !*tool) {
+        snprintf(tbuf, sizeof tbuf, "%s/build/llmjson", tu_root());
+        tool = tbuf;
+    }
+    snprintf(path, sizeof path, "/tmp/llmj-bench-live-%ld.sse", (long)getpid());
+    FILE *f = fopen(path, "wb");
+    if (f && fwrite(sse.data, 1, sse.len, f) == sse.len && fclose(f) == 0) {
+        snprintf(cmd, sizeof cmd, "'%s' replay --events '%s' > /dev/null", tool, path);
+        double t0 = wall();
+        int rc = system(cmd);
+        double tt = wall() - t0;
+        if (rc == 0)
+            printf("llmjson replay --events > /dev/null: %.3f s wall (process included)\n", tt);
+        else
+            printf("llmjson replay --events: not run (%s missing or failed)\n", tool);
+        remove(path);
+    }
+    tu_buf_free(&answer);
+    tu_buf_free(&sse);
+}
+
+int main(void)
+{
+    printf("(times are CPU seconds of this process unless marked wall)\n");
+    bench_chunks();
+    bench_live_ui();
+    return 0;
+}

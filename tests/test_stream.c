@@ -1,0 +1,1101 @@
+/* Tests of the stream object (src/stream.c): every corpus stream (ours in
+ * corpus/streams, the real ones in ../shared/corpus-real) gives the same
+ * callbacks and final state at piece sizes 1, 2, 3, 7 and whole; hand-checked
+ * texts, finish reasons, truncation flags and salvages; the real streams'
+ * texts and finish reasons against corpus/streams/real.expected; runaway,
+ * abort, caps, auto-detection, allocation failures, reset and misuse. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_tree.h>
+
+#include <llmjson.h>
+#include "support/testutil.h"
+
+/* ---- recording ------------------------------------------------------------ */
+
+typedef struct rec {
+    tu_buf log;
+    size_t calls;
+    size_t stop_at; /* return non-zero on this call (1-based); 0 never */
+    int after_stop; /* calls after the stop */
+    int stopped;
+} rec;
+
+static int rec_call(rec *r)
+{
+    if (r->stopped)
+        r->after_stop++;
+    r->calls++;
+    if (r->stop_at && r->calls == r->stop_at) {
+        r->stopped = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static void str(tu_buf *b, const char *p, size_t n)
+{
+    tu_buf_add_json_string(b, p ? p : "", p ? n : 0);
+}
+
+static int c_json(void *ctx, size_t choice, size_t tool, const llmj_event *ev)
+{
+    rec *r = ctx;
+    tu_buf_addf(&r->log, "json %zu %ld %s ", choice, tool == LLMJ_NO_TOOL ? -1L : (long)tool,
+                llmj_event_type_name(ev->type));
+    str(&r->log, ev->pointer, ev->pointer_len);
+    tu_buf_add(&r->log, " ", 1);
+    str(&r->log, ev->text, ev->len);
+    tu_buf_add(&r->log, "\n", 1);
+    return rec_call(r);
+}
+
+static int c_text(void *ctx, size_t choice, const char *t, size_t n)
+{
+    rec *r = ctx;
+    tu_buf_addf(&r->log, "text %zu ", choice);
+    str(&r->log, t, n);
+    tu_buf_add(&r->log, "\n", 1);
+    return rec_call(r);
+}
+
+static int c_refusal(void *ctx, size_t choice, const char *t, size_t n)
+{
+    rec *r = ctx;
+    tu_buf_addf(&r->log, "refusal %zu ", choice);
+    str(&r->log, t, n);
+    tu_buf_add(&r->log, "\n", 1);
+    return rec_call(r);
+}
+
+static int c_tool_begin(void *ctx, size_t choice, size_t tool, const char *id, size_t id_len,
+                        const char *name, size_t name_len)
+{
+    rec *r = ctx;
+    tu_buf_addf(&r->log, "tool_begin %zu %zu ", choice, tool);
+    str(&r->log, id, id_len);
+    tu_buf_add(&r->log, " ", 1);
+    str(&r->log, name, name_len);
+    tu_buf_add(&r->log, "\n", 1);
+    return rec_call(r);
+}
+
+static int c_tool_args(void *ctx, size_t choice, size_t tool, const char *t, size_t n)
+{
+    rec *r = ctx;
+    tu_buf_addf(&r->log, "tool_args %zu %zu ", choice, tool);
+    str(&r->log, t, n);
+    tu_buf_add(&r->log, "\n", 1);
+    return rec_call(r);
+}
+
+static int c_tool_end(void *ctx, size_t choice, size_t tool)
+{
+    rec *r = ctx;
+    tu_buf_addf(&r->log, "tool_end %zu %zu\n", choice, tool);
+    return rec_call(r);
+}
+
+static int c_finish(void *ctx, size_t choice, llmj_finish f, const char *raw, size_t n)
+{
+    rec *r = ctx;
+    tu_buf_addf(&r->log, "finish %zu %s ", choice, llmj_finish_name(f));
+    str(&r->log, raw, n);
+    tu_buf_add(&r->log, "\n", 1);
+    return rec_call(r);
+}
+
+static int c_usage(void *ctx, const llmj_usage *u)
+{
+    rec *r = ctx;
+    tu_buf_addf(&r->log, "usage %lld %lld %lld %lld %lld\n", (long long)u->input_tokens,
+                (long long)u->output_tokens, (long long)u->total_tokens,
+                (long long)u->cached_tokens, (long long)u->reasoning_tokens);
+    return rec_call(r);
+}
+
+static int c_error(void *ctx, const llmj_provider_error *e)
+{
+    rec *r = ctx;
+    tu_buf_addf(&r->log, "error %s %llu %llu:%llu ", llmj_strerror(e->status),
+                (unsigned long long)e->offset, (unsigned long long)e->line,
+                (unsigned long long)e->column);
+    str(&r->log, e->message, e->message_len);
+    str(&r->log, e->type, e->type_len);
+    str(&r->log, e->code, e->code_len);
+    tu_buf_add(&r->log, "\n", 1);
+    return rec_call(r);
+}
+
+static const llmj_stream_callbacks all_cbs = {
+    c_json, c_text, c_refusal, c_tool_begin, c_tool_args, c_tool_end, c_finish, c_usage, c_error,
+};
+
+/* The final state, written after the callbacks' log. */
+static void dump_salvage(tu_buf *b, llmj_stream *s, size_t ci, size_t ti)
+{
+    for (int m = 0; m < 2; m++) {
+        llmj_salvage sv;
+        const char *text;
+        size_t len;
+        llmj_status st = llmj_stream_repair(s, ci, ti, m ? LLMJ_SALVAGE_GREEDY
+                                                         : LLMJ_SALVAGE_LOSSLESS,
+                                            &sv, &text, &len);
+        assert_int_equal(st, LLMJ_OK);
+        tu_buf_addf(b, "  salvage %s %llu ", llmj_text_status_name(sv.status),
+                    (unsigned long long)sv.bytes_kept);
+        str(b, text, len);
+        tu_buf_add(b, "\n", 1);
+    }
+}
+
+static void dump_state(tu_buf *b, llmj_stream *s)
+{
+    const llmj_error *e = llmj_stream_error(s);
+    tu_buf_addf(b, "status %d dialect %s events %llu bad %llu done %d err %d %llu %llu:%llu %s\n",
+                (int)llmj_stream_status(s),
+                llmj_dialect_name(llmj_stream_dialect(s)),
+                (unsigned long long)llmj_stream_events(s),
+                (unsigned long long)llmj_stream_bad_events(s), llmj_stream_done(s), e->code,
+                (unsigned long long)e->offset, (unsigned long long)e->line,
+                (unsigned long long)e->column, e->code ? e->message : "");
+    const llmj_usage *u = llmj_stream_usage(s);
+    if (u)
+        tu_buf_addf(b, "usage %lld %lld %lld %lld %lld\n", (long long)u->input_tokens,
+                    (long long)u->output_tokens, (long long)u->total_tokens,
+                    (long long)u->cached_tokens, (long long)u->reasoning_tokens);
+    const llmj_provider_error *pe = llmj_stream_provider_error(s);
+    if (pe) {
+        tu_buf_addf(b, "provider_error %llu %llu:%llu ", (unsigned long long)pe->offset,
+                    (unsigned long long)pe->line, (unsigned long long)pe->column);
+        str(b, pe->message, pe->message_len);
+        str(b, pe->type, pe->type_len);
+        str(b, pe->code, pe->code_len);
+        tu_buf_add(b, "\n", 1);
+    }
+    for (size_t i = 0; i < llmj_stream_choice_count(s); i++) {
+        llmj_choice_info ci;
+        assert_int_equal(llmj_stream_choice(s, i, &ci), LLMJ_OK);
+        tu_buf_addf(b, "choice %zu finish %s ", ci.index, llmj_finish_name(ci.finish));
+        str(b, ci.finish_raw, ci.finish_raw_len);
+        tu_buf_addf(b, " json %d %s complete %d tools %zu\n  content ", ci.json,
+                    llmj_text_status_name(ci.status), ci.complete, ci.tool_count);
+        str(b, ci.content, ci.content_len);
+        tu_buf_add(b, "\n", 1);
+        if (ci.refusal) {
+            tu_buf_add(b, "  refusal ", 10);
+            str(b, ci.refusal, ci.refusal_len);
+            tu_buf_add(b, "\n", 1);
+        }
+        if (ci.json == 1)
+            dump_salvage(b, s, i, LLMJ_NO_TOOL);
+        for (size_t j = 0; j < ci.tool_count; j++) {
+            llmj_tool_info ti;
+            assert_int_equal(llmj_stream_tool(s, i, j, &ti), LLMJ_OK);
+            tu_buf_addf(b, "  tool %zu ", ti.index);
+            str(b, ti.id, ti.id_len);
+            str(b, ti.name, ti.name_len);
+            tu_buf_addf(b, " ended %d %s complete %d ", ti.ended,
+                        llmj_text_status_name(ti.status), ti.complete);
+            str(b, ti.arguments, ti.arguments_len);
+            tu_buf_add(b, "\n", 1);
+            dump_salvage(b, s, i, j);
+        }
+    }
+}
+
+typedef struct run_opts {
+    llmj_dialect dialect;
+    llmj_content_mode content;
+    size_t whitespace_limit; /* 0: the default */
+} run_opts;
+
+static const run_opts auto_opts = { LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, 0 };
+
+/* Run a whole stream at one piece size (0: whole); the log of every callback
+ * then the final state; returns the finish status. Asserts no leak. */
+static llmj_status run(const char *data, size_t len, size_t piece, const run_opts *o,
+                       tu_buf *out)
+{
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    cfg.alloc = tu_allocator(&ta);
+    if (o->whitespace_limit)
+        cfg.whitespace_limit = o->whitespace_limit;
+    rec r;
+    memset(&r, 0, sizeof r);
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, &cfg, o->dialect, o->content, &all_cbs, &r), LLMJ_OK);
+    size_t step = piece ? piece : (len ? len : 1);
+    llmj_status fst = LLMJ_OK;
+    for (size_t p = 0; p < len && fst == LLMJ_OK; p += step)
+        fst = llmj_stream_feed(s, data + p, len - p < step ? len - p : step);
+    llmj_status st = llmj_stream_finish(s);
+    if (fst != LLMJ_OK)
+        assert_int_equal(st, fst);
+    assert_int_equal(llmj_stream_finish(s), st);
+    assert_int_equal(llmj_stream_feed(s, "x", 1), LLMJ_MISUSE);
+    tu_buf_add(out, r.log.data ? r.log.data : "", r.log.len);
+    dump_state(out, s);
+    tu_buf_free(&r.log);
+    llmj_stream_free(s);
+    assert_int_equal(ta.live, 0);
+    return st;
+}
+
+static const size_t pieces[] = { 1, 2, 3, 7 };
+
+/* The log at every piece size equals the whole-input log. */
+static llmj_status check_pieces(const char *name, const char *data, size_t len,
+                                const run_opts *o, tu_buf *whole)
+{
+    llmj_status st = run(data, len, 0, o, whole);
+    for (size_t i = 0; i < sizeof pieces / sizeof *pieces; i++) {
+        tu_buf b = { 0 };
+        assert_int_equal(run(data, len, pieces[i], o, &b), st);
+        if (b.len != whole->len || memcmp(b.data, whole->data, b.len) != 0) {
+            fprintf(stderr, "%s: piece size %zu differs\n--- whole\n%s\n--- pieces\n%s\n", name,
+                    pieces[i], whole->data, b.data);
+            fail();
+        }
+        tu_buf_free(&b);
+    }
+    return st;
+}
+
+static char *read_stream(const char *name, size_t *len)
+{
+    char rel[512];
+    snprintf(rel, sizeof rel, "corpus/streams/%s", name);
+    char *d = tu_read_file(rel, len);
+    if (!d)
+        fprintf(stderr, "cannot read %s\n", rel);
+    assert_non_null(d);
+    return d;
+}
+
+/* Run one corpus stream (auto everything, pieces checked); the whole log in
+ * *out. */
+static llmj_status corpus(const char *name, const run_opts *o, tu_buf *out)
+{
+    size_t len;
+    char *d = read_stream(name, &len);
+    llmj_status st = check_pieces(name, d, len, o ? o : &auto_opts, out);
+    free(d);
+    return st;
+}
+
+static void expect_in(const tu_buf *b, const char *needle)
+{
+    if (!b->data || !strstr(b->data, needle)) {
+        fprintf(stderr, "expected to find:\n%s\nin:\n%s\n", needle, b->data ? b->data : "");
+        fail();
+    }
+}
+
+/* ---- the corpus at every piece size ---------------------------------------- */
+
+static void test_corpus_pieces(void **state)
+{
+    (void)state;
+    size_t mlen;
+    char *manifest = tu_read_file("corpus/streams/MANIFEST", &mlen);
+    assert_non_null(manifest);
+    int n = 0;
+    for (char *line = strtok(manifest, "\n"); line; line = strtok(NULL, "\n")) {
+        if (line[0] == '#' || !line[0])
+            continue;
+        char name[128];
+        int exitc;
+        assert_int_equal(sscanf(line, "%127s %d", name, &exitc), 2);
+        run_opts o = auto_opts;
+        if (strstr(line, "--json"))
+            o.content = LLMJ_CONTENT_JSON;
+        if (strstr(line, "--text"))
+            o.content = LLMJ_CONTENT_TEXT;
+        tu_buf b = { 0 };
+        corpus(name, &o, &b);
+        tu_buf_free(&b);
+        /* the dialect named gives the same as the detected one */
+        n++;
+    }
+    free(manifest);
+    assert_true(n >= 25);
+}
+
+static const char *real_dir(char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s/../shared/corpus-real", tu_root());
+    DIR *d = opendir(buf);
+    if (!d)
+        return NULL;
+    closedir(d);
+    return buf;
+}
+
+static void test_real_pieces(void **state)
+{
+    (void)state;
+    char dir[1024];
+    if (!real_dir(dir, sizeof dir)) {
+        printf("NOTICE: %s/../shared/corpus-real is absent: real streams not tested\n", tu_root());
+        skip();
+    }
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+        if (l < 5 || strcmp(e->d_name + l - 4, ".sse") != 0)
+            continue;
+        char path[2048];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        size_t len;
+        char *data = tu_read_file(path, &len);
+        assert_non_null(data);
+        tu_buf b = { 0 };
+        llmj_status st = check_pieces(e->d_name, data, len, &auto_opts, &b);
+        /* every real stream is detected and decoded, none is unreadable */
+        if (st == LLMJ_UNKNOWN_DIALECT || strstr(b.data, "bad 0 ") == NULL) {
+            fprintf(stderr, "%s:\n%s\n", e->d_name, b.data);
+            fail();
+        }
+        tu_buf_free(&b);
+        free(data);
+        n++;
+    }
+    closedir(d);
+    assert_true(n >= 20);
+}
+
+/* ---- the real streams' texts and finish reasons ------------------------------ */
+
+static const char *tstr(yajl_val obj, const char *key)
+{
+    const char *path[] = { key, NULL };
+    yajl_val v = yajl_tree_get(obj, path, yajl_t_string);
+    return v ? YAJL_GET_STRING(v) : NULL;
+}
+
+static yajl_val tget(yajl_val obj, const char *key)
+{
+    const char *path[] = { key, NULL };
+    return yajl_tree_get(obj, path, yajl_t_any);
+}
+
+/* One line of real.expected: {"file":..,"dialect":..,"status":..,"choices":[
+ * {"index":N,"finish":..,"content":..,"refusal":..|null,"tools":[{"name":..,
+ * "arguments":..,"complete":B}]}]} */
+static int check_real(const char *dir, yajl_val x)
+{
+    const char *file = tstr(x, "file");
+    assert_non_null(file);
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    size_t len;
+    char *data = tu_read_file(path, &len);
+    assert_non_null(data);
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, NULL, NULL),
+                     LLMJ_OK);
+    llmj_stream_feed(s, data, len);
+    llmj_status st = llmj_stream_finish(s);
+    int ok = 1;
+#define CHECK(cond, ...)                                   \
+    do {                                                   \
+        if (!(cond)) {                                     \
+            fprintf(stderr, "%s: ", file);                 \
+            fprintf(stderr, __VA_ARGS__);                  \
+            fputc('\n', stderr);                           \
+            ok = 0;                                        \
+        }                                                  \
+    } while (0)
+    CHECK(strcmp(llmj_dialect_name(llmj_stream_dialect(s)), tstr(x, "dialect")) == 0,
+          "dialect %s", llmj_dialect_name(llmj_stream_dialect(s)));
+    const char *want = tstr(x, "status");
+    llmj_status want_st = strcmp(want, "ok") == 0      ? LLMJ_OK
+                          : strcmp(want, "error") == 0 ? LLMJ_PROVIDER_ERROR
+                          : strcmp(want, "cut") == 0   ? LLMJ_SSE_CUT
+                                                       : LLMJ_TRUNCATED;
+    CHECK(st == want_st, "status %s", llmj_strerror(st));
+    yajl_val choices = tget(x, "choices");
+    assert_true(YAJL_IS_ARRAY(choices));
+    CHECK(llmj_stream_choice_count(s) == YAJL_GET_ARRAY(choices)->len, "%zu choices",
+          llmj_stream_choice_count(s));
+    for (size_t i = 0; ok && i < YAJL_GET_ARRAY(choices)->len; i++) {
+        yajl_val c = YAJL_GET_ARRAY(choices)->values[i];
+        llmj_choice_info ci;
+        assert_int_equal(llmj_stream_choice(s, i, &ci), LLMJ_OK);
+        CHECK((long long)ci.index == YAJL_GET_INTEGER(tget(c, "index")), "index %zu", ci.index);
+        CHECK(strcmp(llmj_finish_name(ci.finish), tstr(c, "finish")) == 0, "choice %zu finish %s",
+              i, llmj_finish_name(ci.finish));
+        const char *content = tstr(c, "content");
+        CHECK(ci.content_len == strlen(content) && memcmp(ci.content, content, ci.content_len) == 0,
+              "choice %zu content:\n%s\nexpected:\n%s", i, ci.content, content);
+        const char *refusal = tstr(c, "refusal");
+        CHECK((refusal == NULL) == (ci.refusal == NULL) &&
+                  (!refusal || strcmp(refusal, ci.refusal) == 0),
+              "choice %zu refusal %s", i, ci.refusal ? ci.refusal : "(none)");
+        yajl_val tools = tget(c, "tools");
+        CHECK(ci.tool_count == YAJL_GET_ARRAY(tools)->len, "choice %zu: %zu tools", i,
+              ci.tool_count);
+        for (size_t j = 0; ok && j < ci.tool_count; j++) {
+            yajl_val t = YAJL_GET_ARRAY(tools)->values[j];
+            llmj_tool_info ti;
+            assert_int_equal(llmj_stream_tool(s, i, j, &ti), LLMJ_OK);
+            CHECK(strcmp(ti.name, tstr(t, "name")) == 0, "tool %zu name %s", j, ti.name);
+            CHECK(strcmp(ti.arguments, tstr(t, "arguments")) == 0, "tool %zu arguments %s", j,
+                  ti.arguments);
+            CHECK(ti.complete == YAJL_IS_TRUE(tget(t, "complete")), "tool %zu complete %d", j,
+                  ti.complete);
+        }
+    }
+#undef CHECK
+    llmj_stream_free(s);
+    free(data);
+    return ok;
+}
+
+static void test_real_texts(void **state)
+{
+    (void)state;
+    char dir[1024];
+    if (!real_dir(dir, sizeof dir)) {
+        printf("NOTICE: %s/../shared/corpus-real is absent: real streams not tested\n", tu_root());
+        skip();
+    }
+    size_t len;
+    char *exp = tu_read_file("corpus/streams/real.expected", &len);
+    assert_non_null(exp);
+    int n = 0, bad = 0;
+    for (char *line = strtok(exp, "\n"); line; line = strtok(NULL, "\n")) {
+        char err[256];
+        yajl_val x = yajl_tree_parse(line, err, sizeof err);
+        if (!x)
+            fprintf(stderr, "real.expected: %s\n", err);
+        assert_non_null(x);
+        bad += !check_real(dir, x);
+        yajl_tree_free(x);
+        n++;
+    }
+    free(exp);
+    assert_true(n >= 20);
+    assert_int_equal(bad, 0);
+}
+
+/* ---- hand-checked cases ---------------------------------------------------- */
+
+static void test_surrogate_pair(void **state)
+{
+    (void)state;
+    tu_buf b = { 0 };
+    assert_int_equal(corpus("openai-surrogate.sse", NULL, &b), LLMJ_OK);
+    /* U+1F600 is F0 9F 98 80; the log escapes nothing above 0x7f */
+    expect_in(&b, "  content \"{\\\"emoji\\\":\\\"smile \xF0\x9F\x98\x80!\\\"}\"\n");
+    expect_in(&b, "json 0 -1 string \"/emoji\" \"smile \xF0\x9F\x98\x80!\"\n");
+    expect_in(&b, "json 0 -1 end_object \"\" \"\"\n");
+    assert_null(strstr(b.data, "\xEF\xBF\xBD")); /* no U+FFFD */
+    tu_buf_free(&b);
+}
+
+static void test_text_and_usage(void **state)
+{
+    (void)state;
+    tu_buf b = { 0 };
+    assert_int_equal(corpus("openai-text.sse", NULL, &b), LLMJ_OK);
+    expect_in(&b, "text 0 \"Hel\"\ntext 0 \"lo,\"\n");
+    expect_in(&b, "finish 0 stop \"stop\"\nusage 12 7 19 4 0\n");
+    expect_in(&b, "choice 0 finish stop \"stop\" json 0 complete complete 1 tools 0\n"
+                  "  content \"Hello, world! \xC3\x87" "a va \xE2\x9C\x93\"\n");
+    expect_in(&b, "status 0 dialect openai events 10 bad 0 done 1");
+    tu_buf_free(&b);
+}
+
+static void test_json_mode(void **state)
+{
+    (void)state;
+    tu_buf b = { 0 };
+    assert_int_equal(corpus("openai-json.sse", NULL, &b), LLMJ_OK);
+    /* a text delta first, then the JSON events it completes */
+    expect_in(&b, "text 0 \"\\n\"\ntext 0 \"{\\\"\"\njson 0 -1 begin_object \"\" \"\"\n"
+                  "text 0 \"planets\"\ntext 0 \"\\\":[\"\n"
+                  "json 0 -1 key \"/planets\" \"planets\"\n"
+                  "json 0 -1 begin_array \"/planets\" \"\"\n");
+    expect_in(&b, "text 0 \"0\"\ntext 0 \"},{\\\"name\\\":\\\"Ven\"\n"
+                  "json 0 -1 number \"/planets/0/moons\" \"0\"\n"
+                  "json 0 -1 end_object \"/planets/0\" \"\"\n"
+                  "json 0 -1 begin_object \"/planets/1\" \"\"\n");
+    expect_in(&b, "json 0 -1 string_chunk \"/planets/0/name\" \"Mer\"\n");
+    expect_in(&b, "json 0 -1 string \"/planets/0/name\" \"Mercury\"\n");
+    expect_in(&b, "json 0 -1 number \"/planets/1/moons\" \"0\"\n");
+    const char *doc = "{\\\"planets\\\":[{\\\"name\\\":\\\"Mercury\\\",\\\"moons\\\":0},"
+                      "{\\\"name\\\":\\\"Venus\\\",\\\"moons\\\":0}]}";
+    char want[512];
+    snprintf(want, sizeof want, "json 1 complete complete 1 tools 0\n  content \"\\n%s\"\n"
+             "  salvage complete 70 \"\\n%s\"\n", doc, doc);
+    expect_in(&b, want);
+    tu_buf_free(&b);
+
+    /* the same stream as plain text: no tracker, no JSON event */
+    run_opts o = auto_opts;
+    o.content = LLMJ_CONTENT_TEXT;
+    assert_int_equal(corpus("openai-json.sse", &o, &b), LLMJ_OK);
+    assert_null(strstr(b.data, "json 0 -1"));
+    expect_in(&b, "json 0 complete complete 1");
+    tu_buf_free(&b);
+
+    /* a plain text said to be JSON is invalid */
+    o.content = LLMJ_CONTENT_JSON;
+    assert_int_equal(corpus("openai-text.sse", &o, &b), LLMJ_OK);
+    expect_in(&b, "json 1 invalid complete 0");
+    tu_buf_free(&b);
+}
+
+static void test_tool_calls(void **state)
+{
+    (void)state;
+    tu_buf b = { 0 };
+    assert_int_equal(corpus("openai-tools.sse", NULL, &b), LLMJ_OK);
+    expect_in(&b, "tool_begin 0 0 \"call_a\" \"get_weather\"\n");
+    expect_in(&b, "tool_args 0 0 \"{\\\"ci\"\n");
+    expect_in(&b, "json 0 0 string \"/city\" \"Paris\"\n");
+    expect_in(&b, "json 0 1 true \"/h24\" \"true\"\n");
+    /* the finish says the calls are whole: they end first */
+    expect_in(&b, "tool_end 0 0\ntool_end 0 1\nfinish 0 tool_calls \"tool_calls\"\n");
+    expect_in(&b, "  tool 0 \"call_a\"\"get_weather\" ended 1 complete complete 1 "
+                  "\"{\\\"city\\\": \\\"Paris\\\"}\"\n");
+    expect_in(&b, "  tool 1 \"call_b\"\"get_time\" ended 1 complete complete 1 "
+                  "\"{\\\"tz\\\": \\\"CET\\\", \\\"h24\\\": true}\"\n");
+    tu_buf_free(&b);
+}
+
+static void test_truncation_never_hidden(void **state)
+{
+    (void)state;
+    tu_buf b = { 0 };
+    /* length: the JSON is cut, salvaged lossless */
+    assert_int_equal(corpus("openai-length.sse", NULL, &b), LLMJ_OK);
+    expect_in(&b, "choice 0 finish length \"length\" json 1 truncated complete 0");
+    expect_in(&b, "  salvage truncated 28 \"{\\\"name\\\":\\\"Mercury\\\",\\\"moons\\\":[{}]}\"\n");
+    expect_in(&b, "  salvage truncated 36 "
+                  "\"{\\\"name\\\":\\\"Mercury\\\",\\\"moons\\\":[{\\\"n\\\":\\\"Mer\\\"}]}\"\n");
+    tu_buf_free(&b);
+
+    /* no finish reason, no [DONE]: truncated */
+    assert_int_equal(corpus("openai-noend.sse", NULL, &b), LLMJ_TRUNCATED);
+    expect_in(&b, "choice 0 finish none \"\" json 0 truncated complete 0");
+    tu_buf_free(&b);
+
+    /* the input ends inside a line: cut; the JSON so far is salvaged */
+    assert_int_equal(corpus("openai-cut.sse", NULL, &b), LLMJ_SSE_CUT);
+    expect_in(&b, "json 1 truncated complete 0");
+    expect_in(&b, "  salvage truncated 16 \"{\\\"list\\\":[\\\"x\\\",\\\"y\\\"]}\"\n");
+    tu_buf_free(&b);
+
+    /* a tool call cut off by max_tokens is not complete, even salvaged */
+    assert_int_equal(corpus("anthropic-max-tokens.sse", NULL, &b), LLMJ_OK);
+    expect_in(&b, "finish length \"max_tokens\"");
+    expect_in(&b, "ended 0 truncated complete 0 \"{\\\"path\\\": \\\"notes.txt\\\", "
+                  "\\\"lines\\\": [\\\"first\\\", \\\"sec\"\n");
+    expect_in(&b, "  salvage truncated 39 \"{\\\"path\\\": \\\"notes.txt\\\", "
+                  "\\\"lines\\\": [\\\"first\\\"]}\"\n");
+    tu_buf_free(&b);
+}
+
+static void test_n2_refusal(void **state)
+{
+    (void)state;
+    tu_buf b = { 0 };
+    assert_int_equal(corpus("openai-n2.sse", NULL, &b), LLMJ_OK);
+    expect_in(&b, "choice 0 finish stop \"stop\" json 0 complete complete 1 tools 0\n"
+                  "  content \"Yes.\"\n");
+    expect_in(&b, "choice 1 finish length \"length\" json 1 truncated complete 0 tools 0\n"
+                  "  content \"{\\\"a\\\":[1,2\"\n  salvage truncated 7 \"{\\\"a\\\":[1]}\"\n"
+                  "  salvage truncated 9 \"{\\\"a\\\":[1,2]}\"\n");
+    tu_buf_free(&b);
+
+    assert_int_equal(corpus("openai-refusal.sse", NULL, &b), LLMJ_OK);
+    expect_in(&b, "refusal 0 \"I'm sorry\"\n");
+    expect_in(&b, "finish 0 refusal \"stop\"\n");
+    expect_in(&b, "  refusal \"I'm sorry, I cannot help with that.\"\n");
+    expect_in(&b, "choice 0 finish refusal \"stop\" json 0 empty complete 1");
+    tu_buf_free(&b);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    tu_buf b = { 0 };
+    size_t len;
+    char *d = read_stream("openai-error.sse", &len);
+    const char *line = strstr(d, "data: {\"error\"");
+    assert_non_null(line);
+    size_t off = (size_t)(line - d), lines = 1;
+    for (size_t i = 0; i < off; i++)
+        lines += d[i] == '\n';
+    free(d);
+    assert_int_equal(corpus("openai-error.sse", NULL, &b), LLMJ_PROVIDER_ERROR);
+    char want[256];
+    snprintf(want, sizeof want, "provider_error %zu %zu:1 \"The server had an error while "
+             "processing your request.\"\"server_error\"\"\"\n", off, lines);
+    expect_in(&b, want);
+    expect_in(&b, "choice 0 finish error \"\" json 0 truncated complete 0");
+    tu_buf_free(&b);
+
+    /* the old llama-server `error:` field */
+    d = read_stream("llama-error-field.sse", &len);
+    line = strstr(d, "error: {");
+    off = (size_t)(line - d);
+    lines = 1;
+    for (size_t i = 0; i < off; i++)
+        lines += d[i] == '\n';
+    free(d);
+    assert_int_equal(corpus("llama-error-field.sse", NULL, &b), LLMJ_PROVIDER_ERROR);
+    snprintf(want, sizeof want, "provider_error %zu %zu:1 \"context shift is disabled\"", off,
+             lines);
+    expect_in(&b, want);
+    tu_buf_free(&b);
+
+    /* Ollama's error line */
+    assert_int_equal(corpus("ollama-error.ndjson", NULL, &b), LLMJ_PROVIDER_ERROR);
+    expect_in(&b, "provider_error 239 3:1 \"an error was encountered while running the model\"");
+    expect_in(&b, "  content \"Half an\"\n");
+    tu_buf_free(&b);
+}
+
+/* CRLF, CR only and a BOM decode like LF. */
+static void test_line_ends(void **state)
+{
+    (void)state;
+    tu_buf b = { 0 };
+    assert_int_equal(corpus("openai-keepalive-crlf.sse", NULL, &b), LLMJ_OK);
+    expect_in(&b, "choice 0 finish stop \"stop\" json 1 complete complete 1 tools 0\n"
+                  "  content \"[1, 2, 3]\"\n");
+    tu_buf_free(&b);
+    assert_int_equal(corpus("openai-cr.sse", NULL, &b), LLMJ_OK);
+    expect_in(&b, "json 1 complete complete 1 tools 0\n  content \"{\\\"ok\\\":true}\"\n");
+    tu_buf_free(&b);
+    assert_int_equal(corpus("openai-bom.sse", NULL, &b), LLMJ_OK);
+    expect_in(&b, "dialect openai events 5 bad 0 done 1");
+    expect_in(&b, "  content \"BOM\"\n");
+    tu_buf_free(&b);
+}
+
+/* A runaway stops decoding at once: nothing after it is decoded. */
+static void test_runaway(void **state)
+{
+    (void)state;
+    size_t len;
+    char *d = read_stream("openai-runaway.sse", &len);
+    tu_buf b = { 0 };
+    assert_int_equal(check_pieces("openai-runaway.sse", d, len, &auto_opts, &b),
+                     LLMJ_RUNAWAY_WHITESPACE);
+    assert_null(strstr(b.data, "\"b\""));
+    assert_null(strstr(b.data, "finish 0"));
+    expect_in(&b, "  salvage runaway 6 \"{\\\"a\\\":1}\"\n");
+    tu_buf_free(&b);
+
+    /* the feed that holds the runaway returns it, and the next ones too */
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, NULL, NULL),
+                     LLMJ_OK);
+    const char *eighth = strstr(d, "\n\n");
+    for (int i = 0; i < 8; i++)
+        eighth = strstr(eighth + 2, "\n\n");
+    /* events 1..9: role, {"a":1 and seven runs of 32 spaces: 224 < 256 */
+    size_t upto = (size_t)(eighth - d) + 2;
+    assert_int_equal(llmj_stream_feed(s, d, upto), LLMJ_OK);
+    assert_int_equal(llmj_stream_feed(s, d + upto, len - upto), LLMJ_RUNAWAY_WHITESPACE);
+    assert_int_equal(llmj_stream_events(s), 10); /* the 8th run of spaces: 256 */
+    assert_int_equal(llmj_stream_feed(s, "data: x\n\n", 9), LLMJ_RUNAWAY_WHITESPACE);
+    assert_int_equal(llmj_stream_finish(s), LLMJ_RUNAWAY_WHITESPACE);
+    llmj_choice_info ci;
+    assert_int_equal(llmj_stream_choice(s, 0, &ci), LLMJ_OK);
+    assert_int_equal(ci.status, LLMJ_TEXT_RUNAWAY);
+    assert_int_equal(ci.complete, 0);
+    llmj_stream_free(s);
+    free(d);
+
+    /* a plain text never decided to be JSON: a long whitespace run is JSON */
+    run_opts o = auto_opts;
+    o.whitespace_limit = 16;
+    const char *ws = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"          \"}}]}\n\n";
+    tu_buf in = { 0 };
+    tu_buf_add(&in, ws, strlen(ws));
+    tu_buf_add(&in, ws, strlen(ws));
+    assert_int_equal(check_pieces("whitespace", in.data, in.len, &o, &b), LLMJ_RUNAWAY_WHITESPACE);
+    tu_buf_free(&b);
+    tu_buf_free(&in);
+}
+
+/* A callback returning non-zero stops everything, at any callback. */
+static void test_abort(void **state)
+{
+    (void)state;
+    size_t len;
+    char *d = read_stream("openai-tools.sse", &len);
+    /* count the callbacks */
+    rec r;
+    memset(&r, 0, sizeof r);
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, &all_cbs, &r),
+                     LLMJ_OK);
+    llmj_stream_feed(s, d, len);
+    llmj_stream_finish(s);
+    llmj_stream_free(s);
+    size_t total = r.calls;
+    tu_buf_free(&r.log);
+    assert_true(total > 20);
+    for (size_t k = 1; k <= total; k++) {
+        memset(&r, 0, sizeof r);
+        r.stop_at = k;
+        assert_int_equal(
+            llmj_stream_new(&s, NULL, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, &all_cbs, &r),
+            LLMJ_OK);
+        llmj_status st = LLMJ_OK;
+        for (size_t p = 0; p < len && st == LLMJ_OK; p += 5)
+            st = llmj_stream_feed(s, d + p, len - p < 5 ? len - p : 5);
+        if (st == LLMJ_OK)
+            st = llmj_stream_finish(s);
+        assert_int_equal(st, LLMJ_ABORTED);
+        assert_int_equal(llmj_stream_feed(s, d, 1), LLMJ_ABORTED);
+        assert_int_equal(llmj_stream_finish(s), LLMJ_ABORTED);
+        assert_int_equal(r.calls, k);
+        assert_int_equal(r.after_stop, 0);
+        assert_int_equal(llmj_stream_error(s)->code, LLMJ_ABORTED);
+        llmj_stream_free(s);
+        tu_buf_free(&r.log);
+    }
+    free(d);
+}
+
+/* Every allocation failing in turn: LLMJ_NOMEM (or, where the library could
+ * do without that allocation, the very same result as with none failing),
+ * nothing leaks, the stream stays readable. */
+static llmj_status sweep_run(const char *d, size_t len, tu_alloc *ta, tu_buf *out)
+{
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    cfg.alloc = tu_allocator(ta);
+    rec r;
+    memset(&r, 0, sizeof r);
+    llmj_stream *s = NULL;
+    llmj_status st = llmj_stream_new(&s, &cfg, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, &all_cbs, &r);
+    if (st != LLMJ_OK) {
+        assert_null(s);
+        return st;
+    }
+    for (size_t p = 0; p < len && st == LLMJ_OK; p += 64)
+        st = llmj_stream_feed(s, d + p, len - p < 64 ? len - p : 64);
+    llmj_status fst = llmj_stream_finish(s);
+    if (st == LLMJ_OK)
+        st = fst;
+    tu_buf_add(out, r.log.data ? r.log.data : "", r.log.len);
+    tu_buf_free(&r.log);
+    /* readable after a failure; salvage may fail for want of memory too */
+    for (size_t i = 0; i < llmj_stream_choice_count(s); i++) {
+        llmj_choice_info ci;
+        assert_int_equal(llmj_stream_choice(s, i, &ci), LLMJ_OK);
+        tu_buf_addf(out, "choice %zu %s ", ci.index, llmj_finish_name(ci.finish));
+        str(out, ci.content, ci.content_len);
+        for (size_t j = 0; j < ci.tool_count; j++) {
+            llmj_tool_info ti;
+            assert_int_equal(llmj_stream_tool(s, i, j, &ti), LLMJ_OK);
+            str(out, ti.arguments, ti.arguments_len);
+            const char *t;
+            size_t tl;
+            llmj_status rs = llmj_stream_repair(s, i, j, LLMJ_SALVAGE_LOSSLESS, NULL, &t, &tl);
+            assert_true(rs == LLMJ_OK || rs == LLMJ_NOMEM);
+            if (rs == LLMJ_NOMEM)
+                st = LLMJ_NOMEM;
+            else
+                str(out, t, tl);
+        }
+    }
+    llmj_stream_free(s);
+    return st;
+}
+
+static void nomem_sweep(const char *name)
+{
+    size_t len;
+    char *d = read_stream(name, &len);
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    tu_buf ref = { 0 };
+    llmj_status ref_st = sweep_run(d, len, &ta, &ref);
+    assert_int_equal(ta.live, 0);
+    size_t n = 0;
+    for (size_t k = 1;; k++) {
+        memset(&ta, 0, sizeof ta);
+        ta.fail_at = k;
+        tu_buf b = { 0 };
+        llmj_status st = sweep_run(d, len, &ta, &b);
+        assert_int_equal(ta.live, 0);
+        if (ta.failed == 0) {
+            assert_int_equal(st, ref_st);
+            tu_buf_free(&b);
+            break; /* every allocation of the run has been failed once */
+        }
+        if (st != LLMJ_NOMEM) {
+            assert_int_equal(st, ref_st);
+            assert_string_equal(b.data, ref.data);
+        } else {
+            n++;
+        }
+        tu_buf_free(&b);
+    }
+    assert_true(n > 5);
+    tu_buf_free(&ref);
+    free(d);
+}
+
+static void test_nomem(void **state)
+{
+    (void)state;
+    nomem_sweep("openai-tools.sse");
+    nomem_sweep("anthropic-tools.sse");
+    nomem_sweep("ollama-chat.ndjson");
+    nomem_sweep("openai-json.sse");
+}
+
+/* Caps: choice indexes, tool calls, text. */
+static void test_caps(void **state)
+{
+    (void)state;
+    tu_buf in = { 0 };
+    for (int i = 0; i < 130; i++)
+        tu_buf_addf(&in, "data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":%d,"
+                         "\"delta\":{\"content\":\"x\"}}]}\n\n", i);
+    tu_buf b = { 0 };
+    assert_int_equal(check_pieces("choices", in.data, in.len, &auto_opts, &b), LLMJ_TOO_LONG);
+    expect_in(&b, "choice 127 ");
+    assert_null(strstr(b.data, "choice 128 "));
+    /* the error is at the 129th event (index 128), on line 2 * 128 + 1 */
+    const char *last = in.data;
+    for (int i = 0; i < 128; i++)
+        last = strstr(last, "\n\n") + 2;
+    char want[128];
+    snprintf(want, sizeof want, "err %d %zu 257:1 ", LLMJ_TOO_LONG, (size_t)(last - in.data));
+    expect_in(&b, want);
+    tu_buf_free(&b);
+    tu_buf_free(&in);
+
+    for (int i = 0; i < 129; i++)
+        tu_buf_addf(&in, "data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                         "\"delta\":{\"tool_calls\":[{\"index\":%d,\"id\":\"c%d\",\"function\":"
+                         "{\"name\":\"f\",\"arguments\":\"{}\"}}]}}]}\n\n", i, i);
+    assert_int_equal(check_pieces("tools", in.data, in.len, &auto_opts, &b), LLMJ_TOO_LONG);
+    expect_in(&b, "tools 128\n");
+    tu_buf_free(&b);
+    tu_buf_free(&in);
+
+    /* max_text: the stream's own cap on accumulated text */
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    cfg.max_text = 10;
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, &cfg, LLMJ_DIALECT_OPENAI_CHAT, LLMJ_CONTENT_AUTO, NULL,
+                                     NULL), LLMJ_OK);
+    const char *ev = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"abcd\"}}]}\n\n";
+    assert_int_equal(llmj_stream_feed(s, ev, strlen(ev)), LLMJ_OK);
+    assert_int_equal(llmj_stream_feed(s, ev, strlen(ev)), LLMJ_OK);
+    assert_int_equal(llmj_stream_feed(s, ev, strlen(ev)), LLMJ_TOO_LONG);
+    const llmj_error *e = llmj_stream_error(s);
+    assert_int_equal(e->code, LLMJ_TOO_LONG);
+    assert_int_equal(e->offset, 2 * strlen(ev));
+    assert_int_equal(e->line, 5);
+    assert_int_equal(e->column, 1);
+    assert_non_null(strstr(e->message, "content of choice 0"));
+    assert_int_equal(llmj_stream_finish(s), LLMJ_TOO_LONG);
+    llmj_choice_info ci;
+    assert_int_equal(llmj_stream_choice(s, 0, &ci), LLMJ_OK);
+    assert_string_equal(ci.content, "abcdabcd");
+    llmj_stream_free(s);
+}
+
+static llmj_dialect detect(const char *data, size_t len, llmj_status *st)
+{
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, NULL, NULL),
+                     LLMJ_OK);
+    llmj_stream_feed(s, data, len);
+    *st = llmj_stream_finish(s);
+    llmj_dialect d = llmj_stream_dialect(s);
+    llmj_stream_free(s);
+    return d;
+}
+
+static void test_detect(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file;
+        llmj_dialect d;
+    } cases[] = {
+        { "openai-text.sse", LLMJ_DIALECT_OPENAI_CHAT },
+        { "openai-bom.sse", LLMJ_DIALECT_OPENAI_CHAT },
+        { "openai-keepalive-crlf.sse", LLMJ_DIALECT_OPENAI_CHAT },
+        { "responses-text.sse", LLMJ_DIALECT_OPENAI_RESPONSES },
+        { "anthropic-text.sse", LLMJ_DIALECT_ANTHROPIC },
+        { "gemini-text.sse", LLMJ_DIALECT_GEMINI },
+        { "ollama-chat.ndjson", LLMJ_DIALECT_OLLAMA },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t len;
+        char *d = read_stream(cases[i].file, &len);
+        llmj_status st;
+        assert_int_equal(detect(d, len, &st), cases[i].d);
+        /* named, the same log as detected */
+        tu_buf a = { 0 }, b = { 0 };
+        run_opts o = auto_opts;
+        run(d, len, 0, &o, &a);
+        o.dialect = cases[i].d;
+        run(d, len, 0, &o, &b);
+        assert_string_equal(a.data, b.data);
+        tu_buf_free(&a);
+        tu_buf_free(&b);
+        free(d);
+    }
+    llmj_status st;
+    assert_int_equal(detect("", 0, &st), LLMJ_DIALECT_AUTO);
+    assert_int_equal(st, LLMJ_EMPTY);
+    assert_int_equal(detect(" \r\n\n", 4, &st), LLMJ_DIALECT_AUTO);
+    assert_int_equal(st, LLMJ_EMPTY);
+    assert_int_equal(detect(": keepalive\n\n", 13, &st), LLMJ_DIALECT_AUTO);
+    assert_int_equal(st, LLMJ_EMPTY);
+    tu_buf in = { 0 };
+    for (int i = 0; i < 9; i++)
+        tu_buf_add(&in, "data: {\"hello\":1}\n\n", 19);
+    assert_int_equal(detect(in.data, in.len, &st), LLMJ_DIALECT_AUTO);
+    assert_int_equal(st, LLMJ_UNKNOWN_DIALECT);
+    assert_int_equal(detect(in.data, 19 * 3, &st), LLMJ_DIALECT_AUTO);
+    assert_int_equal(st, LLMJ_UNKNOWN_DIALECT);
+    /* events no dialect claims are held, and decoded once one is detected */
+    in.len = 19 * 2;
+    size_t len;
+    char *d = read_stream("openai-text.sse", &len);
+    tu_buf_add(&in, d, len);
+    free(d);
+    tu_buf b = { 0 };
+    assert_int_equal(check_pieces("held", in.data, in.len, &auto_opts, &b), LLMJ_OK);
+    expect_in(&b, "status 0 dialect openai events 12 bad 0 done 1");
+    expect_in(&b, "  content \"Hello, world! \xC3\x87" "a va \xE2\x9C\x93\"\n");
+    tu_buf_free(&b);
+    tu_buf_free(&in);
+}
+
+static void test_reset_and_misuse(void **state)
+{
+    (void)state;
+    size_t len;
+    char *d = read_stream("anthropic-tools.sse", &len);
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    cfg.alloc = tu_allocator(&ta);
+    rec r;
+    memset(&r, 0, sizeof r);
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, &cfg, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, &all_cbs, &r),
+                     LLMJ_OK);
+    tu_buf first = { 0 };
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(llmj_stream_feed(s, d, len), LLMJ_OK);
+        assert_int_equal(llmj_stream_finish(s), LLMJ_OK);
+        dump_state(&r.log, s);
+        if (round == 0) {
+            tu_buf_add(&first, r.log.data, r.log.len);
+            r.log.len = 0;
+            assert_int_equal(llmj_stream_reset(s), LLMJ_OK);
+            assert_int_equal(llmj_stream_choice_count(s), 0);
+            assert_int_equal(llmj_stream_dialect(s), LLMJ_DIALECT_AUTO);
+        }
+    }
+    assert_string_equal(first.data, r.log.data);
+    tu_buf_free(&first);
+    tu_buf_free(&r.log);
+
+    llmj_choice_info ci;
+    llmj_tool_info ti;
+    llmj_salvage sv;
+    const char *t;
+    size_t tl;
+    assert_int_equal(llmj_stream_choice(s, 1, &ci), LLMJ_MISUSE);
+    assert_int_equal(llmj_stream_choice(s, 0, NULL), LLMJ_MISUSE);
+    assert_int_equal(llmj_stream_tool(s, 0, 2, &ti), LLMJ_MISUSE);
+    assert_null(llmj_stream_tracker(s, 0, LLMJ_NO_TOOL)); /* plain text */
+    assert_non_null(llmj_stream_tracker(s, 0, 0));
+    assert_int_equal(llmj_stream_salvage(s, 0, LLMJ_NO_TOOL, LLMJ_SALVAGE_LOSSLESS, &sv),
+                     LLMJ_MISUSE);
+    assert_int_equal(llmj_stream_salvage(s, 0, 1, LLMJ_SALVAGE_LOSSLESS, &sv), LLMJ_OK);
+    assert_int_equal(sv.status, LLMJ_TEXT_COMPLETE);
+    assert_int_equal(llmj_stream_repair(s, 0, 1, LLMJ_SALVAGE_LOSSLESS, NULL, &t, &tl), LLMJ_OK);
+    assert_string_equal(t, "{\"city\": \"Rome\", \"days\": 3}");
+    assert_int_equal(llmj_stream_repair(s, 3, 0, LLMJ_SALVAGE_LOSSLESS, NULL, &t, &tl),
+                     LLMJ_MISUSE);
+    llmj_stream_free(s);
+    assert_int_equal(ta.live, 0);
+    free(d);
+
+    llmj_stream_free(NULL);
+    assert_int_equal(llmj_stream_new(NULL, NULL, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, NULL, NULL),
+                     LLMJ_MISUSE);
+    s = (llmj_stream *)&len;
+    assert_int_equal(llmj_stream_new(&s, NULL, (llmj_dialect)99, LLMJ_CONTENT_AUTO, NULL, NULL),
+                     LLMJ_BAD_OPTION);
+    assert_null(s);
+    assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_AUTO, (llmj_content_mode)7, NULL, NULL),
+                     LLMJ_BAD_OPTION);
+    llmj_config_init(&cfg);
+    cfg.max_depth = 0;
+    assert_int_equal(llmj_stream_new(&s, &cfg, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, NULL, NULL),
+                     LLMJ_BAD_OPTION);
+    assert_int_equal(llmj_stream_feed(NULL, "x", 1), LLMJ_MISUSE);
+    assert_int_equal(llmj_stream_finish(NULL), LLMJ_MISUSE);
+    assert_int_equal(llmj_stream_reset(NULL), LLMJ_MISUSE);
+    assert_int_equal(llmj_stream_status(NULL), LLMJ_MISUSE);
+    assert_int_equal(llmj_stream_choice_count(NULL), 0);
+    assert_null(llmj_stream_usage(NULL));
+    assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, NULL, NULL),
+                     LLMJ_OK);
+    assert_int_equal(llmj_stream_feed(s, NULL, 1), LLMJ_MISUSE);
+    assert_int_equal(llmj_stream_feed(s, NULL, 0), LLMJ_OK);
+    llmj_stream_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_corpus_pieces),
+        cmocka_unit_test(test_real_pieces),
+        cmocka_unit_test(test_real_texts),
+        cmocka_unit_test(test_surrogate_pair),
+        cmocka_unit_test(test_text_and_usage),
+        cmocka_unit_test(test_json_mode),
+        cmocka_unit_test(test_tool_calls),
+        cmocka_unit_test(test_truncation_never_hidden),
+        cmocka_unit_test(test_n2_refusal),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_line_ends),
+        cmocka_unit_test(test_runaway),
+        cmocka_unit_test(test_abort),
+        cmocka_unit_test(test_nomem),
+        cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_detect),
+        cmocka_unit_test(test_reset_and_misuse),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
