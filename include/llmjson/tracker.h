@@ -67,7 +67,12 @@ typedef int (*llmj_event_cb)(void *ctx, const llmj_event *ev);
 
 /* ---- life cycle -------------------------------------------------------- */
 
-/* Create a tracker. cfg may be NULL (defaults); it is copied. cb may be NULL
+/* Create a tracker. cfg may be NULL (defaults); it is copied. Every
+ * allocation goes through cfg->alloc. One exception is forced by yajl, which
+ * never checks its allocations: when the allocator refuses one of yajl's
+ * requests, the tracker serves it from the C library instead of crashing
+ * (yajl's needs are bounded by max_depth and max_token), so a capped
+ * allocator caps the tracker's own memory, not yajl's. cb may be NULL
  * (no events). On success *out is the tracker and LLMJ_OK is returned;
  * otherwise *out is NULL and the status is LLMJ_NOMEM, LLMJ_BAD_OPTION or
  * LLMJ_MISUSE (out NULL). */
@@ -143,7 +148,10 @@ LLMJ_API const char *llmj_text_status_name(llmj_text_status status);
  * - error: for LLMJ_TEXT_INVALID (code LLMJ_INVALID, LLMJ_TOO_DEEP or
  *   LLMJ_TOO_LONG), else code LLMJ_OK.
  * - runaway/runaway_offset: for LLMJ_TEXT_RUNAWAY, which detector fired and
- *   the offset of its run's first byte. */
+ *   the offset of its run's first byte. A whitespace runaway salvages
+ *   S[0:r+1] (shared/SALVAGE.md); a repetition runaway salvages everything up
+ *   to the byte that completed the run (detection happens at absolute offsets
+ *   that are multiples of 32 at the latest, so at any split). */
 typedef struct llmj_salvage {
     llmj_text_status status;
     uint64_t bytes_kept;
