@@ -73,6 +73,7 @@ llmj_status llmj_tracker_repair(llmj_tracker *t, llmj_salvage_mode mode, llmj_sa
     if (!t->cfg.keep_text)
         return LLMJ_MISUSE;
     llmj_salvage s;
+    llmj__flush(t);
     llmj_status rc = llmj__salvage(t, mode, &s);
     if (rc != LLMJ_OK)
         return rc;

@@ -1030,15 +1030,46 @@ static int in_token(const llmj_tracker *t)
 /* After a piece: hand yajl every complete token, keep the unfinished one,
  * and deliver the chunks of a string value still open. p[0:n] is the piece
  * as taken (n <= its length); t->pos is already past it. */
+/* Hand yajl the complete tokens still held: [fl, boundary). */
+static void flush_hold(llmj_tracker *t)
+{
+    uint64_t boundary = in_token(t) ? t->tok : t->pos;
+    if (boundary <= t->fl || t->hold.len == 0)
+        return;
+    size_t k = (size_t)(boundary - t->fl);
+    if (k > t->hold.len)
+        k = t->hold.len;
+    yfeed(t, (const unsigned char *)t->hold.data, k);
+    memmove(t->hold.data, t->hold.data + k, t->hold.len - k);
+    t->hold.len -= k;
+    t->fl += k;
+}
+
+/* Without a callback nobody waits for events, so complete tokens are handed
+ * to yajl in batches of this many bytes (one yajl call per tiny piece is
+ * what makes small pieces slow), and always before a salvage or finish. */
+#define LLMJ_DEFER_BYTES 4096
+
 static void after_piece(llmj_tracker *t, const unsigned char *p, size_t n, int number_closed)
 {
     const uint64_t base = t->pos - n;
     uint64_t boundary = in_token(t) ? t->tok : t->pos;
 
+    if (!t->cb && t->status == LLMJ_OK && boundary - t->fl < LLMJ_DEFER_BYTES) {
+        uint64_t from = t->fl > base ? t->fl : base;
+        if (llmj__buf_append(&t->hold, &t->a, p + (from - base), (size_t)(t->pos - from),
+                             SIZE_MAX) == 0)
+            return;
+        /* no room to defer: hand over now, keep only the unfinished token */
+    }
+
     if (boundary > t->fl) {
-        if (t->hold.len) {
-            /* The held token ended in this piece: two calls, so yajl lexes
-             * it once (it buffers a token that spans calls). */
+        if (t->hold.len && boundary <= base) {
+            flush_hold(t); /* the boundary lies in the held bytes */
+        } else if (t->hold.len) {
+            /* The held bytes end inside a token that ended in this piece:
+             * two calls, so yajl lexes it once (it buffers a token that
+             * spans calls). */
             yfeed(t, (const unsigned char *)t->hold.data, t->hold.len);
             t->hold.len = 0;
             yfeed(t, p, (size_t)(boundary - base));
@@ -1136,6 +1167,7 @@ llmj_status llmj_tracker_finish(llmj_tracker *t, llmj_end end)
     if (t->finished)
         return LLMJ_MISUSE;
     t->finished = 1;
+    llmj__flush(t);
     if (t->status != LLMJ_OK)
         return t->status;
     if (end == LLMJ_END_NORMAL && t->sdepth == 0 &&
@@ -1345,5 +1377,12 @@ llmj_status llmj_tracker_salvage(llmj_tracker *t, llmj_salvage_mode mode, llmj_s
 {
     if (!t || !out)
         return LLMJ_MISUSE;
+    llmj__flush(t);
     return llmj__salvage(t, mode, out);
+}
+
+void llmj__flush(llmj_tracker *t)
+{
+    if (t->hold.len && (in_token(t) ? t->tok : t->pos) > t->fl)
+        flush_hold(t);
 }

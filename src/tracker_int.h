@@ -134,6 +134,9 @@ struct llmj_tracker {
     llmj__buf repair;     /* keep_text: R */
 };
 
+/* tracker.c: hand yajl the complete tokens still held (before a salvage). */
+void llmj__flush(llmj_tracker *t);
+
 /* salvage.c */
 llmj_status llmj__salvage(llmj_tracker *t, llmj_salvage_mode mode, llmj_salvage *out);
 
