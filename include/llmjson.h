@@ -19,5 +19,6 @@
 #include "llmjson/tracker.h"
 #include "llmjson/sse.h"
 #include "llmjson/stream.h"
+#include "llmjson/http.h"
 
 #endif

@@ -23,7 +23,11 @@ enum {
     CLI_EXIT_TRUNCATED = 2, /* viable but unfinished */
     CLI_EXIT_INVALID = 3,   /* not JSON at some offset (also too deep / too long) */
     CLI_EXIT_RUNAWAY = 4,   /* a whitespace or repetition runaway */
-    CLI_EXIT_EMPTY = 5      /* nothing but whitespace */
+    CLI_EXIT_EMPTY = 5,     /* nothing but whitespace */
+    /* llmjson stream: the network's own outcomes */
+    CLI_EXIT_HTTP = 6,      /* the server answered with an HTTP error status */
+    CLI_EXIT_TRANSFER = 7,  /* the transfer failed (connection, reset, cut) or timed out */
+    CLI_EXIT_CANCELLED = 8  /* the transfer was cancelled (interrupted) */
 };
 
 /* The exit status of a text status (complete 0, truncated 2, ...). */
@@ -177,5 +181,70 @@ int cli_print_report(FILE *out, const llmj_salvage *s, const char *text, size_t 
  * that is not a JSON string): status invalid, bytes_kept 0, closed [], the
  * given error, text "". */
 int cli_print_failed_report(FILE *out, const llmj_error *err);
+
+/* ---- replay's output, shared with `llmjson stream` (cmd_replay.c) ------- */
+
+typedef enum cli_replay_mode {
+    CLI_REPLAY_WATCH = 0,  /* the text as it streams, a summary line on stderr */
+    CLI_REPLAY_EVENTS = 1, /* --events: one JSON object per event, an "end" object */
+    CLI_REPLAY_REPORT = 2  /* --report: one JSON object at the end */
+} cli_replay_mode;
+
+/* The options both commands take. */
+typedef struct cli_replay_opts {
+    llmj_config cfg;           /* the tracker limits */
+    llmj_dialect dialect;      /* --dialect (default auto) */
+    llmj_content_mode content; /* --json, --text (default auto) */
+    int greedy;                /* --greedy */
+    cli_replay_mode mode;      /* --events, --report (default watch) */
+} cli_replay_opts;
+
+void cli_replay_opts_init(cli_replay_opts *o);
+
+/* --dialect NAME, --json, --text, --greedy, --events, --report and the
+ * tracker limits (cli_limit_option). 1 when argv[*i] was one of them
+ * (written into *o, *i advanced past a value), 0 otherwise, -1 after a usage
+ * error. CLI_REPLAY_OPTIONS_HELP is the matching help text. */
+int cli_replay_option(const char *cmd, int argc, char **argv, int *i, cli_replay_opts *o);
+#define CLI_REPLAY_OPTIONS_HELP                                                            \
+    "  --dialect NAME        openai, responses, anthropic, gemini, ollama, or auto\n"      \
+    "                        (default: detected from the first event)\n"                  \
+    "  --json                the content is JSON (default: when its first\n"              \
+    "                        non-whitespace byte is { or [)\n"                            \
+    "  --text                the content is plain text, never JSON\n"                     \
+    "  --greedy              greedy salvage in the report (also a partial string\n"       \
+    "                        value or number at the end)\n"                               \
+    "  --events              print instead one JSON object per line for every event:\n"   \
+    "                        {\"choice\":0,\"path\":\"/a/0\",\"event\":\"string_chunk\",\n"  \
+    "                         \"text\":\"Mer\"}, begin/end of containers, keys, values\n"  \
+    "                        (\"value\"), text and arguments deltas, tool calls,\n"       \
+    "                        finish, usage, errors, and a last \"end\" object\n"          \
+    "  --report              print instead one JSON object at the end:\n"                 \
+    "                        {\"dialect\":D,\"status\":S,\"events\":N,\"bad_events\":N,\n" \
+    "                         \"choices\":[{\"index\":I,\"finish_reason\":F,\n"           \
+    "                         \"finish_reason_raw\":R,\"content\":T,\"refusal\":T|null,\n" \
+    "                         \"json\":B,\"complete\":B,\"salvage\":REPORT|null,\n"       \
+    "                         \"tool_calls\":[{\"index\":I,\"id\":S,\"name\":S,\n"        \
+    "                         \"arguments\":T,\"complete\":B,\"salvage\":REPORT}]}],\n"   \
+    "                         \"usage\":{...}|null,\"error\":{...}|null,\"complete\":B}\n" \
+    "                        (REPORT as printed by llmjson repair --report)\n"
+
+/* What replay prints, for one stream object: create it, give
+ * cli_replay_callbacks(ro) and ro (as ctx) to llmj_stream_new() (or
+ * llmj_http_new()), call cli_replay_flush() after each piece fed so what was
+ * decoded shows at once, then after llmj_stream_finish() cli_replay_end().
+ * Output is buffered (64 KiB); free flushes it. */
+typedef struct cli_replay_out cli_replay_out;
+
+cli_replay_out *cli_replay_out_new(FILE *out, cli_replay_mode mode, int greedy); /* NULL: no memory */
+void cli_replay_out_free(cli_replay_out *ro);
+/* The stream callbacks of the mode (NULL for --report). */
+const llmj_stream_callbacks *cli_replay_callbacks(const cli_replay_out *ro);
+void cli_replay_flush(cli_replay_out *ro);
+/* The end: the report (--report), the "end" object (--events), or the last
+ * newline and the summary line "llmjson: NAME: dialect ..." on stderr.
+ * Returns replay's exit status (from the worst text), or CLI_EXIT_FAILURE
+ * when the report could not be made. */
+int cli_replay_end(cli_replay_out *ro, llmj_stream *s, const char *name);
 
 #endif

@@ -1,21 +1,17 @@
 /* llmjson replay — decode a recorded response stream (SSE, or Ollama's
  * NDJSON) with the stream object: watch its text, list its events, or report
- * every choice, tool call and salvage at the end. */
+ * every choice, tool call and salvage at the end. Its output (the callbacks
+ * and the end) is shared with `llmjson stream` through cli.h
+ * (cli_replay_*). */
 #include "cli.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum replay_mode { MODE_WATCH = 0, MODE_EVENTS = 1, MODE_REPORT = 2 } replay_mode;
-
 typedef struct replay_opts {
-    llmj_config cfg;
-    llmj_dialect dialect;
-    llmj_content_mode content;
-    int greedy;
-    replay_mode mode;
-    size_t chunk; /* 0: as read */
+    cli_replay_opts r; /* the options llmjson stream shares */
+    size_t chunk;      /* 0: as read */
     const char *path;
 } replay_opts;
 
@@ -31,28 +27,8 @@ static const char replay_help[] =
     "standard error: the dialect, each choice's finish reason and the status of\n"
     "each text.\n"
     "\n"
-    "  --dialect NAME        openai, responses, anthropic, gemini, ollama, or auto\n"
-    "                        (default: detected from the first event)\n"
-    "  --json                the content is JSON (default: when its first\n"
-    "                        non-whitespace byte is { or [)\n"
-    "  --text                the content is plain text, never JSON\n"
-    "  --greedy              greedy salvage in the report (also a partial string\n"
-    "                        value or number at the end)\n"
-    "  --chunk N             feed at most N bytes at a time (default: as read)\n"
-    "  --events              print instead one JSON object per line for every event:\n"
-    "                        {\"choice\":0,\"path\":\"/a/0\",\"event\":\"string_chunk\",\n"
-    "                         \"text\":\"Mer\"}, begin/end of containers, keys, values\n"
-    "                        (\"value\"), text and arguments deltas, tool calls,\n"
-    "                        finish, usage, errors, and a last \"end\" object\n"
-    "  --report              print instead one JSON object at the end:\n"
-    "                        {\"dialect\":D,\"status\":S,\"events\":N,\"bad_events\":N,\n"
-    "                         \"choices\":[{\"index\":I,\"finish_reason\":F,\n"
-    "                         \"finish_reason_raw\":R,\"content\":T,\"refusal\":T|null,\n"
-    "                         \"json\":B,\"complete\":B,\"salvage\":REPORT|null,\n"
-    "                         \"tool_calls\":[{\"index\":I,\"id\":S,\"name\":S,\n"
-    "                         \"arguments\":T,\"complete\":B,\"salvage\":REPORT}]}],\n"
-    "                         \"usage\":{...}|null,\"error\":{...}|null,\"complete\":B}\n"
-    "                        (REPORT as printed by llmjson repair --report)\n" CLI_LIMITS_HELP
+    CLI_REPLAY_OPTIONS_HELP
+    "  --chunk N             feed at most N bytes at a time (default: as read)\n" CLI_LIMITS_HELP
     "\n"
     "A runaway stops decoding at once. A stream that broke off (no end marker,\n"
     "no finish reason, input ending inside a line) is \"complete\":false and its\n"
@@ -299,7 +275,7 @@ static void put_stream_error(outbuf *o, const llmj_stream *s)
 /* ---- callbacks: --events ------------------------------------------------ */
 
 typedef struct replay_ctx {
-    outbuf *ob;
+    outbuf *ob;     /* (first member: a cli_replay_out is its replay_ctx) */
     /* watch mode: what was printed last */
     int section;      /* 0 nothing yet, 1 content, 2 refusal, 3 tool */
     size_t sec_choice, sec_tool;
@@ -611,9 +587,9 @@ static int put_salvage(outbuf *o, llmj_stream *s, size_t ci, size_t ti, llmj_sal
     return cli_print_report(o->out, &sv, text, len);
 }
 
-static int put_report(outbuf *o, llmj_stream *s, const replay_opts *opt)
+static int put_report(outbuf *o, llmj_stream *s, int greedy)
 {
-    llmj_salvage_mode mode = opt->greedy ? LLMJ_SALVAGE_GREEDY : LLMJ_SALVAGE_LOSSLESS;
+    llmj_salvage_mode mode = greedy ? LLMJ_SALVAGE_GREEDY : LLMJ_SALVAGE_LOSSLESS;
     OB_LIT(o, "{\"dialect\":");
     ob_cjson(o, llmj_dialect_name(llmj_stream_dialect(s)));
     OB_LIT(o, ",\"status\":");
@@ -750,6 +726,111 @@ static void summary(const char *name, const llmj_stream *s)
     fputc('\n', e);
 }
 
+/* ---- the shared output (cli.h) ------------------------------------------- */
+
+struct cli_replay_out {
+    replay_ctx rc; /* first: the callbacks' ctx is the cli_replay_out itself */
+    cli_replay_mode mode;
+    int greedy;
+    outbuf ob;
+};
+
+cli_replay_out *cli_replay_out_new(FILE *out, cli_replay_mode mode, int greedy)
+{
+    cli_replay_out *ro = malloc(sizeof *ro);
+    if (ro == NULL)
+        return NULL;
+    memset(&ro->rc, 0, sizeof ro->rc);
+    ro->rc.at_bol = 1;
+    ro->rc.ob = &ro->ob;
+    ro->ob.out = out;
+    ro->ob.len = 0;
+    ro->mode = mode;
+    ro->greedy = greedy;
+    return ro;
+}
+
+void cli_replay_out_free(cli_replay_out *ro)
+{
+    if (ro == NULL)
+        return;
+    ob_flush(&ro->ob);
+    free(ro);
+}
+
+const llmj_stream_callbacks *cli_replay_callbacks(const cli_replay_out *ro)
+{
+    return ro->mode == CLI_REPLAY_EVENTS  ? &events_callbacks
+           : ro->mode == CLI_REPLAY_WATCH ? &watch_callbacks
+                                          : NULL;
+}
+
+void cli_replay_flush(cli_replay_out *ro)
+{
+    if (ro->mode != CLI_REPLAY_REPORT) {
+        ob_flush(&ro->ob); /* what was decoded so far shows now */
+        fflush(ro->ob.out);
+    }
+}
+
+int cli_replay_end(cli_replay_out *ro, llmj_stream *s, const char *name)
+{
+    llmj_text_status worst = worst_status(s);
+    if (ro->mode == CLI_REPLAY_REPORT) {
+        if (put_report(&ro->ob, s, ro->greedy) != 0)
+            return CLI_EXIT_FAILURE;
+    } else if (ro->mode == CLI_REPLAY_EVENTS) {
+        put_end_event(&ro->ob, s, worst);
+    } else {
+        if (!ro->rc.at_bol)
+            OB_LIT(&ro->ob, "\n");
+        ob_flush(&ro->ob);
+        fflush(ro->ob.out);
+        summary(name, s);
+    }
+    return cli_exit_status(worst);
+}
+
+void cli_replay_opts_init(cli_replay_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    llmj_config_init(&o->cfg);
+    o->dialect = LLMJ_DIALECT_AUTO;
+    o->content = LLMJ_CONTENT_AUTO;
+    o->mode = CLI_REPLAY_WATCH;
+}
+
+int cli_replay_option(const char *cmd, int argc, char **argv, int *i, cli_replay_opts *o)
+{
+    const char *a = argv[*i];
+    const char *v;
+    int r;
+    if (strcmp(a, "--json") == 0)
+        o->content = LLMJ_CONTENT_JSON;
+    else if (strcmp(a, "--text") == 0)
+        o->content = LLMJ_CONTENT_TEXT;
+    else if (strcmp(a, "--greedy") == 0)
+        o->greedy = 1;
+    else if (strcmp(a, "--events") == 0)
+        o->mode = CLI_REPLAY_EVENTS;
+    else if (strcmp(a, "--report") == 0)
+        o->mode = CLI_REPLAY_REPORT;
+    else if ((r = cli_option_value(cmd, argc, argv, i, "--dialect", &v)) != 0) {
+        if (r < 0)
+            return -1;
+        if (llmj_dialect_from_name(v, &o->dialect) != LLMJ_OK) {
+            cli_usage_error(cmd, "unknown dialect '%s' (openai, responses, anthropic, "
+                                 "gemini, ollama or auto)", v);
+            return -1;
+        }
+    } else if ((r = cli_limit_option(cmd, argc, argv, i, &o->cfg)) != 0) {
+        return r < 0 ? -1 : 1;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 /* ---- options and the run ------------------------------------------------ */
 
 static int parse_args(int argc, char **argv, replay_opts *o)
@@ -758,40 +839,19 @@ static int parse_args(int argc, char **argv, replay_opts *o)
     int operands_only = 0;
 
     memset(o, 0, sizeof *o);
-    llmj_config_init(&o->cfg);
-    o->dialect = LLMJ_DIALECT_AUTO;
-    o->content = LLMJ_CONTENT_AUTO;
+    cli_replay_opts_init(&o->r);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char *v;
         int r;
         if (!operands_only && cli_is_option(a)) {
             if (strcmp(a, "--") == 0) {
                 operands_only = 1;
                 continue;
             }
-            if (strcmp(a, "--json") == 0)
-                o->content = LLMJ_CONTENT_JSON;
-            else if (strcmp(a, "--text") == 0)
-                o->content = LLMJ_CONTENT_TEXT;
-            else if (strcmp(a, "--greedy") == 0)
-                o->greedy = 1;
-            else if (strcmp(a, "--events") == 0)
-                o->mode = MODE_EVENTS;
-            else if (strcmp(a, "--report") == 0)
-                o->mode = MODE_REPORT;
-            else if ((r = cli_option_value(cmd, argc, argv, &i, "--dialect", &v)) != 0) {
+            if ((r = cli_replay_option(cmd, argc, argv, &i, &o->r)) != 0) {
                 if (r < 0)
                     return -1;
-                if (llmj_dialect_from_name(v, &o->dialect) != LLMJ_OK) {
-                    cli_usage_error(cmd, "unknown dialect '%s' (openai, responses, anthropic, "
-                                         "gemini, ollama or auto)", v);
-                    return -1;
-                }
             } else if ((r = cli_size_option(cmd, argc, argv, &i, "--chunk", 1, &o->chunk)) != 0) {
-                if (r < 0)
-                    return -1;
-            } else if ((r = cli_limit_option(cmd, argc, argv, &i, &o->cfg)) != 0) {
                 if (r < 0)
                     return -1;
             } else {
@@ -816,23 +876,15 @@ static int run(int argc, char **argv)
     if (parse_args(argc, argv, &o) != 0)
         return CLI_EXIT_FAILURE;
 
-    replay_ctx rc;
-    memset(&rc, 0, sizeof rc);
-    rc.at_bol = 1;
-    rc.ob = malloc(sizeof *rc.ob);
-    if (rc.ob == NULL) {
+    cli_replay_out *ro = cli_replay_out_new(stdout, o.r.mode, o.r.greedy);
+    if (ro == NULL) {
         cli_error("out of memory");
         return CLI_EXIT_FAILURE;
     }
-    rc.ob->out = stdout;
-    rc.ob->len = 0;
-    const llmj_stream_callbacks *cbs = o.mode == MODE_EVENTS ? &events_callbacks
-                                       : o.mode == MODE_WATCH ? &watch_callbacks
-                                                              : NULL;
     llmj_stream *s = NULL;
-    llmj_status st = llmj_stream_new(&s, &o.cfg, o.dialect, o.content, cbs, &rc);
+    llmj_status st = llmj_stream_new(&s, &o.r.cfg, o.r.dialect, o.r.content, cli_replay_callbacks(ro), ro);
     if (st != LLMJ_OK) {
-        free(rc.ob);
+        cli_replay_out_free(ro);
         if (st == LLMJ_BAD_OPTION)
             return cli_usage_error(cmd, "option out of range: %s", llmj_strerror(st));
         cli_error("%s", llmj_strerror(st));
@@ -842,7 +894,7 @@ static int run(int argc, char **argv)
     cli_input in;
     if (cli_input_open(&in, o.path) != 0) {
         llmj_stream_free(s);
-        free(rc.ob);
+        cli_replay_out_free(ro);
         return CLI_EXIT_FAILURE;
     }
     int status = CLI_EXIT_FAILURE;
@@ -865,10 +917,7 @@ static int run(int argc, char **argv)
         size_t step = o.chunk ? o.chunk : n;
         for (size_t p = 0; p < n && st == LLMJ_OK; p += step)
             st = llmj_stream_feed(s, buf + p, n - p < step ? n - p : step);
-        if (o.mode != MODE_REPORT) {
-            ob_flush(rc.ob); /* what was decoded so far shows now */
-            fflush(stdout);
-        }
+        cli_replay_flush(ro);
     }
     /* a runaway (or any stop) ends decoding: the rest is not read */
     st = llmj_stream_finish(s);
@@ -880,23 +929,9 @@ static int run(int argc, char **argv)
         cli_error("%s: error writing the output", in.name);
         goto out;
     }
-    llmj_text_status worst = worst_status(s);
-    if (o.mode == MODE_REPORT) {
-        if (put_report(rc.ob, s, &o) != 0)
-            goto out;
-    } else if (o.mode == MODE_EVENTS) {
-        put_end_event(rc.ob, s, worst);
-    } else {
-        if (!rc.at_bol)
-            OB_LIT(rc.ob, "\n");
-        ob_flush(rc.ob);
-        fflush(stdout);
-        summary(in.name, s);
-    }
-    status = cli_exit_status(worst);
+    status = cli_replay_end(ro, s, in.name);
 out:
-    ob_flush(rc.ob);
-    free(rc.ob);
+    cli_replay_out_free(ro);
     free(buf);
     cli_input_close(&in);
     llmj_stream_free(s);

@@ -8,7 +8,8 @@
 #define CLI_COMMANDS(X) \
     X(repair)           \
     X(check)            \
-    X(replay)
+    X(replay)           \
+    X(stream)
 
 #define CLI_DECLARE(name) extern const cli_command cli_cmd_##name;
 #define CLI_ENTRY(name) &cli_cmd_##name,
@@ -40,6 +41,7 @@ static void print_usage(FILE *out)
         fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
     fputs("\n"
           "exit status: 0 complete, 2 truncated, 3 invalid, 4 runaway, 5 empty,\n"
+          "6 HTTP error, 7 transfer failure or timeout, 8 cancelled (stream),\n"
           "1 usage or I/O error. FILE '-' or none reads standard input.\n",
           out);
 }

@@ -1,0 +1,461 @@
+/* llmjson stream — send one streamed request over HTTP(S) and decode the
+ * answer as it arrives: the same output and exit status as `llmjson replay`
+ * on the bytes received, with the network's own failures added. */
+#include "cli.h"
+
+#include <llmjson/http.h>
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_HEADERS 64
+
+static const char stream_help[] =
+    "usage: llmjson stream [--url URL] [--dialect NAME]\n"
+    "                      [--body FILE | --model M --prompt TEXT [--json]]\n"
+    "                      [--header 'Name: value']... [--events|--report] [--greedy]\n"
+    "                      [--timeout S] [--stall S] [--connect-timeout S]\n"
+    "\n"
+    "Send one streamed request to an LLM API and decode the answer as it arrives,\n"
+    "as `llmjson replay` decodes a recording: the same output (the text as it\n"
+    "streams, --events, or --report) and the same exit status, for the bytes\n"
+    "received. A runaway cancels the transfer at once.\n"
+    "\n"
+    "  --url URL             the endpoint; default by dialect: openai\n"
+    "                        $OPENAI_BASE_URL/chat/completions ($OPENAI_BASE_URL:\n"
+    "                        https://api.openai.com/v1), responses .../responses,\n"
+    "                        anthropic https://api.anthropic.com/v1/messages, gemini\n"
+    "                        .../v1beta/models/M:streamGenerateContent?alt=sse,\n"
+    "                        ollama http://localhost:11434/api/chat\n"
+    "  --body FILE           the JSON request body ('-': standard input)\n"
+    "  --model M --prompt TEXT\n"
+    "                        or a one-message streaming request in the dialect's shape\n"
+    "  --json                the answer is JSON; with --prompt, JSON mode is asked for\n"
+    "                        (response_format, text.format, responseMimeType, format)\n"
+    "                        and a JSON-mode request whose messages never say \"json\"\n"
+    "                        is refused before sending, as the API would refuse it\n"
+    "  --header 'Name: value'  an extra request header (repeatable; replaces a default)\n"
+    "  --timeout S           give up after S seconds in all (default: never)\n"
+    "  --stall S             give up when no byte arrives for S seconds (default: never)\n"
+    "  --connect-timeout S   give up when not connected within S seconds (default 30)\n"
+    "  --dialect NAME, --text, --greedy, --events, --report, --max-depth N,\n"
+    "  --whitespace-limit N, --repeat-limit N    as for replay (llmjson help replay)\n"
+    "\n"
+    "The key comes from OPENAI_API_KEY (openai, responses, auto), ANTHROPIC_API_KEY\n"
+    "or GEMINI_API_KEY and goes only into its header; it is never printed. Proxies\n"
+    "and TLS follow libcurl's defaults and environment (https_proxy, no_proxy...).\n"
+    "A network failure is one line on standard error; when no byte of an answer\n"
+    "arrived, nothing else is printed. Ctrl-C cancels the transfer and reports\n"
+    "what arrived.\n"
+    "\n"
+    "exit status: as replay's (0 complete, 2 truncated, 3 invalid, 4 runaway,\n"
+    "5 empty), or 6 HTTP error status (the provider's message, type, code and\n"
+    "Retry-After shown), 7 transfer failure or timeout, 8 cancelled, 1 usage or\n"
+    "I/O error (a JSON-mode request refused before sending included).\n";
+
+typedef struct stream_opts {
+    cli_replay_opts r;
+    const char *url;
+    const char *body_path;
+    const char *model;
+    const char *prompt;
+    const char *headers[MAX_HEADERS + 1];
+    size_t nheaders;
+    long timeout_ms, stall_ms, connect_ms; /* 0: not given */
+} stream_opts;
+
+/* SIGINT / SIGTERM: cancel the transfer (the only global of the tool). */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* ---- building the request body --------------------------------------------- */
+
+typedef struct sbuf {
+    char *data;
+    size_t len, cap;
+    int nomem;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->nomem)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *d = realloc(b->data, cap);
+        if (!d) {
+            b->nomem = 1;
+            return;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = 0;
+}
+
+static void sb_puts(sbuf *b, const char *s)
+{
+    sb_add(b, s, strlen(s));
+}
+
+/* s as a JSON string literal. */
+static void sb_json(sbuf *b, const char *s)
+{
+    sb_add(b, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        char tmp[8];
+        if (*p == '"' || *p == '\\') {
+            tmp[0] = '\\';
+            tmp[1] = (char)*p;
+            sb_add(b, tmp, 2);
+        } else if (*p < 0x20) {
+            snprintf(tmp, sizeof tmp, "\\u%04x", *p);
+            sb_add(b, tmp, 6);
+        } else {
+            sb_add(b, (const char *)p, 1);
+        }
+    }
+    sb_add(b, "\"", 1);
+}
+
+/* One user message asking for a streamed answer, in the dialect's shape. */
+static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *prompt, int json)
+{
+    switch (d) {
+    case LLMJ_DIALECT_GEMINI:
+        sb_puts(b, "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":");
+        sb_json(b, prompt);
+        sb_puts(b, "}]}]");
+        if (json)
+            sb_puts(b, ",\"generationConfig\":{\"responseMimeType\":\"application/json\"}");
+        sb_puts(b, "}");
+        return;
+    case LLMJ_DIALECT_OPENAI_RESPONSES:
+        sb_puts(b, "{\"model\":");
+        sb_json(b, model);
+        sb_puts(b, ",\"stream\":true,\"input\":");
+        sb_json(b, prompt);
+        if (json)
+            sb_puts(b, ",\"text\":{\"format\":{\"type\":\"json_object\"}}");
+        sb_puts(b, "}");
+        return;
+    case LLMJ_DIALECT_ANTHROPIC:
+        sb_puts(b, "{\"model\":");
+        sb_json(b, model);
+        sb_puts(b, ",\"max_tokens\":4096,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":");
+        sb_json(b, prompt);
+        sb_puts(b, "}]}");
+        return;
+    case LLMJ_DIALECT_OLLAMA:
+        sb_puts(b, "{\"model\":");
+        sb_json(b, model);
+        sb_puts(b, ",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":");
+        sb_json(b, prompt);
+        sb_puts(b, "}]");
+        if (json)
+            sb_puts(b, ",\"format\":\"json\"");
+        sb_puts(b, "}");
+        return;
+    case LLMJ_DIALECT_AUTO:
+    case LLMJ_DIALECT_OPENAI_CHAT:
+    default:
+        sb_puts(b, "{\"model\":");
+        sb_json(b, model);
+        sb_puts(b, ",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                   "\"messages\":[{\"role\":\"user\",\"content\":");
+        sb_json(b, prompt);
+        sb_puts(b, "}]");
+        if (json)
+            sb_puts(b, ",\"response_format\":{\"type\":\"json_object\"}");
+        sb_puts(b, "}");
+        return;
+    }
+}
+
+/* Read a whole file ("-": stdin) into b. 0, or -1 after a message. */
+static int read_body(sbuf *b, const char *path)
+{
+    cli_input in;
+    if (cli_input_open(&in, path) != 0)
+        return -1;
+    char buf[CLI_READ_SIZE];
+    int err = 0;
+    size_t n;
+    while ((n = cli_input_read(&in, buf, sizeof buf, &err)) > 0)
+        sb_add(b, buf, n);
+    cli_input_close(&in);
+    if (err)
+        return -1;
+    if (b->nomem) {
+        cli_error("out of memory");
+        return -1;
+    }
+    sb_add(b, "", 0);
+    return 0;
+}
+
+/* ---- options ------------------------------------------------------------------ */
+
+/* Seconds ("2.5") to milliseconds; -1 after a usage error. */
+static long seconds_ms(const char *cmd, const char *opt, const char *v)
+{
+    char *end;
+    double s = strtod(v, &end);
+    if (end == v || *end || !(s > 0) || s > 86400 * 365) {
+        cli_usage_error(cmd, "%s: expected a number of seconds > 0, got '%s'", opt, v);
+        return -1;
+    }
+    long ms = (long)(s * 1000.0 + 0.5);
+    return ms > 0 ? ms : 1;
+}
+
+static int parse_args(int argc, char **argv, stream_opts *o)
+{
+    const char *cmd = argv[0];
+    memset(o, 0, sizeof *o);
+    cli_replay_opts_init(&o->r);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v;
+        int r;
+        if (!cli_is_option(a)) {
+            cli_usage_error(cmd, "unexpected argument '%s' (the request is --body FILE or "
+                                 "--model/--prompt)", a);
+            return -1;
+        }
+        if ((r = cli_replay_option(cmd, argc, argv, &i, &o->r)) != 0) {
+            if (r < 0)
+                return -1;
+        } else if ((r = cli_option_value(cmd, argc, argv, &i, "--url", &v)) != 0) {
+            if (r < 0)
+                return -1;
+            o->url = v;
+        } else if ((r = cli_option_value(cmd, argc, argv, &i, "--body", &v)) != 0) {
+            if (r < 0)
+                return -1;
+            o->body_path = v;
+        } else if ((r = cli_option_value(cmd, argc, argv, &i, "--model", &v)) != 0) {
+            if (r < 0)
+                return -1;
+            o->model = v;
+        } else if ((r = cli_option_value(cmd, argc, argv, &i, "--prompt", &v)) != 0) {
+            if (r < 0)
+                return -1;
+            o->prompt = v;
+        } else if ((r = cli_option_value(cmd, argc, argv, &i, "--header", &v)) != 0) {
+            if (r < 0)
+                return -1;
+            if (o->nheaders == MAX_HEADERS) {
+                cli_usage_error(cmd, "at most %d --header options", MAX_HEADERS);
+                return -1;
+            }
+            if (!strchr(v, ':') || *v == ':' || strpbrk(v, "\r\n")) {
+                cli_usage_error(cmd, "--header: expected 'Name: value', got '%s'", v);
+                return -1;
+            }
+            o->headers[o->nheaders++] = v;
+        } else if ((r = cli_option_value(cmd, argc, argv, &i, "--timeout", &v)) != 0) {
+            if (r < 0 || (o->timeout_ms = seconds_ms(cmd, "--timeout", v)) < 0)
+                return -1;
+        } else if ((r = cli_option_value(cmd, argc, argv, &i, "--stall", &v)) != 0) {
+            if (r < 0 || (o->stall_ms = seconds_ms(cmd, "--stall", v)) < 0)
+                return -1;
+        } else if ((r = cli_option_value(cmd, argc, argv, &i, "--connect-timeout", &v)) != 0) {
+            if (r < 0 || (o->connect_ms = seconds_ms(cmd, "--connect-timeout", v)) < 0)
+                return -1;
+        } else {
+            cli_usage_error(cmd, "unknown option '%s'", a);
+            return -1;
+        }
+    }
+    if (o->body_path && (o->model || o->prompt)) {
+        cli_usage_error(cmd, "--body and --model/--prompt do not go together");
+        return -1;
+    }
+    if (!o->body_path && (!o->model || !o->prompt)) {
+        cli_usage_error(cmd, "the request: --body FILE, or --model M and --prompt TEXT");
+        return -1;
+    }
+    return 0;
+}
+
+/* The URL as shown in messages: no query string (it may hold a key), no
+ * user:password. */
+static void shown_url(char *out, size_t cap, const char *url)
+{
+    const char *p = strstr(url, "://");
+    const char *host = p ? p + 3 : url;
+    const char *end = host + strcspn(host, "/?#");
+    const char *at = memchr(host, '@', (size_t)(end - host));
+    size_t scheme = (size_t)(host - url);
+    const char *rest = at ? at + 1 : host;
+    size_t rl = strcspn(rest, "?#");
+    snprintf(out, cap, "%.*s%.*s", (int)scheme, url, (int)rl, rest);
+}
+
+/* ---- the run -------------------------------------------------------------------- */
+
+static int run(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    stream_opts o;
+    if (parse_args(argc, argv, &o) != 0)
+        return CLI_EXIT_FAILURE;
+
+    sbuf body = {0};
+    if (o.body_path) {
+        if (read_body(&body, o.body_path) != 0) {
+            free(body.data);
+            return CLI_EXIT_FAILURE;
+        }
+    } else {
+        build_body(&body, o.r.dialect, o.model, o.prompt, o.r.content == LLMJ_CONTENT_JSON);
+        if (body.nomem) {
+            free(body.data);
+            cli_error("out of memory");
+            return CLI_EXIT_FAILURE;
+        }
+    }
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        free(body.data);
+        cli_error("libcurl could not start");
+        return CLI_EXIT_FAILURE;
+    }
+    int status = CLI_EXIT_FAILURE;
+    llmj_http *h = NULL;
+    llmj_http_multi *m = NULL;
+    cli_replay_out *ro = cli_replay_out_new(stdout, o.r.mode, o.r.greedy);
+    if (ro == NULL) {
+        cli_error("out of memory");
+        goto out;
+    }
+
+    llmj_http_options ho;
+    llmj_http_options_init(&ho);
+    ho.url = o.url;
+    ho.dialect = o.r.dialect;
+    ho.content = o.r.content;
+    ho.model = o.model;
+    o.headers[o.nheaders] = NULL;
+    ho.headers = o.nheaders ? o.headers : NULL;
+    ho.body = body.data;
+    ho.body_len = body.len;
+    ho.total_ms = o.timeout_ms;
+    ho.stall_ms = o.stall_ms;
+    if (o.connect_ms > 0)
+        ho.connect_ms = o.connect_ms;
+    llmj_status st = llmj_http_new(&h, &o.r.cfg, &ho, cli_replay_callbacks(ro), ro);
+    if (st != LLMJ_OK) {
+        if (st == LLMJ_BAD_OPTION && !o.url && o.r.dialect == LLMJ_DIALECT_GEMINI)
+            cli_usage_error(cmd, "the Gemini URL needs a model name (letters, digits, '.', '-', '_'): "
+                                 "--model, or --url");
+        else if (st == LLMJ_BAD_OPTION)
+            cli_usage_error(cmd, "bad request options (an http:// or https:// URL, 'Name: value' "
+                                 "headers, limits in range): %s", llmj_strerror(st));
+        else
+            cli_error("%s", llmj_strerror(st));
+        goto out;
+    }
+    char shown[512];
+    shown_url(shown, sizeof shown, o.url ? o.url : llmj_http_url(h));
+
+    if ((st = llmj_http_multi_new(&m, &o.r.cfg)) != LLMJ_OK) {
+        cli_error("%s", llmj_strerror(st));
+        goto out;
+    }
+    st = llmj_http_multi_add(m, h);
+    if (st == LLMJ_JSON_MODE_PROMPT) {
+        cli_error("%s: refused before sending: %s", cmd, llmj_http_get_result(h)->message);
+        goto out;
+    }
+    if (st != LLMJ_OK) {
+        cli_error("%s", llmj_strerror(st));
+        goto out;
+    }
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    size_t running = 1;
+    int cancel_sent = 0;
+    while (running > 0) {
+        if (interrupted && !cancel_sent) {
+            llmj_http_cancel(h);
+            cancel_sent = 1;
+        }
+        if (llmj_http_multi_run(m, 100, &running) != LLMJ_OK)
+            break;
+        cli_replay_flush(ro);
+    }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+
+    const llmj_http_result *res = llmj_http_get_result(h);
+    int net = 0; /* the network's exit status, 0 when it has none */
+    switch (res->status) {
+    case LLMJ_HTTP_ERROR: net = CLI_EXIT_HTTP; break;
+    case LLMJ_TRANSFER:
+    case LLMJ_TIMEOUT_CONNECT:
+    case LLMJ_TIMEOUT_TOTAL:
+    case LLMJ_TIMEOUT_STALL: net = CLI_EXIT_TRANSFER; break;
+    case LLMJ_CANCELLED:
+        if (res->cancel_reason == LLMJ_CANCELLED)
+            net = CLI_EXIT_CANCELLED;
+        else if (res->cancel_reason == LLMJ_ABORTED)
+            net = CLI_EXIT_FAILURE; /* an output callback failed: a write error */
+        break;
+    default: break;
+    }
+    /* replay's output for the bytes received (nothing when none arrived and
+     * the network failed) */
+    int replay_status = CLI_EXIT_COMPLETE;
+    if (!(net && res->bytes_received == 0)) {
+        replay_status = cli_replay_end(ro, llmj_http_stream(h), shown);
+        if (replay_status == CLI_EXIT_FAILURE)
+            net = CLI_EXIT_FAILURE;
+    }
+    if (res->status == LLMJ_HTTP_ERROR) {
+        fprintf(stderr, "llmjson: %s: HTTP %ld: %s", cmd, res->http_status, res->message);
+        if (*res->error_type || *res->error_code) {
+            fputs(" (", stderr);
+            if (*res->error_type)
+                fprintf(stderr, "type %s%s", res->error_type, *res->error_code ? ", " : "");
+            if (*res->error_code)
+                fprintf(stderr, "code %s", res->error_code);
+            fputs(")", stderr);
+        }
+        if (res->retry_after >= 0)
+            fprintf(stderr, "; retry after %ld s", res->retry_after);
+        fputc('\n', stderr);
+    } else if (res->status == LLMJ_CANCELLED || net) {
+        fprintf(stderr, "llmjson: %s: %s\n", cmd, res->message);
+    }
+    if (res->whole)
+        fprintf(stderr, "llmjson: %s: the server sent one JSON response (%s), not an event stream; "
+                        "decoded whole\n", cmd, res->content_type);
+    status = net ? net : replay_status;
+out:
+    llmj_http_multi_free(m);
+    llmj_http_free(h);
+    cli_replay_out_free(ro);
+    free(body.data);
+    curl_global_cleanup();
+    return status;
+}
+
+const cli_command cli_cmd_stream = {
+    "stream", run, "send a streamed request over HTTP and decode the answer live", stream_help};
