@@ -53,9 +53,29 @@ static llmj_finish oc_map(const char *s, size_t n)
     return LLMJ_FINISH_UNKNOWN;
 }
 
+/* The keys matched, by id (llmj__pk_keys): paths are matched by comparing
+ * ids level by level instead of key text. */
+enum {
+    K_CHOICES = 1, K_USAGE, K_ERROR, K_OBJECT, K_MESSAGE, K_TYPE, K_CODE,
+    K_PROMPT_TOKENS, K_COMPLETION_TOKENS, K_TOTAL_TOKENS, K_PROMPT_CACHE_HIT_TOKENS,
+    K_PROMPT_TOKENS_DETAILS, K_CACHED_TOKENS, K_COMPLETION_TOKENS_DETAILS,
+    K_REASONING_TOKENS, K_INDEX, K_FINISH_REASON, K_DELTA, K_CONTENT, K_REFUSAL,
+    K_TOOL_CALLS, K_FUNCTION_CALL, K_TEXT, K_NAME, K_ARGUMENTS, K_ID, K_FUNCTION
+};
+
+static const char *const oc_keys[] = {
+    "choices", "usage", "error", "object", "message", "type", "code",
+    "prompt_tokens", "completion_tokens", "total_tokens", "prompt_cache_hit_tokens",
+    "prompt_tokens_details", "cached_tokens", "completion_tokens_details",
+    "reasoning_tokens", "index", "finish_reason", "delta", "content", "refusal",
+    "tool_calls", "function_call", "text", "name", "arguments", "id", "function"
+};
+
 #define T(x) (v->type == LLMJ__PK_##x)
-#define IS(pat) llmj__pk_is(p, pat)
 #define KEEP(dst) llmj__pk_keep(p, v, &(dst))
+/* path level l is key K_x / an array element */
+#define K(l, x) (llmj__pk_kid(p, l) == K_##x)
+#define A(l) llmj__pk_arr(p, l)
 
 static llmj_status count(llmj__pk *p, const llmj__pk_val *v, int64_t *dst)
 {
@@ -150,10 +170,12 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         return LLMJ_OK;
     }
     if (d == 1) {
-        if (IS("choices")) {
+        switch (llmj__pk_kid(p, 0)) {
+        case K_CHOICES:
             if (!(T(ARRAY) || T(END_ARRAY) || T(NULL)))
                 return llmj__pk_bad(p, "choices is not an array");
-        } else if (IS("usage")) {
+            break;
+        case K_USAGE:
             if (T(MAP)) {
                 s->has_usage = 1;
                 llmj__usage_none(&s->u);
@@ -161,49 +183,66 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             } else if (!(T(END_MAP) || T(NULL))) {
                 return llmj__pk_bad(p, "usage is not an object");
             }
-        } else if (IS("error")) {
+            break;
+        case K_ERROR:
             if (T(MAP)) {
                 s->has_error = 1;
             } else if (T(STRING)) {
                 s->has_error = 1;
                 return KEEP(s->emsg);
             }
-        } else if (IS("object")) {
+            break;
+        case K_OBJECT:
             return KEEP(s->object);
-        } else if (IS("message")) {
+        case K_MESSAGE:
             return KEEP(s->fmsg);
-        } else if (IS("type")) {
+        case K_TYPE:
             return KEEP(s->ftype);
-        } else if (IS("code")) {
+        case K_CODE:
             return KEEP(s->fcode);
+        default:
+            break;
         }
         return LLMJ_OK;
     }
     /* below choices[] */
-    if (p->seg[0].is_array || p->seg[0].key_len != 7 || memcmp(p->seg[0].key, "choices", 7)) {
+    if (!K(0, CHOICES)) {
         if (d == 2) {
-            if (IS("usage.prompt_tokens"))
-                return count(p, v, &s->u.input_tokens);
-            if (IS("usage.completion_tokens"))
-                return count(p, v, &s->u.output_tokens);
-            if (IS("usage.total_tokens"))
-                return count(p, v, &s->u.total_tokens);
-            if (IS("usage.prompt_cache_hit_tokens"))
-                return count(p, v, &s->cache_hit);
-            if (IS("error.message"))
-                return KEEP(s->emsg);
-            if (IS("error.type"))
-                return KEEP(s->etype);
-            if (IS("error.code"))
-                return KEEP(s->ecode);
-        } else if (d == 3) {
-            if (IS("usage.prompt_tokens_details.cached_tokens"))
+            if (K(0, USAGE)) {
+                switch (llmj__pk_kid(p, 1)) {
+                case K_PROMPT_TOKENS:
+                    return count(p, v, &s->u.input_tokens);
+                case K_COMPLETION_TOKENS:
+                    return count(p, v, &s->u.output_tokens);
+                case K_TOTAL_TOKENS:
+                    return count(p, v, &s->u.total_tokens);
+                case K_PROMPT_CACHE_HIT_TOKENS:
+                    return count(p, v, &s->cache_hit);
+                default:
+                    break;
+                }
+            } else if (K(0, ERROR)) {
+                switch (llmj__pk_kid(p, 1)) {
+                case K_MESSAGE:
+                    return KEEP(s->emsg);
+                case K_TYPE:
+                    return KEEP(s->etype);
+                case K_CODE:
+                    return KEEP(s->ecode);
+                default:
+                    break;
+                }
+            }
+        } else if (d == 3 && K(0, USAGE)) {
+            if (K(1, PROMPT_TOKENS_DETAILS) && K(2, CACHED_TOKENS))
                 return count(p, v, &s->u.cached_tokens);
-            if (IS("usage.completion_tokens_details.reasoning_tokens"))
+            if (K(1, COMPLETION_TOKENS_DETAILS) && K(2, REASONING_TOKENS))
                 return count(p, v, &s->u.reasoning_tokens);
         }
         return LLMJ_OK;
     }
+    /* choices is an array here (anything else was refused above), so level 1
+     * is an element; still checked where a path names it, like a pattern. */
     switch (d) {
     case 2: /* choices.# */
         if (T(MAP)) {
@@ -227,23 +266,35 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         }
         return llmj__pk_bad(p, "choices[] holds something other than an object");
     case 3:
-        if (IS("choices.#.index")) {
+        if (!A(1))
+            return LLMJ_OK;
+        switch (llmj__pk_kid(p, 2)) {
+        case K_INDEX: {
             int64_t x;
             if (llmj__pk_int(v, &x) != 0 || x < 0)
                 return llmj__pk_bad(p, "choices[].index is not a non-negative integer");
             s->cindex = x;
-        } else if (IS("choices.#.finish_reason")) {
+            break;
+        }
+        case K_FINISH_REASON:
             if (T(STRING))
                 return KEEP(s->finish);
             if (!T(NULL))
                 return llmj__pk_bad(p, "choices[].finish_reason is not a string");
-        } else if (IS("choices.#.delta")) {
+            break;
+        case K_DELTA:
             if (!(T(MAP) || T(END_MAP) || T(NULL)))
                 return llmj__pk_bad(p, "choices[].delta is not an object");
+            break;
+        default:
+            break;
         }
         return LLMJ_OK;
     case 4:
-        if (IS("choices.#.delta.content")) {
+        if (!A(1) || !K(2, DELTA))
+            return LLMJ_OK;
+        switch (llmj__pk_kid(p, 3)) {
+        case K_CONTENT:
             if (T(STRING)) {
                 llmj__str t;
                 llmj_status st = KEEP(t);
@@ -251,7 +302,8 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             }
             if (!(T(NULL) || T(ARRAY) || T(END_ARRAY)))
                 return llmj__pk_bad(p, "delta.content is not a string, an array or null");
-        } else if (IS("choices.#.delta.refusal")) {
+            break;
+        case K_REFUSAL:
             if (T(STRING)) {
                 llmj__str t;
                 llmj_status st = KEEP(t);
@@ -259,20 +311,27 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             }
             if (!T(NULL))
                 return llmj__pk_bad(p, "delta.refusal is not a string or null");
-        } else if (IS("choices.#.delta.tool_calls")) {
+            break;
+        case K_TOOL_CALLS:
             if (!(T(ARRAY) || T(END_ARRAY) || T(NULL)))
                 return llmj__pk_bad(p, "delta.tool_calls is not an array");
-        } else if (IS("choices.#.delta.function_call")) {
+            break;
+        case K_FUNCTION_CALL:
             if (T(MAP))
                 tool_reset(s);
             else if (T(END_MAP))
                 return push_tool(s, -2, 1);
             else if (!T(NULL))
                 return llmj__pk_bad(p, "delta.function_call is not an object");
+            break;
+        default:
+            break;
         }
         return LLMJ_OK;
     case 5:
-        if (IS("choices.#.delta.content.#")) {
+        if (!A(1) || !K(2, DELTA))
+            return LLMJ_OK;
+        if (K(3, CONTENT) && A(4)) {
             if (T(MAP)) {
                 memset(&s->ptext, 0, sizeof s->ptext);
                 memset(&s->ptype, 0, sizeof s->ptype);
@@ -284,16 +343,16 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
                 llmj_status st = KEEP(t);
                 return st ? st : push_text(s, R_TEXT, &t);
             }
-        } else if (IS("choices.#.delta.tool_calls.#")) {
+        } else if (K(3, TOOL_CALLS) && A(4)) {
             if (T(MAP))
                 tool_reset(s);
             else if (T(END_MAP))
                 return push_tool(s, s->tindex, s->tindex >= 0);
             else
                 return llmj__pk_bad(p, "delta.tool_calls[] holds something other than an object");
-        } else if (IS("choices.#.delta.function_call.name")) {
+        } else if (K(3, FUNCTION_CALL) && K(4, NAME)) {
             return KEEP(s->tname);
-        } else if (IS("choices.#.delta.function_call.arguments")) {
+        } else if (K(3, FUNCTION_CALL) && K(4, ARGUMENTS)) {
             if (T(STRING))
                 return KEEP(s->targs);
             if (T(MAP) || T(END_MAP) || T(ARRAY) || T(END_ARRAY))
@@ -301,28 +360,32 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         }
         return LLMJ_OK;
     case 6:
-        if (IS("choices.#.delta.content.#.text")) {
+        if (!A(1) || !K(2, DELTA) || !A(4))
+            return LLMJ_OK;
+        if (K(3, CONTENT) && K(5, TEXT)) {
             if (T(STRING))
                 return KEEP(s->ptext);
-        } else if (IS("choices.#.delta.content.#.type")) {
+        } else if (K(3, CONTENT) && K(5, TYPE)) {
             return KEEP(s->ptype);
-        } else if (IS("choices.#.delta.tool_calls.#.index")) {
+        } else if (K(3, TOOL_CALLS) && K(5, INDEX)) {
             int64_t x;
             if (T(NULL))
                 return LLMJ_OK;
             if (llmj__pk_int(v, &x) != 0 || x < 0)
                 return llmj__pk_bad(p, "tool_calls[].index is not a non-negative integer");
             s->tindex = x;
-        } else if (IS("choices.#.delta.tool_calls.#.id")) {
+        } else if (K(3, TOOL_CALLS) && K(5, ID)) {
             if (T(STRING))
                 return KEEP(s->tid);
         }
         return LLMJ_OK;
     case 7:
-        if (IS("choices.#.delta.tool_calls.#.function.name")) {
+        if (!A(1) || !K(2, DELTA) || !K(3, TOOL_CALLS) || !A(4) || !K(5, FUNCTION))
+            return LLMJ_OK;
+        if (K(6, NAME)) {
             if (T(STRING))
                 return KEEP(s->tname);
-        } else if (IS("choices.#.delta.tool_calls.#.function.arguments")) {
+        } else if (K(6, ARGUMENTS)) {
             if (T(STRING))
                 return KEEP(s->targs);
             if (T(MAP) || T(END_MAP) || T(ARRAY) || T(END_ARRAY))
@@ -420,6 +483,7 @@ static llmj_status oc_create(void **state, const llmj_allocator *a, const llmj_c
         return LLMJ_NOMEM;
     memset(s, 0, sizeof *s);
     llmj__pk_init(&s->pk, &ra, cfg);
+    llmj__pk_keys(&s->pk, oc_keys, sizeof oc_keys / sizeof oc_keys[0]);
     llmj__lanes_init(&s->lanes, cfg);
     *state = s;
     return LLMJ_OK;
@@ -438,6 +502,8 @@ static void oc_destroy(void *state)
 
 static int is_done(const char *d, size_t n)
 {
+    if (n && d[0] == '{')
+        return 0; /* the usual chunk */
     while (n && (d[0] == ' ' || d[0] == '\t' || d[0] == '\r' || d[0] == '\n')) {
         d++;
         n--;

@@ -156,6 +156,8 @@ static int pk_open(llmj__pk *p, int is_array)
         g->index = -1;
         g->is_array = (unsigned char)is_array;
         g->key_len = 0;
+        g->kid = 0;
+        g->kp = g->key;
     }
     p->depth++;
     return 1;
@@ -211,16 +213,102 @@ static int y_end_array(void *ctx)
     return pk_close(ctx, 1);
 }
 
+static unsigned pk_khash(const char *k, size_t n)
+{
+    unsigned h = (unsigned)n * 37u + (unsigned char)k[0] * 11u +
+                 (unsigned char)k[n - 1] * 5u + (unsigned char)k[n >> 1];
+    return h & (LLMJ__PK_KEYSLOTS - 1);
+}
+
+/* a[0..n) == b[0..n), comparing whole words (overlapping at the end) rather
+ * than byte by byte: keys are short and of varied lengths. */
+static int pk_bytes_eq(const char *a, const char *b, size_t n)
+{
+    if (n >= 8) {
+        uint64_t x, y;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return 0;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t x0, y0, x1, y1;
+        memcpy(&x0, a, 4);
+        memcpy(&y0, b, 4);
+        memcpy(&x1, a + n - 4, 4);
+        memcpy(&y1, b + n - 4, 4);
+        return x0 == y0 && x1 == y1;
+    }
+    if (n == 0)
+        return 1;
+    return a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1];
+}
+
+/* The id of key k (1 .. LLMJ__PK_KEYMAX bytes) in the dialect's table, 0 if
+ * none. The table is never full, so the probe ends at an empty slot. */
+static unsigned pk_kid_of(const llmj__pk *p, const char *k, size_t n)
+{
+    if (p->nkeys == 0 || n == 0)
+        return 0;
+    for (unsigned h = pk_khash(k, n);; h = (h + 1) & (LLMJ__PK_KEYSLOTS - 1)) {
+        unsigned id = p->slot[h];
+        if (id == 0)
+            return 0;
+        if (p->keylen[id] == n && pk_bytes_eq(p->keys[id - 1], k, n))
+            return id;
+    }
+}
+
+void llmj__pk_keys(llmj__pk *p, const char *const *keys, size_t n)
+{
+    memset(p->slot, 0, sizeof p->slot);
+    memset(p->keylen, 0, sizeof p->keylen);
+    if (n > LLMJ__PK_KEYIDS)
+        n = LLMJ__PK_KEYIDS;
+    p->keys = keys;
+    p->nkeys = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(keys[i]);
+        unsigned id = (unsigned)i + 1;
+        p->keylen[id] = (unsigned char)(len <= LLMJ__PK_KEYMAX ? len : 0);
+        if (len == 0 || len > LLMJ__PK_KEYMAX)
+            continue; /* such a key never matches: leave it out */
+        unsigned h = pk_khash(keys[i], len);
+        while (p->slot[h])
+            h = (h + 1) & (LLMJ__PK_KEYSLOTS - 1);
+        p->slot[h] = (unsigned char)id;
+    }
+    p->nkeys = n;
+}
+
 static int y_map_key(void *ctx, const unsigned char *k, size_t n)
 {
     llmj__pk *p = ctx;
     if (p->depth >= 1 && p->depth <= LLMJ__PK_LEVELS) {
         llmj__pk_seg *g = &p->seg[p->depth - 1];
         if (n <= LLMJ__PK_KEYMAX) {
-            memcpy(g->key, k, n);
+            const char *ks = (const char *)k;
+            uintptr_t d0 = (uintptr_t)p->data, s = (uintptr_t)ks;
+            /* A key without escapes comes straight from the event's data,
+             * which outlives the parse: point at it instead of copying. */
+            if (s >= d0 && s - d0 <= p->data_len && n <= p->data_len - (s - d0)) {
+                g->kp = ks;
+            } else {
+                if (n)
+                    memcpy(g->key, k, n);
+                g->kp = g->key;
+            }
             g->key_len = (unsigned char)n;
+            g->kid = (unsigned char)pk_kid_of(p, g->kp, n);
         } else {
             g->key_len = LLMJ__PK_KEYMAX + 1;
+            g->kid = 0;
+            g->kp = g->key;
         }
     }
     return 1;
@@ -350,11 +438,6 @@ llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_f
     return LLMJ_BAD_EVENT;
 }
 
-size_t llmj__pk_depth(const llmj__pk *p)
-{
-    return p->depth;
-}
-
 int llmj__pk_is(const llmj__pk *p, const char *pattern)
 {
     if (*pattern == 0)
@@ -376,7 +459,8 @@ int llmj__pk_is(const llmj__pk *p, const char *pattern)
             if (g->is_array)
                 return 0;
         } else {
-            if (g->is_array || n > LLMJ__PK_KEYMAX || g->key_len != n || memcmp(g->key, q, n))
+            if (g->is_array || n > LLMJ__PK_KEYMAX || g->key_len != n ||
+                !pk_bytes_eq(g->kp, q, n))
                 return 0;
         }
         lvl++;
@@ -472,6 +556,18 @@ static size_t utf8_put(char *o, unsigned cp)
 #define IS_HIGH(u) ((u) >= 0xD800 && (u) <= 0xDBFF)
 #define IS_LOW(u) ((u) >= 0xDC00 && (u) <= 0xDFFF)
 
+/* The first backslash in s[0..n), or NULL. Short runs (the usual delta of a
+ * few characters) are scanned in line; memchr pays off on longer ones. */
+static const char *pk_backslash(const char *s, size_t n)
+{
+    if (n >= 32)
+        return memchr(s, '\\', n);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\\')
+            return s + i;
+    return NULL;
+}
+
 /* Decode raw JSON string content (validated by yajl) into o; returns the
  * length. The decoded text is never longer than the raw. */
 static size_t pk_decode(const char *r, size_t n, char *o, llmj__str *out)
@@ -486,7 +582,7 @@ static size_t pk_decode(const char *r, size_t n, char *o, llmj__str *out)
     }
     while (i < n) {
         if (r[i] != '\\') {
-            const char *bs = memchr(r + i, '\\', n - i);
+            const char *bs = pk_backslash(r + i, n - i);
             size_t run = bs ? (size_t)(bs - (r + i)) : n - i;
             memcpy(o + w, r + i, run);
             w += run;
@@ -541,7 +637,7 @@ llmj_status llmj__pk_keep(llmj__pk *p, const llmj__pk_val *v, llmj__str *out)
     int decode = 0;
     if (v->type == LLMJ__PK_STRING) {
         if (llmj__pk_raw(p, v, &raw, &n) == 0) {
-            if (!memchr(raw, '\\', n)) {
+            if (!pk_backslash(raw, n)) {
                 out->ptr = n ? raw : "";
                 out->len = n;
                 out->set = 1;
@@ -608,10 +704,17 @@ llmj__rec *llmj__pk_push(llmj__pk *p, int kind)
         p->caprec = cap;
     }
     llmj__rec *r = &p->recs[p->nrec++];
-    memset(r, 0, sizeof *r);
+    /* field by field: a memset of the whole record compiles to a slow
+     * `rep stos` on this hot path (padding need not be cleared) */
     r->kind = kind;
     r->choice = -1;
     r->key = -1;
+    r->num = 0;
+    r->flags = 0;
+    static const llmj__str none = { 0 };
+    r->s[0] = none;
+    r->s[1] = none;
+    r->s[2] = none;
     llmj__usage_none(&r->usage);
     return r;
 }

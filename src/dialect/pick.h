@@ -92,10 +92,15 @@ typedef llmj_status (*llmj__pk_fn)(void *ctx, llmj__pk *p, const llmj__pk_val *v
 #define LLMJ__PK_LEVELS 12 /* path levels kept; deeper values match no pattern */
 #define LLMJ__PK_KEYMAX 40 /* key bytes kept per level; longer keys match nothing */
 
+#define LLMJ__PK_KEYIDS 64    /* keys a dialect may register (llmj__pk_keys) */
+#define LLMJ__PK_KEYSLOTS 256 /* their hash table (a power of two) */
+
 typedef struct llmj__pk_seg {
     int64_t index; /* array: the current element; map: -1 */
     unsigned char is_array;
     unsigned char key_len; /* LLMJ__PK_KEYMAX + 1: too long to keep */
+    unsigned char kid;     /* map: the current key's id (llmj__pk_keys), 0: none */
+    const char *kp;        /* the key's bytes: in the event's data, or key[] */
     char key[LLMJ__PK_KEYMAX];
 } llmj__pk_seg;
 
@@ -121,6 +126,11 @@ struct llmj__pk {
     llmj__buf arena;
     llmj__rec *recs;
     size_t nrec, caprec;
+    /* the dialect's key table: ids 1..nkeys, looked up once per map key */
+    const char *const *keys;
+    size_t nkeys;
+    unsigned char keylen[LLMJ__PK_KEYIDS + 1];
+    unsigned char slot[LLMJ__PK_KEYSLOTS]; /* id, 0: empty */
     /* the last error's message */
     const char *msg;
     char msgbuf[160];
@@ -141,7 +151,31 @@ llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_f
                            void *ctx, int *empty);
 
 /* Depth of the current value's path (0: the top-level value). */
-size_t llmj__pk_depth(const llmj__pk *p);
+static inline size_t llmj__pk_depth(const llmj__pk *p)
+{
+    return p->depth;
+}
+
+/* Register the keys a dialect matches (keys[i] gets id i + 1; at most
+ * LLMJ__PK_KEYIDS keys of 1 .. LLMJ__PK_KEYMAX bytes, all different; the
+ * table must outlive p). Every map key of an event is then looked up once,
+ * and llmj__pk_kid() gives the id on the current path at a level: a cheaper
+ * way to match paths than llmj__pk_is() (which works as well). */
+void llmj__pk_keys(llmj__pk *p, const char *const *keys, size_t n);
+
+/* The key id (llmj__pk_keys) of path level lvl of the current value: 0 when
+ * that level is an array element, beyond the current depth or the levels
+ * kept, or a key not in the table. */
+static inline unsigned llmj__pk_kid(const llmj__pk *p, size_t lvl)
+{
+    return (lvl < p->depth && lvl < LLMJ__PK_LEVELS) ? p->seg[lvl].kid : 0u;
+}
+
+/* 1 when path level lvl of the current value is an array element. */
+static inline int llmj__pk_arr(const llmj__pk *p, size_t lvl)
+{
+    return lvl < p->depth && lvl < LLMJ__PK_LEVELS && p->seg[lvl].is_array;
+}
 
 /* 1 when the current value's path is exactly pattern: segments separated by
  * '.', "#" for any array element, "*" for any map key, else a key. "" is the
