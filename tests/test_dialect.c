@@ -1420,6 +1420,12 @@ static void test_bad_events(void **state)
         "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"bad \\x\"}}]}",
         "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\xff\"}}]}",
         "{\"usage\":7}",
+        /* found by fuzz_dialect: the start of a token that never ends after
+         * the value was accepted and glued to the next event */
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\"x",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\"x}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]} tr",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n-",
     };
     bad_then_good(&llmj__dialect_openai_chat, oc_bad, sizeof oc_bad / sizeof *oc_bad,
                   CH("{\"content\":\"ok\"}"), "ok");

@@ -129,6 +129,7 @@ static int pk_call(llmj__pk *p, llmj__pk_type type, const char *s, size_t n, int
 static int pk_before(llmj__pk *p)
 {
     if (p->depth == 0) {
+        p->end = yajl_get_bytes_consumed(p->h); /* after a top-level scalar */
         if (p->values++ > 0) {
             p->st = llmj__pk_bad(p, "more than one JSON value in the event");
             return 0;
@@ -166,6 +167,8 @@ static int pk_open(llmj__pk *p, int is_array)
 static int pk_close(llmj__pk *p, int is_array)
 {
     p->depth--;
+    if (p->depth == 0)
+        p->end = yajl_get_bytes_consumed(p->h); /* after the top-level value */
     return pk_call(p, is_array ? LLMJ__PK_END_ARRAY : LLMJ__PK_END_MAP, NULL, 0, 0);
 }
 
@@ -400,6 +403,7 @@ llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_f
     p->msg = NULL;
     p->depth = 0;
     p->values = 0;
+    p->end = 0;
     p->arena.len = 0;
     p->nrec = 0;
     *empty = 0;
@@ -426,6 +430,18 @@ llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_f
     if (ys == yajl_status_ok) {
         if (p->values == 0)
             return llmj__pk_bad(p, "no JSON value in the event");
+        /* yajl accepts a value followed by the start of a token that never
+         * ends (it holds it in its lexer, to be glued to the next event):
+         * only whitespace may follow the value. */
+        for (size_t k = p->end; k < len; k++) {
+            if (!pk_is_ws(data[k])) {
+                pk_drop_handle(p);
+                snprintf(p->msgbuf, sizeof p->msgbuf,
+                         "data after the JSON value (at byte %zu)", k);
+                p->msg = p->msgbuf;
+                return LLMJ_BAD_EVENT;
+            }
+        }
         return LLMJ_OK;
     }
     /* yajl's handle stays in its error state: make a new one next time. */

@@ -122,6 +122,7 @@ struct llmj__pk {
     llmj_status st;
     size_t depth;   /* containers open */
     int values;     /* top-level values begun */
+    size_t end;     /* offset just after the top-level value */
     llmj__pk_seg seg[LLMJ__PK_LEVELS];
     llmj__buf arena;
     llmj__rec *recs;
