@@ -18,8 +18,7 @@ llmj_status llmj__salvage(llmj_tracker *t, llmj_salvage_mode mode, llmj_salvage 
                   t->err.code == LLMJ_TOO_LONG;
     if (t->runaway_at != UINT64_MAX) {
         out->status = LLMJ_TEXT_RUNAWAY;
-        out->runaway = t->status == LLMJ_RUNAWAY_REPEAT ? LLMJ_RUNAWAY_REPEAT
-                                                        : LLMJ_RUNAWAY_WHITESPACE;
+        out->runaway = t->runaway_kind;
         out->runaway_offset = t->runaway_at;
     } else if (invalid) {
         out->status = LLMJ_TEXT_INVALID;

@@ -515,9 +515,9 @@ static int item_text(llmj_stream *s, const ld_item *it)
         c->json = 0;
         return 0;
     }
-    c->json = 1;
     if (new_tracker(s, &c->tr, &c->tc))
-        return 1;
+        return 1; /* still undecided: no tracker, so no JSON claimed */
+    c->json = 1;
     return track(s, c->tr, c->text.data, c->text.len, c->index, LLMJ_NO_TOOL) ? 1 : 0;
 }
 

@@ -1088,8 +1088,12 @@ static void after_piece(llmj_tracker *t, const unsigned char *p, size_t n, int n
         uint64_t from = t->fl > base ? t->fl : base;
         if (llmj__buf_append(&t->hold, &t->a, p + (from - base), (size_t)(t->pos - from),
                              SIZE_MAX)) {
+            /* After a stop in this piece the stop's error (and so the
+             * salvage) stays; the status says the last chunks were lost. */
             if (t->status == LLMJ_OK)
                 set_error(t, LLMJ_NOMEM, t->pos, "out of memory");
+            else
+                t->status = LLMJ_NOMEM;
             return;
         }
     }
@@ -1143,6 +1147,8 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
         t->status = LLMJ_RUNAWAY_REPEAT;
         t->runaway_at = rep_hit;
     }
+    if (t->status == LLMJ_RUNAWAY_REPEAT || t->status == LLMJ_RUNAWAY_WHITESPACE)
+        t->runaway_kind = t->status;
     /* e.g. {"a":1] : the 1 is complete (its delimiter is the error);
      * yajl needs a delimiter to deliver it. */
     int number_closed = t->status == LLMJ_INVALID && t->num_end == t->pos + took;
@@ -1219,6 +1225,7 @@ static void state_init(llmj_tracker *t)
     t->ws_start = 0;
     t->ws_len = 0;
     t->runaway_at = UINT64_MAX;
+    t->runaway_kind = LLMJ_OK;
     t->stop_at = 0;
     t->sdepth = 0;
     t->max_depth_seen = 0;

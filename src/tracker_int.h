@@ -99,6 +99,7 @@ struct llmj_tracker {
     uint64_t ws_len;      /* its length */
     uint64_t runaway_at;  /* first byte of the runaway run, UINT64_MAX if none */
     uint64_t stop_at;     /* salvage of a runaway: S[0:stop_at] */
+    llmj_status runaway_kind; /* LLMJ_RUNAWAY_WHITESPACE or _REPEAT once detected */
     size_t sdepth;        /* containers open (scanner) */
     size_t max_depth_seen;
     size_t ptr_bound;     /* upper bound of the pointer length at sdepth */
