@@ -1229,11 +1229,11 @@ llmj_status llmj_stream_feed(llmj_stream *s, const void *buf, size_t len)
         return LLMJ_MISUSE;
     if (s->finished)
         return LLMJ_MISUSE;
+    uint64_t off = s->bytes;
+    s->bytes += len; /* every byte passed in, also after a stop: any split */
     if (s->status != LLMJ_OK)
         return s->status;
     const char *p = buf;
-    uint64_t off = s->bytes;
-    s->bytes += len;
     if (s->wire == WIRE_UNDECIDED) {
         size_t k = sniff_wire(s, p, len, off);
         if (k == (size_t)-1)

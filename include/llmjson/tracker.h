@@ -90,7 +90,9 @@ LLMJ_API llmj_status llmj_tracker_reset(llmj_tracker *t);
 /* Feed the next len bytes of the text (any split, one byte included, gives
  * the same events, errors and salvage). Returns LLMJ_OK while the text is
  * still viable. Otherwise the status sticks and later feeds return it again:
- * LLMJ_INVALID, LLMJ_TOO_DEEP, LLMJ_TOO_LONG (see llmj_tracker_error()),
+ * LLMJ_INVALID, LLMJ_TOO_DEEP, LLMJ_TOO_LONG (see llmj_tracker_error();
+ * TOO_LONG is reported at the byte that would make a string, key or number
+ * longer than max_token, whatever that byte is),
  * LLMJ_RUNAWAY_WHITESPACE, LLMJ_RUNAWAY_REPEAT, LLMJ_ABORTED.
  * LLMJ_NOMEM (the tracker stopped at a byte boundary, llmj_tracker_bytes(),
  * and is consistent there: salvage still works; reset or free it).

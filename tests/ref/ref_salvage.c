@@ -234,6 +234,19 @@ static int take(ref_parser *p, size_t start)
     return RS_GO;
 }
 
+/* A byte that is wrong inside a token. The tracker's rule: at the byte that
+ * would make the token longer than max_token it reports LLMJ_TOO_LONG,
+ * whatever that byte is (for a number: when it is a number character, since
+ * another byte is not part of the number). */
+static int bad_tok(ref_parser *p, size_t start, int num)
+{
+    unsigned c = cur(p);
+    if (p->p - start + 1 > p->cfg->max_token &&
+        (!num || (c && strchr("0123456789.eE+-", (int)c))))
+        return stop_err(p, LLMJ_TOO_LONG);
+    return stop_err(p, LLMJ_INVALID);
+}
+
 static void safe_point(ref_parser *p)
 {
     p->have_safe = 1;
@@ -277,6 +290,9 @@ static int number_end(ref_parser *p, size_t start)
     if (is_delim(cur(p))) {
         safe_point(p);
         emit(p, LLMJ_EV_NUMBER, p->s + start, p->p - start);
+    } else if (p->p - start + 1 > p->cfg->max_token && strchr("0123456789.eE+-", (int)cur(p)) &&
+               cur(p)) {
+        return stop_err(p, LLMJ_TOO_LONG); /* e.g. "01" with the 1 at the cap */
     }
     /* anything else ends the number too; the caller rejects it */
     return RS_GO;
@@ -304,7 +320,7 @@ static int parse_number(ref_parser *p)
         while (!at_eof(p) && is_digit(cur(p)))
             TAKE(p, start);
     } else {
-        return stop_err(p, LLMJ_INVALID);
+        return bad_tok(p, start, 1);
     }
     if (at_eof(p))
         return number_end(p, start);
@@ -313,7 +329,7 @@ static int parse_number(ref_parser *p)
         if (at_eof(p))
             return stop_more(p, TOK_NUMBER, start);
         if (!is_digit(cur(p)))
-            return stop_err(p, LLMJ_INVALID);
+            return bad_tok(p, start, 1);
         while (!at_eof(p) && is_digit(cur(p)))
             TAKE(p, start);
         if (at_eof(p))
@@ -329,7 +345,7 @@ static int parse_number(ref_parser *p)
                 return stop_more(p, TOK_NUMBER, start);
         }
         if (!is_digit(cur(p)))
-            return stop_err(p, LLMJ_INVALID);
+            return bad_tok(p, start, 1);
         while (!at_eof(p) && is_digit(cur(p)))
             TAKE(p, start);
     }
@@ -372,17 +388,17 @@ static int parse_hex4(ref_parser *p, size_t start, int tok, int want_low, unsign
             return stop_more(p, tok, start);
         int h = hexval(cur(p));
         if (h < 0)
-            return stop_err(p, LLMJ_INVALID);
+            return bad_tok(p, start, 0);
         if (i == 0) {
             first = h;
             if (want_low && h != 0xD)
-                return stop_err(p, LLMJ_INVALID);
+                return bad_tok(p, start, 0);
         }
         if (i == 1 && first == 0xD) {
             if (want_low && h < 0xC)
-                return stop_err(p, LLMJ_INVALID);
+                return bad_tok(p, start, 0);
             if (!want_low && h >= 0xC)
-                return stop_err(p, LLMJ_INVALID);
+                return bad_tok(p, start, 0);
         }
         *v = *v * 16 + (unsigned long)h;
         TAKE(p, start);
@@ -418,7 +434,7 @@ static int parse_string(ref_parser *p, int is_key, rbuf *out)
                 continue;
             }
             if (c != 'u')
-                return stop_err(p, LLMJ_INVALID);
+                return bad_tok(p, start, 0);
             TAKE(p, start);
             unsigned long v, lo;
             int r = parse_hex4(p, start, tok, 0, &v);
@@ -428,12 +444,12 @@ static int parse_string(ref_parser *p, int is_key, rbuf *out)
                 if (at_eof(p))
                     return stop_more(p, tok, start);
                 if (cur(p) != '\\')
-                    return stop_err(p, LLMJ_INVALID);
+                    return bad_tok(p, start, 0);
                 TAKE(p, start);
                 if (at_eof(p))
                     return stop_more(p, tok, start);
                 if (cur(p) != 'u')
-                    return stop_err(p, LLMJ_INVALID);
+                    return bad_tok(p, start, 0);
                 TAKE(p, start);
                 r = parse_hex4(p, start, tok, 1, &lo);
                 if (r)
@@ -444,7 +460,7 @@ static int parse_string(ref_parser *p, int is_key, rbuf *out)
             continue;
         }
         if (c < 0x20)
-            return stop_err(p, LLMJ_INVALID);
+            return bad_tok(p, start, 0);
         if (c < 0x80) {
             rb_addc(out, (char)c);
             TAKE(p, start);
@@ -467,7 +483,7 @@ static int parse_string(ref_parser *p, int is_key, rbuf *out)
         } else if (c == 0xF4) {
             ncont = 3; lo = 0x80; hi = 0x8F;
         } else {
-            return stop_err(p, LLMJ_INVALID);
+            return bad_tok(p, start, 0);
         }
         size_t seq = p->p;
         TAKE(p, start);
@@ -477,7 +493,7 @@ static int parse_string(ref_parser *p, int is_key, rbuf *out)
             unsigned b = cur(p);
             unsigned l = j == 0 ? lo : 0x80, h = j == 0 ? hi : 0xBF;
             if (b < l || b > h)
-                return stop_err(p, LLMJ_INVALID);
+                return bad_tok(p, start, 0);
             TAKE(p, start);
         }
         rb_add(out, p->s + seq, p->p - seq);
