@@ -18,8 +18,7 @@
 enum { R_TEXT = 1, R_BLOCK, R_BEGIN, R_ARGS, R_STOP, R_FINISH, R_USAGE, R_ERROR, R_DONE };
 
 typedef struct an_state {
-    llmj__pk pk;
-    llmj__lanes lanes;
+    llmj__dstate d; /* first: picker and lanes */
     llmj_usage usage; /* merged so far */
     int64_t block;    /* the last content block started, -1 before any */
     int block_tool;   /* it is a tool_use block */
@@ -139,12 +138,12 @@ static llmj_status an_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
 
 static int an_type_is(const an_state *s, const char *lit)
 {
-    return llmj__pk_seq(&s->pk, &s->type, lit);
+    return llmj__pk_seq(&s->d.pk, &s->type, lit);
 }
 
 static llmj_status an_records(an_state *s)
 {
-    llmj__pk *p = &s->pk;
+    llmj__pk *p = &s->d.pk;
     llmj__rec *r;
 #define PUSH(k)                        \
     do {                               \
@@ -224,8 +223,8 @@ static void merge(llmj_usage *into, const llmj_usage *u)
 
 static llmj_status an_emit(an_state *s, llmj__out *o)
 {
-    llmj__pk *p = &s->pk;
-    llmj__lanes *l = &s->lanes;
+    llmj__pk *p = &s->d.pk;
+    llmj__lanes *l = &s->d.lanes;
     llmj_status st = llmj__lanes_prepare(l, p);
     if (st != LLMJ_OK)
         return st;
@@ -294,30 +293,13 @@ static llmj_status an_emit(an_state *s, llmj__out *o)
 
 static llmj_status an_create(void **state, const llmj_allocator *a, const llmj_config *cfg)
 {
-    llmj_allocator ra; /* NULL functions: the C library's */
-    if (llmj__alloc_resolve(&ra, a) != 0)
-        return LLMJ_BAD_OPTION;
-    an_state *s = llmj__malloc(&ra, sizeof *s);
-    if (!s)
-        return LLMJ_NOMEM;
-    memset(s, 0, sizeof *s);
-    llmj__pk_init(&s->pk, &ra, cfg);
-    llmj__lanes_init(&s->lanes, cfg);
+    llmj_status st = llmj__dstate_new(state, sizeof(an_state), a, cfg);
+    if (st != LLMJ_OK)
+        return st;
+    an_state *s = *state;
     llmj__usage_none(&s->usage);
     s->block = -1;
-    *state = s;
     return LLMJ_OK;
-}
-
-static void an_destroy(void *state)
-{
-    an_state *s = state;
-    if (!s)
-        return;
-    llmj_allocator a = s->pk.a;
-    llmj__lanes_free(&s->lanes, &a);
-    llmj__pk_free(&s->pk);
-    llmj__free(&a, s);
 }
 
 static llmj_status an_event(void *state, const char *type, size_t type_len, const char *data,
@@ -340,7 +322,7 @@ static llmj_status an_event(void *state, const char *type, size_t type_len, cons
     s->has_usage = 0;
     llmj__usage_none(&s->u);
     int empty;
-    llmj_status st = llmj__pk_parse(&s->pk, data, data_len, an_value, s, &empty);
+    llmj_status st = llmj__pk_parse(&s->d.pk, data, data_len, an_value, s, &empty);
     if (st == LLMJ_BAD_EVENT && llmj__is_type(type, type_len, "error"))
         return llmj__emit_raw_error(&o, data, data_len);
     if (st != LLMJ_OK || empty)
@@ -386,12 +368,6 @@ static int an_sniff(const char *type, size_t type_len, const char *data, size_t 
     return 0;
 }
 
-static const char *an_message(void *state)
-{
-    an_state *s = state;
-    return s ? llmj__pk_message(&s->pk) : "";
-}
-
 const ld_ops llmj__dialect_anthropic = {
-    LLMJ_DIALECT_ANTHROPIC, an_create, an_destroy, an_event, an_sniff, an_message
+    LLMJ_DIALECT_ANTHROPIC, an_create, llmj__dstate_free, an_event, an_sniff, llmj__dstate_message
 };

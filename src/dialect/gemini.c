@@ -63,8 +63,7 @@ typedef struct gm_stream {
 } gm_stream;
 
 typedef struct gm_state {
-    llmj__pk pk;
-    llmj__lanes lanes;
+    llmj__dstate d; /* first: picker and lanes */
     gm_stream g;
     /* the event being parsed */
     size_t rec0;
@@ -511,15 +510,15 @@ static void close_to(gm_stream *g, llmj__pk *p, size_t level)
 
 static llmj__tool *stream_tool(gm_state *s)
 {
-    return s->g.tool < s->lanes.nt ? &s->lanes.t[s->g.tool] : NULL;
+    return s->g.tool < s->d.lanes.nt ? &s->d.lanes.t[s->g.tool] : NULL;
 }
 
 /* Emit the arena's bytes from start as an arguments fragment. */
 static llmj_status frag(gm_state *s, llmj__out *o, size_t start)
 {
-    llmj__pk *p = &s->pk;
+    llmj__pk *p = &s->d.pk;
     llmj__tool *t = stream_tool(s);
-    llmj__choice *c = t ? llmj__lanes_choice(&s->lanes, t->choice, 0) : NULL;
+    llmj__choice *c = t ? llmj__lanes_choice(&s->d.lanes, t->choice, 0) : NULL;
     if (!t || !c)
         return LLMJ_OK;
     return llmj__emit_bytes(o, LD_TOOL_ARGS, c, t, p->arena.data + start, p->arena.len - start);
@@ -528,7 +527,7 @@ static llmj_status frag(gm_state *s, llmj__out *o, size_t start)
 /* One partialArgs element. */
 static llmj_status gm_step(gm_state *s, llmj__out *o, const llmj__rec *r)
 {
-    llmj__pk *p = &s->pk;
+    llmj__pk *p = &s->d.pk;
     gm_stream *g = &s->g;
     gm_path path;
     if (gm_parse_path(llmj__pk_sptr(p, &r->s[0]), r->s[0].len, &path) != 0)
@@ -611,7 +610,7 @@ static llmj_status gm_step(gm_state *s, llmj__out *o, const llmj__rec *r)
 static llmj_status gm_close(gm_state *s, llmj__out *o)
 {
     gm_stream *g = &s->g;
-    llmj__pk *p = &s->pk;
+    llmj__pk *p = &s->d.pk;
     if (!g->open)
         return LLMJ_OK;
     size_t start = p->arena.len;
@@ -636,15 +635,15 @@ static void gm_open(gm_state *s, int64_t choice, const llmj__tool *t)
     gm_stream *g = &s->g;
     g->open = 1;
     g->choice = choice;
-    g->tool = (size_t)(t - s->lanes.t);
+    g->tool = (size_t)(t - s->d.lanes.t);
     g->rooted = g->str_open = 0;
     g->nopen = g->nleaf = 0;
 }
 
 static llmj_status gm_fc(gm_state *s, llmj__out *o, llmj__choice *c, const llmj__rec *r)
 {
-    llmj__pk *p = &s->pk;
-    llmj__lanes *l = &s->lanes;
+    llmj__pk *p = &s->d.pk;
+    llmj__lanes *l = &s->d.lanes;
     llmj_status st;
     size_t parg0 = (size_t)r->num, nparg = (size_t)r->key;
     int will = (r->flags & F_WILL) != 0;
@@ -680,7 +679,7 @@ static llmj_status gm_fc(gm_state *s, llmj__out *o, llmj__choice *c, const llmj_
 /* Before emitting: check the paths, and room for the rebuilt text. */
 static llmj_status gm_prepare(gm_state *s)
 {
-    llmj__pk *p = &s->pk;
+    llmj__pk *p = &s->d.pk;
     size_t need = 0;
     for (size_t i = 0; i < p->nrec; i++) {
         const llmj__rec *r = &p->recs[i];
@@ -707,8 +706,8 @@ static llmj_status gm_prepare(gm_state *s)
 
 static llmj_status gm_emit(gm_state *s, llmj__out *o)
 {
-    llmj__pk *p = &s->pk;
-    llmj__lanes *l = &s->lanes;
+    llmj__pk *p = &s->d.pk;
+    llmj__lanes *l = &s->d.lanes;
     llmj_status st = gm_prepare(s);
     if (st == LLMJ_OK)
         st = llmj__lanes_prepare(l, p);
@@ -761,28 +760,7 @@ static llmj_status gm_emit(gm_state *s, llmj__out *o)
 
 static llmj_status gm_create(void **state, const llmj_allocator *a, const llmj_config *cfg)
 {
-    llmj_allocator ra; /* NULL functions: the C library's */
-    if (llmj__alloc_resolve(&ra, a) != 0)
-        return LLMJ_BAD_OPTION;
-    gm_state *s = llmj__malloc(&ra, sizeof *s);
-    if (!s)
-        return LLMJ_NOMEM;
-    memset(s, 0, sizeof *s);
-    llmj__pk_init(&s->pk, &ra, cfg);
-    llmj__lanes_init(&s->lanes, cfg);
-    *state = s;
-    return LLMJ_OK;
-}
-
-static void gm_destroy(void *state)
-{
-    gm_state *s = state;
-    if (!s)
-        return;
-    llmj_allocator a = s->pk.a;
-    llmj__lanes_free(&s->lanes, &a);
-    llmj__pk_free(&s->pk);
-    llmj__free(&a, s);
+    return llmj__dstate_new(state, sizeof(gm_state), a, cfg);
 }
 
 static llmj_status gm_event(void *state, const char *type, size_t type_len, const char *data,
@@ -799,7 +777,7 @@ static llmj_status gm_event(void *state, const char *type, size_t type_len, cons
     memset(&s->estatus, 0, sizeof s->estatus);
     memset(&s->ecode, 0, sizeof s->ecode);
     int empty;
-    llmj_status st = llmj__pk_parse(&s->pk, data, data_len, gm_value, s, &empty);
+    llmj_status st = llmj__pk_parse(&s->d.pk, data, data_len, gm_value, s, &empty);
     if (st == LLMJ_BAD_EVENT && llmj__is_type(type, type_len, "error"))
         return llmj__emit_raw_error(&o, data, data_len);
     if (st != LLMJ_OK || empty)
@@ -827,12 +805,6 @@ static int gm_sniff(const char *type, size_t type_len, const char *data, size_t 
     return 0;
 }
 
-static const char *gm_message(void *state)
-{
-    gm_state *s = state;
-    return s ? llmj__pk_message(&s->pk) : "";
-}
-
 const ld_ops llmj__dialect_gemini = {
-    LLMJ_DIALECT_GEMINI, gm_create, gm_destroy, gm_event, gm_sniff, gm_message
+    LLMJ_DIALECT_GEMINI, gm_create, llmj__dstate_free, gm_event, gm_sniff, llmj__dstate_message
 };

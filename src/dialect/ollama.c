@@ -16,8 +16,7 @@
 enum { R_TEXT = 1, R_TOOL, R_FINISH, R_USAGE, R_ERROR, R_DONE };
 
 typedef struct ol_state {
-    llmj__pk pk;
-    llmj__lanes lanes;
+    llmj__dstate d; /* first: picker and lanes */
     /* the line being parsed */
     llmj__str tid, tname, targs;
     size_t targs_at;
@@ -163,8 +162,8 @@ static llmj_status ol_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
 
 static llmj_status ol_emit(ol_state *s, llmj__out *o)
 {
-    llmj__pk *p = &s->pk;
-    llmj__lanes *l = &s->lanes;
+    llmj__pk *p = &s->d.pk;
+    llmj__lanes *l = &s->d.lanes;
     llmj__rec *r;
     if (s->done) {
         if (!(r = llmj__pk_push(p, R_FINISH)))
@@ -243,28 +242,7 @@ static llmj_status ol_emit(ol_state *s, llmj__out *o)
 
 static llmj_status ol_create(void **state, const llmj_allocator *a, const llmj_config *cfg)
 {
-    llmj_allocator ra; /* NULL functions: the C library's */
-    if (llmj__alloc_resolve(&ra, a) != 0)
-        return LLMJ_BAD_OPTION;
-    ol_state *s = llmj__malloc(&ra, sizeof *s);
-    if (!s)
-        return LLMJ_NOMEM;
-    memset(s, 0, sizeof *s);
-    llmj__pk_init(&s->pk, &ra, cfg);
-    llmj__lanes_init(&s->lanes, cfg);
-    *state = s;
-    return LLMJ_OK;
-}
-
-static void ol_destroy(void *state)
-{
-    ol_state *s = state;
-    if (!s)
-        return;
-    llmj_allocator a = s->pk.a;
-    llmj__lanes_free(&s->lanes, &a);
-    llmj__pk_free(&s->pk);
-    llmj__free(&a, s);
+    return llmj__dstate_new(state, sizeof(ol_state), a, cfg);
 }
 
 static llmj_status ol_event(void *state, const char *type, size_t type_len, const char *data,
@@ -282,7 +260,7 @@ static llmj_status ol_event(void *state, const char *type, size_t type_len, cons
     memset(&s->ecode, 0, sizeof s->ecode);
     llmj__usage_none(&s->u);
     int empty;
-    llmj_status st = llmj__pk_parse(&s->pk, data, data_len, ol_value, s, &empty);
+    llmj_status st = llmj__pk_parse(&s->d.pk, data, data_len, ol_value, s, &empty);
     if (st != LLMJ_OK || empty)
         return st;
     return ol_emit(s, &o);
@@ -306,12 +284,6 @@ static int ol_sniff(const char *type, size_t type_len, const char *data, size_t 
     return 0;
 }
 
-static const char *ol_message(void *state)
-{
-    ol_state *s = state;
-    return s ? llmj__pk_message(&s->pk) : "";
-}
-
 const ld_ops llmj__dialect_ollama = {
-    LLMJ_DIALECT_OLLAMA, ol_create, ol_destroy, ol_event, ol_sniff, ol_message
+    LLMJ_DIALECT_OLLAMA, ol_create, llmj__dstate_free, ol_event, ol_sniff, llmj__dstate_message
 };

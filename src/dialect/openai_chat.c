@@ -19,8 +19,7 @@ enum { R_TEXT = 1, R_REFUSAL, R_TOOL, R_FINISH, R_USAGE, R_ERROR };
 #define F_HAS_INDEX 1
 
 typedef struct oc_state {
-    llmj__pk pk;
-    llmj__lanes lanes;
+    llmj__dstate d; /* first: picker and lanes */
     /* the event being parsed */
     size_t rec0;      /* first record of the current choice */
     int64_t cindex;   /* its index, -1 until seen */
@@ -88,7 +87,7 @@ static llmj_status count(llmj__pk *p, const llmj__pk_val *v, int64_t *dst)
 
 static llmj_status push_text(oc_state *s, int kind, const llmj__str *str)
 {
-    llmj__rec *r = llmj__pk_push(&s->pk, kind);
+    llmj__rec *r = llmj__pk_push(&s->d.pk, kind);
     if (!r)
         return LLMJ_NOMEM;
     r->s[0] = *str;
@@ -98,7 +97,7 @@ static llmj_status push_text(oc_state *s, int kind, const llmj__str *str)
 /* A tool_calls[] element or the legacy function_call ends. */
 static llmj_status push_tool(oc_state *s, int64_t key, int has_index)
 {
-    llmj__rec *r = llmj__pk_push(&s->pk, R_TOOL);
+    llmj__rec *r = llmj__pk_push(&s->d.pk, R_TOOL);
     if (!r)
         return LLMJ_NOMEM;
     r->key = key;
@@ -401,8 +400,8 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
 
 static llmj_status oc_tool(oc_state *s, llmj__out *o, const llmj__rec *r)
 {
-    llmj__pk *p = &s->pk;
-    llmj__lanes *l = &s->lanes;
+    llmj__pk *p = &s->d.pk;
+    llmj__lanes *l = &s->d.lanes;
     llmj__choice *c = llmj__lanes_choice(l, r->choice, 1);
     if (!c)
         return LLMJ_TOO_LONG;
@@ -429,8 +428,8 @@ static llmj_status oc_tool(oc_state *s, llmj__out *o, const llmj__rec *r)
 
 static llmj_status oc_emit(oc_state *s, llmj__out *o)
 {
-    llmj__pk *p = &s->pk;
-    llmj__lanes *l = &s->lanes;
+    llmj__pk *p = &s->d.pk;
+    llmj__lanes *l = &s->d.lanes;
     llmj_status st = llmj__lanes_prepare(l, p);
     if (st != LLMJ_OK)
         return st;
@@ -475,29 +474,12 @@ static llmj_status oc_emit(oc_state *s, llmj__out *o)
 
 static llmj_status oc_create(void **state, const llmj_allocator *a, const llmj_config *cfg)
 {
-    llmj_allocator ra; /* NULL functions: the C library's */
-    if (llmj__alloc_resolve(&ra, a) != 0)
-        return LLMJ_BAD_OPTION;
-    oc_state *s = llmj__malloc(&ra, sizeof *s);
-    if (!s)
-        return LLMJ_NOMEM;
-    memset(s, 0, sizeof *s);
-    llmj__pk_init(&s->pk, &ra, cfg);
-    llmj__pk_keys(&s->pk, oc_keys, sizeof oc_keys / sizeof oc_keys[0]);
-    llmj__lanes_init(&s->lanes, cfg);
-    *state = s;
+    llmj_status st = llmj__dstate_new(state, sizeof(oc_state), a, cfg);
+    if (st != LLMJ_OK)
+        return st;
+    oc_state *s = *state;
+    llmj__pk_keys(&s->d.pk, oc_keys, sizeof oc_keys / sizeof oc_keys[0]);
     return LLMJ_OK;
-}
-
-static void oc_destroy(void *state)
-{
-    oc_state *s = state;
-    if (!s)
-        return;
-    llmj_allocator a = s->pk.a;
-    llmj__lanes_free(&s->lanes, &a);
-    llmj__pk_free(&s->pk);
-    llmj__free(&a, s);
 }
 
 static int is_done(const char *d, size_t n)
@@ -518,9 +500,9 @@ static llmj_status oc_event(void *state, const char *type, size_t type_len, cons
 {
     oc_state *s = state;
     llmj__out o = { emit, ctx };
-    s->pk.msg = NULL;
+    s->d.pk.msg = NULL;
     if (is_done(data, data_len))
-        return llmj__emit_done(&o, &s->lanes);
+        return llmj__emit_done(&o, &s->d.lanes);
     s->has_usage = 0;
     s->has_error = 0;
     s->error_event = llmj__is_type(type, type_len, "error");
@@ -534,7 +516,7 @@ static llmj_status oc_event(void *state, const char *type, size_t type_len, cons
     memset(&s->ftype, 0, sizeof s->ftype);
     memset(&s->fcode, 0, sizeof s->fcode);
     int empty;
-    llmj_status st = llmj__pk_parse(&s->pk, data, data_len, oc_value, s, &empty);
+    llmj_status st = llmj__pk_parse(&s->d.pk, data, data_len, oc_value, s, &empty);
     if (st == LLMJ_BAD_EVENT && llmj__is_type(type, type_len, "error"))
         return llmj__emit_raw_error(&o, data, data_len);
     if (st != LLMJ_OK || empty)
@@ -562,12 +544,6 @@ static int oc_sniff(const char *type, size_t type_len, const char *data, size_t 
     return 0;
 }
 
-static const char *oc_message(void *state)
-{
-    oc_state *s = state;
-    return s ? llmj__pk_message(&s->pk) : "";
-}
-
 const ld_ops llmj__dialect_openai_chat = {
-    LLMJ_DIALECT_OPENAI_CHAT, oc_create, oc_destroy, oc_event, oc_sniff, oc_message
+    LLMJ_DIALECT_OPENAI_CHAT, oc_create, llmj__dstate_free, oc_event, oc_sniff, llmj__dstate_message
 };

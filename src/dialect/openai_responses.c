@@ -25,8 +25,7 @@ enum { R_TEXT = 1, R_REFUSAL, R_BEGIN, R_ARGS, R_END, R_FINISH, R_USAGE, R_ERROR
 #define F_HAS_KEY 2
 
 typedef struct rs_state {
-    llmj__pk pk;
-    llmj__lanes lanes;
+    llmj__dstate d; /* first: picker and lanes */
     int errored; /* an error was emitted */
     /* the event being parsed */
     llmj__str type, delta, item_id, arguments, code, message;
@@ -138,7 +137,7 @@ static llmj_status rs_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
 
 static int type_is(const rs_state *s, const char *lit)
 {
-    return llmj__pk_seq(&s->pk, &s->type, lit);
+    return llmj__pk_seq(&s->d.pk, &s->type, lit);
 }
 
 static llmj__str lit_str(const char *lit)
@@ -153,7 +152,7 @@ static llmj__str lit_str(const char *lit)
 
 static llmj_status rs_records(rs_state *s)
 {
-    llmj__pk *p = &s->pk;
+    llmj__pk *p = &s->d.pk;
     llmj__rec *r;
     const llmj__str *item_id = s->item_id.set ? &s->item_id : &s->iid;
     uint64_t aux = item_id->set ? llmj__hash(llmj__pk_sptr(p, item_id), item_id->len) : 0;
@@ -262,8 +261,8 @@ static llmj__tool *find_tool(llmj__lanes *l, const llmj__rec *r)
 
 static llmj_status rs_emit(rs_state *s, llmj__out *o)
 {
-    llmj__pk *p = &s->pk;
-    llmj__lanes *l = &s->lanes;
+    llmj__pk *p = &s->d.pk;
+    llmj__lanes *l = &s->d.lanes;
     llmj_status st = llmj__lanes_prepare(l, p);
     if (st != LLMJ_OK)
         return st;
@@ -337,28 +336,7 @@ static llmj_status rs_emit(rs_state *s, llmj__out *o)
 
 static llmj_status rs_create(void **state, const llmj_allocator *a, const llmj_config *cfg)
 {
-    llmj_allocator ra; /* NULL functions: the C library's */
-    if (llmj__alloc_resolve(&ra, a) != 0)
-        return LLMJ_BAD_OPTION;
-    rs_state *s = llmj__malloc(&ra, sizeof *s);
-    if (!s)
-        return LLMJ_NOMEM;
-    memset(s, 0, sizeof *s);
-    llmj__pk_init(&s->pk, &ra, cfg);
-    llmj__lanes_init(&s->lanes, cfg);
-    *state = s;
-    return LLMJ_OK;
-}
-
-static void rs_destroy(void *state)
-{
-    rs_state *s = state;
-    if (!s)
-        return;
-    llmj_allocator a = s->pk.a;
-    llmj__lanes_free(&s->lanes, &a);
-    llmj__pk_free(&s->pk);
-    llmj__free(&a, s);
+    return llmj__dstate_new(state, sizeof(rs_state), a, cfg);
 }
 
 static llmj_status rs_event(void *state, const char *type, size_t type_len, const char *data,
@@ -376,7 +354,7 @@ static llmj_status rs_event(void *state, const char *type, size_t type_len, cons
     s->has_usage = 0;
     llmj__usage_none(&s->u);
     int empty;
-    llmj_status st = llmj__pk_parse(&s->pk, data, data_len, rs_value, s, &empty);
+    llmj_status st = llmj__pk_parse(&s->d.pk, data, data_len, rs_value, s, &empty);
     if (st == LLMJ_BAD_EVENT && llmj__is_type(type, type_len, "error")) {
         s->errored = 1;
         return llmj__emit_raw_error(&o, data, data_len);
@@ -407,12 +385,6 @@ static int rs_sniff(const char *type, size_t type_len, const char *data, size_t 
     return 0;
 }
 
-static const char *rs_message(void *state)
-{
-    rs_state *s = state;
-    return s ? llmj__pk_message(&s->pk) : "";
-}
-
 const ld_ops llmj__dialect_openai_responses = {
-    LLMJ_DIALECT_OPENAI_RESPONSES, rs_create, rs_destroy, rs_event, rs_sniff, rs_message
+    LLMJ_DIALECT_OPENAI_RESPONSES, rs_create, llmj__dstate_free, rs_event, rs_sniff, llmj__dstate_message
 };

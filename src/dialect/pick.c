@@ -1315,3 +1315,36 @@ int llmj__skim_prefix(const char *d, size_t n, const char *key, const char *pref
         return 0;
     return vn >= m + 2 && v[0] == '"' && memcmp(v + 1, prefix, m) == 0;
 }
+
+llmj_status llmj__dstate_new(void **state, size_t size, const llmj_allocator *a,
+                             const llmj_config *cfg)
+{
+    llmj_allocator ra; /* NULL functions: the C library's */
+    if (llmj__alloc_resolve(&ra, a) != 0)
+        return LLMJ_BAD_OPTION;
+    llmj__dstate *d = llmj__malloc(&ra, size);
+    if (!d)
+        return LLMJ_NOMEM;
+    memset(d, 0, size);
+    llmj__pk_init(&d->pk, &ra, cfg);
+    llmj__lanes_init(&d->lanes, cfg);
+    *state = d;
+    return LLMJ_OK;
+}
+
+void llmj__dstate_free(void *state)
+{
+    llmj__dstate *d = state;
+    if (!d)
+        return;
+    llmj_allocator a = d->pk.a;
+    llmj__lanes_free(&d->lanes, &a);
+    llmj__pk_free(&d->pk);
+    llmj__free(&a, d);
+}
+
+const char *llmj__dstate_message(void *state)
+{
+    llmj__dstate *d = state;
+    return d ? llmj__pk_message(&d->pk) : "";
+}

@@ -275,6 +275,23 @@ typedef struct llmj__lanes {
 void llmj__lanes_init(llmj__lanes *l, const llmj_config *cfg);
 void llmj__lanes_free(llmj__lanes *l, const llmj_allocator *a);
 
+/* What every decoder's state starts with: its picker and its lanes. A
+ * decoder's state struct has an llmj__dstate named d as its first member. */
+typedef struct llmj__dstate {
+    llmj__pk pk;
+    llmj__lanes lanes;
+} llmj__dstate;
+
+/* Allocate a zeroed decoder state of size bytes (size >= sizeof(llmj__dstate))
+ * through a (NULL functions: the C library's), with d.pk and d.lanes ready.
+ * LLMJ_OK, LLMJ_BAD_OPTION (a half-set allocator) or LLMJ_NOMEM. */
+llmj_status llmj__dstate_new(void **state, size_t size, const llmj_allocator *a,
+                             const llmj_config *cfg);
+/* Free a state made by llmj__dstate_new (NULL: no-op). */
+void llmj__dstate_free(void *state);
+/* ld_ops.message for such a state: its picker's message ("" for NULL). */
+const char *llmj__dstate_message(void *state);
+
 /* Before emitting an event's records: check the caps (LLMJ_TOO_LONG, with
  * p's message set) and make room, so that lookups with create cannot fail
  * while emitting (LLMJ_NOMEM). Changes nothing visible. */
