@@ -1027,13 +1027,17 @@ static int in_token(const llmj_tracker *t)
     return t->st >= ST_STR;
 }
 
-/* After a piece: hand yajl every complete token, keep the unfinished one,
- * and deliver the chunks of a string value still open. p[0:n] is the piece
- * as taken (n <= its length); t->pos is already past it. */
-/* Hand yajl the complete tokens still held: [fl, boundary). */
-static void flush_hold(llmj_tracker *t)
+/* Where the bytes handed to yajl may end: before an unfinished token. */
+static uint64_t flush_boundary(const llmj_tracker *t)
 {
-    uint64_t boundary = in_token(t) ? t->tok : t->pos;
+    return in_token(t) ? t->tok : t->pos;
+}
+
+/* Hand yajl the complete tokens still held: [fl, boundary). Also called
+ * before a salvage, which needs the yajl side's container pointers. */
+void llmj__flush(llmj_tracker *t)
+{
+    uint64_t boundary = flush_boundary(t);
     if (boundary <= t->fl || t->hold.len == 0)
         return;
     size_t k = (size_t)(boundary - t->fl);
@@ -1050,10 +1054,13 @@ static void flush_hold(llmj_tracker *t)
  * what makes small pieces slow), and always before a salvage or finish. */
 #define LLMJ_DEFER_BYTES 4096
 
+/* After a piece: hand yajl every complete token, keep the unfinished one,
+ * and deliver the chunks of a string value still open. p[0:n] is the piece
+ * as taken (n <= its length); t->pos is already past it. */
 static void after_piece(llmj_tracker *t, const unsigned char *p, size_t n, int number_closed)
 {
     const uint64_t base = t->pos - n;
-    uint64_t boundary = in_token(t) ? t->tok : t->pos;
+    uint64_t boundary = flush_boundary(t);
 
     if (!t->cb && t->status == LLMJ_OK && boundary - t->fl < LLMJ_DEFER_BYTES) {
         uint64_t from = t->fl > base ? t->fl : base;
@@ -1065,7 +1072,7 @@ static void after_piece(llmj_tracker *t, const unsigned char *p, size_t n, int n
 
     if (boundary > t->fl) {
         if (t->hold.len && boundary <= base) {
-            flush_hold(t); /* the boundary lies in the held bytes */
+            llmj__flush(t); /* the boundary lies in the held bytes */
         } else if (t->hold.len) {
             /* The held bytes end inside a token that ended in this piece:
              * two calls, so yajl lexes it once (it buffers a token that
@@ -1158,8 +1165,6 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
         t->text.data[t->text.len] = '\0';
     }
     t->pos += took;
-    if (t->status == LLMJ_RUNAWAY_REPEAT || t->status == LLMJ_RUNAWAY_WHITESPACE)
-        t->stop_at = t->pos;
     after_piece(t, p, took, number_closed);
     if (t->muted && t->status == LLMJ_OK)
         t->status = LLMJ_ABORTED;
@@ -1226,7 +1231,6 @@ static void state_init(llmj_tracker *t)
     t->ws_len = 0;
     t->runaway_at = UINT64_MAX;
     t->runaway_kind = LLMJ_OK;
-    t->stop_at = 0;
     t->sdepth = 0;
     t->max_depth_seen = 0;
     t->ptr_bound = 0;
@@ -1388,8 +1392,3 @@ llmj_status llmj_tracker_salvage(llmj_tracker *t, llmj_salvage_mode mode, llmj_s
     return llmj__salvage(t, mode, out);
 }
 
-void llmj__flush(llmj_tracker *t)
-{
-    if (t->hold.len && (in_token(t) ? t->tok : t->pos) > t->fl)
-        flush_hold(t);
-}

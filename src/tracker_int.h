@@ -34,7 +34,6 @@ enum {
     ST_LIT        /* inside true/false/null */
 };
 
-#define LLMJ_IS_TOKEN_STATE(st) ((st) >= ST_STR)
 #define LLMJ_IS_NUM_STATE(st) ((st) >= ST_NUM_MINUS && (st) <= ST_NUM_EXP)
 
 /* One open container. The scanner fills kind; the yajl side (which runs
@@ -98,7 +97,6 @@ struct llmj_tracker {
     uint64_t ws_start;    /* first byte of the current whitespace run */
     uint64_t ws_len;      /* its length */
     uint64_t runaway_at;  /* first byte of the runaway run, UINT64_MAX if none */
-    uint64_t stop_at;     /* salvage of a runaway: S[0:stop_at] */
     llmj_status runaway_kind; /* LLMJ_RUNAWAY_WHITESPACE or _REPEAT once detected */
     size_t sdepth;        /* containers open (scanner) */
     size_t max_depth_seen;
@@ -129,7 +127,6 @@ struct llmj_tracker {
     int chunked;          /* chunks were delivered for the pending string */
     uint64_t chunk_raw;   /* raw offset up to which chunks were delivered */
     size_t chunk_len;     /* decoded bytes delivered so far */
-    llmj__buf scratch;    /* decoding scratch */
 
     llmj__buf text;       /* keep_text: the text */
     llmj__buf repair;     /* keep_text: R */
