@@ -97,3 +97,19 @@ void llmj__buf_free(llmj__buf *b, const llmj_allocator *a)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+int llmj__buf_repair(llmj__buf *b, const llmj_allocator *a, const char *text,
+                     const llmj_salvage *sv)
+{
+    size_t k = (size_t)sv->bytes_kept;
+    if (sv->closer_len > SIZE_MAX - k - 1 ||
+        llmj__buf_reserve(b, a, k + sv->closer_len + 1, SIZE_MAX))
+        return -1;
+    if (k)
+        memcpy(b->data, text, k);
+    if (sv->closer_len)
+        memcpy(b->data + k, sv->closer, sv->closer_len);
+    b->len = k + sv->closer_len;
+    b->data[b->len] = '\0';
+    return 0;
+}

@@ -29,4 +29,9 @@ int llmj__buf_append(llmj__buf *b, const llmj_allocator *a, const void *p, size_
                      size_t limit);
 void llmj__buf_free(llmj__buf *b, const llmj_allocator *a);
 
+/* b = text[0:sv->bytes_kept] + sv->closer, NUL-terminated: the repaired text
+ * R of a salvage. 0, or -1 on allocation failure (b unchanged). */
+int llmj__buf_repair(llmj__buf *b, const llmj_allocator *a, const char *text,
+                     const llmj_salvage *sv);
+
 #endif

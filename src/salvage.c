@@ -76,15 +76,8 @@ llmj_status llmj_tracker_repair(llmj_tracker *t, llmj_salvage_mode mode, llmj_sa
     llmj_status rc = llmj__salvage(t, mode, &s);
     if (rc != LLMJ_OK)
         return rc;
-    size_t k = (size_t)s.bytes_kept;
-    size_t need = k + s.closer_len + 1;
-    if (need < k || llmj__buf_reserve(&t->repair, &t->a, need, SIZE_MAX))
+    if (llmj__buf_repair(&t->repair, &t->a, t->text.data, &s))
         return LLMJ_NOMEM;
-    if (k)
-        memcpy(t->repair.data, t->text.data, k);
-    memcpy(t->repair.data + k, s.closer, s.closer_len);
-    t->repair.len = k + s.closer_len;
-    t->repair.data[t->repair.len] = '\0';
     if (info)
         *info = s;
     *text = t->repair.data;

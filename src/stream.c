@@ -1503,16 +1503,8 @@ llmj_status llmj_stream_repair(llmj_stream *s, size_t ci, size_t ti, llmj_salvag
     size_t k = (size_t)sv.bytes_kept;
     if (k > src->len)
         return LLMJ_MISUSE;
-    if (sv.closer_len > SIZE_MAX - k - 1)
+    if (llmj__buf_repair(&s->scratch, &s->a, src->data, &sv))
         return LLMJ_NOMEM;
-    if (llmj__buf_reserve(&s->scratch, &s->a, k + sv.closer_len + 1, SIZE_MAX))
-        return LLMJ_NOMEM;
-    if (k)
-        memcpy(s->scratch.data, src->data, k);
-    if (sv.closer_len)
-        memcpy(s->scratch.data + k, sv.closer, sv.closer_len);
-    s->scratch.len = k + sv.closer_len;
-    s->scratch.data[s->scratch.len] = '\0';
     /* the scratch buffer is not the tracker's: the salvage stays valid */
     if (info)
         *info = sv;
