@@ -128,7 +128,8 @@ tests: all $(TESTS) $(BENCHES) $(SERVER) $(EXAMPLE)
 test-run: tests
 	@passed=0; failed=0; failures=""; \
 	run() { echo "== $$*"; if "$$@"; then passed=$$((passed+1)); else failed=$$((failed+1)); failures="$$failures $$1"; fi; }; \
-	export LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_SERVER=$(abspath $(SERVER)) LLMJ_ROOT=$(CURDIR); \
+	mkdir -p $(BUILD)/scratch; \
+	export LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_SERVER=$(abspath $(SERVER)) LLMJ_ROOT=$(CURDIR) LLMJ_SCRATCH=$(abspath $(BUILD))/scratch; \
 	for t in $(TESTS); do run $$t; done; \
 	sed -n '/<!-- output:begin -->/,/<!-- output:end -->/p' README.md | sed '/^<!--/d;/^```/d' > $(BUILD)/readme-output.txt; \
 	$(EXAMPLE) > $(BUILD)/readme-actual.txt; \

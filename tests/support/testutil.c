@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Each block carries its size in a header so the counters stay exact. */
 typedef struct { size_t size; size_t pad; } tu_hdr;
@@ -81,6 +83,48 @@ const char *tu_path(char *buf, size_t cap, const char *rel)
 {
     snprintf(buf, cap, "%s/%s", tu_root(), rel);
     return buf;
+}
+
+const char *tu_shared(char *buf, size_t cap, const char *rel)
+{
+    const char *s = getenv("LLMJ_SHARED");
+    if (s && *s)
+        snprintf(buf, cap, "%s/%s", s, rel);
+    else
+        snprintf(buf, cap, "%s/../shared/%s", tu_root(), rel);
+    return buf;
+}
+
+int tu_have_shared(const char *rel, const char *what_is_skipped)
+{
+    char p[4096];
+    tu_shared(p, sizeof p, rel);
+    if (access(p, R_OK) == 0)
+        return 1;
+    printf("NOTICE: %s is absent: %s skipped\n", p, what_is_skipped);
+    fflush(stdout);
+    return 0;
+}
+
+const char *tu_scratch(char *buf, size_t cap, const char *name)
+{
+    const char *d = getenv("LLMJ_SCRATCH");
+    if (!d || !*d)
+        d = getenv("TMPDIR");
+    if (!d || !*d)
+        d = "/tmp";
+    (void)mkdir(d, 0777);
+    snprintf(buf, cap, "%s/%s.%ld", d, name, (long)getpid());
+    return buf;
+}
+
+const char *tu_tool(void)
+{
+    static char buf[4096];
+    const char *t = getenv("LLMJ_TOOL");
+    if (t && *t)
+        return t;
+    return tu_path(buf, sizeof buf, "build/llmjson");
 }
 
 char *tu_read_file(const char *path, size_t *len)

@@ -35,6 +35,23 @@ const char *tu_path(char *buf, size_t cap, const char *rel);
  * and returns 0. */
 int tu_have_dir(const char *rel, const char *what_is_skipped);
 
+/* The reference material beside the project (conformance suites, real
+ * captures) is optional. Its folder is $LLMJ_SHARED, or $LLMJ_ROOT/../shared
+ * when that is unset; LLMJ_SHARED=/nonexistent hides it. tu_shared() writes
+ * that folder + "/" + rel into buf. tu_have_shared() returns 1 when it is a
+ * readable directory (or file); otherwise prints one line
+ * "NOTICE: <path> is absent: <what_is_skipped> skipped" and returns 0. */
+const char *tu_shared(char *buf, size_t cap, const char *rel);
+int tu_have_shared(const char *rel, const char *what_is_skipped);
+
+/* A scratch file path for this test program: $LLMJ_SCRATCH (set by the
+ * Makefile to the build folder's scratch/), else $TMPDIR or /tmp, + "/" +
+ * name + "." + pid, so parallel runs never collide. The folder is created. */
+const char *tu_scratch(char *buf, size_t cap, const char *name);
+
+/* The llmjson tool under test: $LLMJ_TOOL, else $LLMJ_ROOT/build/llmjson. */
+const char *tu_tool(void);
+
 /* A growable byte buffer for collecting output in tests (malloc'd). */
 typedef struct tu_buf {
     char *data;
