@@ -925,6 +925,74 @@ static void test_caps(void **state)
     llmj_stream_free(s);
 }
 
+/* A stream of exactly n tool calls of one choice (dialect's own shapes),
+ * each begun, then a second arguments delta for every call: all n calls get
+ * their whole arguments (the cap counts calls, not records). */
+static void max_tools_run(const char *name, llmj_dialect d, size_t n)
+{
+    tu_buf in = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        if (d == LLMJ_DIALECT_OPENAI_CHAT)
+            tu_buf_addf(&in, "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":%zu,"
+                             "\"id\":\"c%zu\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":\"}}]}}]}\n\n",
+                        i, i);
+        else if (d == LLMJ_DIALECT_ANTHROPIC)
+            tu_buf_addf(&in, "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":%zu,"
+                             "\"content_block\":{\"type\":\"tool_use\",\"id\":\"c%zu\",\"name\":\"f\",\"input\":{}}}\n\n"
+                             "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":%zu,"
+                             "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\":\"}}\n\n",
+                        i, i, i);
+        else
+            tu_buf_addf(&in, "event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\","
+                             "\"output_index\":%zu,\"item\":{\"type\":\"function_call\",\"id\":\"i%zu\","
+                             "\"call_id\":\"c%zu\",\"name\":\"f\",\"arguments\":\"\"}}\n\n"
+                             "event: response.function_call_arguments.delta\ndata: {\"type\":"
+                             "\"response.function_call_arguments.delta\",\"output_index\":%zu,\"delta\":\"{\\\"a\\\":\"}\n\n",
+                        i, i, i, i);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (d == LLMJ_DIALECT_OPENAI_CHAT)
+            tu_buf_addf(&in, "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":%zu,"
+                             "\"function\":{\"arguments\":\"%zu}\"}}]}}]}\n\n", i, i);
+        else if (d == LLMJ_DIALECT_ANTHROPIC)
+            tu_buf_addf(&in, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":%zu,"
+                             "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"%zu}\"}}\n\n"
+                             "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":%zu}\n\n",
+                        i, i, i);
+        else
+            tu_buf_addf(&in, "event: response.function_call_arguments.delta\ndata: {\"type\":"
+                             "\"response.function_call_arguments.delta\",\"output_index\":%zu,\"delta\":\"%zu}\"}\n\n",
+                        i, i);
+    }
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, NULL, d, LLMJ_CONTENT_AUTO, NULL, NULL), LLMJ_OK);
+    llmj_status st = llmj_stream_feed(s, in.data, in.len);
+    if (st != LLMJ_OK)
+        fprintf(stderr, "%s: %s\n", name, llmj_stream_error(s)->message);
+    assert_int_equal(st, LLMJ_OK);
+    llmj_choice_info ci;
+    assert_int_equal(llmj_stream_choice(s, 0, &ci), LLMJ_OK);
+    assert_int_equal(ci.tool_count, n);
+    for (size_t i = 0; i < n; i++) {
+        llmj_tool_info ti;
+        char want[64];
+        assert_int_equal(llmj_stream_tool(s, 0, i, &ti), LLMJ_OK);
+        snprintf(want, sizeof want, "{\"a\":%zu}", i);
+        assert_string_equal(ti.arguments, want);
+    }
+    llmj_stream_free(s);
+    tu_buf_free(&in);
+}
+
+static void test_max_tool_calls_exactly(void **state)
+{
+    (void)state;
+    /* the default cap, 128: the 128th call takes its later deltas */
+    max_tools_run("chat", LLMJ_DIALECT_OPENAI_CHAT, 128);
+    max_tools_run("anthropic", LLMJ_DIALECT_ANTHROPIC, 128);
+    max_tools_run("responses", LLMJ_DIALECT_OPENAI_RESPONSES, 128);
+}
+
 static llmj_dialect detect(const char *data, size_t len, llmj_status *st)
 {
     llmj_stream *s;
@@ -1094,6 +1162,7 @@ int main(void)
         cmocka_unit_test(test_abort),
         cmocka_unit_test(test_nomem),
         cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_max_tool_calls_exactly),
         cmocka_unit_test(test_detect),
         cmocka_unit_test(test_reset_and_misuse),
     };

@@ -283,6 +283,9 @@ static llmj_status gm_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
                     return LLMJ_NOMEM;
                 r->flags = LLMJ__REC_TOOL | (s->fwill ? F_WILL : 0) |
                            (s->fhas_args ? F_HAS_ARGS : 0);
+                /* an unnamed piece of a call left open continues it */
+                if (s->g.open && !(s->fname.set && s->fname.len) && !(s->fid.set && s->fid.len))
+                    r->flags |= LLMJ__REC_TOOL_LAST;
                 r->num = (int64_t)parg0;
                 r->key = (int64_t)nparg;
                 r->s[0] = s->fname;

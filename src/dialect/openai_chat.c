@@ -101,7 +101,7 @@ static llmj_status push_tool(oc_state *s, int64_t key, int has_index)
     if (!r)
         return LLMJ_NOMEM;
     r->key = key;
-    r->flags = LLMJ__REC_TOOL | (has_index ? F_HAS_INDEX : 0);
+    r->flags = LLMJ__REC_TOOL | (has_index ? F_HAS_INDEX | LLMJ__REC_TOOL_KEY : LLMJ__REC_TOOL_LAST);
     r->s[0] = s->tid;
     r->s[1] = s->tname;
     r->s[2] = s->targs;
