@@ -36,6 +36,7 @@ struct stream_tool {
     int ended;
     llmj_text_status status;
     int complete;
+    uint64_t lost, lost_off; /* rejected events that may belong to it; the first's offset */
 };
 
 struct stream_choice {
@@ -54,6 +55,7 @@ struct stream_choice {
     size_t ntools, captools, last_tool;
     llmj_text_status status;
     int complete;
+    uint64_t lost, lost_off; /* rejected events that may belong to it; the first's offset */
 };
 
 typedef enum wire_mode { WIRE_UNDECIDED = 0, WIRE_SSE = 1, WIRE_NDJSON = 2 } wire_mode;
@@ -98,6 +100,10 @@ struct llmj_stream {
     int finished, done, cut, had_error;
     uint64_t events, bad_events, bytes;
     uint64_t cur_off;    /* offset of the event being decoded */
+    /* rejected events while no text was open: they may be the start of a
+     * text that opens later, which is then marked with them */
+    uint64_t lost_orphan, lost_orphan_off;
+    uint64_t lost_texts; /* texts marked with a lost event */
 
     llmj_usage usage;
     int has_usage;
@@ -363,6 +369,9 @@ static stream_choice *get_choice(llmj_stream *s, size_t idx)
     c->index = idx;
     c->json = s->content == LLMJ_CONTENT_JSON ? 1 : s->content == LLMJ_CONTENT_TEXT ? 0 : -1;
     c->status = LLMJ_TEXT_TRUNCATED;
+    c->lost = s->lost_orphan;
+    c->lost_off = s->lost_orphan_off;
+    s->lost_texts += c->lost > 0;
     if (c->json == 1 && new_tracker(s, &c->tr, &c->tc)) {
         llmj__free(&s->a, c);
         return NULL;
@@ -419,6 +428,9 @@ static stream_tool *get_tool(llmj_stream *s, stream_choice *c, size_t idx, int *
     t->tc.tool = idx;
     t->index = idx;
     t->status = LLMJ_TEXT_TRUNCATED;
+    t->lost = s->lost_orphan;
+    t->lost_off = s->lost_orphan_off;
+    s->lost_texts += t->lost > 0;
     if (new_tracker(s, &t->tr, &t->tc)) {
         llmj__free(&s->a, t);
         return NULL;
@@ -715,11 +727,48 @@ static int on_item(void *ctx, const ld_item *it)
 
 /* ---- events ------------------------------------------------------------ */
 
+/* One more lost event in a text (choice content and refusal: tool
+ * LLMJ_NO_TOOL); tells the caller. 0, or 1 when a callback stopped. */
+static int lose(llmj_stream *s, uint64_t *lost, uint64_t *lost_off, size_t choice, size_t tool,
+                uint64_t off)
+{
+    if ((*lost)++ == 0) {
+        *lost_off = off;
+        s->lost_texts++;
+    }
+    return s->cb.lost ? cb_stop(s, s->cb.lost(s->ctx, choice, tool, off)) : 0;
+}
+
+/* A rejected event cannot be attributed (its JSON did not parse): it may
+ * belong to any text still open (a choice without its finish reason, a tool
+ * call the provider has not closed), so each is marked. With none open, it
+ * may be the start of a text that opens later. */
+static int lose_open(llmj_stream *s, uint64_t off)
+{
+    int open = 0;
+    for (size_t i = 0; i < s->nch; i++) {
+        stream_choice *c = s->ch[i];
+        if (c->has_finish)
+            continue;
+        open = 1;
+        if (lose(s, &c->lost, &c->lost_off, c->index, LLMJ_NO_TOOL, off))
+            return 1;
+        for (size_t j = 0; j < c->ntools; j++) {
+            stream_tool *t = c->tools[j];
+            if (!t->ended && lose(s, &t->lost, &t->lost_off, c->index, t->index, off))
+                return 1;
+        }
+    }
+    if (!open && s->lost_orphan++ == 0)
+        s->lost_orphan_off = off;
+    return 0;
+}
+
 static int bad_event(llmj_stream *s, uint64_t off)
 {
     s->bad_events++;
     if (!s->cb.error)
-        return 0;
+        return lose_open(s, off);
     char msg[160];
     const char *why = s->ops->message ? s->ops->message(s->dstate) : NULL;
     int n = snprintf(msg, sizeof msg, "the %s decoder could not read this event%s%s",
@@ -735,7 +784,9 @@ static int bad_event(llmj_stream *s, uint64_t off)
     e.message_len = n > 0 ? (size_t)n : 0;
     e.type = "";
     e.code = "";
-    return cb_stop(s, s->cb.error(s->ctx, &e));
+    if (cb_stop(s, s->cb.error(s->ctx, &e)))
+        return 1;
+    return lose_open(s, off);
 }
 
 /* Decode one event with the known dialect. Returns 0 to go on, 1 when the
@@ -1122,6 +1173,7 @@ static llmj_status start(llmj_stream *s)
     s->err.message = s->errmsg;
     s->finished = s->done = s->cut = s->had_error = 0;
     s->events = s->bad_events = s->bytes = s->cur_off = s->nerrors = 0;
+    s->lost_orphan = s->lost_orphan_off = s->lost_texts = 0;
     s->has_usage = 0;
     memset(&s->usage, 0, sizeof s->usage);
     s->has_perr = 0;
@@ -1280,22 +1332,22 @@ static void finish_texts(llmj_stream *s)
         if (c->json == 1) {
             c->status = text_status_of(
                 llmj_tracker_finish(c->tr, normal ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED));
-            c->complete = normal && (c->status == LLMJ_TEXT_COMPLETE ||
-                                     (c->status == LLMJ_TEXT_EMPTY && other));
+            c->complete = normal && !c->lost && (c->status == LLMJ_TEXT_COMPLETE ||
+                                                 (c->status == LLMJ_TEXT_EMPTY && other));
         } else {
             size_t k = 0;
             while (k < c->text.len && is_ws((unsigned char)c->text.data[k]))
                 k++;
             c->status = k == c->text.len ? LLMJ_TEXT_EMPTY
-                        : normal ? LLMJ_TEXT_COMPLETE : LLMJ_TEXT_TRUNCATED;
-            c->complete = normal;
+                        : normal && !c->lost ? LLMJ_TEXT_COMPLETE : LLMJ_TEXT_TRUNCATED;
+            c->complete = normal && !c->lost;
         }
         for (size_t j = 0; j < c->ntools; j++) {
             stream_tool *t = c->tools[j];
             int ended = t->ended || normal;
             t->status = text_status_of(
                 llmj_tracker_finish(t->tr, ended ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED));
-            t->complete = ended && t->status == LLMJ_TEXT_COMPLETE;
+            t->complete = ended && !t->lost && t->status == LLMJ_TEXT_COMPLETE;
         }
     }
 }
@@ -1348,6 +1400,27 @@ llmj_status llmj_stream_finish(llmj_stream *s)
         snprintf(s->errmsg, sizeof s->errmsg, "the input ended inside a line");
     } else if (s->events == 0) {
         s->status = LLMJ_EMPTY;
+    } else if (s->lost_texts) {
+        /* a text missing an event is not whole: the first lost event */
+        uint64_t first = UINT64_MAX;
+        for (size_t i = 0; i < s->nch; i++) {
+            const stream_choice *c = s->ch[i];
+            if (c->lost && c->lost_off < first)
+                first = c->lost_off;
+            for (size_t j = 0; j < c->ntools; j++)
+                if (c->tools[j]->lost && c->tools[j]->lost_off < first)
+                    first = c->tools[j]->lost_off;
+        }
+        s->status = LLMJ_TRUNCATED;
+        s->err.code = s->status;
+        s->err.offset = first;
+        pos_of(s, first, &s->err.line, &s->err.column);
+        snprintf(s->errmsg, sizeof s->errmsg,
+                 "%llu text%s not whole: %llu unreadable event%s may belong to %s (the first at "
+                 "byte %llu)",
+                 (unsigned long long)s->lost_texts, s->lost_texts == 1 ? " is" : "s are",
+                 (unsigned long long)s->bad_events, s->bad_events == 1 ? "" : "s",
+                 s->lost_texts == 1 ? "it" : "them", (unsigned long long)first);
     } else if (unfinished || (!s->done && has_end_marker(s->dialect))) {
         s->status = LLMJ_TRUNCATED;
         s->err.code = s->status;
@@ -1435,6 +1508,8 @@ llmj_status llmj_stream_choice(const llmj_stream *s, size_t ci, llmj_choice_info
     out->status = c->status;
     out->complete = s->finished ? c->complete : 0;
     out->tool_count = c->ntools;
+    out->lost_events = c->lost;
+    out->lost_offset = c->lost_off;
     return LLMJ_OK;
 }
 
@@ -1454,6 +1529,8 @@ llmj_status llmj_stream_tool(const llmj_stream *s, size_t ci, size_t ti, llmj_to
     out->ended = t->ended;
     out->status = t->status;
     out->complete = s->finished ? t->complete : 0;
+    out->lost_events = t->lost;
+    out->lost_offset = t->lost_off;
     return LLMJ_OK;
 }
 

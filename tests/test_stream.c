@@ -993,6 +993,112 @@ static void test_max_tool_calls_exactly(void **state)
     max_tools_run("responses", LLMJ_DIALECT_OPENAI_RESPONSES, 128);
 }
 
+typedef struct lost_rec {
+    tu_buf log;
+} lost_rec;
+
+static int lr_lost(void *ctx, size_t choice, size_t tool, uint64_t off)
+{
+    lost_rec *r = ctx;
+    tu_buf_addf(&r->log, "lost %zu %ld %llu;", choice, tool == LLMJ_NO_TOOL ? -1L : (long)tool,
+                (unsigned long long)off);
+    return 0;
+}
+
+static int lr_error(void *ctx, const llmj_provider_error *e)
+{
+    lost_rec *r = ctx;
+    tu_buf_addf(&r->log, "error %d %llu;", e->status, (unsigned long long)e->offset);
+    return 0;
+}
+
+/* The issue's example: {"cmd":"ls" + a rejected ,"x":"\xff" + } must not
+ * come out as a complete {"cmd":"ls"}: the call and the choice's content are
+ * marked (the event cannot be attributed), the stream is truncated, at every
+ * piece size. */
+static void test_lost_event(void **state)
+{
+    (void)state;
+    static const char ev1[] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                              "\"id\":\"c1\",\"function\":{\"name\":\"sh\",\"arguments\":\"{\\\"cmd\\\":\\\"ls\\\"\"}}]}}]}\n\n";
+    static const char ev2[] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                              "\"function\":{\"arguments\":\",\\\"x\\\":\\\"\xff\\\"\"}}]}}]}\n\n";
+    static const char ev3[] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                              "\"function\":{\"arguments\":\"}\"}}]}}]}\n\n"
+                              "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
+                              "data: [DONE]\n\n";
+    tu_buf in = { 0 };
+    tu_buf_add(&in, ev1, strlen(ev1));
+    tu_buf_add(&in, ev2, strlen(ev2));
+    tu_buf_add(&in, ev3, strlen(ev3));
+    const uint64_t at = strlen(ev1);
+    tu_buf whole = { 0 };
+    assert_int_equal(check_pieces("lost", in.data, in.len, &auto_opts, &whole), LLMJ_TRUNCATED);
+    tu_buf_free(&whole);
+    static const size_t steps[] = { 0, 1, 5 };
+    for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
+        lost_rec r = { { 0 } };
+        llmj_stream_callbacks cbs = { 0 };
+        cbs.lost = lr_lost;
+        cbs.error = lr_error;
+        llmj_stream *s;
+        assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, &cbs, &r),
+                         LLMJ_OK);
+        size_t step = steps[k] ? steps[k] : in.len;
+        for (size_t p = 0; p < in.len; p += step)
+            assert_int_equal(llmj_stream_feed(s, in.data + p, in.len - p < step ? in.len - p : step),
+                             LLMJ_OK);
+        assert_int_equal(llmj_stream_finish(s), LLMJ_TRUNCATED);
+        assert_int_equal(llmj_stream_error(s)->offset, at);
+        assert_non_null(strstr(llmj_stream_error(s)->message, "not whole"));
+        char want[160];
+        snprintf(want, sizeof want, "error %d %llu;lost 0 -1 %llu;lost 0 0 %llu;", LLMJ_BAD_EVENT,
+                 (unsigned long long)at, (unsigned long long)at, (unsigned long long)at);
+        assert_string_equal(r.log.data, want);
+        llmj_tool_info ti;
+        assert_int_equal(llmj_stream_tool(s, 0, 0, &ti), LLMJ_OK);
+        assert_string_equal(ti.arguments, "{\"cmd\":\"ls\"}");
+        assert_int_equal(ti.complete, 0);
+        assert_int_equal(ti.lost_events, 1);
+        assert_int_equal(ti.lost_offset, at);
+        llmj_choice_info ci;
+        assert_int_equal(llmj_stream_choice(s, 0, &ci), LLMJ_OK);
+        assert_int_equal(ci.complete, 0);
+        assert_int_equal(ci.lost_events, 1);
+        llmj_stream_free(s);
+        tu_buf_free(&r.log);
+    }
+    tu_buf_free(&in);
+
+    /* a rejected event after the choice finished touches nothing; one before
+     * any choice counts for the texts that open later */
+    static const char after[] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},"
+                                "\"finish_reason\":\"stop\"}]}\n\ndata: {bad\n\ndata: [DONE]\n\n";
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_OPENAI_CHAT, LLMJ_CONTENT_AUTO, NULL, NULL),
+                     LLMJ_OK);
+    assert_int_equal(llmj_stream_feed(s, after, strlen(after)), LLMJ_OK);
+    assert_int_equal(llmj_stream_finish(s), LLMJ_OK);
+    llmj_choice_info ci;
+    assert_int_equal(llmj_stream_choice(s, 0, &ci), LLMJ_OK);
+    assert_int_equal(ci.complete, 1);
+    assert_int_equal(ci.lost_events, 0);
+    assert_int_equal(llmj_stream_bad_events(s), 1);
+    llmj_stream_free(s);
+    static const char before[] = "data: {bad\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},"
+                                 "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+    assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_OPENAI_CHAT, LLMJ_CONTENT_AUTO, NULL, NULL),
+                     LLMJ_OK);
+    assert_int_equal(llmj_stream_feed(s, before, strlen(before)), LLMJ_OK);
+    assert_int_equal(llmj_stream_finish(s), LLMJ_TRUNCATED);
+    assert_int_equal(llmj_stream_choice(s, 0, &ci), LLMJ_OK);
+    assert_int_equal(ci.complete, 0);
+    assert_int_equal(ci.status, LLMJ_TEXT_TRUNCATED);
+    assert_int_equal(ci.lost_events, 1);
+    assert_int_equal(ci.lost_offset, 0);
+    llmj_stream_free(s);
+}
+
 static llmj_dialect detect(const char *data, size_t len, llmj_status *st)
 {
     llmj_stream *s;
@@ -1163,6 +1269,7 @@ int main(void)
         cmocka_unit_test(test_nomem),
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_max_tool_calls_exactly),
+        cmocka_unit_test(test_lost_event),
         cmocka_unit_test(test_detect),
         cmocka_unit_test(test_reset_and_misuse),
     };

@@ -36,15 +36,15 @@ def usage(i=None, o=None, t=None, c=None, r=None):
     return {'input_tokens': i, 'output_tokens': o, 'total_tokens': t, 'cached_tokens': c,
             'reasoning_tokens': r}
 
-def tool(index, id, name, args, complete_, salv):
+def tool(index, id, name, args, complete_, salv, lost=0, lost_at=None):
     return {'index': index, 'id': id, 'name': name, 'arguments': args, 'complete': complete_,
-            'salvage': salv}
+            'lost_events': lost, 'lost_offset': lost_at, 'salvage': salv}
 
 def choice(finish, raw_, content, complete_, json_=False, salv=None, refusal=None, tools=(),
-           index=0):
+           index=0, lost=0, lost_at=None):
     return {'index': index, 'finish_reason': finish, 'finish_reason_raw': raw_, 'content': content,
-            'refusal': refusal, 'json': json_, 'complete': complete_, 'salvage': salv,
-            'tool_calls': list(tools)}
+            'refusal': refusal, 'json': json_, 'complete': complete_, 'lost_events': lost,
+            'lost_offset': lost_at, 'salvage': salv, 'tool_calls': list(tools)}
 
 def perror(name, needle, type_, code, message):
     off, line, col = pos_of(name, needle)
@@ -86,6 +86,14 @@ case('openai-tools.sse', 0, report('openai', 'ok', 12, [
         tool(0, 'call_a', 'get_weather', '{"city": "Paris"}', True, complete('{"city": "Paris"}')),
         tool(1, 'call_b', 'get_time', '{"tz": "CET", "h24": true}', True,
              complete('{"tz": "CET", "h24": true}'))])], usage(40, 30, 70)))
+
+LOST = pos_of('openai-lost-event.sse', ',\\"x\\"')
+case('openai-lost-event.sse', 2, report('openai', 'truncated', 7, [
+    choice('tool_calls', 'tool_calls', '', False, lost=1, lost_at=LOST[0], tools=[
+        tool(0, 'call_x', 'sh', '{"cmd":"ls"}', False, complete('{"cmd":"ls"}'), lost=1,
+             lost_at=LOST[0])])], None,
+    serror('truncated', '2 texts are not whole: 1 unreadable event may belong to them (the first '
+           'at byte %d)' % LOST[0], *LOST), bad=1))
 
 case('openai-n2.sse', 2, report('openai', 'ok', 10, [
     choice('stop', 'stop', 'Yes.', True),

@@ -147,6 +147,14 @@ typedef struct llmj_stream_callbacks {
     int (*usage)(void *ctx, const llmj_usage *usage);
     /* An in-band provider error, or an unreadable event (see above). */
     int (*error)(void *ctx, const llmj_provider_error *err);
+    /* An unreadable event (offset: its first byte) may have belonged to this
+     * text (tool LLMJ_NO_TOOL: the choice's content and refusal), which is
+     * then never complete (see lost_events below). Its JSON did not parse,
+     * so it cannot be attributed: every text still open is told (a choice
+     * without a finish reason, a tool call its provider has not closed);
+     * when none is open, it is counted for every text that opens later
+     * (told at once, not then). Called after error for that event. */
+    int (*lost)(void *ctx, size_t choice, size_t tool, uint64_t offset);
 } llmj_stream_callbacks;
 
 /* Create a stream. cfg may be NULL (defaults; copied): its allocator, its
@@ -201,7 +209,9 @@ LLMJ_API llmj_status llmj_stream_feed(llmj_stream *s, const void *buf, size_t le
  * - the sticky status of a stopped feed (above);
  * - LLMJ_PROVIDER_ERROR: the provider reported an error in the stream;
  * - LLMJ_SSE_CUT: the input ended inside an SSE line or NDJSON line;
- * - LLMJ_TRUNCATED: the stream broke off: no end marker ([DONE],
+ * - LLMJ_TRUNCATED: some text lost an unreadable event (lost_events in
+ *   llmj_choice_info / llmj_tool_info; the error's offset is the first), or
+ *   the stream broke off: no end marker ([DONE],
  *   message_stop, response.completed, Ollama's done) for the dialects that
  *   send one, or a choice without a finish reason;
  * - LLMJ_EMPTY: no event at all;
@@ -282,6 +292,12 @@ typedef struct llmj_choice_info {
     llmj_text_status status;
     int complete;
     size_t tool_count;
+    /* unreadable events that may have belonged to the content or refusal
+     * (see the lost callback), and the first one's offset: when non-zero,
+     * complete is 0 (a plain text is LLMJ_TEXT_TRUNCATED; a JSON text keeps
+     * the salvage status of what was kept) */
+    uint64_t lost_events;
+    uint64_t lost_offset;
 } llmj_choice_info;
 
 /* Fill *out for the choice at position ci. LLMJ_OK, or LLMJ_MISUSE (s or
@@ -310,6 +326,8 @@ typedef struct llmj_tool_info {
     int ended;
     llmj_text_status status;
     int complete;
+    uint64_t lost_events; /* as for llmj_choice_info: complete is then 0 */
+    uint64_t lost_offset;
 } llmj_tool_info;
 
 /* Fill *out for tool call ti of choice ci (positions). LLMJ_OK, or

@@ -226,6 +226,18 @@ static const char *status_word(llmj_status st)
     return "error";
 }
 
+/* ,"lost_events":N,"lost_offset":X|null */
+static void put_lost(outbuf *o, uint64_t n, uint64_t off)
+{
+    OB_LIT(o, ",\"lost_events\":");
+    ob_u64(o, n);
+    OB_LIT(o, ",\"lost_offset\":");
+    if (n)
+        ob_u64(o, off);
+    else
+        OB_LIT(o, "null");
+}
+
 /* {"status":"provider_error","type":..,"code":..,"message":..,"offset":..,..} */
 static void put_provider_error(outbuf *o, const llmj_provider_error *e)
 {
@@ -410,6 +422,17 @@ static int ev_error(void *ctx, const llmj_provider_error *e)
     return ob_failed(o);
 }
 
+/* An unreadable event that may have belonged to this text. */
+static int ev_lost(void *ctx, size_t choice, size_t tool, uint64_t offset)
+{
+    outbuf *o = ((replay_ctx *)ctx)->ob;
+    ev_head(o, choice, tool);
+    OB_LIT(o, ",\"event\":\"lost\",\"offset\":");
+    ob_u64(o, offset);
+    OB_LIT(o, "}\n");
+    return ob_failed(o);
+}
+
 static const llmj_stream_callbacks events_callbacks = {
     .json = ev_json,
     .text = ev_text,
@@ -420,6 +443,7 @@ static const llmj_stream_callbacks events_callbacks = {
     .finish = ev_finish,
     .usage = ev_usage,
     .error = ev_error,
+    .lost = ev_lost,
 };
 
 /* ---- callbacks: watching the text --------------------------------------- */
@@ -629,6 +653,7 @@ static int put_report(outbuf *o, llmj_stream *s, int greedy)
             OB_LIT(o, ",\"complete\":true");
         else
             OB_LIT(o, ",\"complete\":false");
+        put_lost(o, ci.lost_events, ci.lost_offset);
         OB_LIT(o, ",\"salvage\":");
         if (put_salvage(o, s, i, LLMJ_NO_TOOL, mode))
             return -1;
@@ -650,6 +675,7 @@ static int put_report(outbuf *o, llmj_stream *s, int greedy)
                 OB_LIT(o, ",\"complete\":true");
             else
                 OB_LIT(o, ",\"complete\":false");
+            put_lost(o, ti.lost_events, ti.lost_offset);
             OB_LIT(o, ",\"salvage\":");
             if (put_salvage(o, s, i, j, mode))
                 return -1;
@@ -705,6 +731,9 @@ static void summary(const char *name, const llmj_stream *s)
         llmj_stream_choice(s, i, &ci);
         fprintf(e, "; choice %zu: finish %s", ci.index, llmj_finish_name(ci.finish));
         fprintf(e, ", %s %s", ci.json == 1 ? "json" : "text", text_word(ci.status, ci.complete));
+        if (ci.lost_events)
+            fprintf(e, " (%llu lost events, the first at byte %llu)",
+                    (unsigned long long)ci.lost_events, (unsigned long long)ci.lost_offset);
         if (ci.refusal)
             fprintf(e, ", refusal %s", ci.complete ? "complete" : "truncated");
         for (size_t j = 0; j < ci.tool_count; j++) {
@@ -712,6 +741,9 @@ static void summary(const char *name, const llmj_stream *s)
             llmj_stream_tool(s, i, j, &ti);
             fprintf(e, ", tool call %zu %.*s %s", ti.index, (int)(ti.name_len > 64 ? 64 : ti.name_len),
                     ti.name, text_word(ti.status, ti.complete));
+            if (ti.lost_events)
+                fprintf(e, " (%llu lost events, the first at byte %llu)",
+                        (unsigned long long)ti.lost_events, (unsigned long long)ti.lost_offset);
         }
     }
     llmj_status st = llmj_stream_status(s);
