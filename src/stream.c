@@ -104,6 +104,7 @@ struct llmj_stream {
      * text that opens later, which is then marked with them */
     uint64_t lost_orphan, lost_orphan_off;
     uint64_t lost_texts; /* texts marked with a lost event */
+    size_t held;         /* bytes allocated under config.max_stream_memory */
 
     llmj_usage usage;
     int has_usage;
@@ -206,13 +207,35 @@ static void stop_nomem(llmj_stream *s)
 
 /* ---- texts ------------------------------------------------------------- */
 
+/* Make room for need bytes in b (at most limit), within what is left of
+ * config.max_stream_memory, which is charged with the growth. 0, or -1 (out
+ * of memory), -3 (over the budget); b is then unchanged. */
+static int budget_reserve(llmj_stream *s, llmj__buf *b, size_t need, size_t limit)
+{
+    if (need <= b->cap)
+        return 0;
+    size_t left = s->cfg.max_stream_memory - s->held;
+    size_t room = b->cap + left; /* b->cap <= held: no overflow */
+    if (need > room)
+        return -3;
+    size_t old = b->cap;
+    int rc = llmj__buf_reserve(b, &s->a, need, room < limit ? room : limit);
+    if (rc == -2)
+        return -3;
+    if (rc)
+        return rc;
+    s->held += b->cap - old;
+    return 0;
+}
+
 /* Append to a NUL-terminated text buffer capped at config.max_text.
- * 0, or -1 (out of memory), -2 (too long); the buffer is then unchanged. */
+ * 0, or -1 (out of memory), -2 (too long), -3 (over the stream's memory
+ * budget); the buffer is then unchanged. */
 static int text_add(llmj_stream *s, llmj__buf *b, const char *p, size_t n)
 {
     if (n > s->cfg.max_text - b->len)
         return -2;
-    int rc = llmj__buf_reserve(b, &s->a, b->len + n + 1, s->cfg.max_text + 1);
+    int rc = budget_reserve(s, b, b->len + n + 1, s->cfg.max_text + 1);
     if (rc)
         return rc;
     if (n)
@@ -234,6 +257,13 @@ static int text_add_or_stop(llmj_stream *s, llmj__buf *b, const char *p, size_t 
     if (rc == -2) {
         stop(s, LLMJ_TOO_LONG, s->cur_off, "%s of choice %zu over the text limit", what,
              choice);
+        return -1;
+    }
+    if (rc == -3) {
+        stop(s, LLMJ_TOO_LONG, s->cur_off,
+             "the stream's memory budget (config.max_stream_memory, %zu bytes) is spent: %s of "
+             "choice %zu not taken",
+             s->cfg.max_stream_memory, what, choice);
         return -1;
     }
     return 0;
@@ -695,6 +725,13 @@ static int item_error(llmj_stream *s, const ld_item *it)
             stop(s, LLMJ_TOO_LONG, s->cur_off, "provider error message over the text limit");
             return 1;
         }
+        if (rc == -3) {
+            stop(s, LLMJ_TOO_LONG, s->cur_off,
+                 "the stream's memory budget (config.max_stream_memory, %zu bytes) is spent: the "
+                 "provider error not taken",
+                 s->cfg.max_stream_memory);
+            return 1;
+        }
         s->perr = e;
         s->perr.message = s->perr_msg.data;
         s->perr.type = s->perr_type.data;
@@ -856,8 +893,16 @@ static int hold_event(llmj_stream *s, const char *type, size_t type_len, const c
         return 1;
     }
     held_event h = { off, type_len, data_len, type != NULL };
-    if (llmj__buf_reserve(&s->pending, &s->a,
-                          s->pending.len + sizeof h + type_len + data_len, SIZE_MAX)) {
+    int rc = budget_reserve(s, &s->pending, s->pending.len + sizeof h + type_len + data_len,
+                            SIZE_MAX);
+    if (rc == -3) {
+        stop(s, LLMJ_TOO_LONG, off,
+             "the stream's memory budget (config.max_stream_memory, %zu bytes) is spent: an "
+             "event held for detection not taken",
+             s->cfg.max_stream_memory);
+        return 1;
+    }
+    if (rc) {
         stop_nomem(s);
         return 1;
     }
@@ -1174,6 +1219,7 @@ static llmj_status start(llmj_stream *s)
     s->finished = s->done = s->cut = s->had_error = 0;
     s->events = s->bad_events = s->bytes = s->cur_off = s->nerrors = 0;
     s->lost_orphan = s->lost_orphan_off = s->lost_texts = 0;
+    s->held = 0;
     s->has_usage = 0;
     memset(&s->usage, 0, sizeof s->usage);
     s->has_perr = 0;
@@ -1213,6 +1259,8 @@ llmj_status llmj_stream_new(llmj_stream **out, const llmj_config *cfg, llmj_dial
         c.max_tool_calls = 128;
     if (c.max_text == 0 || c.max_text > SIZE_MAX - 2)
         c.max_text = c.max_text ? SIZE_MAX - 2 : (size_t)256 << 20;
+    if (c.max_stream_memory == 0)
+        c.max_stream_memory = (size_t)256 << 20;
     c.alloc = a;
     llmj_stream *s = llmj__malloc(&a, sizeof *s);
     if (!s)

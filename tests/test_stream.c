@@ -1099,6 +1099,84 @@ static void test_lost_event(void **state)
     llmj_stream_free(s);
 }
 
+/* One memory budget for the whole stream: 128 choices each under max_text
+ * still stop at config.max_stream_memory, reported as TOO_LONG naming it,
+ * with what was kept (and its salvage) intact; the allocator's peak stays
+ * within the budget plus the fixed overhead. */
+static void test_stream_memory_budget(void **state)
+{
+    (void)state;
+    const size_t budget = (size_t)1 << 20;
+    char chunk[4096 + 1];
+    memset(chunk, 'x', sizeof chunk - 1);
+    chunk[sizeof chunk - 1] = 0;
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    assert_int_equal(cfg.max_stream_memory, 0); /* 0: the default, 256 MiB */
+    cfg.alloc = tu_allocator(&ta);
+    cfg.max_stream_memory = budget;
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, &cfg, LLMJ_DIALECT_OPENAI_CHAT, LLMJ_CONTENT_TEXT, NULL, NULL),
+                     LLMJ_OK);
+    tu_buf ev = { 0 };
+    llmj_status st = LLMJ_OK;
+    size_t fed = 0;
+    for (int round = 0; round < 16 && st == LLMJ_OK; round++)
+        for (int i = 0; i < 128 && st == LLMJ_OK; i++) {
+            ev.len = 0;
+            tu_buf_addf(&ev, "data: {\"choices\":[{\"index\":%d,\"delta\":{\"content\":\"%s\"}}]}\n\n", i,
+                        chunk);
+            st = llmj_stream_feed(s, ev.data, ev.len);
+            fed += 4096;
+        }
+    assert_int_equal(st, LLMJ_TOO_LONG);
+    assert_true(fed < 2 * budget / 4096 * 4096 + 4096); /* it stopped near the budget */
+    assert_non_null(strstr(llmj_stream_error(s)->message, "max_stream_memory"));
+    assert_true(ta.peak < budget + ((size_t)256 << 10));
+    assert_int_equal(llmj_stream_finish(s), LLMJ_TOO_LONG);
+    size_t kept = 0;
+    for (size_t i = 0; i < llmj_stream_choice_count(s); i++) {
+        llmj_choice_info ci;
+        assert_int_equal(llmj_stream_choice(s, i, &ci), LLMJ_OK);
+        assert_int_equal(ci.content_len % 4096, 0);
+        assert_int_equal(ci.complete, 0);
+        kept += ci.content_len;
+    }
+    assert_true(kept > budget / 4 && kept <= budget);
+    llmj_stream_free(s);
+    assert_int_equal(ta.live, 0);
+
+    /* a tool call's arguments: the salvage of what was kept */
+    memset(&ta, 0, sizeof ta);
+    cfg.max_stream_memory = 64 << 10;
+    assert_int_equal(llmj_stream_new(&s, &cfg, LLMJ_DIALECT_OPENAI_CHAT, LLMJ_CONTENT_AUTO, NULL, NULL),
+                     LLMJ_OK);
+    ev.len = 0;
+    tu_buf_addf(&ev, "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c\","
+                     "\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":[\"}}]}}]}\n\n");
+    st = llmj_stream_feed(s, ev.data, ev.len);
+    for (int i = 0; i < 100000 && st == LLMJ_OK; i++) {
+        ev.len = 0;
+        tu_buf_addf(&ev, "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                         "\"function\":{\"arguments\":\"1,\"}}]}}]}\n\n");
+        st = llmj_stream_feed(s, ev.data, ev.len);
+    }
+    assert_int_equal(st, LLMJ_TOO_LONG);
+    assert_int_equal(llmj_stream_finish(s), LLMJ_TOO_LONG);
+    llmj_salvage sv;
+    assert_int_equal(llmj_stream_salvage(s, 0, 0, LLMJ_SALVAGE_LOSSLESS, &sv), LLMJ_OK);
+    assert_int_equal(sv.status, LLMJ_TEXT_TRUNCATED);
+    assert_true(sv.bytes_kept > 1000);
+    llmj_tool_info ti;
+    assert_int_equal(llmj_stream_tool(s, 0, 0, &ti), LLMJ_OK);
+    assert_int_equal(ti.complete, 0);
+    llmj_stream_free(s);
+    assert_int_equal(ta.live, 0);
+    tu_buf_free(&ev);
+}
+
 static llmj_dialect detect(const char *data, size_t len, llmj_status *st)
 {
     llmj_stream *s;
@@ -1270,6 +1348,7 @@ int main(void)
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_max_tool_calls_exactly),
         cmocka_unit_test(test_lost_event),
+        cmocka_unit_test(test_stream_memory_budget),
         cmocka_unit_test(test_detect),
         cmocka_unit_test(test_reset_and_misuse),
     };

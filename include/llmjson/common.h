@@ -95,6 +95,12 @@ typedef struct llmj_config {
     size_t max_tool_calls;   /* stream: most tool calls per choice (default 128) */
     size_t max_text;         /* stream: longest accumulated text (content, refusal,
                                 arguments) in bytes (default 256 MiB) */
+    size_t max_stream_memory; /* stream: the one budget, in bytes allocated, for
+                                everything a stream holds: every choice's content,
+                                refusal and finish reason, every tool call's id, name
+                                and arguments, the provider error's strings and the
+                                events held while the dialect is detected
+                                (default 0: 256 MiB) */
 } llmj_config;
 
 LLMJ_API void llmj_config_init(llmj_config *cfg);

@@ -160,7 +160,8 @@ typedef struct llmj_stream_callbacks {
 /* Create a stream. cfg may be NULL (defaults; copied): its allocator, its
  * tracker settings (depth, token, whitespace and repetition limits, string
  * chunks) apply to every tracker, max_event to SSE events and NDJSON lines.
- * The stream's caps are config.max_choices, max_tool_calls and max_text.
+ * The stream's caps are config.max_choices, max_tool_calls, max_text and
+ * max_stream_memory.
  * dialect: the API dialect, or LLMJ_DIALECT_AUTO to detect it from the first
  * event (NDJSON when the first byte after an optional UTF-8 BOM and
  * whitespace is '{', SSE otherwise). content: see llmj_content_mode. cbs may
@@ -190,7 +191,9 @@ LLMJ_API llmj_status llmj_stream_reset(llmj_stream *s);
  *   transfer);
  * - LLMJ_TOO_LONG: an SSE event or line, or an NDJSON line, went over
  *   config.max_event; a text (content, refusal, arguments, id, name) over
- *   config.max_text; a choice index reached config.max_choices, or a
+ *   config.max_text; everything the stream holds (see
+ *   config.max_stream_memory) over that budget; a choice index reached
+ *   config.max_choices, or a
  *   choice's tool calls went over config.max_tool_calls (0 in any of the
  *   last three: the default);
  * - LLMJ_UNKNOWN_DIALECT: auto-detection found no dialect in the first
