@@ -13,6 +13,7 @@
  * structural JSON scanner (js_*) that only locates values; the stream object
  * validates whatever is fed to it. */
 #include "alloc.h"
+#include "dialect/whole.h"
 
 #include <llmjson.h>
 #include <llmjson/http.h>
@@ -1055,337 +1056,28 @@ static void read_error_body(llmj_http *h)
     }
 }
 
-/* Append text to b; 0 or -1 (no memory). */
-static int emit(llmj__buf *b, const llmj_allocator *a, const char *s, size_t n)
+/* The sink of the whole-answer decoder: its events go to the stream. A stop
+ * of the stream sticks (finish reports it) and ends the decoding. */
+static int whole_sink(void *ctx, const char *p, size_t n)
 {
-    return llmj__buf_append(b, a, s, n, SIZE_MAX);
-}
-
-static int emits(llmj__buf *b, const llmj_allocator *a, const char *s)
-{
-    return emit(b, a, s, strlen(s));
-}
-
-/* Append a JSON value's text with raw CR and LF left out (outside strings
- * they are whitespace; inside a valid string they cannot occur), so it fits
- * on one SSE data line. */
-static int emit_oneline(llmj__buf *b, const llmj_allocator *a, const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        size_t j = i;
-        while (j < n && s[j] != '\r' && s[j] != '\n')
-            j++;
-        if (emit(b, a, s + i, j - i) != 0)
-            return -1;
-        i = j + 1;
-    }
-    return 0;
-}
-
-static int emit_val(llmj__buf *b, const llmj_allocator *a, const js_doc *d, const js_val *v, const char *dflt)
-{
-    if (!v)
-        return emits(b, a, dflt);
-    return emit_oneline(b, a, d->text + v->start, v->len);
-}
-
-/* A JSON string literal holding s[0:n] (for the raw text of an object that
- * must travel as a string, e.g. tool input). */
-static int emit_quoted(llmj__buf *b, const llmj_allocator *a, const char *s, size_t n)
-{
-    if (emits(b, a, "\"") != 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        char tmp[8];
-        unsigned char c = (unsigned char)s[i];
-        size_t k;
-        if (c == '"' || c == '\\') {
-            tmp[0] = '\\';
-            tmp[1] = (char)c;
-            k = 2;
-        } else if (c == '\n') {
-            memcpy(tmp, "\\n", 2);
-            k = 2;
-        } else if (c == '\r') {
-            memcpy(tmp, "\\r", 2);
-            k = 2;
-        } else if (c == '\t') {
-            memcpy(tmp, "\\t", 2);
-            k = 2;
-        } else if (c < 0x20) {
-            snprintf(tmp, sizeof tmp, "\\u%04x", c);
-            k = 6;
-        } else {
-            tmp[0] = (char)c;
-            k = 1;
-        }
-        if (emit(b, a, tmp, k) != 0)
-            return -1;
-    }
-    return emits(b, a, "\"");
-}
-
-static int emit_num(llmj__buf *b, const llmj_allocator *a, size_t x)
-{
-    char num[32];
-    int k = snprintf(num, sizeof num, "%zu", x);
-    return emit(b, a, num, (size_t)k);
-}
-
-static int emit_event(llmj__buf *b, const llmj_allocator *a, const char *name)
-{
-    return emits(b, a, "event: ") || emits(b, a, name) || emits(b, a, "\ndata: ");
-}
-
-/* Which dialect a whole JSON response is in. */
-static llmj_dialect whole_dialect(const js_doc *d, const char *text, size_t len)
-{
-    size_t i = 0;
-    while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
-        i++;
-    if (i < len && text[i] == '[')
-        return LLMJ_DIALECT_GEMINI;
-    if (js_get(d, "/candidates") || js_get(d, "/promptFeedback"))
-        return LLMJ_DIALECT_GEMINI;
-    if (js_is(d, js_get(d, "/object"), "response") || js_get(d, "/output"))
-        return LLMJ_DIALECT_OPENAI_RESPONSES;
-    if (js_is(d, js_get(d, "/type"), "message") || js_get(d, "/stop_reason"))
-        return LLMJ_DIALECT_ANTHROPIC;
-    if (js_get(d, "/done") && !js_get(d, "/choices"))
-        return LLMJ_DIALECT_OLLAMA;
-    return LLMJ_DIALECT_OPENAI_CHAT;
-}
-
-/* OpenAI chat: the chat.completion as one chunk (each choice's "message"
- * key renamed "delta"), then [DONE]. */
-static int whole_openai(llmj__buf *b, const llmj_allocator *a, const js_doc *d)
-{
-    /* the keys to rename, in text order */
-    size_t last = 0;
-    if (emits(b, a, "data: ") != 0)
-        return -1;
-    for (size_t i = 0; i < js_count(d); i++) {
-        const js_val *v = js_at(d, i);
-        const char *p = d->paths.data + v->path_off;
-        /* "/choices/N/message" */
-        if (v->key_start == SIZE_MAX || v->path_len < 18 || memcmp(p, "/choices/", 9) != 0 ||
-            memcmp(p + v->path_len - 8, "/message", 8) != 0)
-            continue;
-        int digits = 1;
-        for (size_t k = 9; k < v->path_len - 8; k++)
-            if (p[k] < '0' || p[k] > '9')
-                digits = 0;
-        if (!digits || v->path_len - 8 == 9)
-            continue;
-        if (v->key_start < last)
-            continue;
-        if (emit_oneline(b, a, d->text + last, v->key_start - last) != 0 || emits(b, a, "\"delta\"") != 0)
-            return -1;
-        last = v->key_start + 9; /* "message" with its quotes */
-    }
-    if (emit_oneline(b, a, d->text + last, d->len - last) != 0)
-        return -1;
-    return emits(b, a, "\n\ndata: [DONE]\n\n");
-}
-
-static int whole_gemini(llmj__buf *b, const llmj_allocator *a, const js_doc *d)
-{
-    const js_val *root = js_get(d, "");
-    if (root && root->kind == '[') {
-        const js_val *v;
-        for (size_t k = 0; (v = js_getf(d, "/%zu", k)) != NULL; k++)
-            if (emits(b, a, "data: ") || emit_val(b, a, d, v, "{}") || emits(b, a, "\r\n\r\n"))
-                return -1;
-        return 0;
-    }
-    return emits(b, a, "data: ") || emit_oneline(b, a, d->text, d->len) || emits(b, a, "\r\n\r\n");
-}
-
-static int whole_ollama(llmj__buf *b, const llmj_allocator *a, const js_doc *d)
-{
-    return emit_oneline(b, a, d->text, d->len) || emits(b, a, "\n");
-}
-
-/* Anthropic: message_start, a start/delta/stop per content block,
- * message_delta with the stop reason and usage, message_stop. */
-static int whole_anthropic(llmj__buf *b, const llmj_allocator *a, const js_doc *d)
-{
-    const js_val *id = js_get(d, "/id"), *model = js_get(d, "/model"), *usage = js_get(d, "/usage");
-    if (emit_event(b, a, "message_start") || emits(b, a, "{\"type\":\"message_start\",\"message\":{\"id\":") ||
-        emit_val(b, a, d, id, "\"\"") || emits(b, a, ",\"type\":\"message\",\"role\":\"assistant\",\"model\":") ||
-        emit_val(b, a, d, model, "\"\"") ||
-        emits(b, a, ",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":") ||
-        emit_val(b, a, d, usage, "{}") || emits(b, a, "}}\n\n"))
-        return -1;
-    const js_val *blk;
-    for (size_t k = 0; (blk = js_getf(d, "/content/%zu", k)) != NULL; k++) {
-        const js_val *type = js_getf(d, "/content/%zu/type", k);
-        if (js_is(d, type, "text")) {
-            const js_val *text = js_getf(d, "/content/%zu/text", k);
-            if (emit_event(b, a, "content_block_start") ||
-                emits(b, a, "{\"type\":\"content_block_start\",\"index\":") || emit_num(b, a, k) ||
-                emits(b, a, ",\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n") ||
-                emit_event(b, a, "content_block_delta") ||
-                emits(b, a, "{\"type\":\"content_block_delta\",\"index\":") || emit_num(b, a, k) ||
-                emits(b, a, ",\"delta\":{\"type\":\"text_delta\",\"text\":") || emit_val(b, a, d, text, "\"\"") ||
-                emits(b, a, "}}\n\n"))
-                return -1;
-        } else if (js_is(d, type, "tool_use")) {
-            const js_val *tid = js_getf(d, "/content/%zu/id", k);
-            const js_val *name = js_getf(d, "/content/%zu/name", k);
-            const js_val *input = js_getf(d, "/content/%zu/input", k);
-            if (emit_event(b, a, "content_block_start") ||
-                emits(b, a, "{\"type\":\"content_block_start\",\"index\":") || emit_num(b, a, k) ||
-                emits(b, a, ",\"content_block\":{\"type\":\"tool_use\",\"id\":") || emit_val(b, a, d, tid, "\"\"") ||
-                emits(b, a, ",\"name\":") || emit_val(b, a, d, name, "\"\"") || emits(b, a, ",\"input\":{}}}\n\n") ||
-                emit_event(b, a, "content_block_delta") ||
-                emits(b, a, "{\"type\":\"content_block_delta\",\"index\":") || emit_num(b, a, k) ||
-                emits(b, a, ",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":") ||
-                (input ? emit_quoted(b, a, d->text + input->start, input->len) : emits(b, a, "\"{}\"")) ||
-                emits(b, a, "}}\n\n"))
-                return -1;
-        } else {
-            continue; /* thinking and the like: not content */
-        }
-        if (emit_event(b, a, "content_block_stop") || emits(b, a, "{\"type\":\"content_block_stop\",\"index\":") ||
-            emit_num(b, a, k) || emits(b, a, "}\n\n"))
-            return -1;
-    }
-    const js_val *stop = js_get(d, "/stop_reason"), *seq = js_get(d, "/stop_sequence");
-    return emit_event(b, a, "message_delta") ||
-           emits(b, a, "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":") || emit_val(b, a, d, stop, "null") ||
-           emits(b, a, ",\"stop_sequence\":") || emit_val(b, a, d, seq, "null") || emits(b, a, "},\"usage\":") ||
-           emit_val(b, a, d, usage, "{}") || emits(b, a, "}\n\n") || emit_event(b, a, "message_stop") ||
-           emits(b, a, "{\"type\":\"message_stop\"}\n\n");
-}
-
-/* OpenAI Responses: the items' deltas, then the terminal event with the
- * whole response. */
-static int whole_responses(llmj__buf *b, const llmj_allocator *a, const js_doc *d)
-{
-    const js_val *item;
-    size_t seq = 0;
-    for (size_t i = 0; (item = js_getf(d, "/output/%zu", i)) != NULL; i++) {
-        const js_val *type = js_getf(d, "/output/%zu/type", i);
-        const js_val *iid = js_getf(d, "/output/%zu/id", i);
-        if (emit_event(b, a, "response.output_item.added") ||
-            emits(b, a, "{\"type\":\"response.output_item.added\",\"output_index\":") || emit_num(b, a, i) ||
-            emits(b, a, ",\"item\":"))
-            return -1;
-        if (js_is(d, type, "function_call")) {
-            /* the item with empty arguments, then the arguments as a delta */
-            const js_val *call = js_getf(d, "/output/%zu/call_id", i);
-            const js_val *name = js_getf(d, "/output/%zu/name", i);
-            const js_val *args = js_getf(d, "/output/%zu/arguments", i);
-            if (emits(b, a, "{\"type\":\"function_call\",\"id\":") || emit_val(b, a, d, iid, "\"\"") ||
-                emits(b, a, ",\"call_id\":") || emit_val(b, a, d, call, "\"\"") || emits(b, a, ",\"name\":") ||
-                emit_val(b, a, d, name, "\"\"") || emits(b, a, ",\"arguments\":\"\"},\"sequence_number\":") ||
-                emit_num(b, a, seq++) || emits(b, a, "}\n\n") ||
-                emit_event(b, a, "response.function_call_arguments.delta") ||
-                emits(b, a, "{\"type\":\"response.function_call_arguments.delta\",\"item_id\":") ||
-                emit_val(b, a, d, iid, "\"\"") || emits(b, a, ",\"output_index\":") || emit_num(b, a, i) ||
-                emits(b, a, ",\"delta\":") || emit_val(b, a, d, args, "\"\"") ||
-                emits(b, a, ",\"sequence_number\":") || emit_num(b, a, seq++) || emits(b, a, "}\n\n"))
-                return -1;
-        } else {
-            if (emits(b, a, "{\"type\":") || emit_val(b, a, d, type, "\"message\"") || emits(b, a, ",\"id\":") ||
-                emit_val(b, a, d, iid, "\"\"") || emits(b, a, ",\"content\":[]},\"sequence_number\":") ||
-                emit_num(b, a, seq++) || emits(b, a, "}\n\n"))
-                return -1;
-            const js_val *part;
-            for (size_t j = 0; (part = js_getf(d, "/output/%zu/content/%zu", i, j)) != NULL; j++) {
-                const js_val *pt = js_getf(d, "/output/%zu/content/%zu/type", i, j);
-                const char *ev;
-                const js_val *text;
-                if (js_is(d, pt, "output_text")) {
-                    ev = "response.output_text.delta";
-                    text = js_getf(d, "/output/%zu/content/%zu/text", i, j);
-                } else if (js_is(d, pt, "refusal")) {
-                    ev = "response.refusal.delta";
-                    text = js_getf(d, "/output/%zu/content/%zu/refusal", i, j);
-                } else {
-                    continue;
-                }
-                if (emit_event(b, a, ev) || emits(b, a, "{\"type\":\"") || emits(b, a, ev) ||
-                    emits(b, a, "\",\"item_id\":") || emit_val(b, a, d, iid, "\"\"") ||
-                    emits(b, a, ",\"output_index\":") || emit_num(b, a, i) || emits(b, a, ",\"content_index\":") ||
-                    emit_num(b, a, j) || emits(b, a, ",\"delta\":") || emit_val(b, a, d, text, "\"\"") ||
-                    emits(b, a, ",\"sequence_number\":") || emit_num(b, a, seq++) || emits(b, a, "}\n\n"))
-                    return -1;
-            }
-        }
-        if (emit_event(b, a, "response.output_item.done") ||
-            emits(b, a, "{\"type\":\"response.output_item.done\",\"output_index\":") || emit_num(b, a, i) ||
-            emits(b, a, ",\"item\":") || emit_val(b, a, d, item, "{}") || emits(b, a, ",\"sequence_number\":") ||
-            emit_num(b, a, seq++) || emits(b, a, "}\n\n"))
-            return -1;
-    }
-    const js_val *status = js_get(d, "/status");
-    const char *term = js_is(d, status, "incomplete") ? "response.incomplete"
-                       : js_is(d, status, "failed")   ? "response.failed"
-                                                      : "response.completed";
-    return emit_event(b, a, term) || emits(b, a, "{\"type\":\"") || emits(b, a, term) ||
-           emits(b, a, "\",\"response\":") || emit_oneline(b, a, d->text, d->len) ||
-           emits(b, a, ",\"sequence_number\":") || emit_num(b, a, seq) || emits(b, a, "}\n\n");
+    llmj_http *h = ctx;
+    return llmj_stream_feed(h->stream, p, n) != LLMJ_OK;
 }
 
 /* A 200 that was not an event stream: decode the whole JSON response as the
- * events its dialect streams, then finish the stream. */
+ * events its dialect streams (src/dialect/whole.c: linear, bounded), then
+ * finish the stream. */
 static llmj_status decode_whole(llmj_http *h)
 {
     const char *text = h->collect.data ? h->collect.data : "";
-    size_t len = h->collect.len;
-    h->res.whole = 1;
-    js_doc d;
-    if (js_scan(&d, &h->a, text, len, 6) != 0) {
-        js_free(&d);
+    int whole = 1;
+    llmj_dialect used;
+    llmj_status st = llmj__whole_events(&h->a, llmj_stream_dialect(h->stream), text, h->collect.len,
+                                        whole_sink, h, &whole, &used, NULL);
+    h->res.whole = whole;
+    if (st == LLMJ_NOMEM)
         return LLMJ_NOMEM;
-    }
-    /* not one JSON value (an event stream or NDJSON under a JSON content
-     * type): the body is fed as it is */
-    size_t roots = 0;
-    for (size_t i = 0; i < js_count(&d); i++)
-        if (js_at(&d, i)->path_len == 0)
-            roots++;
-    size_t first = 0;
-    while (first < len && (text[first] == ' ' || text[first] == '\n' || text[first] == '\r' || text[first] == '\t'))
-        first++;
-    if (first < len && (roots != 1 || (text[first] != '{' && text[first] != '['))) {
-        js_free(&d);
-        h->res.whole = 0;
-        llmj_status fst = llmj_stream_feed(h->stream, text, len);
-        (void)fst; /* a stop sticks: finish reports it */
-        return llmj_stream_finish(h->stream);
-    }
-    llmj_dialect dia = llmj_stream_dialect(h->stream);
-    if (dia == LLMJ_DIALECT_AUTO)
-        dia = whole_dialect(&d, text, len);
-    llmj__buf b = {0};
-    int r;
-    switch (dia) {
-    case LLMJ_DIALECT_GEMINI: r = whole_gemini(&b, &h->a, &d); break;
-    case LLMJ_DIALECT_OLLAMA: r = whole_ollama(&b, &h->a, &d); break;
-    case LLMJ_DIALECT_ANTHROPIC: r = whole_anthropic(&b, &h->a, &d); break;
-    case LLMJ_DIALECT_OPENAI_RESPONSES: r = whole_responses(&b, &h->a, &d); break;
-    case LLMJ_DIALECT_AUTO:
-    case LLMJ_DIALECT_OPENAI_CHAT:
-    default: r = whole_openai(&b, &h->a, &d); break;
-    }
-    js_free(&d);
-    llmj_status st = LLMJ_NOMEM;
-    if (r == 0) {
-        /* an empty body stays empty */
-        size_t i = 0;
-        while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
-            i++;
-        st = i < len ? llmj_stream_feed(h->stream, b.data, b.len) : LLMJ_OK;
-        if (st == LLMJ_OK || st == LLMJ_ABORTED || st == LLMJ_RUNAWAY_WHITESPACE || st == LLMJ_RUNAWAY_REPEAT ||
-            st == LLMJ_TOO_LONG || st == LLMJ_UNKNOWN_DIALECT)
-            st = llmj_stream_finish(h->stream);
-    }
-    llmj__buf_free(&b, &h->a);
-    return st;
+    return llmj_stream_finish(h->stream);
 }
 
 static llmj_http *multi_unlink(llmj_http_multi *m, llmj_http *h)
