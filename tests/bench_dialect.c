@@ -3,7 +3,12 @@
  * decoded again and again with a callback that only counts. Prints MB/s of
  * event data and events/s (best of a few runs); asserts only that every run
  * gave the same number of items. A yajl parse of the same events with no
- * callbacks is printed as the floor to compare with. */
+ * callbacks is printed as the floor to compare with.
+ *
+ * Then the whole-answer decoder (src/dialect/whole.c) on answers of 25k,
+ * 50k and 100k elements per dialect, events discarded, and the same events
+ * through a stream object: the time per element should stay flat as the
+ * answer grows (linear; before it was quadratic). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +19,7 @@
 
 #include <llmjson.h>
 #include "dialect/dialect.h"
+#include "dialect/whole.h"
 #include "support/testutil.h"
 
 #define RUNS 5
@@ -124,6 +130,93 @@ static double run_yajl(const evlist *l, size_t reps)
     return now() - t0;
 }
 
+static int whole_count(void *ctx, const char *p, size_t n)
+{
+    (void)p;
+    *(size_t *)ctx += n;
+    return 0;
+}
+
+static int whole_feed(void *ctx, const char *p, size_t n)
+{
+    return llmj_stream_feed(ctx, p, n) != LLMJ_OK;
+}
+
+/* An answer of n elements: 0 Gemini array, 1 Anthropic blocks, 2 Responses
+ * items, 3 OpenAI chat (a long array inside the message). */
+static char *whole_body(int kind, size_t n, size_t *len)
+{
+    size_t cap = 96 * n + 256, o = 0;
+    char *b = malloc(cap);
+    if (!b)
+        return NULL;
+    static const char *const head[] = { "[", "{\"type\":\"message\",\"content\":[",
+                                        "{\"object\":\"response\",\"output\":[",
+                                        "{\"choices\":[{\"index\":0,\"message\":{\"x\":[" };
+    static const char *const elem[] = { "{}", "{\"type\":\"text\",\"text\":\"a\"}",
+                                        "{\"type\":\"message\",\"id\":\"m\",\"content\":[{\"type\":"
+                                        "\"output_text\",\"text\":\"a\"}]}",
+                                        "1" };
+    static const char *const tail[] = { "]", "],\"stop_reason\":\"end_turn\"}", "]}",
+                                        "],\"content\":\"a\"},\"finish_reason\":\"stop\"}]}" };
+    o += (size_t)snprintf(b + o, cap - o, "%s", head[kind]);
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(b + o, cap - o, "%s%s", i ? "," : "", elem[kind]);
+    o += (size_t)snprintf(b + o, cap - o, "%s", tail[kind]);
+    *len = o;
+    return b;
+}
+
+static int bench_whole(void)
+{
+    static const char *const names[] = { "gemini array", "anthropic blocks", "responses items",
+                                         "openai chat array" };
+    static const llmj_dialect dialects[] = { LLMJ_DIALECT_GEMINI, LLMJ_DIALECT_ANTHROPIC,
+                                             LLMJ_DIALECT_OPENAI_RESPONSES, LLMJ_DIALECT_OPENAI_CHAT };
+    llmj_allocator a = { 0 };
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    a = tu_allocator(&ta);
+    int failed = 0;
+    printf("whole answers (decoder alone | decoder + stream object):\n");
+    for (int kind = 0; kind < 4; kind++)
+        for (size_t n = 25000; n <= 100000; n *= 2) {
+            size_t len;
+            char *body = whole_body(kind, n, &len);
+            if (!body)
+                return 1;
+            double best = 1e30, bests = 1e30;
+            for (int r = 0; r < 3; r++) {
+                size_t out = 0;
+                int whole;
+                llmj_dialect used;
+                double t0 = now();
+                if (llmj__whole_events(&a, LLMJ_DIALECT_AUTO, body, len, whole_count, &out, &whole, &used,
+                                       NULL) != LLMJ_OK || used != dialects[kind]) {
+                    failed = 1;
+                    break;
+                }
+                double t1 = now();
+                llmj_stream *s;
+                if (llmj_stream_new(&s, NULL, dialects[kind], LLMJ_CONTENT_AUTO, NULL, NULL) != LLMJ_OK)
+                    return 1;
+                (void)llmj__whole_events(&a, dialects[kind], body, len, whole_feed, s, &whole, &used, NULL);
+                (void)llmj_stream_finish(s);
+                llmj_stream_free(s);
+                double t2 = now();
+                if (t1 - t0 < best)
+                    best = t1 - t0;
+                if (t2 - t1 < bests)
+                    bests = t2 - t1;
+            }
+            printf("  %-18s %6zu elements %8zu B: %8.2f ms (%6.1f ns/element) | %8.2f ms (%6.1f ns/element)\n",
+                   names[kind], n, len, best * 1e3, best * 1e9 / (double)n, bests * 1e3,
+                   bests * 1e9 / (double)n);
+            free(body);
+        }
+    return failed;
+}
+
 int main(void)
 {
     static const struct {
@@ -169,5 +262,7 @@ int main(void)
         unload(l);
         free(l);
     }
+    if (bench_whole())
+        failed = 1;
     return failed;
 }
