@@ -289,6 +289,40 @@ static void w_set(w_span *v, size_t start, size_t end, char kind)
     v->kind = kind;
 }
 
+/* The members a visitor keeps: key -> the w_span member of w_out. */
+typedef struct w_field {
+    const char *key;
+    size_t off;
+} w_field;
+
+#define W_FIELD(k, m) { k, offsetof(w_out, m) }
+
+/* If path level lvl is one of the keys, keep the value (offsets + base). */
+static void w_take(w_out *o, const w_field *f, size_t n, const w_seg *seg, size_t lvl, size_t base,
+                   size_t start, size_t end, char kind)
+{
+    for (size_t i = 0; i < n; i++)
+        if (w_key(seg, lvl, f[i].key)) {
+            w_set((w_span *)(void *)((char *)o + f[i].off), base + start, base + end, kind);
+            return;
+        }
+}
+
+/* For the elements of the array at top-level key arr: keeps their members
+ * (fields) and returns 1 when an element closes (its index in seg[1]), else
+ * 0. */
+static int w_element(w_out *o, const char *arr, const w_field *f, size_t n, size_t depth,
+                     const w_seg *seg, size_t base, size_t start, size_t end, char kind)
+{
+    if (depth < 2 || !w_key(seg, 0, arr) || !seg[1].is_array)
+        return 0;
+    if (depth == 3)
+        w_take(o, f, n, seg, 2, base, start, end, kind);
+    return depth == 2;
+}
+
+#define W_N(a) (sizeof a / sizeof *a)
+
 static int w_event(w_out *o, const char *name)
 {
     return w_lit(o, "event: ") || w_lit(o, name) || w_lit(o, "\ndata: ");
@@ -303,22 +337,12 @@ static int top_visit(void *ctx, size_t depth, const w_seg *seg, size_t start, si
     (void)key_start;
     if (depth != 1 || seg[0].is_array)
         return 0;
-    static const struct {
-        const char *key;
-        size_t off;
-    } spans[] = {
-        { "id", offsetof(w_out, id) },
-        { "model", offsetof(w_out, model) },
-        { "usage", offsetof(w_out, usage) },
-        { "stop_reason", offsetof(w_out, stop_reason) },
-        { "stop_sequence", offsetof(w_out, stop_sequence) },
-        { "status", offsetof(w_out, status) },
-        { "type", offsetof(w_out, type) },
-        { "object", offsetof(w_out, object) },
+    static const w_field top[] = {
+        W_FIELD("id", id),         W_FIELD("model", model),   W_FIELD("usage", usage),
+        W_FIELD("stop_reason", stop_reason), W_FIELD("stop_sequence", stop_sequence),
+        W_FIELD("status", status), W_FIELD("type", type),     W_FIELD("object", object),
     };
-    for (size_t i = 0; i < sizeof spans / sizeof *spans; i++)
-        if (w_key(seg, 0, spans[i].key))
-            w_set((w_span *)(void *)((char *)o + spans[i].off), start, end, kind);
+    w_take(o, top, W_N(top), seg, 0, 0, start, end, kind);
     o->has_candidates |= w_key(seg, 0, "candidates");
     o->has_feedback |= w_key(seg, 0, "promptFeedback");
     o->has_output |= w_key(seg, 0, "output");
@@ -396,22 +420,10 @@ static int anthropic_visit(void *ctx, size_t depth, const w_seg *seg, size_t sta
 {
     w_out *o = ctx;
     (void)key_start;
-    if (depth < 2 || !w_key(seg, 0, "content") || !seg[1].is_array)
-        return 0;
-    if (depth == 3) {
-        if (w_key(seg, 2, "type"))
-            w_set(&o->f_type, start, end, kind);
-        else if (w_key(seg, 2, "text"))
-            w_set(&o->f_text, start, end, kind);
-        else if (w_key(seg, 2, "id"))
-            w_set(&o->f_id, start, end, kind);
-        else if (w_key(seg, 2, "name"))
-            w_set(&o->f_name, start, end, kind);
-        else if (w_key(seg, 2, "input"))
-            w_set(&o->f_input, start, end, kind);
-        return 0;
-    }
-    if (depth != 2)
+    static const w_field block[] = { W_FIELD("type", f_type), W_FIELD("text", f_text),
+                                     W_FIELD("id", f_id), W_FIELD("name", f_name),
+                                     W_FIELD("input", f_input) };
+    if (!w_element(o, "content", block, W_N(block), depth, seg, 0, start, end, kind))
         return 0;
     int r = anthropic_block(o, seg[1].index);
     clear_fields(o);
@@ -425,18 +437,9 @@ static int part_visit(void *ctx, size_t depth, const w_seg *seg, size_t start, s
 {
     w_out *o = ctx;
     (void)key_start;
-    if (depth < 2 || !w_key(seg, 0, "content") || !seg[1].is_array)
-        return 0;
-    if (depth == 3) {
-        if (w_key(seg, 2, "type"))
-            w_set(&o->f_type, o->part_base + start, o->part_base + end, kind);
-        else if (w_key(seg, 2, "text"))
-            w_set(&o->f_text, o->part_base + start, o->part_base + end, kind);
-        else if (w_key(seg, 2, "refusal"))
-            w_set(&o->f_refusal, o->part_base + start, o->part_base + end, kind);
-        return 0;
-    }
-    if (depth != 2)
+    static const w_field part[] = { W_FIELD("type", f_type), W_FIELD("text", f_text),
+                                    W_FIELD("refusal", f_refusal) };
+    if (!w_element(o, "content", part, W_N(part), depth, seg, o->part_base, start, end, kind))
         return 0;
     const char *ev = NULL;
     const w_span *text = NULL;
@@ -510,22 +513,10 @@ static int responses_visit(void *ctx, size_t depth, const w_seg *seg, size_t sta
 {
     w_out *o = ctx;
     (void)key_start;
-    if (depth < 2 || !w_key(seg, 0, "output") || !seg[1].is_array)
-        return 0;
-    if (depth == 3) {
-        if (w_key(seg, 2, "type"))
-            w_set(&o->f_type, start, end, kind);
-        else if (w_key(seg, 2, "id"))
-            w_set(&o->f_id, start, end, kind);
-        else if (w_key(seg, 2, "call_id"))
-            w_set(&o->f_call, start, end, kind);
-        else if (w_key(seg, 2, "name"))
-            w_set(&o->f_name, start, end, kind);
-        else if (w_key(seg, 2, "arguments"))
-            w_set(&o->f_args, start, end, kind);
-        return 0;
-    }
-    if (depth != 2)
+    static const w_field item[] = { W_FIELD("type", f_type), W_FIELD("id", f_id),
+                                    W_FIELD("call_id", f_call), W_FIELD("name", f_name),
+                                    W_FIELD("arguments", f_args) };
+    if (!w_element(o, "output", item, W_N(item), depth, seg, 0, start, end, kind))
         return 0;
     int r = kind == '{' ? responses_item(o, seg[1].index, start, end) != 0 : 0;
     clear_fields(o);

@@ -146,9 +146,16 @@ static int fst_error(void *ctx, const llmj_provider_error *e)
     return fst_step(c);
 }
 
+static int fst_lost(void *ctx, size_t choice, size_t tool, uint64_t offset)
+{
+    fst_cb *c = ctx;
+    fz_addf(&c->log, "L%zu,%zu@%llu;", choice, tool, (unsigned long long)offset);
+    return fst_step(c);
+}
+
 static const llmj_stream_callbacks k_cbs = {
     fst_json, fst_text, fst_refusal, fst_tool_begin, fst_tool_args, fst_tool_end,
-    fst_finish, fst_usage, fst_error,
+    fst_finish, fst_usage, fst_error, fst_lost,
 };
 
 static void fst_cb_free(fst_cb *c)
