@@ -2,6 +2,7 @@
  * dialect decoder -> per choice texts, tool calls and trackers -> salvage.
  * See include/llmjson/stream.h. */
 #include "alloc.h"
+#include "doc_int.h"
 #include "dialect/dialect.h"
 
 #include <stdarg.h>
@@ -26,6 +27,7 @@ typedef struct text_ctx {
     llmj_stream *s;
     size_t choice;
     size_t tool;
+    llmj_doc *doc; /* llmj_stream_doc(): the partial document, once asked for */
 } text_ctx;
 
 struct stream_tool {
@@ -109,6 +111,8 @@ struct llmj_stream {
     uint64_t nerrors;
     llmj__buf field;     /* an `error:` field line, wrapped */
     llmj__buf scratch;
+    const llmj__buf *scratch_of; /* the text whose repair scratch holds */
+    size_t scratch_valid;        /* scratch.data[0:scratch_valid] == its text's */
 };
 
 static const ld_ops *const sse_dialects[] = {
@@ -239,6 +243,10 @@ static int on_json(void *ctx, const llmj_event *ev)
     llmj_stream *s = tc->s;
     if (s->status != LLMJ_OK)
         return 1;
+    if (tc->doc && llmj_doc_event(tc->doc, ev) != LLMJ_OK) {
+        stop_nomem(s);
+        return 1;
+    }
     if (s->cb.json && s->cb.json(s->ctx, tc->choice, tc->tool, ev)) {
         stop(s, LLMJ_ABORTED, s->cur_off, "a callback stopped the stream");
         return 1;
@@ -299,6 +307,7 @@ static void tool_free(llmj_stream *s, stream_tool *t)
     if (!t)
         return;
     llmj_tracker_free(t->tr);
+    llmj_doc_free(t->tc.doc);
     llmj__buf_free(&t->id, &s->a);
     llmj__buf_free(&t->name, &s->a);
     llmj__buf_free(&t->args, &s->a);
@@ -313,6 +322,7 @@ static void choice_free(llmj_stream *s, stream_choice *c)
         tool_free(s, c->tools[i]);
     llmj__free(&s->a, c->tools);
     llmj_tracker_free(c->tr);
+    llmj_doc_free(c->tc.doc);
     llmj__buf_free(&c->text, &s->a);
     llmj__buf_free(&c->refusal, &s->a);
     llmj__buf_free(&c->finish_raw, &s->a);
@@ -1095,6 +1105,7 @@ static void clear(llmj_stream *s)
     llmj__free(&s->a, s->ch);
     s->ch = NULL;
     s->nch = s->capch = s->last_ch = 0;
+    s->scratch_of = NULL; /* a new text may reuse a freed one's address */
     if (s->ops && s->dstate)
         s->ops->destroy(s->dstate);
     s->dstate = NULL;
@@ -1503,12 +1514,58 @@ llmj_status llmj_stream_repair(llmj_stream *s, size_t ci, size_t ti, llmj_salvag
     size_t k = (size_t)sv.bytes_kept;
     if (k > src->len)
         return LLMJ_MISUSE;
-    if (llmj__buf_repair(&s->scratch, &s->a, src->data, &sv))
+    if (s->scratch_of != src) {
+        s->scratch_of = src;
+        s->scratch_valid = 0;
+    }
+    if (llmj__buf_repair_inc(&s->scratch, &s->a, src->data, &sv, &s->scratch_valid))
         return LLMJ_NOMEM;
     /* the scratch buffer is not the tracker's: the salvage stays valid */
     if (info)
         *info = sv;
     *text = s->scratch.data;
     *len = s->scratch.len;
+    return LLMJ_OK;
+}
+
+/* The partial document of a text, made on first use by reading the text so
+ * far once through a tracker of its own (so asking late costs O(text) once),
+ * then kept up to date from the live tracker's events. */
+llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out)
+{
+    const llmj__buf *src;
+    llmj_tracker *tr = text_of(s, ci, ti, &src);
+    if (!tr || !out || !s->cfg.string_chunks)
+        return LLMJ_MISUSE;
+    stream_choice *c = s->ch[ci];
+    text_ctx *tc = ti == LLMJ_NO_TOOL ? &c->tc : &c->tools[ti]->tc;
+    if (!tc->doc) {
+        llmj_doc *d;
+        llmj_status st = llmj_doc_new_detached(&d, &s->cfg);
+        if (st != LLMJ_OK)
+            return st;
+        llmj_config cfg = s->cfg;
+        cfg.keep_text = 0;
+        llmj_tracker *rt;
+        st = llmj_tracker_new(&rt, &cfg, llmj_doc_event_cb, d);
+        if (st == LLMJ_OK) {
+            llmj_tracker_feed(rt, src->data, src->len);
+            llmj_salvage live, mine;
+            /* a top-level number completed by the live tracker's finish */
+            if (llmj_tracker_salvage(tr, LLMJ_SALVAGE_LOSSLESS, &live) == LLMJ_OK &&
+                llmj_tracker_salvage(rt, LLMJ_SALVAGE_LOSSLESS, &mine) == LLMJ_OK &&
+                live.status == LLMJ_TEXT_COMPLETE && mine.status != LLMJ_TEXT_COMPLETE)
+                llmj_tracker_finish(rt, LLMJ_END_NORMAL);
+            llmj_tracker_free(rt);
+            st = llmj_doc_status(d);
+        }
+        if (st != LLMJ_OK) {
+            llmj_doc_free(d);
+            return st;
+        }
+        llmj__doc_attach(d, tr);
+        tc->doc = d;
+    }
+    *out = tc->doc;
     return LLMJ_OK;
 }

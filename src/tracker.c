@@ -1110,14 +1110,21 @@ static void after_piece(llmj_tracker *t, const unsigned char *p, size_t n, int n
     if (t->cb && t->cfg.string_chunks && !t->muted && in_token(t) &&
         t->st <= ST_STR_LOW2 && !t->is_key) {
         uint64_t from = t->chunked ? t->chunk_raw : t->tok + 1;
-        if (t->str_safe > from) {
+        /* The first delivery may be empty (the piece ended right after the
+         * opening quote or inside an escape): a live view learns the string
+         * has begun, as the greedy salvage shows it ("" so far). */
+        if (t->str_safe > from || !t->chunked) {
             if (!t->chunked) {
                 t->chunked = 1;
                 t->chunk_len = 0;
             }
-            if (value_begin(t) == 0)
-                emit_chunks(t, (const unsigned char *)t->hold.data + (from - t->fl),
-                            (size_t)(t->str_safe - from));
+            if (value_begin(t) == 0) {
+                if (t->str_safe > from)
+                    emit_chunks(t, (const unsigned char *)t->hold.data + (from - t->fl),
+                                (size_t)(t->str_safe - from));
+                else
+                    emit(t, LLMJ_EV_STRING_CHUNK, t->ydepth, "", 0);
+            }
             t->chunk_raw = t->str_safe;
         }
     }
@@ -1246,6 +1253,7 @@ static void state_init(llmj_tracker *t)
     t->chunk_len = 0;
     t->text.len = 0;
     t->repair.len = 0;
+    t->repair_valid = 0;
     if (t->ptr.cap) {
         t->ptr.len = 0;
         t->ptr.data[0] = '\0';

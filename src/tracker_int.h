@@ -130,6 +130,7 @@ struct llmj_tracker {
 
     llmj__buf text;       /* keep_text: the text */
     llmj__buf repair;     /* keep_text: R */
+    size_t repair_valid;  /* repair.data[0:repair_valid] == text.data[0:repair_valid] */
 };
 
 /* tracker.c: hand yajl the complete tokens still held (before a salvage). */

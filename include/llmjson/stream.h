@@ -322,6 +322,15 @@ LLMJ_API llmj_status llmj_stream_tool(const llmj_stream *s, size_t ci, size_t ti
  * its state (depth, bytes, error); do not feed, finish or free it. */
 LLMJ_API llmj_tracker *llmj_stream_tracker(const llmj_stream *s, size_t ci, size_t ti);
 
+/* The partial document (llmj_doc) of choice ci's JSON content (ti ==
+ * LLMJ_NO_TOOL) or of tool call ti's arguments (positions). Made on the
+ * first call (from the text so far, read once), then kept up to date as
+ * events arrive, before the json callback sees them; owned by the stream
+ * (do not free it; valid until llmj_stream_reset or llmj_stream_free).
+ * Needs config.string_chunks (the default). LLMJ_OK, LLMJ_NOMEM, or
+ * LLMJ_MISUSE (NULL, out of range, not JSON, string_chunks off). */
+LLMJ_API llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out);
+
 /* The salvage (shared/SALVAGE.md) of choice ci's JSON content (ti ==
  * LLMJ_NO_TOOL) or of tool call ti's arguments: at any moment, or after
  * finish (then with the end the finish decided). Pointers in *out are valid
