@@ -111,6 +111,7 @@ struct llmj_stream {
     uint64_t nerrors;
     llmj__buf field;     /* an `error:` field line, wrapped */
     llmj__buf scratch;
+    int in_json;                 /* inside a json callback */
     const llmj__buf *scratch_of; /* the text whose repair scratch holds */
     size_t scratch_valid;        /* scratch.data[0:scratch_valid] == its text's */
 };
@@ -243,15 +244,32 @@ static int on_json(void *ctx, const llmj_event *ev)
     llmj_stream *s = tc->s;
     if (s->status != LLMJ_OK)
         return 1;
-    if (tc->doc && llmj_doc_event(tc->doc, ev) != LLMJ_OK) {
+    if (tc->doc && llmj_doc_event(tc->doc, ev) == LLMJ_NOMEM) {
         stop_nomem(s);
         return 1;
     }
-    if (s->cb.json && s->cb.json(s->ctx, tc->choice, tc->tool, ev)) {
+    s->in_json++;
+    int stop_here = s->cb.json && s->cb.json(s->ctx, tc->choice, tc->tool, ev);
+    s->in_json--;
+    if (stop_here) {
         stop(s, LLMJ_ABORTED, s->cur_off, "a callback stopped the stream");
         return 1;
     }
     return 0;
+}
+
+/* At the end: each JSON text of choice c with its greedy salvage (what was
+ * cut: the closed pointers). */
+static void tell_text_end(llmj_stream *s, stream_choice *c)
+{
+    if (!s->cb.text_end)
+        return;
+    llmj_salvage sv;
+    if (c->json == 1 && llmj_tracker_salvage(c->tr, LLMJ_SALVAGE_GREEDY, &sv) == LLMJ_OK)
+        s->cb.text_end(s->ctx, c->index, LLMJ_NO_TOOL, &sv);
+    for (size_t j = 0; j < c->ntools; j++)
+        if (llmj_tracker_salvage(c->tools[j]->tr, LLMJ_SALVAGE_GREEDY, &sv) == LLMJ_OK)
+            s->cb.text_end(s->ctx, c->index, j, &sv);
 }
 
 static int new_tracker(llmj_stream *s, llmj_tracker **out, text_ctx *tc)
@@ -1308,6 +1326,7 @@ static void finish_texts(llmj_stream *s)
                 llmj_tracker_finish(t->tr, ended ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED));
             t->complete = ended && t->status == LLMJ_TEXT_COMPLETE;
         }
+        tell_text_end(s, c);
     }
 }
 
@@ -1540,6 +1559,10 @@ llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out
     stream_choice *c = s->ch[ci];
     text_ctx *tc = ti == LLMJ_NO_TOOL ? &c->tc : &c->tools[ti]->tc;
     if (!tc->doc) {
+        /* inside a json callback the live tracker is in the middle of a
+         * piece: a document read from the text now would run ahead of it */
+        if (s->in_json)
+            return LLMJ_MISUSE;
         llmj_doc *d;
         llmj_status st = llmj_doc_new_detached(&d, &s->cfg);
         if (st != LLMJ_OK)
@@ -1549,7 +1572,9 @@ llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out
         llmj_tracker *rt;
         st = llmj_tracker_new(&rt, &cfg, llmj_doc_event_cb, d);
         if (st == LLMJ_OK) {
-            llmj_tracker_feed(rt, src->data, src->len);
+            /* what the live tracker has read (a text callback runs before it reads the delta) */
+            size_t have = (size_t)llmj_tracker_bytes(tr);
+            llmj_tracker_feed(rt, src->data, have < src->len ? have : src->len);
             llmj_salvage live, mine;
             /* a top-level number completed by the live tracker's finish */
             if (llmj_tracker_salvage(tr, LLMJ_SALVAGE_LOSSLESS, &live) == LLMJ_OK &&
@@ -1568,4 +1593,19 @@ llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out
     }
     *out = tc->doc;
     return LLMJ_OK;
+}
+
+size_t llmj_stream_choice_position(const llmj_stream *s, size_t index)
+{
+    if (!s)
+        return SIZE_MAX;
+    size_t lo = 0, hi = s->nch;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->ch[mid]->index < index)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->nch && s->ch[lo]->index == index ? lo : SIZE_MAX;
 }

@@ -58,6 +58,18 @@ typedef struct llmj_event {
     size_t depth;
     const char *text;
     size_t len;
+    /* Appended: where the value is in the text, [offset, end) in bytes from
+     * the first byte ever fed. A scalar, string or key: its token (quotes
+     * included); BEGIN_*: the bracket; END_*: the whole container; a
+     * STRING_CHUNK: from the string's opening quote to the end of the text
+     * its chunks have covered so far. */
+    uint64_t offset;
+    uint64_t end;
+    /* STRING_CHUNK: 1 on the first chunk of a string value (it may be empty:
+     * the string has just begun), so a view can open a new cell; STRING: 1
+     * when no chunk of it came before (string_chunks off, or an empty string
+     * read whole). 0 otherwise. */
+    int first;
 } llmj_event;
 
 /* Return 0 to go on, non-zero to stop: the tracker then reports LLMJ_ABORTED
