@@ -1447,6 +1447,11 @@ uint64_t llmj_tracker_bytes(const llmj_tracker *t)
     return t ? t->pos : 0;
 }
 
+uint64_t llmj_tracker_whitespace_run(const llmj_tracker *t)
+{
+    return t && t->st < ST_STR ? t->ws_len : 0;
+}
+
 uint64_t llmj_tracker_runaway_offset(const llmj_tracker *t)
 {
     return t ? t->runaway_at : UINT64_MAX;

@@ -133,6 +133,9 @@ LLMJ_API const llmj_error *llmj_tracker_error(const llmj_tracker *t);
 LLMJ_API size_t llmj_tracker_depth(const llmj_tracker *t);     /* open containers */
 LLMJ_API size_t llmj_tracker_max_depth(const llmj_tracker *t); /* deepest so far */
 LLMJ_API uint64_t llmj_tracker_bytes(const llmj_tracker *t);   /* bytes fed */
+/* Length of the whitespace run (outside strings) the text ends with so far,
+ * 0 when it ends otherwise: how close it is to a whitespace runaway. */
+LLMJ_API uint64_t llmj_tracker_whitespace_run(const llmj_tracker *t);
 /* Offset of the first byte of a detected runaway (UINT64_MAX when none). */
 LLMJ_API uint64_t llmj_tracker_runaway_offset(const llmj_tracker *t);
 
