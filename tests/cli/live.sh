@@ -64,7 +64,8 @@ for ((k = 1; k < ${#caps[@]} && !grew; k++)); do
         y=${b[i]//▌/}
         x=${x%"${x##*[! ]}"}
         y=${y%"${y##*[! ]}"}
-        case $x in *': "'*) ;; *) continue ;; esac
+        # an open string (the cursor mark after it) that is longer next time
+        case ${a[i]} in *': "'*'▌'*) ;; *) continue ;; esac
         if [ "$x" != "$y" ] && [ "${y#"$x"}" != "$y" ]; then
             grew=1
             echo "grew: '$x' -> '$y'"
