@@ -157,7 +157,9 @@ bench: all $(BENCHES) $(SERVER)
 # The main job: a recorded JSON-mode stream cut by the token limit, served over
 # real HTTP on 127.0.0.1, decoded live, salvaged (tests/demo_live.sh); without
 # the server (not built yet) the offline demo of the tool (tests/demo.sh).
-demo: all $(SERVER)
+demo:
+	@echo "building…"; mkdir -p $(BUILD); \
+	 $(MAKE) -s all $(SERVER) > $(BUILD)/demo-build.log 2>&1 || { cat $(BUILD)/demo-build.log; exit 1; }
 	@if [ -n "$(SERVER)" ] && [ -f tests/demo_live.sh ]; then bash tests/demo_live.sh $(TOOL) $(SERVER); \
 	 else bash tests/demo.sh $(TOOL); fi
 
