@@ -347,12 +347,10 @@ static void choice_free(llmj_stream *s, stream_choice *c)
     llmj__free(&s->a, c);
 }
 
-/* The choice with provider index idx, created when new; NULL when the
- * stream stopped. */
-static stream_choice *get_choice(llmj_stream *s, size_t idx)
+/* Where the choice with provider index idx is, or would go (choices are
+ * kept in index order). */
+static size_t choice_slot(const llmj_stream *s, size_t idx)
 {
-    if (s->last_ch < s->nch && s->ch[s->last_ch]->index == idx)
-        return s->ch[s->last_ch];
     size_t lo = 0, hi = s->nch;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -361,6 +359,16 @@ static stream_choice *get_choice(llmj_stream *s, size_t idx)
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* The choice with provider index idx, created when new; NULL when the
+ * stream stopped. */
+static stream_choice *get_choice(llmj_stream *s, size_t idx)
+{
+    if (s->last_ch < s->nch && s->ch[s->last_ch]->index == idx)
+        return s->ch[s->last_ch];
+    size_t lo = choice_slot(s, idx);
     if (lo < s->nch && s->ch[lo]->index == idx) {
         s->last_ch = lo;
         return s->ch[lo];
@@ -1599,13 +1607,6 @@ size_t llmj_stream_choice_position(const llmj_stream *s, size_t index)
 {
     if (!s)
         return SIZE_MAX;
-    size_t lo = 0, hi = s->nch;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->ch[mid]->index < index)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = choice_slot(s, index);
     return lo < s->nch && s->ch[lo]->index == index ? lo : SIZE_MAX;
 }
