@@ -76,7 +76,7 @@ llmj_status llmj_tracker_repair(llmj_tracker *t, llmj_salvage_mode mode, llmj_sa
     llmj_status rc = llmj__salvage(t, mode, &s);
     if (rc != LLMJ_OK)
         return rc;
-    if (llmj__buf_repair(&t->repair, &t->a, t->text.data, &s))
+    if (llmj__buf_repair_inc(&t->repair, &t->a, t->text.data, &s, &t->repair_valid))
         return LLMJ_NOMEM;
     if (info)
         *info = s;

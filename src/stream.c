@@ -2,6 +2,7 @@
  * dialect decoder -> per choice texts, tool calls and trackers -> salvage.
  * See include/llmjson/stream.h. */
 #include "alloc.h"
+#include "doc_int.h"
 #include "dialect/dialect.h"
 
 #include <stdarg.h>
@@ -26,6 +27,7 @@ typedef struct text_ctx {
     llmj_stream *s;
     size_t choice;
     size_t tool;
+    llmj_doc *doc; /* llmj_stream_doc(): the partial document, once asked for */
 } text_ctx;
 
 struct stream_tool {
@@ -116,6 +118,9 @@ struct llmj_stream {
     uint64_t nerrors;
     llmj__buf field;     /* an `error:` field line, wrapped */
     llmj__buf scratch;
+    int in_json;                 /* inside a json callback */
+    const llmj__buf *scratch_of; /* the text whose repair scratch holds */
+    size_t scratch_valid;        /* scratch.data[0:scratch_valid] == its text's */
 };
 
 static const ld_ops *const sse_dialects[] = {
@@ -275,11 +280,32 @@ static int on_json(void *ctx, const llmj_event *ev)
     llmj_stream *s = tc->s;
     if (s->status != LLMJ_OK)
         return 1;
-    if (s->cb.json && s->cb.json(s->ctx, tc->choice, tc->tool, ev)) {
+    if (tc->doc && llmj_doc_event(tc->doc, ev) == LLMJ_NOMEM) {
+        stop_nomem(s);
+        return 1;
+    }
+    s->in_json++;
+    int stop_here = s->cb.json && s->cb.json(s->ctx, tc->choice, tc->tool, ev);
+    s->in_json--;
+    if (stop_here) {
         stop(s, LLMJ_ABORTED, s->cur_off, "a callback stopped the stream");
         return 1;
     }
     return 0;
+}
+
+/* At the end: each JSON text of choice c with its greedy salvage (what was
+ * cut: the closed pointers). */
+static void tell_text_end(llmj_stream *s, stream_choice *c)
+{
+    if (!s->cb.text_end)
+        return;
+    llmj_salvage sv;
+    if (c->json == 1 && llmj_tracker_salvage(c->tr, LLMJ_SALVAGE_GREEDY, &sv) == LLMJ_OK)
+        s->cb.text_end(s->ctx, c->index, LLMJ_NO_TOOL, &sv);
+    for (size_t j = 0; j < c->ntools; j++)
+        if (llmj_tracker_salvage(c->tools[j]->tr, LLMJ_SALVAGE_GREEDY, &sv) == LLMJ_OK)
+            s->cb.text_end(s->ctx, c->index, j, &sv);
 }
 
 static int new_tracker(llmj_stream *s, llmj_tracker **out, text_ctx *tc)
@@ -335,6 +361,7 @@ static void tool_free(llmj_stream *s, stream_tool *t)
     if (!t)
         return;
     llmj_tracker_free(t->tr);
+    llmj_doc_free(t->tc.doc);
     llmj__buf_free(&t->id, &s->a);
     llmj__buf_free(&t->name, &s->a);
     llmj__buf_free(&t->args, &s->a);
@@ -349,18 +376,17 @@ static void choice_free(llmj_stream *s, stream_choice *c)
         tool_free(s, c->tools[i]);
     llmj__free(&s->a, c->tools);
     llmj_tracker_free(c->tr);
+    llmj_doc_free(c->tc.doc);
     llmj__buf_free(&c->text, &s->a);
     llmj__buf_free(&c->refusal, &s->a);
     llmj__buf_free(&c->finish_raw, &s->a);
     llmj__free(&s->a, c);
 }
 
-/* The choice with provider index idx, created when new; NULL when the
- * stream stopped. */
-static stream_choice *get_choice(llmj_stream *s, size_t idx)
+/* Where the choice with provider index idx is, or would go (choices are
+ * kept in index order). */
+static size_t choice_slot(const llmj_stream *s, size_t idx)
 {
-    if (s->last_ch < s->nch && s->ch[s->last_ch]->index == idx)
-        return s->ch[s->last_ch];
     size_t lo = 0, hi = s->nch;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -369,6 +395,16 @@ static stream_choice *get_choice(llmj_stream *s, size_t idx)
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* The choice with provider index idx, created when new; NULL when the
+ * stream stopped. */
+static stream_choice *get_choice(llmj_stream *s, size_t idx)
+{
+    if (s->last_ch < s->nch && s->ch[s->last_ch]->index == idx)
+        return s->ch[s->last_ch];
+    size_t lo = choice_slot(s, idx);
     if (lo < s->nch && s->ch[lo]->index == idx) {
         s->last_ch = lo;
         return s->ch[lo];
@@ -1191,6 +1227,7 @@ static void clear(llmj_stream *s)
     llmj__free(&s->a, s->ch);
     s->ch = NULL;
     s->nch = s->capch = s->last_ch = 0;
+    s->scratch_of = NULL; /* a new text may reuse a freed one's address */
     if (s->ops && s->dstate)
         s->ops->destroy(s->dstate);
     s->dstate = NULL;
@@ -1397,6 +1434,7 @@ static void finish_texts(llmj_stream *s)
                 llmj_tracker_finish(t->tr, ended ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED));
             t->complete = ended && !t->lost && t->status == LLMJ_TEXT_COMPLETE;
         }
+        tell_text_end(s, c);
     }
 }
 
@@ -1628,7 +1666,11 @@ llmj_status llmj_stream_repair(llmj_stream *s, size_t ci, size_t ti, llmj_salvag
     size_t k = (size_t)sv.bytes_kept;
     if (k > src->len)
         return LLMJ_MISUSE;
-    if (llmj__buf_repair(&s->scratch, &s->a, src->data, &sv))
+    if (s->scratch_of != src) {
+        s->scratch_of = src;
+        s->scratch_valid = 0;
+    }
+    if (llmj__buf_repair_inc(&s->scratch, &s->a, src->data, &sv, &s->scratch_valid))
         return LLMJ_NOMEM;
     /* the scratch buffer is not the tracker's: the salvage stays valid */
     if (info)
@@ -1636,4 +1678,60 @@ llmj_status llmj_stream_repair(llmj_stream *s, size_t ci, size_t ti, llmj_salvag
     *text = s->scratch.data;
     *len = s->scratch.len;
     return LLMJ_OK;
+}
+
+/* The partial document of a text, made on first use by reading the text so
+ * far once through a tracker of its own (so asking late costs O(text) once),
+ * then kept up to date from the live tracker's events. */
+llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out)
+{
+    const llmj__buf *src;
+    llmj_tracker *tr = text_of(s, ci, ti, &src);
+    if (!tr || !out || !s->cfg.string_chunks)
+        return LLMJ_MISUSE;
+    stream_choice *c = s->ch[ci];
+    text_ctx *tc = ti == LLMJ_NO_TOOL ? &c->tc : &c->tools[ti]->tc;
+    if (!tc->doc) {
+        /* inside a json callback the live tracker is in the middle of a
+         * piece: a document read from the text now would run ahead of it */
+        if (s->in_json)
+            return LLMJ_MISUSE;
+        llmj_doc *d;
+        llmj_status st = llmj_doc_new_detached(&d, &s->cfg);
+        if (st != LLMJ_OK)
+            return st;
+        llmj_config cfg = s->cfg;
+        cfg.keep_text = 0;
+        llmj_tracker *rt;
+        st = llmj_tracker_new(&rt, &cfg, llmj_doc_event_cb, d);
+        if (st == LLMJ_OK) {
+            /* what the live tracker has read (a text callback runs before it reads the delta) */
+            size_t have = (size_t)llmj_tracker_bytes(tr);
+            llmj_tracker_feed(rt, src->data, have < src->len ? have : src->len);
+            llmj_salvage live, mine;
+            /* a top-level number completed by the live tracker's finish */
+            if (llmj_tracker_salvage(tr, LLMJ_SALVAGE_LOSSLESS, &live) == LLMJ_OK &&
+                llmj_tracker_salvage(rt, LLMJ_SALVAGE_LOSSLESS, &mine) == LLMJ_OK &&
+                live.status == LLMJ_TEXT_COMPLETE && mine.status != LLMJ_TEXT_COMPLETE)
+                llmj_tracker_finish(rt, LLMJ_END_NORMAL);
+            llmj_tracker_free(rt);
+            st = llmj_doc_status(d);
+        }
+        if (st != LLMJ_OK) {
+            llmj_doc_free(d);
+            return st;
+        }
+        llmj__doc_attach(d, tr);
+        tc->doc = d;
+    }
+    *out = tc->doc;
+    return LLMJ_OK;
+}
+
+size_t llmj_stream_choice_position(const llmj_stream *s, size_t index)
+{
+    if (!s)
+        return SIZE_MAX;
+    size_t lo = choice_slot(s, index);
+    return lo < s->nch && s->ch[lo]->index == index ? lo : SIZE_MAX;
 }

@@ -155,7 +155,31 @@ typedef struct llmj_stream_callbacks {
      * when none is open, it is counted for every text that opens later
      * (told at once, not then). Called after error for that event. */
     int (*lost)(void *ctx, size_t choice, size_t tool, uint64_t offset);
+    /* Appended: at llmj_stream_finish, once per JSON text (a choice's
+     * content, tool == LLMJ_NO_TOOL, then each tool call's arguments), its
+     * greedy salvage after the finish: sv->status is the text's verdict and
+     * sv->closed_pointer/closed_len name the containers that were cut, the
+     * innermost first (none for a complete text). Nothing can be stopped
+     * any more, so it returns nothing. */
+    void (*text_end)(void *ctx, size_t choice, size_t tool, const llmj_salvage *sv);
 } llmj_stream_callbacks;
+
+/* Calling the library from a callback, and threads.
+ * - From inside any callback of a stream, every const accessor of that
+ *   stream may be called (llmj_stream_choice, _tool, _tracker, _usage,
+ *   _choice_position...), and so may llmj_stream_salvage, llmj_stream_repair
+ *   and llmj_stream_doc (they read a text's state, which is consistent at
+ *   every callback; repair and doc results are valid until the next call).
+ *   A json callback sees the stream's partial documents with its event
+ *   already applied. Do not call llmj_stream_feed, _finish, _reset or _free
+ *   on the same stream from its callbacks (LLMJ_MISUSE is not guaranteed:
+ *   the behaviour is undefined); return non-zero to stop instead.
+ * - No object has hidden shared state: different streams, trackers and
+ *   documents may be used from different threads at once. One object must
+ *   not be used by two threads at the same time (lock around it); the
+ *   allocator you configure is called from whichever thread uses the object.
+ * - Callbacks run on the thread that called feed or finish, before it
+ *   returns. */
 
 /* Create a stream. cfg may be NULL (defaults; copied): its allocator, its
  * tracker settings (depth, token, whitespace and repetition limits, string
@@ -264,6 +288,11 @@ LLMJ_API const llmj_provider_error *llmj_stream_provider_error(
 /* Number of choices seen so far. */
 LLMJ_API size_t llmj_stream_choice_count(const llmj_stream *s);
 
+/* Callbacks name a choice by the provider's index; the accessors by its
+ * position (0 .. count-1, in index order). The position of the choice with
+ * provider index index, or SIZE_MAX when there is none (yet). */
+LLMJ_API size_t llmj_stream_choice_position(const llmj_stream *s, size_t index);
+
 /* A choice, as it stands. Strings are borrowed (valid until the next
  * non-const call), NUL-terminated, and may hold NUL bytes.
  * - index: the provider's choice index;
@@ -342,6 +371,17 @@ LLMJ_API llmj_status llmj_stream_tool(const llmj_stream *s, size_t ci, size_t ti
  * call ti's arguments; NULL when that text is not JSON or out of range. For
  * its state (depth, bytes, error); do not feed, finish or free it. */
 LLMJ_API llmj_tracker *llmj_stream_tracker(const llmj_stream *s, size_t ci, size_t ti);
+
+/* The partial document (llmj_doc) of choice ci's JSON content (ti ==
+ * LLMJ_NO_TOOL) or of tool call ti's arguments (positions). Made on the
+ * first call (from the text so far, read once), then kept up to date as
+ * events arrive, before the json callback sees them; owned by the stream
+ * (do not free it; valid until llmj_stream_reset or llmj_stream_free).
+ * Needs config.string_chunks (the default). The first call for a text may
+ * not be made from inside a json callback (later calls may). LLMJ_OK,
+ * LLMJ_NOMEM, or LLMJ_MISUSE (NULL, out of range, not JSON, string_chunks
+ * off, a first call inside a json callback). */
+LLMJ_API llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out);
 
 /* The salvage (shared/SALVAGE.md) of choice ci's JSON content (ti ==
  * LLMJ_NO_TOOL) or of tool call ti's arguments: at any moment, or after

@@ -58,6 +58,18 @@ typedef struct llmj_event {
     size_t depth;
     const char *text;
     size_t len;
+    /* Appended: where the value is in the text, [offset, end) in bytes from
+     * the first byte ever fed. A scalar, string or key: its token (quotes
+     * included); BEGIN_*: the bracket; END_*: the whole container; a
+     * STRING_CHUNK: from the string's opening quote to the end of the text
+     * its chunks have covered so far. */
+    uint64_t offset;
+    uint64_t end;
+    /* STRING_CHUNK: 1 on the first chunk of a string value (it may be empty:
+     * the string has just begun), so a view can open a new cell; STRING: 1
+     * when no chunk of it came before (string_chunks off, or an empty string
+     * read whole). 0 otherwise. */
+    int first;
 } llmj_event;
 
 /* Return 0 to go on, non-zero to stop: the tracker then reports LLMJ_ABORTED
@@ -121,6 +133,9 @@ LLMJ_API const llmj_error *llmj_tracker_error(const llmj_tracker *t);
 LLMJ_API size_t llmj_tracker_depth(const llmj_tracker *t);     /* open containers */
 LLMJ_API size_t llmj_tracker_max_depth(const llmj_tracker *t); /* deepest so far */
 LLMJ_API uint64_t llmj_tracker_bytes(const llmj_tracker *t);   /* bytes fed */
+/* Length of the whitespace run (outside strings) the text ends with so far,
+ * 0 when it ends otherwise: how close it is to a whitespace runaway. */
+LLMJ_API uint64_t llmj_tracker_whitespace_run(const llmj_tracker *t);
 /* Offset of the first byte of a detected runaway (UINT64_MAX when none). */
 LLMJ_API uint64_t llmj_tracker_runaway_offset(const llmj_tracker *t);
 

@@ -4,6 +4,7 @@
  * and the end) is shared with `llmjson stream` through cli.h
  * (cli_replay_*). */
 #include "cli.h"
+#include "live.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 typedef struct replay_opts {
     cli_replay_opts r; /* the options llmjson stream shares */
+    cli_live_args live; /* --live, --pace, --choice (live.c) */
     size_t chunk;      /* 0: as read */
     const char *path;
 } replay_opts;
@@ -28,7 +30,8 @@ static const char replay_help[] =
     "each text.\n"
     "\n"
     CLI_REPLAY_OPTIONS_HELP
-    "  --chunk N             feed at most N bytes at a time (default: as read)\n" CLI_LIMITS_HELP
+    "  --chunk N             feed at most N bytes at a time (default: as read)\n" CLI_LIVE_HELP
+    CLI_LIMITS_HELP
     "\n"
     "A runaway stops decoding at once. A stream that broke off (no end marker,\n"
     "no finish reason, input ending inside a line) is \"complete\":false and its\n"
@@ -872,6 +875,7 @@ static int parse_args(int argc, char **argv, replay_opts *o)
 
     memset(o, 0, sizeof *o);
     cli_replay_opts_init(&o->r);
+    cli_live_args_init(&o->live);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int r;
@@ -884,6 +888,9 @@ static int parse_args(int argc, char **argv, replay_opts *o)
                 if (r < 0)
                     return -1;
             } else if ((r = cli_size_option(cmd, argc, argv, &i, "--chunk", 1, &o->chunk)) != 0) {
+                if (r < 0)
+                    return -1;
+            } else if ((r = cli_live_option(cmd, argc, argv, &i, &o->live)) != 0) {
                 if (r < 0)
                     return -1;
             } else {
@@ -907,6 +914,8 @@ static int run(int argc, char **argv)
     const char *cmd = argv[0];
     if (parse_args(argc, argv, &o) != 0)
         return CLI_EXIT_FAILURE;
+    if (o.live.live)
+        return cli_live_replay(&o.r, &o.live, o.path);
 
     cli_replay_out *ro = cli_replay_out_new(stdout, o.r.mode, o.r.greedy);
     if (ro == NULL) {

@@ -2,6 +2,7 @@
  * answer as it arrives: the same output and exit status as `llmjson replay`
  * on the bytes received, with the network's own failures added. */
 #include "cli.h"
+#include "live.h"
 
 #include <llmjson/http.h>
 
@@ -42,6 +43,7 @@ static const char stream_help[] =
     "  --connect-timeout S   give up when not connected within S seconds (default 30)\n"
     "  --dialect NAME, --text, --greedy, --events, --report, --max-depth N,\n"
     "  --whitespace-limit N, --repeat-limit N    as for replay (llmjson help replay)\n"
+    "  --live, --choice N    the live view, as for replay\n"
     "\n"
     "The key comes from OPENAI_API_KEY (openai, responses, auto), ANTHROPIC_API_KEY\n"
     "or GEMINI_API_KEY and goes only into its header; it is never printed. Proxies\n"
@@ -64,6 +66,7 @@ typedef struct stream_opts {
     const char *headers[MAX_HEADERS + 1];
     size_t nheaders;
     long timeout_ms, stall_ms, connect_ms; /* 0: not given */
+    cli_live_args live;                    /* --live, --choice (live.c) */
 } stream_opts;
 
 /* SIGINT / SIGTERM: cancel the transfer (the only global of the tool). */
@@ -225,6 +228,7 @@ static int parse_args(int argc, char **argv, stream_opts *o)
     const char *cmd = argv[0];
     memset(o, 0, sizeof *o);
     cli_replay_opts_init(&o->r);
+    cli_live_args_init(&o->live);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
@@ -235,6 +239,9 @@ static int parse_args(int argc, char **argv, stream_opts *o)
             return -1;
         }
         if ((r = cli_replay_option(cmd, argc, argv, &i, &o->r)) != 0) {
+            if (r < 0)
+                return -1;
+        } else if (strcmp(a, "--pace") != 0 && (r = cli_live_option(cmd, argc, argv, &i, &o->live)) != 0) {
             if (r < 0)
                 return -1;
         } else if ((r = cli_option_value(cmd, argc, argv, &i, "--url", &v)) != 0) {
@@ -336,7 +343,19 @@ static int run(int argc, char **argv)
     int status = CLI_EXIT_FAILURE;
     llmj_http *h = NULL;
     llmj_http_multi *m = NULL;
-    cli_replay_out *ro = cli_replay_out_new(stdout, o.r.mode, o.r.greedy);
+    cli_live *lv = NULL;
+    cli_replay_out *ro = NULL;
+    if (o.live.live) {
+        cli_live_opts lo;
+        cli_live_opts_init(&lo, stdout);
+        lo.choice = o.live.choice;
+        o.r.mode = CLI_REPLAY_WATCH; /* for the summary line at the end */
+        if ((lv = cli_live_new(stdout, &lo)) == NULL) {
+            cli_error("out of memory");
+            goto out;
+        }
+    }
+    ro = cli_replay_out_new(stdout, o.r.mode, o.r.greedy);
     if (ro == NULL) {
         cli_error("out of memory");
         goto out;
@@ -356,7 +375,8 @@ static int run(int argc, char **argv)
     ho.stall_ms = o.stall_ms;
     if (o.connect_ms > 0)
         ho.connect_ms = o.connect_ms;
-    llmj_status st = llmj_http_new(&h, &o.r.cfg, &ho, cli_replay_callbacks(ro), ro);
+    llmj_status st = lv ? llmj_http_new(&h, &o.r.cfg, &ho, cli_live_callbacks(), lv)
+                        : llmj_http_new(&h, &o.r.cfg, &ho, cli_replay_callbacks(ro), ro);
     if (st != LLMJ_OK) {
         if (st == LLMJ_BAD_OPTION && !o.url && o.r.dialect == LLMJ_DIALECT_GEMINI)
             cli_usage_error(cmd, "the Gemini URL needs a model name (letters, digits, '.', '-', '_'): "
@@ -368,6 +388,8 @@ static int run(int argc, char **argv)
             cli_error("%s", llmj_strerror(st));
         goto out;
     }
+    if (lv)
+        cli_live_attach(lv, llmj_http_stream(h));
     char shown[512];
     shown_url(shown, sizeof shown, o.url ? o.url : llmj_http_url(h));
 
@@ -399,7 +421,10 @@ static int run(int argc, char **argv)
         }
         if (llmj_http_multi_run(m, 100, &running) != LLMJ_OK)
             break;
-        cli_replay_flush(ro);
+        if (lv)
+            cli_live_update(lv, 0);
+        else
+            cli_replay_flush(ro);
     }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
@@ -424,6 +449,8 @@ static int run(int argc, char **argv)
      * the network failed) */
     int replay_status = CLI_EXIT_COMPLETE;
     if (!(net && res->bytes_received == 0)) {
+        if (lv)
+            cli_live_end(lv);
         replay_status = cli_replay_end(ro, llmj_http_stream(h), shown);
         if (replay_status == CLI_EXIT_FAILURE)
             net = CLI_EXIT_FAILURE;
@@ -452,6 +479,7 @@ out:
     llmj_http_multi_free(m);
     llmj_http_free(h);
     cli_replay_out_free(ro);
+    cli_live_free(lv);
     free(body.data);
     curl_global_cleanup();
     return status;
