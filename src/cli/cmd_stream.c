@@ -411,7 +411,8 @@ static int run(int argc, char **argv)
     case LLMJ_TRANSFER:
     case LLMJ_TIMEOUT_CONNECT:
     case LLMJ_TIMEOUT_TOTAL:
-    case LLMJ_TIMEOUT_STALL: net = CLI_EXIT_TRANSFER; break;
+    case LLMJ_TIMEOUT_STALL:
+    case LLMJ_TIMEOUT_IDLE: net = CLI_EXIT_TRANSFER; break;
     case LLMJ_CANCELLED:
         if (res->cancel_reason == LLMJ_CANCELLED)
             net = CLI_EXIT_CANCELLED;
