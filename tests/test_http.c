@@ -1837,6 +1837,110 @@ static void test_idle_events_timeout(void **state)
     assert_int_equal(ta.live, 0);
 }
 
+
+/* The tool: secrets from the environment or a file, never shown; in-band
+ * errors redacted; the idle timeout; a redirect's Location; short keys. */
+static void test_tool_secrets(void **state)
+{
+    (void)state;
+    tu_buf out = {0};
+    char errf[4096], hf[4096];
+    tu_scratch(errf, sizeof errf, "tool-secrets.err");
+    tu_scratch(hf, sizeof hf, "tool-secrets.headers");
+    size_t el;
+    char *err = NULL;
+#define TRUN(env, fmt, ...)                                                                                         \
+    (tu_buf_free(&out), sh(&out, "env -u OPENAI_API_KEY %s '%s' stream " fmt " 2>'%s'", env, tool_path(), __VA_ARGS__, \
+                           errf))
+#define TERR() (free(err), err = tu_read_file(errf, &el), assert_non_null(err), err)
+    tu_buf r = {0};
+
+    /* --header 'api-key: @env:VAR': sent, never shown */
+    assert_int_equal(TRUN("AZ_KEY=azure-secret-9876",
+                          "--url 'http://127.0.0.1:%d/x?status=401&emsg=key%%20azure-secret-9876%%20refused&id=t-env' "
+                          "--header 'api-key: @env:AZ_KEY' --model m --prompt p",
+                          srv.port),
+                     6);
+    assert_null(strstr(TERR(), "azure-secret"));
+    assert_non_null(strstr(err, "key [redacted] refused"));
+    server_record("t-env", &r);
+    assert_non_null(strstr(r.data, "api-key: azure-secret-9876\\r\\n"));
+    tu_buf_free(&r);
+
+    /* an unset variable is a usage error, nothing sent */
+    assert_int_equal(TRUN("", "--url 'http://127.0.0.1:%d/x' --header 'api-key: @env:LLMJ_NO_SUCH_VAR' --model m "
+                              "--prompt p",
+                          srv.port),
+                     1);
+    assert_non_null(strstr(TERR(), "LLMJ_NO_SUCH_VAR is not set"));
+
+    /* --header-file: every header in it secret, comments skipped */
+    FILE *f = fopen(hf, "w");
+    assert_non_null(f);
+    fputs("# for the test\n\nX-Custom-Auth: file-secret-5555\r\nX-Other: other-secret-77\n", f);
+    fclose(f);
+    assert_int_equal(TRUN("",
+                          "--url 'http://127.0.0.1:%d/x?status=401&emsg=file-secret-5555%%20and%%20other-secret-77"
+                          "&id=t-file' --header-file '%s' --model m --prompt p",
+                          srv.port, hf),
+                     6);
+    assert_null(strstr(TERR(), "secret-5555"));
+    assert_null(strstr(err, "secret-77"));
+    assert_non_null(strstr(err, "[redacted] and [redacted]"));
+    server_record("t-file", &r);
+    assert_non_null(strstr(r.data, "X-Custom-Auth: file-secret-5555\\r\\n"));
+    assert_non_null(strstr(r.data, "X-Other: other-secret-77\\r\\n"));
+    tu_buf_free(&r);
+
+    /* --secret-header NAME on an ordinary --header */
+    assert_int_equal(TRUN("", "--url 'http://127.0.0.1:%d/x?status=401&ecode=plain-secret-42' --header 'X-Tok: "
+                              "plain-secret-42' --secret-header x-tok --model m --prompt p",
+                          srv.port),
+                     6);
+    assert_null(strstr(TERR(), "plain-secret"));
+
+    /* an error inside a 200 stream: not on stderr, not in --report */
+    assert_int_equal(TRUN("OPENAI_API_KEY=sk-test-SECRET",
+                          "--url 'http://127.0.0.1:%d/openai-error-echo-key.sse' --model m --prompt p --report",
+                          srv.port),
+                     2);
+    assert_null(strstr(TERR(), "SECRET"));
+    assert_non_null(out.data);
+    assert_null(strstr(out.data, "SECRET"));
+    assert_non_null(strstr(out.data, "bad key [redacted]"));
+    assert_int_equal(TRUN("OPENAI_API_KEY=sk-test-SECRET",
+                          "--url 'http://127.0.0.1:%d/openai-error-echo-key.sse' --model m --prompt p --events",
+                          srv.port),
+                     2);
+    assert_null(strstr(TERR(), "SECRET"));
+    assert_null(strstr(out.data, "SECRET"));
+
+    /* a key under 4 bytes: refused before sending */
+    assert_int_equal(TRUN("OPENAI_API_KEY=abc", "--url 'http://127.0.0.1:%d/x' --model m --prompt p", srv.port), 1);
+    assert_non_null(strstr(TERR(), "at least 4 bytes"));
+
+    /* a keepalive trickle: --stall never fires, --idle does */
+    assert_int_equal(TRUN("", "--url 'http://127.0.0.1:%d/openai-keepalive-trickle.sse?slow_at=150&pace=1&delay=20' "
+                              "--stall 0.3 --idle 0.4 --model m --prompt p --report",
+                          srv.port),
+                     7);
+    assert_non_null(strstr(TERR(), "idle timeout"));
+    assert_non_null(strstr(out.data, "\"salvage\":{\"status\":\"truncated\""));
+
+    /* a redirect names its Location */
+    assert_int_equal(TRUN("", "--url 'http://127.0.0.1:%d/x?status=302&location=https://example.invalid/moved' "
+                              "--model m --prompt p",
+                          srv.port),
+                     6);
+    assert_non_null(strstr(TERR(), "Location: https://example.invalid/moved (redirects are not followed)"));
+#undef TRUN
+#undef TERR
+    free(err);
+    tu_buf_free(&out);
+    remove(hf);
+    remove(errf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1865,6 +1969,7 @@ int main(void)
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_tool_matches_replay),
         cmocka_unit_test(test_tool_network_failures),
+        cmocka_unit_test(test_tool_secrets),
     };
     return cmocka_run_group_tests(tests, server_start, server_stop);
 }
