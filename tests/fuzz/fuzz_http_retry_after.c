@@ -19,11 +19,11 @@ static long ra_reference(const char *s, size_t n)
     unsigned long long v = 0;
     int big = 0;
     while (i < n && s[i] >= '0' && s[i] <= '9') {
-        if (!big) {
-            v = v * 10 + (unsigned long long)(s[i] - '0');
-            if (v > (unsigned long long)LONG_MAX)
-                big = 1;
-        }
+        unsigned long long d = (unsigned long long)(s[i] - '0');
+        if (!big && v > ((unsigned long long)LONG_MAX - d) / 10)
+            big = 1;
+        else if (!big)
+            v = v * 10 + d;
         i++;
     }
     if (i == 0)
