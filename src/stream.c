@@ -4,6 +4,7 @@
 #include "alloc.h"
 #include "doc_int.h"
 #include "dialect/dialect.h"
+#include "redact.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -114,6 +115,7 @@ struct llmj_stream {
     llmj_provider_error perr;
     int has_perr;
     llmj__buf perr_msg, perr_type, perr_code;
+    llmj__secrets *secrets; /* provider errors redacted with these (redact.h) */
 
     uint64_t nerrors;
     llmj__buf field;     /* an `error:` field line, wrapped */
@@ -745,6 +747,10 @@ static int item_error(llmj_stream *s, const ld_item *it)
     e.type_len = it->id ? it->id_len : 0;
     e.code = it->name ? it->name : "";
     e.code_len = it->name ? it->name_len : 0;
+    if (llmj__redact_error(s->secrets, &e) != 0) {
+        stop_nomem(s);
+        return 1;
+    }
     s->had_error = 1;
     s->nerrors++;
     if (!s->has_perr) {
@@ -1560,6 +1566,11 @@ int llmj_stream_done(const llmj_stream *s)
 const llmj_usage *llmj_stream_usage(const llmj_stream *s)
 {
     return s && s->has_usage ? &s->usage : NULL;
+}
+
+void llmj__stream_set_secrets(llmj_stream *s, llmj__secrets *k)
+{
+    s->secrets = k;
 }
 
 const llmj_provider_error *llmj_stream_provider_error(const llmj_stream *s)

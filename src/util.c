@@ -28,6 +28,7 @@ const char *llmj_strerror(llmj_status status)
     case LLMJ_TIMEOUT_CONNECT: return "connect timeout";
     case LLMJ_TIMEOUT_TOTAL: return "total timeout";
     case LLMJ_TIMEOUT_STALL: return "stall timeout: no data within the limit";
+    case LLMJ_TIMEOUT_IDLE: return "idle timeout: no event with data within the limit";
     case LLMJ_CANCELLED: return "the transfer was cancelled";
     case LLMJ_IO: return "I/O error";
     case LLMJ_JSON_MODE_PROMPT:

@@ -42,7 +42,8 @@ typedef enum llmj_status {
     LLMJ_TIMEOUT_STALL = 20,     /* 20: no byte arrived within the stall timeout */
     LLMJ_CANCELLED = 21,         /* 21: the transfer was cancelled (runaway or callback) */
     LLMJ_IO = 22,                /* 22: reading or writing a file failed */
-    LLMJ_JSON_MODE_PROMPT = 23   /* 23: JSON mode requested, no message mentions "json" */
+    LLMJ_JSON_MODE_PROMPT = 23,  /* 23: JSON mode requested, no message mentions "json" */
+    LLMJ_TIMEOUT_IDLE = 24       /* 24: no event with data within the idle timeout */
 } llmj_status;
 
 /* A static English description of a status; never NULL. */

@@ -222,6 +222,7 @@ static const char *status_word(llmj_status st)
     case LLMJ_TIMEOUT_CONNECT: return "timeout_connect";
     case LLMJ_TIMEOUT_TOTAL: return "timeout_total";
     case LLMJ_TIMEOUT_STALL: return "timeout_stall";
+    case LLMJ_TIMEOUT_IDLE: return "timeout_idle";
     case LLMJ_CANCELLED: return "cancelled";
     case LLMJ_IO: return "io";
     case LLMJ_JSON_MODE_PROMPT: return "json_mode_prompt";
