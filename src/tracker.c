@@ -548,11 +548,22 @@ static void value_done(llmj_tracker *t, uint64_t end, int *st)
     *st = t->sdepth ? ST_AFTER : ST_DONE;
 }
 
+/* The whitespace-runaway limit W + I * d (saturating), d the containers open
+ * at the run's first byte: no container opens or closes inside a run, so the
+ * current depth is that d. */
+static uint64_t ws_limit(const llmj_tracker *t)
+{
+    uint64_t w = t->cfg.whitespace_limit, i = t->cfg.whitespace_indent, d = t->sdepth;
+    if (i && d > (UINT64_MAX - w) / i)
+        return UINT64_MAX;
+    return w + i * d;
+}
+
 /* Returns the number of bytes taken; sets t->status on a stop. */
 static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
 {
     const uint64_t base = t->pos;
-    const uint64_t wlimit = t->cfg.whitespace_limit;
+    const uint64_t wbase = t->cfg.whitespace_limit;
     const uint64_t maxtok = t->cfg.max_token;
     int st = t->st;
     size_t i = 0;
@@ -718,12 +729,10 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
             else
                 FAIL(LLMJ_INVALID, ABS, "digit expected after '-'");
             i++;
-            t->num_valid = ABS;
             break;
         case ST_NUM_INT:
             while (i < n && is_digit(p[i]) && ABS - t->tok < maxtok)
                 i++;
-            t->num_valid = ABS;
             if (i == n)
                 break;
             c = p[i];
@@ -751,13 +760,11 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                 FAIL(LLMJ_INVALID, ABS, "digit expected after '.'");
             st = ST_NUM_FRAC;
             i++;
-            t->num_valid = ABS;
             break;
         case ST_NUM_FRAC:
         case ST_NUM_EXP:
             if (is_digit(c)) {
                 i++;
-                t->num_valid = ABS;
             } else if (st == ST_NUM_FRAC && (c == 'e' || c == 'E')) {
                 st = ST_NUM_E;
                 i++;
@@ -780,7 +787,6 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                 FAIL(LLMJ_INVALID, ABS, "digit expected in exponent");
             st = ST_NUM_EXP;
             i++;
-            t->num_valid = ABS;
             break;
 
         case ST_LIT:
@@ -802,7 +808,7 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                         t->line_start = ABS + 1;
                     }
                     i++;
-                    if (wlimit && t->ws_len >= wlimit) {
+                    if (wbase && t->ws_len >= ws_limit(t)) {
                         t->st = st;
                         t->runaway_at = t->ws_start;
                         t->status = LLMJ_RUNAWAY_WHITESPACE;
@@ -845,7 +851,6 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                     continue;
                 case '-':
                     t->tok = ABS;
-                    t->num_valid = ABS;
                     st = ST_NUM_MINUS;
                     i++;
                     continue;
@@ -863,7 +868,6 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                         t->tok = ABS;
                         st = c == '0' ? ST_NUM_ZERO : ST_NUM_INT;
                         i++;
-                        t->num_valid = ABS;
                         continue;
                     }
                     break;
@@ -1223,7 +1227,6 @@ static void state_init(llmj_tracker *t)
     t->is_key = 0;
     t->tok = 0;
     t->str_safe = 0;
-    t->num_valid = 0;
     t->last_safe = 0;
     t->line = 1;
     t->line_start = 0;
