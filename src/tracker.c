@@ -1,7 +1,7 @@
 /* The JSON tracker: a strict RFC 8259 scanner that knows, byte by byte, where
  * the text is (depth, token boundaries, safe points, runaways), and a yajl
  * push parser that is handed only complete tokens and delivers the typed
- * values. See src/tracker_int.h for the state and shared/SALVAGE.md for the
+ * values. See src/tracker_int.h for the state and docs/salvage.md for the
  * rules the scanner's safe points follow.
  *
  * Why two parsers: yajl validates and decodes, but re-lexes an unfinished
@@ -87,7 +87,7 @@ static int hex_val(unsigned char c)
     return -1;
 }
 
-/* A byte that ends a number (shared/SALVAGE.md: "delimiter"). */
+/* A byte that ends a number (docs/salvage.md: "delimiter"). */
 static int is_num_delim(unsigned char c)
 {
     return is_ws(c) || c == ',' || c == ']' || c == '}';
