@@ -512,7 +512,7 @@ static stream_tool *get_tool(llmj_stream *s, stream_choice *c, size_t idx, int *
 }
 
 /* The finish reason to tell: a stop with refusal text is a refusal, a stop
- * with tool calls is tool_calls (PROVIDERS.md section 6). */
+ * with tool calls is tool_calls (docs/providers.md, "Finish reasons"). */
 static llmj_finish effective_finish(const stream_choice *c)
 {
     if (c->finish == LLMJ_FINISH_STOP && c->has_refusal)

@@ -1,7 +1,7 @@
 /* The JSON tracker: a strict RFC 8259 scanner that knows, byte by byte, where
  * the text is (depth, token boundaries, safe points, runaways), and a yajl
  * push parser that is handed only complete tokens and delivers the typed
- * values. See src/tracker_int.h for the state and shared/SALVAGE.md for the
+ * values. See src/tracker_int.h for the state and docs/salvage.md for the
  * rules the scanner's safe points follow.
  *
  * Why two parsers: yajl validates and decodes, but re-lexes an unfinished
@@ -87,7 +87,7 @@ static int hex_val(unsigned char c)
     return -1;
 }
 
-/* A byte that ends a number (shared/SALVAGE.md: "delimiter"). */
+/* A byte that ends a number (docs/salvage.md: "delimiter"). */
 static int is_num_delim(unsigned char c)
 {
     return is_ws(c) || c == ',' || c == ']' || c == '}';
@@ -615,11 +615,22 @@ static void value_done(llmj_tracker *t, uint64_t end, int *st)
     *st = t->sdepth ? ST_AFTER : ST_DONE;
 }
 
+/* The whitespace-runaway limit W + I * d (saturating), d the containers open
+ * at the run's first byte: no container opens or closes inside a run, so the
+ * current depth is that d. */
+static uint64_t ws_limit(const llmj_tracker *t)
+{
+    uint64_t w = t->cfg.whitespace_limit, i = t->cfg.whitespace_indent, d = t->sdepth;
+    if (i && d > (UINT64_MAX - w) / i)
+        return UINT64_MAX;
+    return w + i * d;
+}
+
 /* Returns the number of bytes taken; sets t->status on a stop. */
 static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
 {
     const uint64_t base = t->pos;
-    const uint64_t wlimit = t->cfg.whitespace_limit;
+    const uint64_t wbase = t->cfg.whitespace_limit;
     const uint64_t maxtok = t->cfg.max_token;
     int st = t->st;
     size_t i = 0;
@@ -785,12 +796,10 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
             else
                 FAIL(LLMJ_INVALID, ABS, "digit expected after '-'");
             i++;
-            t->num_valid = ABS;
             break;
         case ST_NUM_INT:
             while (i < n && is_digit(p[i]) && ABS - t->tok < maxtok)
                 i++;
-            t->num_valid = ABS;
             if (i == n)
                 break;
             c = p[i];
@@ -818,13 +827,11 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                 FAIL(LLMJ_INVALID, ABS, "digit expected after '.'");
             st = ST_NUM_FRAC;
             i++;
-            t->num_valid = ABS;
             break;
         case ST_NUM_FRAC:
         case ST_NUM_EXP:
             if (is_digit(c)) {
                 i++;
-                t->num_valid = ABS;
             } else if (st == ST_NUM_FRAC && (c == 'e' || c == 'E')) {
                 st = ST_NUM_E;
                 i++;
@@ -847,7 +854,6 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                 FAIL(LLMJ_INVALID, ABS, "digit expected in exponent");
             st = ST_NUM_EXP;
             i++;
-            t->num_valid = ABS;
             break;
 
         case ST_LIT:
@@ -869,7 +875,7 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                         t->line_start = ABS + 1;
                     }
                     i++;
-                    if (wlimit && t->ws_len >= wlimit) {
+                    if (wbase && t->ws_len >= ws_limit(t)) {
                         t->st = st;
                         t->runaway_at = t->ws_start;
                         t->status = LLMJ_RUNAWAY_WHITESPACE;
@@ -912,7 +918,6 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                     continue;
                 case '-':
                     t->tok = ABS;
-                    t->num_valid = ABS;
                     st = ST_NUM_MINUS;
                     i++;
                     continue;
@@ -930,7 +935,6 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                         t->tok = ABS;
                         st = c == '0' ? ST_NUM_ZERO : ST_NUM_INT;
                         i++;
-                        t->num_valid = ABS;
                         continue;
                     }
                     break;
@@ -1301,7 +1305,6 @@ static void state_init(llmj_tracker *t)
     t->is_key = 0;
     t->tok = 0;
     t->str_safe = 0;
-    t->num_valid = 0;
     t->last_safe = 0;
     t->line = 1;
     t->line_start = 0;

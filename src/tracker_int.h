@@ -91,7 +91,6 @@ struct llmj_tracker {
     unsigned u_val;
     uint64_t tok;         /* first byte of the current token */
     uint64_t str_safe;    /* string: after the last complete character */
-    uint64_t num_valid;   /* number: after the longest valid prefix */
     uint64_t last_safe;   /* the latest safe point (lossless cut) */
     uint64_t line;        /* current line (from 1) */
     uint64_t line_start;  /* offset of its first byte */

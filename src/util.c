@@ -63,6 +63,7 @@ void llmj_config_init(llmj_config *cfg)
     cfg->max_choices = 128;
     cfg->max_tool_calls = 128;
     cfg->max_text = (size_t)256 << 20;
+    cfg->whitespace_indent = 8;
 }
 
 const char *llmj_event_type_name(llmj_event_type type)

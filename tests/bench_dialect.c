@@ -1,5 +1,6 @@
 /* Benchmark of the dialect decoders alone (src/dialect/): the events of a
- * few real recorded streams (../shared/corpus-real), split once, then
+ * few streams (the repository's corpus/streams, and the real recorded ones
+ * of the reference folder's corpus-real/ when it is there), split once, then
  * decoded again and again with a callback that only counts. Prints MB/s of
  * event data and events/s (best of a few runs); asserts only that every run
  * gave the same number of items. A yajl parse of the same events with no
@@ -51,10 +52,14 @@ static int grab(void *ctx, const llmj_sse_event *e)
     return 0;
 }
 
-static int load(const char *name, evlist *l)
+/* name: a path in the repository, or in the reference folder when real. */
+static int load(const char *name, int real, evlist *l)
 {
-    char rel[256];
-    snprintf(rel, sizeof rel, "../shared/corpus-real/%s", name);
+    char rel[4096];
+    if (real)
+        tu_shared(rel, sizeof rel, name);
+    else
+        snprintf(rel, sizeof rel, "%s", name);
     size_t n;
     char *buf = tu_read_file(rel, &n);
     if (!buf)
@@ -221,18 +226,26 @@ int main(void)
 {
     static const struct {
         const char *file;
+        int real; /* in the reference folder (skipped when it is absent) */
         const ld_ops *ops;
     } cases[] = {
-        { "deepseek-chat-length.sse", &llmj__dialect_openai_chat },
-        { "openai-chat-tool-calls.sse", &llmj__dialect_openai_chat },
-        { "anthropic-max-tokens-tool-input.sse", &llmj__dialect_anthropic },
-        { "openai-responses-function-call.sse", &llmj__dialect_openai_responses },
-        { "gemini-vertex-partial-args.sse", &llmj__dialect_gemini },
+        { "corpus/streams/openai-tools.sse", 0, &llmj__dialect_openai_chat },
+        { "corpus/streams/anthropic-tools.sse", 0, &llmj__dialect_anthropic },
+        { "corpus/streams/responses-tools.sse", 0, &llmj__dialect_openai_responses },
+        { "corpus/streams/gemini-function.sse", 0, &llmj__dialect_gemini },
+        { "corpus-real/deepseek-chat-length.sse", 1, &llmj__dialect_openai_chat },
+        { "corpus-real/openai-chat-tool-calls.sse", 1, &llmj__dialect_openai_chat },
+        { "corpus-real/anthropic-max-tokens-tool-input.sse", 1, &llmj__dialect_anthropic },
+        { "corpus-real/openai-responses-function-call.sse", 1, &llmj__dialect_openai_responses },
+        { "corpus-real/gemini-vertex-partial-args.sse", 1, &llmj__dialect_gemini },
     };
     int failed = 0;
+    int have_real = tu_have_shared("corpus-real", "the benchmarks over real recorded streams");
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        if (cases[k].real && !have_real)
+            continue;
         evlist *l = malloc(sizeof *l);
-        if (!l || load(cases[k].file, l) != 0) {
+        if (!l || load(cases[k].file, cases[k].real, l) != 0) {
             fprintf(stderr, "cannot load %s\n", cases[k].file);
             free(l);
             failed = 1;
@@ -256,7 +269,7 @@ int main(void)
                 besty = ty;
         }
         double mb = (double)l->bytes * (double)reps / 1e6;
-        printf("%-40s %5zu events %8zu B: %7.1f MB/s %9.0f events/s (yajl alone %7.1f MB/s)\n",
+        printf("%-48s %5zu events %8zu B: %7.1f MB/s %9.0f events/s (yajl alone %7.1f MB/s)\n",
                cases[k].file, l->n, l->bytes, mb / best, (double)l->n * (double)reps / best,
                mb / besty);
         unload(l);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The expected reports of corpus/streams (`llmjson replay --report`), written
 by hand from reading each stream (see gen.py for what each one holds) and
-PROVIDERS.md / SALVAGE.md: content, finish reasons, salvages (cut, closer,
+docs/providers.md / docs/salvage.md: content, finish reasons, salvages (cut, closer,
 closed pointers), usage, errors and their positions. This script only puts
 the hand-written values into the report's byte-exact form and writes
 NAME.report files plus MANIFEST (NAME EXIT REPORT [ARGS]).
@@ -99,11 +99,11 @@ case('openai-n2.sse', 2, report('openai', 'ok', 10, [
     choice('stop', 'stop', 'Yes.', True),
     choice('length', 'length', '{"a":[1,2', False, True,
            salvage('truncated', 7, ['/a', ''], '{"a":[1]}'), index=1)], usage(5, 8, 13)))
-# greedy: the number at the end is kept
+# greedy: the number at the end is still dropped (a partial number is no value)
 case('openai-n2.sse', 2, report('openai', 'ok', 10, [
     choice('stop', 'stop', 'Yes.', True),
     choice('length', 'length', '{"a":[1,2', False, True,
-           salvage('truncated', 9, ['/a', ''], '{"a":[1,2]}'), index=1)], usage(5, 8, 13)),
+           salvage('truncated', 7, ['/a', ''], '{"a":[1]}'), index=1)], usage(5, 8, 13)),
      ['--greedy'], 'openai-n2.greedy.report')
 
 case('openai-refusal.sse', 0, report('openai', 'ok', 6, [
@@ -134,14 +134,15 @@ S = '{"emoji":"smile \U0001F600!"}'
 case('openai-surrogate.sse', 0, report('openai', 'ok', 7, [
     choice('stop', 'stop', S, True, True, complete(S))]))
 
-RUN = '{"a":1' + ' ' * 256
+RUN = '{"a":1' + ' ' * 288
 off, line, col = pos_of('openai-runaway.sse', 'data: ' + '{"id":"chatcmpl-t1","object":"chat.completion.chunk","created":1700000000,"model":"gpt-test","choices":[{"index":0,"delta":{"content":"' + ' ' * 32)
-# the 8th run of 32 spaces is the 256th whitespace byte: events 3..10 are runs
+# the run starts at depth 1, so the limit is 256 + 8 = 264 bytes: the 9th run
+# of 32 spaces holds the 264th whitespace byte (events 3..12 are runs)
 d = raw('openai-runaway.sse')
 starts = [0] + [i + 2 for i in range(len(d)) if d[i:i + 2] == b'\n\n']
-off = starts[9]
+off = starts[10]
 line = d[:off].count(b'\n') + 1
-case('openai-runaway.sse', 4, report('openai', 'runaway_whitespace', 10, [
+case('openai-runaway.sse', 4, report('openai', 'runaway_whitespace', 11, [
     choice('none', None, RUN, False, True, salvage('runaway', 6, [''], '{"a":1}'))], None,
     serror('runaway_whitespace', 'runaway in the content of choice 0 (text offset 6)', off, line, 1)))
 
@@ -233,7 +234,7 @@ case('ollama-error.ndjson', 2, report('ollama', 'provider_error', 3, [
 # ---- more: every dialect's surrogates, n = 2, refusal, runaway in arguments ------
 d = raw('anthropic-runaway-tool.sse')
 starts = [0] + [i + 2 for i in range(len(d)) if d[i:i + 2] == b'\n\n']
-off = starts[8]  # the 9th event: the 6th run of 50 newlines (300 >= 256)
+off = starts[8]  # the 9th event: the 6th run of 50 newlines (300 >= 256 + 8 * 2)
 case('anthropic-runaway-tool.sse', 4, report('anthropic', 'runaway_whitespace', 9, [
     choice('none', None, '', False, tools=[
         tool(0, 'toolu_9', 'fill', '{"items": [' + '\n' * 300, False,

@@ -25,7 +25,7 @@ LLMJ_API const char *llmj_dialect_name(llmj_dialect d);
 /* The dialect of a name above (LLMJ_OK), or LLMJ_UNKNOWN_DIALECT. */
 LLMJ_API llmj_status llmj_dialect_from_name(const char *name, llmj_dialect *out);
 
-/* Finish reasons, normalised (shared/PROVIDERS.md section 6). */
+/* Finish reasons, normalised (docs/providers.md, "Finish reasons"). */
 typedef enum llmj_finish {
     LLMJ_FINISH_NONE = 0,       /* no finish reason (yet) */
     LLMJ_FINISH_STOP = 1,
@@ -383,7 +383,7 @@ LLMJ_API llmj_tracker *llmj_stream_tracker(const llmj_stream *s, size_t ci, size
  * off, a first call inside a json callback). */
 LLMJ_API llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out);
 
-/* The salvage (shared/SALVAGE.md) of choice ci's JSON content (ti ==
+/* The salvage (docs/salvage.md) of choice ci's JSON content (ti ==
  * LLMJ_NO_TOOL) or of tool call ti's arguments: at any moment, or after
  * finish (then with the end the finish decided). Pointers in *out are valid
  * until the next non-const call. LLMJ_OK, LLMJ_NOMEM, or LLMJ_MISUSE (out

@@ -1,6 +1,6 @@
 /* llmjson — the JSON tracker: an incremental, strict (RFC 8259) JSON reader
  * fed in pieces of any size, with live events, runaway detection and an
- * O(depth) salvage of the longest valid prefix (shared/SALVAGE.md).
+ * O(depth) salvage of the longest valid prefix (docs/salvage.md).
  * Included by <llmjson.h>. */
 #ifndef LLMJSON_TRACKER_H
 #define LLMJSON_TRACKER_H
@@ -139,11 +139,12 @@ LLMJ_API uint64_t llmj_tracker_whitespace_run(const llmj_tracker *t);
 /* Offset of the first byte of a detected runaway (UINT64_MAX when none). */
 LLMJ_API uint64_t llmj_tracker_runaway_offset(const llmj_tracker *t);
 
-/* ---- salvage (shared/SALVAGE.md) --------------------------------------- */
+/* ---- salvage (docs/salvage.md) ------------------------------------------ */
 
 typedef enum llmj_salvage_mode {
     LLMJ_SALVAGE_LOSSLESS = 0, /* only complete values */
-    LLMJ_SALVAGE_GREEDY = 1    /* also a partial string value or number at the end */
+    LLMJ_SALVAGE_GREEDY = 1    /* also a partial string value at the end (never a
+                                  partial number, key or literal) */
 } llmj_salvage_mode;
 
 typedef enum llmj_text_status {
@@ -166,7 +167,7 @@ LLMJ_API const char *llmj_text_status_name(llmj_text_status status);
  *   LLMJ_TOO_LONG), else code LLMJ_OK.
  * - runaway/runaway_offset: for LLMJ_TEXT_RUNAWAY, which detector fired and
  *   the offset of its run's first byte. A whitespace runaway salvages
- *   S[0:r+1] (shared/SALVAGE.md); a repetition runaway salvages everything up
+ *   S[0:r+1] (docs/salvage.md); a repetition runaway salvages everything up
  *   to the byte that completed the run (detection happens at absolute offsets
  *   that are multiples of 32 at the latest, so at any split). */
 typedef struct llmj_salvage {

@@ -1,4 +1,4 @@
-/* Anthropic Messages streaming events: shared/PROVIDERS.md section 3.
+/* Anthropic Messages streaming events: docs/providers.md, "Anthropic Messages".
  *
  * One choice (0). message_start (usage), content_block_start (tool_use: id,
  * name; tool number = order of tool_use blocks), content_block_delta

@@ -1,5 +1,5 @@
-/* Google Gemini streamGenerateContent?alt=sse chunks: shared/PROVIDERS.md
- * section 4.
+/* Google Gemini streamGenerateContent?alt=sse chunks: docs/providers.md,
+ * "Google Gemini".
  *
  * Per candidate (candidates[].index; its position in the array when absent,
  * which is 0 for the usual single candidate): content.parts[].text deltas

@@ -1,6 +1,7 @@
 /* OpenAI Chat Completions streaming chunks, and the servers that copy them
  * (Azure, vLLM, llama-server, DeepSeek, OpenRouter, Groq, Mistral, Z.ai,
- * Together, Snowflake, Ollama /v1, ...): shared/PROVIDERS.md section 1.
+ * Together, Snowflake, Ollama /v1, ...): docs/providers.md,
+ * "OpenAI Chat Completions".
  *
  * Per choice (choices[].index; its position when absent): delta.content
  * (a string, or Mistral's array of typed parts: the "text" parts), delta.

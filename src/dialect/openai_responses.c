@@ -1,4 +1,4 @@
-/* OpenAI Responses API streaming events: shared/PROVIDERS.md section 2.
+/* OpenAI Responses API streaming events: docs/providers.md, "OpenAI Responses".
  *
  * One choice (0). response.output_text.delta -> text, response.refusal.delta
  * -> refusal, response.output_item.added with a function_call item -> a tool

@@ -493,9 +493,12 @@ static void ft_run(const unsigned char *S, size_t n, const ft_opts *o, ft_result
             CHECK(r0 == llmj_tracker_runaway_offset(t), "runaway offsets differ");
             CHECK(r0 < res->bytes, "runaway offset past the bytes taken");
             if (sl.runaway == LLMJ_RUNAWAY_WHITESPACE) {
-                CHECK(res->bytes - r0 == cfg.whitespace_limit,
-                      "whitespace run of %llu bytes stopped, limit %zu",
-                      (unsigned long long)(res->bytes - r0), cfg.whitespace_limit);
+                /* W + I * d, d the containers open at the run's start,
+                 * which are the ones the salvage closes */
+                CHECK(res->bytes - r0 == cfg.whitespace_limit + cfg.whitespace_indent * sl.nclosed,
+                      "whitespace run of %llu bytes stopped, limit %zu + %zu * %zu",
+                      (unsigned long long)(res->bytes - r0), cfg.whitespace_limit,
+                      cfg.whitespace_indent, sl.nclosed);
                 for (uint64_t i = r0; i < res->bytes; i++)
                     CHECK(S[i] == ' ' || S[i] == '\t' || S[i] == '\n' || S[i] == '\r',
                           "byte %llu of the whitespace run is 0x%02x", (unsigned long long)i,
@@ -580,6 +583,7 @@ static void ft_vs_ref(const unsigned char *S, size_t n, const llmj_config *cfg, 
     rc.max_depth = cfg->max_depth;
     rc.max_token = cfg->max_token;
     rc.whitespace_limit = cfg->whitespace_limit;
+    rc.whitespace_indent = cfg->whitespace_indent;
     int en = end == LLMJ_END_NORMAL;
     fz_buf want = { 0 };
     for (int greedy = 0; greedy <= 1; greedy++) {
