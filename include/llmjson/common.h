@@ -42,7 +42,9 @@ typedef enum llmj_status {
     LLMJ_TIMEOUT_STALL = 20,     /* 20: no byte arrived within the stall timeout */
     LLMJ_CANCELLED = 21,         /* 21: the transfer was cancelled (runaway or callback) */
     LLMJ_IO = 22,                /* 22: reading or writing a file failed */
-    LLMJ_JSON_MODE_PROMPT = 23   /* 23: JSON mode requested, no message mentions "json" */
+    LLMJ_JSON_MODE_PROMPT = 23,  /* 23: JSON mode requested, no message mentions "json" */
+    LLMJ_SCHEMA_UNSUPPORTED = 24, /* 24: a schema outside the supported subset, or not a schema */
+    LLMJ_SCHEMA_VIOLATION = 25   /* 25: the text does not conform to its schema */
 } llmj_status;
 
 /* A static English description of a status; never NULL. */
