@@ -88,6 +88,16 @@ struct llmj__sval {
 
 /* ---- small helpers ---------------------------------------------------------- */
 
+/* Append one byte: 0, or -1 on no memory. */
+static int push_byte(llmj__sval *v, llmj__buf *b, unsigned char c)
+{
+    if (b->len + 1 < b->cap) {
+        b->data[b->len++] = (char)c;
+        return 0;
+    }
+    return llmj__buf_append(b, &v->a, &c, 1, SIZE_MAX);
+}
+
 static int grow(llmj__sval *v, void **p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
@@ -474,6 +484,8 @@ static int first_byte(llmj__sval *v, unsigned char kind, uint64_t off)
 
 static int enum_narrow(const snode *n, vmem *m, uint64_t depth, unsigned char c)
 {
+    if (m->hi - m->lo == 1) /* one candidate left: compare */
+        return n->es[m->lo].len > depth && (unsigned char)n->es[m->lo].s[depth] == c ? 1 : (m->hi = m->lo, 0);
     /* es[lo..hi) share the first depth bytes; keep those whose byte depth is c */
     uint32_t lo = m->lo, hi = m->hi;
     while (lo < hi && n->es[lo].len <= depth)
@@ -530,7 +542,7 @@ static void str_byte(llmj__sval *v, unsigned char c, int starts, int ends, uint6
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
     if (L->work & 2) {
-        if (llmj__buf_append(&v->sbuf, &v->a, &c, 1, SIZE_MAX)) {
+        if (push_byte(v, &v->sbuf, c)) {
             v->nomem = 1;
             return;
         }
@@ -611,6 +623,8 @@ static void key_begin(llmj__sval *v)
 
 static int prop_narrow(const snode *n, vmem *m, uint64_t depth, unsigned char c)
 {
+    if (m->hi - m->lo == 1)
+        return n->props[m->lo].len > depth && (unsigned char)n->props[m->lo].name[depth] == c ? 1 : (m->hi = m->lo, 0);
     uint32_t lo = m->lo, hi = m->hi;
     while (lo < hi && n->props[lo].len <= depth)
         lo++;
@@ -639,7 +653,7 @@ static void key_byte(llmj__sval *v, unsigned char c, uint64_t off)
 {
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
-    if (llmj__buf_append(&v->keys, &v->a, &c, 1, SIZE_MAX)) {
+    if (push_byte(v, &v->keys, c)) {
         v->nomem = 1;
         return;
     }
@@ -967,7 +981,7 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
             break;
         case L_NUM:
             if ((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                if (llmj__buf_append(&v->num, &v->a, &c, 1, SIZE_MAX))
+                if (push_byte(v, &v->num, c))
                     v->nomem = 1;
                 i++;
                 break;
@@ -1027,7 +1041,7 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
             } else {
                 value_start(v, '0', OFF - 1);
                 v->num.len = 0;
-                if (llmj__buf_append(&v->num, &v->a, &c, 1, SIZE_MAX))
+                if (push_byte(v, &v->num, c))
                     v->nomem = 1;
                 v->ls = L_NUM;
             }

@@ -48,5 +48,15 @@ want_err "unsupported keyword 'oneOf' at /properties/pet/oneOf" "refused schema 
 runin '{}' check --schema "$TMP/nonexistent.json"
 want_rc 1 "missing schema file"
 
+printf '%s' '{"type":"object","properties":{"pet":{"oneOf":[{"type":"string"}]},"id":{"type":"string"}},"required":["pet"],"additionalProperties":false}' > "$TMP/pets.json"
+"$TOOL" schema lint --provider openai "$TMP/pets.json" > "$TMP/out" 2> "$TMP/err"; rc=$?
+want_rc 3 "lint refuses"
+if grep -Fxq "Invalid schema for response_format 'pets': In context=('properties', 'pet'), 'oneOf' is not permitted." "$TMP/out"; then ok; else bad "lint oneOf wording: $(cat "$TMP/out")"; fi
+if grep -Fxq "Invalid schema for response_format 'pets': In context=(), 'required' is required to be supplied and to be an array including every key in properties. Missing 'id'." "$TMP/out"; then ok; else bad "lint required wording"; fi
+printf '%s' '{"type":"object","properties":{"a":{"type":"string"}},"required":["a"],"additionalProperties":false}' > "$TMP/good.json"
+"$TOOL" schema lint "$TMP/good.json" > "$TMP/out" 2> "$TMP/err"; rc=$?
+want_rc 0 "lint accepts"
+want_out '' "lint accepts silently"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
