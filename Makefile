@@ -35,6 +35,7 @@ need = $(if $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo y),,$(error 
 NEED_TESTS  := $(filter check test tests valgrind bench fuzz,$(MAKECMDGOALS))
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
 $(call need,yajl,libyajl-dev)
+$(call need,libpcre2-8,libpcre2-dev)
 ifneq ($(HAVE_HTTP),)
 $(call need,libcurl,libcurl4-openssl-dev)
 endif
@@ -42,13 +43,13 @@ ifneq ($(NEED_TESTS),)
 $(call need,cmocka,libcmocka-dev)
 endif
 endif
-DEP_PKGS    := yajl $(if $(HAVE_HTTP),libcurl)
+DEP_PKGS    := yajl libpcre2-8 $(if $(HAVE_HTTP),libcurl)
 DEP_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS) 2>/dev/null)
-DEP_LIBS    := $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null)
+DEP_LIBS    := $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null) -lm
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 # ---- sources --------------------------------------------------------------
-LIB_SRC     := $(sort $(wildcard src/*.c src/dialect/*.c))
+LIB_SRC     := $(sort $(wildcard src/*.c src/dialect/*.c src/schema/*.c))
 CLI_SRC     := $(sort $(wildcard src/cli/*.c))
 TEST_SRC    := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC   := $(sort $(wildcard tests/bench_*.c))
@@ -81,7 +82,7 @@ all: lib tool
 lib: $(STATIC) $(SHARED) $(BUILD)/llmjson.pc
 tool: $(TOOL)
 
-$(BUILD)/obj/src/%.o: src/%.c $(HEADERS) $(wildcard src/*.h src/dialect/*.h src/cli/*.h)
+$(BUILD)/obj/src/%.o: src/%.c $(HEADERS) $(wildcard src/*.h src/dialect/*.h src/cli/*.h src/schema/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(WARN) $(CFLAGS) $(if $(filter src/cli/%,$<),,$(LIB_CFLAGS)) -c $< -o $@
 
@@ -103,7 +104,7 @@ $(BUILD)/llmjson.pc: Makefile
 	@mkdir -p $(dir $@)
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: llmjson' 'Description: JSON that LLMs stream: live events, runaway detection, salvage' \
-	  'Version: $(VERSION)' 'Requires.private: $(DEP_PKGS)' \
+	  'Version: $(VERSION)' 'Requires.private: $(DEP_PKGS)' 'Libs.private: -lm' \
 	  'Libs: -L$${libdir} -lllmjson' 'Cflags: -I$${includedir}' > $@
 
 $(TOOL): $(CLI_OBJ) $(STATIC)

@@ -18,6 +18,7 @@
 #include "llmjson/common.h"
 #include "llmjson/tracker.h"
 #include "llmjson/doc.h"
+#include "llmjson/schema.h"
 #include "llmjson/sse.h"
 #include "llmjson/stream.h"
 #include "llmjson/http.h"

@@ -1243,6 +1243,8 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
         t->text.len += took;
         t->text.data[t->text.len] = '\0';
     }
+    if (t->schema) /* schema validation (src/schema/validate.c) */
+        llmj__schema_feed(t->schema, p, took);
     t->pos += took;
     after_piece(t, p, took, number_closed);
     if (t->muted && t->status == LLMJ_OK)
@@ -1258,8 +1260,11 @@ llmj_status llmj_tracker_finish(llmj_tracker *t, llmj_end end)
         return LLMJ_MISUSE;
     t->finished = 1;
     llmj__flush(t);
-    if (t->status != LLMJ_OK)
+    if (t->status != LLMJ_OK) {
+        if (t->schema)
+            llmj__schema_finish(t->schema, 0, 0);
         return t->status;
+    }
     if (end == LLMJ_END_NORMAL && t->sdepth == 0 &&
         (t->st == ST_NUM_ZERO || t->st == ST_NUM_INT || t->st == ST_NUM_FRAC ||
          t->st == ST_NUM_EXP)) {
@@ -1281,6 +1286,10 @@ llmj_status llmj_tracker_finish(llmj_tracker *t, llmj_end end)
     }
     if (t->muted && t->status == LLMJ_OK)
         t->status = LLMJ_ABORTED;
+    if (t->status != LLMJ_OK)
+        return t->status;
+    if (t->schema)
+        llmj__schema_finish(t->schema, end == LLMJ_END_NORMAL, t->status == LLMJ_OK && t->st == ST_DONE);
     if (t->status != LLMJ_OK)
         return t->status;
     if (t->st == ST_DONE)
@@ -1405,6 +1414,7 @@ void llmj_tracker_free(llmj_tracker *t)
     llmj__buf_free(&t->keys, &a);
     llmj__buf_free(&t->text, &a);
     llmj__buf_free(&t->repair, &a);
+    llmj__schema_free(t->schema);
     llmj__free(&a, t);
 }
 
@@ -1416,6 +1426,7 @@ llmj_status llmj_tracker_reset(llmj_tracker *t)
         yajl_free(t->y);
     t->y = NULL;
     state_init(t);
+    llmj__schema_reset(t->schema);
     if (yajl_open(t)) {
         t->status = LLMJ_NOMEM;
         return LLMJ_NOMEM;

@@ -141,10 +141,19 @@ struct llmj_tracker {
     uint64_t yprev_base;
     uint64_t ev_off, ev_end;       /* the span of the event being delivered */
     int chunk_any;                 /* a chunk of the current string value was delivered */
+
+    struct llmj__sval *schema; /* llmj_tracker_set_schema (src/schema/validate.c), or NULL */
 };
 
 /* tracker.c: hand yajl the complete tokens still held (before a salvage). */
 void llmj__flush(llmj_tracker *t);
+
+/* src/schema/validate.c: the validator sees every byte the scanner took. */
+struct llmj__sval;
+void llmj__schema_feed(struct llmj__sval *v, const unsigned char *p, size_t n);
+void llmj__schema_finish(struct llmj__sval *v, int end_normal, int complete);
+void llmj__schema_reset(struct llmj__sval *v);
+void llmj__schema_free(struct llmj__sval *v);
 
 /* salvage.c */
 llmj_status llmj__salvage(llmj_tracker *t, llmj_salvage_mode mode, llmj_salvage *out);

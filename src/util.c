@@ -34,6 +34,9 @@ const char *llmj_strerror(llmj_status status)
     case LLMJ_JSON_MODE_PROMPT:
         return "JSON mode needs the word \"json\" in a message ('messages' must contain the word "
                "'json' in some form to use 'response_format' of type 'json_object')";
+    case LLMJ_SCHEMA_UNSUPPORTED:
+        return "the schema is outside the supported subset, or not a schema";
+    case LLMJ_SCHEMA_VIOLATION: return "the text does not conform to its schema";
     }
     return "unknown status";
 }

@@ -44,7 +44,9 @@ typedef enum llmj_status {
     LLMJ_CANCELLED = 21,         /* 21: the transfer was cancelled (runaway or callback) */
     LLMJ_IO = 22,                /* 22: reading or writing a file failed */
     LLMJ_JSON_MODE_PROMPT = 23,  /* 23: JSON mode requested, no message mentions "json" */
-    LLMJ_TIMEOUT_IDLE = 24       /* 24: no event with data within the idle timeout */
+    LLMJ_TIMEOUT_IDLE = 24,      /* 24: no event with data within the idle timeout */
+    LLMJ_SCHEMA_UNSUPPORTED = 25, /* 25: a schema outside the supported subset, or not a schema */
+    LLMJ_SCHEMA_VIOLATION = 26   /* 26: the text does not conform to its schema */
 } llmj_status;
 
 /* A static English description of a status; never NULL. */

@@ -27,7 +27,9 @@ enum {
     /* llmjson stream: the network's own outcomes */
     CLI_EXIT_HTTP = 6,      /* the server answered with an HTTP error status */
     CLI_EXIT_TRANSFER = 7,  /* the transfer failed (connection, reset, cut) or timed out */
-    CLI_EXIT_CANCELLED = 8  /* the transfer was cancelled (interrupted) */
+    CLI_EXIT_CANCELLED = 8, /* the transfer was cancelled (interrupted) */
+    /* --schema */
+    CLI_EXIT_SCHEMA = 10    /* the text does not conform to its schema */
 };
 
 /* The exit status of a text status (complete 0, truncated 2, ...). */
@@ -179,6 +181,30 @@ int cli_print_closed(FILE *out, const llmj_salvage *s);
  * error is set only for status invalid. text may be NULL (the "text" member
  * is then left out). */
 int cli_print_report(FILE *out, const llmj_salvage *s, const char *text, size_t len);
+
+/* The same with the "schema" member of tracker t (which has a schema) before
+ * the closing brace; t NULL: cli_print_report. */
+int cli_print_report_schema(FILE *out, const llmj_salvage *s, const char *text, size_t len,
+                            llmj_tracker *t);
+
+/* ---- --schema FILE (schema.c) ------------------------------------------- */
+
+/* Does argv[*i] name --schema FILE? 1 (with *path), 0, or -1 (usage error
+ * printed). */
+int cli_schema_option(const char *cmd, int argc, char **argv, int *i, const char **path);
+
+/* Read and compile a schema file; NULL after printing why (the keyword and
+ * its pointer for a schema outside the supported subset). */
+llmj_schema *cli_schema_load(const char *path, const llmj_config *cfg);
+
+/* ,"schema":{"valid":true|false|null,"violation":null|{"pointer","offset",
+ * "line","column","keyword","message"},"missing":[...],"cut":P|null} */
+int cli_print_schema_member(FILE *out, llmj_tracker *t);
+
+/* The exit status with the schema's verdict: CLI_EXIT_SCHEMA after a
+ * violation (unless status already says the text is invalid or runaway),
+ * else status. Prints the violation's diagnostic on stderr. */
+int cli_schema_exit(const char *name, llmj_tracker *t, int status);
 
 /* The report of a text that could not even be read (repair --lines, a line
  * that is not a JSON string): status invalid, bytes_kept 0, closed [], the

@@ -11,6 +11,7 @@ typedef struct check_opts {
     int truncated;
     size_t chunk; /* 0: as read */
     const char *path;
+    const char *schema_path; /* --schema */
 } check_opts;
 
 static const char check_help[] =
@@ -31,10 +32,13 @@ static const char check_help[] =
     "  --truncated           the text was cut off (a number at the end is not\n"
     "                        complete); default: the end of the input is the end\n"
     "                        of the text\n"
-    "  --chunk N             feed the tracker at most N bytes at a time\n" CLI_LIMITS_HELP
+    "  --chunk N             feed the tracker at most N bytes at a time\n"
+    "  --schema FILE         validate against a JSON Schema (docs/schema.md); the\n"
+    "                        report gains \"schema\":{\"valid\",\"violation\",\n"
+    "                        \"missing\",\"cut\"}\n" CLI_LIMITS_HELP
     "\n"
     "exit status: 0 complete, 2 truncated, 3 invalid, 4 runaway, 5 empty,\n"
-    "1 usage or I/O error.\n";
+    "10 schema violation, 1 usage or I/O error.\n";
 
 static int parse_args(int argc, char **argv, check_opts *o)
 {
@@ -53,7 +57,10 @@ static int parse_args(int argc, char **argv, check_opts *o)
                 operands_only = 1;
             else if (strcmp(a, "--truncated") == 0)
                 o->truncated = 1;
-            else if ((r = cli_size_option(cmd, argc, argv, &i, "--chunk", 1, &o->chunk)) != 0) {
+            else if ((r = cli_schema_option(cmd, argc, argv, &i, &o->schema_path)) != 0) {
+                if (r < 0)
+                    return -1;
+            } else if ((r = cli_size_option(cmd, argc, argv, &i, "--chunk", 1, &o->chunk)) != 0) {
                 if (r < 0)
                     return -1;
             } else if ((r = cli_limit_option(cmd, argc, argv, &i, &o->cfg)) != 0) {
@@ -83,11 +90,18 @@ static int run_check(int argc, char **argv)
     int status = CLI_EXIT_FAILURE;
     uint64_t bytes = 0, rline = 0, rcol = 0;
     cli_pos pos;
+    llmj_schema *schema = NULL;
 
     if (parse_args(argc, argv, &o) != 0)
         return CLI_EXIT_FAILURE;
+    if (o.schema_path && !(schema = cli_schema_load(o.schema_path, &o.cfg)))
+        return CLI_EXIT_FAILURE;
     llmj_status st = llmj_tracker_new(&t, &o.cfg, NULL, NULL);
+    if (st == LLMJ_OK && schema)
+        st = llmj_tracker_set_schema(t, schema);
     if (st != LLMJ_OK) {
+        llmj_tracker_free(t);
+        llmj_schema_free(schema);
         if (st == LLMJ_BAD_OPTION)
             return cli_usage_error(argv[0], "option out of range: %s", llmj_strerror(st));
         cli_error("%s", llmj_strerror(st));
@@ -95,6 +109,7 @@ static int run_check(int argc, char **argv)
     }
     if (cli_input_open(&in, o.path) != 0) {
         llmj_tracker_free(t);
+        llmj_schema_free(schema);
         return CLI_EXIT_FAILURE;
     }
     /* Reads are a whole number of chunks, so every piece but the last has
@@ -150,13 +165,18 @@ static int run_check(int argc, char **argv)
                info.runaway_offset);
     else
         fputs("null", stdout);
+    if (schema)
+        cli_print_schema_member(stdout, t);
     fputs("}\n", stdout);
     cli_diag_salvage(in.name, &info, rline, rcol);
     status = cli_exit_status(info.status);
+    if (schema)
+        status = cli_schema_exit(in.name, t, status);
 out:
     free(buf);
     cli_input_close(&in);
     llmj_tracker_free(t);
+    llmj_schema_free(schema);
     return status;
 }
 

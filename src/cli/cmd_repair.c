@@ -17,6 +17,8 @@ typedef struct repair_opts {
     size_t chunk; /* 0: as read */
     size_t max_line; /* --lines: longest line kept (0: config.max_token) */
     const char *path;
+    const char *schema_path; /* --schema */
+    llmj_schema *schema;
 } repair_opts;
 
 static const char repair_help[] =
@@ -41,10 +43,13 @@ static const char repair_help[] =
     "                        is reported as invalid and skipped, in bounded memory\n"
     "                        (default: the token limit, 64 MiB)\n"
     "  --chunk N             feed the tracker at most N bytes at a time (default:\n"
-    "                        as read)\n" CLI_LIMITS_HELP
+    "                        as read)\n"
+    "  --schema FILE         validate against a JSON Schema (docs/schema.md); the\n"
+    "                        report gains \"schema\":{\"valid\",\"violation\",\n"
+    "                        \"missing\",\"cut\"}\n" CLI_LIMITS_HELP
     "\n"
     "exit status: 0 complete, 2 truncated, 3 invalid, 4 runaway, 5 empty,\n"
-    "1 usage or I/O error.\n";
+    "10 schema violation, 1 usage or I/O error.\n";
 
 static int parse_args(int argc, char **argv, repair_opts *o)
 {
@@ -69,7 +74,10 @@ static int parse_args(int argc, char **argv, repair_opts *o)
                 o->report = 1;
             else if (strcmp(a, "--lines") == 0)
                 o->lines = 1;
-            else if ((r = cli_size_option(cmd, argc, argv, &i, "--chunk", 1, &o->chunk)) != 0) {
+            else if ((r = cli_schema_option(cmd, argc, argv, &i, &o->schema_path)) != 0) {
+                if (r < 0)
+                    return -1;
+            } else if ((r = cli_size_option(cmd, argc, argv, &i, "--chunk", 1, &o->chunk)) != 0) {
                 if (r < 0)
                     return -1;
             } else if ((r = cli_size_option(cmd, argc, argv, &i, "--max-line", 1,
@@ -100,8 +108,12 @@ static int new_tracker(const char *cmd, const repair_opts *o, llmj_tracker **t)
     cfg.keep_text = 1;
     cfg.string_chunks = 0;
     llmj_status st = llmj_tracker_new(t, &cfg, NULL, NULL);
+    if (st == LLMJ_OK && o->schema)
+        st = llmj_tracker_set_schema(*t, o->schema);
     if (st == LLMJ_OK)
         return 0;
+    llmj_tracker_free(*t);
+    *t = NULL;
     if (st == LLMJ_BAD_OPTION)
         cli_usage_error(cmd, "option out of range: %s", llmj_strerror(st));
     else
@@ -123,7 +135,7 @@ static int print_salvage(llmj_tracker *t, const repair_opts *o, llmj_salvage *in
         return -1;
     }
     if (o->report || o->lines) {
-        cli_print_report(stdout, info, text, len);
+        cli_print_report_schema(stdout, info, text, len, o->schema ? t : NULL);
         putchar('\n');
     } else if (len > 0) {
         fwrite(text, 1, len, stdout);
@@ -186,6 +198,8 @@ static int repair_one(const repair_opts *o, const char *cmd)
         goto out;
     cli_diag_salvage(in.name, &info, rline, rcol);
     status = cli_exit_status(info.status);
+    if (o->schema)
+        status = cli_schema_exit(in.name, t, status);
 out:
     free(buf);
     cli_input_close(&in);
@@ -478,7 +492,11 @@ static int run_repair(int argc, char **argv)
     repair_opts o;
     if (parse_args(argc, argv, &o) != 0)
         return CLI_EXIT_FAILURE;
-    return o.lines ? repair_lines(&o, argv[0]) : repair_one(&o, argv[0]);
+    if (o.schema_path && !(o.schema = cli_schema_load(o.schema_path, &o.cfg)))
+        return CLI_EXIT_FAILURE;
+    int status = o.lines ? repair_lines(&o, argv[0]) : repair_one(&o, argv[0]);
+    llmj_schema_free(o.schema);
+    return status;
 }
 
 const cli_command cli_cmd_repair = {

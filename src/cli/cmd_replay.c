@@ -226,6 +226,8 @@ static const char *status_word(llmj_status st)
     case LLMJ_CANCELLED: return "cancelled";
     case LLMJ_IO: return "io";
     case LLMJ_JSON_MODE_PROMPT: return "json_mode_prompt";
+    case LLMJ_SCHEMA_UNSUPPORTED: return "schema_unsupported";
+    case LLMJ_SCHEMA_VIOLATION: return "schema_violation";
     }
     return "error";
 }

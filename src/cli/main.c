@@ -9,7 +9,8 @@
     X(repair)           \
     X(check)            \
     X(replay)           \
-    X(stream)
+    X(stream)           \
+    X(schema)
 
 #define CLI_DECLARE(name) extern const cli_command cli_cmd_##name;
 #define CLI_ENTRY(name) &cli_cmd_##name,

@@ -118,6 +118,12 @@ int cli_print_closed(FILE *out, const llmj_salvage *s)
 
 int cli_print_report(FILE *out, const llmj_salvage *s, const char *text, size_t len)
 {
+    return cli_print_report_schema(out, s, text, len, NULL);
+}
+
+int cli_print_report_schema(FILE *out, const llmj_salvage *s, const char *text, size_t len,
+                            llmj_tracker *t)
+{
     fputs("{\"status\":", out);
     const char *status = llmj_text_status_name(s->status);
     cli_print_json_string(out, status, strlen(status));
@@ -129,6 +135,8 @@ int cli_print_report(FILE *out, const llmj_salvage *s, const char *text, size_t 
         fputs(",\"text\":", out);
         cli_print_json_string(out, text, len);
     }
+    if (t != NULL) /* --schema (src/cli/schema.c) */
+        cli_print_schema_member(out, t);
     putc('}', out);
     return ferror(out) ? -1 : 0;
 }

@@ -1,0 +1,87 @@
+/* llmjson — schema-aware streaming: a JSON Schema (the subset structured
+ * outputs use, see docs/schema.md) compiled once, shared read-only by any
+ * number of trackers, and checked while the text streams: the first
+ * violation is reported at the first byte at which no continuation of the
+ * text can conform. Included by <llmjson.h>. */
+#ifndef LLMJSON_SCHEMA_H
+#define LLMJSON_SCHEMA_H
+
+#include "common.h"
+#include "tracker.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct llmj_schema llmj_schema;
+
+/* Why a schema did not compile. pointer is the JSON Pointer, in the schema,
+ * of the offending keyword (or value); keyword names it ("" when the schema
+ * text itself is not JSON); message says what, e.g.
+ * "unsupported keyword 'oneOf' at /properties/pet". offset/line/column are
+ * set when the schema text is not JSON. */
+typedef struct llmj_schema_error {
+    llmj_status code;
+    char pointer[256];
+    char keyword[64];
+    char message[384];
+    uint64_t offset;
+    uint64_t line;
+    uint64_t column;
+} llmj_schema_error;
+
+/* Compile a JSON Schema text. cfg may be NULL (defaults; only cfg->alloc is
+ * used, and kept: the schema frees through it). err may be NULL. Returns
+ * LLMJ_OK (*out set), LLMJ_SCHEMA_UNSUPPORTED (not JSON, not a schema, or a
+ * keyword outside the supported subset: err says which and where),
+ * LLMJ_NOMEM, LLMJ_BAD_OPTION or LLMJ_MISUSE. */
+LLMJ_API llmj_status llmj_schema_compile(llmj_schema **out, const void *text, size_t len,
+                                         const llmj_config *cfg, llmj_schema_error *err);
+
+/* Free a compiled schema (no tracker may still use it). NULL is a no-op. */
+LLMJ_API void llmj_schema_free(llmj_schema *s);
+
+/* Validate the tracker's text against s (NULL: stop validating). Only before
+ * the first byte (or after a reset; a reset keeps the schema). s must outlive
+ * the tracker's use of it. LLMJ_OK, LLMJ_NOMEM, LLMJ_MISUSE. */
+LLMJ_API llmj_status llmj_tracker_set_schema(llmj_tracker *t, const llmj_schema *s);
+
+/* The first violation: where it became certain, and what. Borrowed. */
+typedef struct llmj_schema_violation {
+    const char *pointer; /* JSON Pointer of the value in the text */
+    uint64_t offset;     /* the byte at which no continuation can conform */
+    uint64_t line;
+    uint64_t column;
+    const char *keyword; /* "type", "required", "enum", ... */
+    const char *message;
+} llmj_schema_violation;
+
+typedef enum llmj_schema_verdict {
+    LLMJ_SCHEMA_UNDECIDED = -1, /* no violation so far, the text is not complete */
+    LLMJ_SCHEMA_NONCONFORMING = 0,
+    LLMJ_SCHEMA_CONFORMING = 1  /* complete and conforming */
+} llmj_schema_verdict;
+
+/* The schema's view of the text so far. Everything is borrowed and valid
+ * until the tracker's next non-const call.
+ * - missing[0..nmissing-1]: JSON Pointers of the required members absent
+ *   from the objects still open (outermost first; a member counts as present
+ *   once its key is complete, even if its value was cut; an explicit null
+ *   is present);
+ * - cut: the pointer of the innermost value still unfinished (NULL when the
+ *   text is complete or empty). */
+typedef struct llmj_schema_result {
+    llmj_schema_verdict valid;
+    const llmj_schema_violation *violation; /* NULL: none */
+    size_t nmissing;
+    const char *const *missing;
+    const char *cut;
+} llmj_schema_result;
+
+/* LLMJ_OK, LLMJ_NOMEM, LLMJ_MISUSE (no schema set, or a NULL argument). */
+LLMJ_API llmj_status llmj_tracker_schema_result(llmj_tracker *t, llmj_schema_result *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

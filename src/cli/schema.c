@@ -1,0 +1,104 @@
+/* llmjson tool — --schema FILE on repair, check and replay: loading the
+ * schema, the report's "schema" member and exit status 10. */
+#include "cli.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_schema_option(const char *cmd, int argc, char **argv, int *i, const char **path)
+{
+    return cli_option_value(cmd, argc, argv, i, "--schema", path);
+}
+
+llmj_schema *cli_schema_load(const char *path, const llmj_config *cfg)
+{
+    cli_input in;
+    if (cli_input_open(&in, path) != 0)
+        return NULL;
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    int err = 0;
+    for (;;) {
+        if (cap - len < 65536) {
+            char *n = realloc(text, cap + 65536 + 1);
+            if (!n) {
+                cli_error("out of memory");
+                free(text);
+                cli_input_close(&in);
+                return NULL;
+            }
+            text = n;
+            cap += 65536;
+        }
+        size_t got = cli_input_read(&in, text + len, cap - len, &err);
+        if (err || got == 0)
+            break;
+        len += got;
+    }
+    llmj_schema *s = NULL;
+    if (!err) {
+        llmj_schema_error e;
+        llmj_status st = llmj_schema_compile(&s, text, len, cfg, &e);
+        if (st == LLMJ_SCHEMA_UNSUPPORTED && e.line)
+            cli_diag(in.name, e.line, e.column, e.offset, "schema", e.message);
+        else if (st == LLMJ_SCHEMA_UNSUPPORTED)
+            cli_error("%s: schema: %s", in.name, e.message);
+        else if (st != LLMJ_OK)
+            cli_error("%s: %s", in.name, llmj_strerror(st));
+    }
+    free(text);
+    cli_input_close(&in);
+    return s;
+}
+
+int cli_print_schema_member(FILE *out, llmj_tracker *t)
+{
+    llmj_schema_result r;
+    if (llmj_tracker_schema_result(t, &r) != LLMJ_OK) {
+        fputs(",\"schema\":null", out);
+        return ferror(out) ? -1 : 0;
+    }
+    fprintf(out, ",\"schema\":{\"valid\":%s,\"violation\":",
+            r.valid == LLMJ_SCHEMA_CONFORMING ? "true" : r.valid == LLMJ_SCHEMA_NONCONFORMING ? "false" : "null");
+    if (r.violation) {
+        const llmj_schema_violation *v = r.violation;
+        fputs("{\"pointer\":", out);
+        cli_print_json_string(out, v->pointer, strlen(v->pointer));
+        fprintf(out, ",\"offset\":%" PRIu64 ",\"line\":%" PRIu64 ",\"column\":%" PRIu64 ",\"keyword\":",
+                v->offset, v->line, v->column);
+        cli_print_json_string(out, v->keyword, strlen(v->keyword));
+        fputs(",\"message\":", out);
+        cli_print_json_string(out, v->message, strlen(v->message));
+        putc('}', out);
+    } else {
+        fputs("null", out);
+    }
+    fputs(",\"missing\":[", out);
+    for (size_t i = 0; i < r.nmissing; i++) {
+        if (i)
+            putc(',', out);
+        cli_print_json_string(out, r.missing[i], strlen(r.missing[i]));
+    }
+    fputs("],\"cut\":", out);
+    if (r.cut)
+        cli_print_json_string(out, r.cut, strlen(r.cut));
+    else
+        fputs("null", out);
+    putc('}', out);
+    return ferror(out) ? -1 : 0;
+}
+
+int cli_schema_exit(const char *name, llmj_tracker *t, int status)
+{
+    llmj_schema_result r;
+    if (llmj_tracker_schema_result(t, &r) != LLMJ_OK || !r.violation)
+        return status;
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s: %s (at %s)", r.violation->keyword, r.violation->message,
+             r.violation->pointer[0] ? r.violation->pointer : "the root");
+    cli_diag(name, r.violation->line, r.violation->column, r.violation->offset, "schema violation", msg);
+    if (status == CLI_EXIT_INVALID || status == CLI_EXIT_RUNAWAY || status == CLI_EXIT_FAILURE)
+        return status;
+    return CLI_EXIT_SCHEMA;
+}

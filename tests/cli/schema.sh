@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# --schema on check and repair: the report's "schema" member, exit status 10
+# for a violation, the diagnostic on stderr, a refused schema (exit 1, the
+# keyword and its pointer), missing/cut on a cut text.
+# Environment: LLMJ_TOOL (build/llmjson), LLMJ_SCRATCH (scratch folder).
+set -u
+TOOL=${LLMJ_TOOL:?LLMJ_TOOL must name the llmjson binary}
+TMP=$(mktemp -d "${LLMJ_SCRATCH:-${TMPDIR:-/tmp}}/schema-cli.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+runin() { local input=$1; shift; printf '%s' "$input" | "$TOOL" "$@" > "$TMP/out" 2> "$TMP/err"; rc=$?; }
+want_rc() { if [ "$rc" -eq "$1" ]; then ok; else bad "$2: exit $rc, want $1 ($(head -c 300 "$TMP/err"))"; fi; }
+want_out() { if [ "$(cat "$TMP/out")" = "$1" ]; then ok; else bad "$2: stdout '$(cat "$TMP/out")', want '$1'"; fi; }
+want_err() { if grep -Fq -- "$1" "$TMP/err"; then ok; else bad "$2: stderr '$(cat "$TMP/err")' lacks '$1'"; fi; }
+
+S=$TMP/s.json
+printf '%s' '{"type":"object","properties":{"a":{"type":"string"},"b":{"enum":["x","y"]},"c":{"type":"integer"}},"required":["a","b","c"],"additionalProperties":false}' > "$S"
+
+runin '{"a":"hi","b":"x","c":3}' check --schema "$S"
+want_rc 0 "check conforming"
+want_out '{"status":"complete","bytes":24,"max_depth":1,"error":null,"runaway":null,"schema":{"valid":true,"violation":null,"missing":[],"cut":null}}' "check conforming report"
+
+runin '{"a":"hi","b":"z","c":3}' check --schema "$S"
+want_rc 10 "check violation"
+want_out '{"status":"complete","bytes":24,"max_depth":1,"error":null,"runaway":null,"schema":{"valid":false,"violation":{"pointer":"/b","offset":15,"line":1,"column":16,"keyword":"enum","message":"the string cannot become any allowed value"},"missing":[],"cut":null}}' "check violation report"
+want_err '<stdin>:1:16: schema violation: enum' "check violation diagnostic"
+
+runin '{"a":"hi","b":"' repair --report --schema "$S"
+want_rc 2 "repair cut"
+want_out '{"status":"truncated","bytes_kept":9,"closed":[""],"error":null,"text":"{\"a\":\"hi\"}","schema":{"valid":null,"violation":null,"missing":["/c"],"cut":"/b"}}' "repair cut report: missing and cut"
+
+runin '{"a":"hi","d":1}' repair --report --chunk 1 --schema "$S"
+want_rc 10 "repair violation"
+want_err 'additionalProperties' "repair violation keyword"
+
+runin '{"a":"hi"' repair --schema "$S"
+want_rc 2 "repair text with a schema, no violation"
+want_out '{"a":"hi"}' "repair text"
+
+printf '%s' '{"properties":{"pet":{"oneOf":[{}]}}}' > "$TMP/bad.json"
+runin '{}' check --schema "$TMP/bad.json"
+want_rc 1 "refused schema"
+want_err "unsupported keyword 'oneOf' at /properties/pet/oneOf" "refused schema message"
+
+runin '{}' check --schema "$TMP/nonexistent.json"
+want_rc 1 "missing schema file"
+
+printf '%s' '{"type":"object","properties":{"pet":{"oneOf":[{"type":"string"}]},"id":{"type":"string"}},"required":["pet"],"additionalProperties":false}' > "$TMP/pets.json"
+"$TOOL" schema lint --provider openai "$TMP/pets.json" > "$TMP/out" 2> "$TMP/err"; rc=$?
+want_rc 3 "lint refuses"
+if grep -Fxq "Invalid schema for response_format 'pets': In context=('properties', 'pet'), 'oneOf' is not permitted." "$TMP/out"; then ok; else bad "lint oneOf wording: $(cat "$TMP/out")"; fi
+if grep -Fxq "Invalid schema for response_format 'pets': In context=(), 'required' is required to be supplied and to be an array including every key in properties. Missing 'id'." "$TMP/out"; then ok; else bad "lint required wording"; fi
+printf '%s' '{"type":"object","properties":{"a":{"type":"string"}},"required":["a"],"additionalProperties":false}' > "$TMP/good.json"
+"$TOOL" schema lint "$TMP/good.json" > "$TMP/out" 2> "$TMP/err"; rc=$?
+want_rc 0 "lint accepts"
+want_out '' "lint accepts silently"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

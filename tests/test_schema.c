@@ -1,0 +1,455 @@
+/* Schema compilation and streaming validation: every supported keyword,
+ * each "certain at this byte" case (the violation's offset is asserted),
+ * the prefix property (a conforming text has no violation on any prefix),
+ * whole and 1 byte at a time, missing/cut, refusals by compilation with
+ * their message, recursion, and the allocator (nothing left live). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <llmjson.h>
+#include "support/testutil.h"
+
+static llmj_schema *compile_ok(tu_alloc *ta, const char *schema)
+{
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    cfg.alloc = tu_allocator(ta);
+    llmj_schema *s = NULL;
+    llmj_schema_error e;
+    llmj_status st = llmj_schema_compile(&s, schema, strlen(schema), &cfg, &e);
+    if (st != LLMJ_OK)
+        fail_msg("schema %.200s: %s", schema, e.message);
+    return s;
+}
+
+/* The verdict of text against s, fed in pieces of `piece` bytes (0: whole);
+ * *off gets the violation's offset (UINT64_MAX when none). kw: its keyword. */
+typedef struct verdict {
+    int valid;
+    uint64_t off;
+    char kw[64];
+    char ptr[256];
+    char msg[320];
+    char missing[512]; /* space-separated */
+    char cut[256];
+    int has_cut;
+} verdict;
+
+static verdict run(tu_alloc *ta, const llmj_schema *s, const char *text, size_t piece, int end_normal)
+{
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    cfg.alloc = tu_allocator(ta);
+    llmj_tracker *t = NULL;
+    assert_int_equal(llmj_tracker_new(&t, &cfg, NULL, NULL), LLMJ_OK);
+    assert_int_equal(llmj_tracker_set_schema(t, s), LLMJ_OK);
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n;) {
+        size_t k = piece ? piece : n;
+        if (k > n - i)
+            k = n - i;
+        llmj_tracker_feed(t, text + i, k);
+        i += k;
+    }
+    if (end_normal >= 0)
+        llmj_tracker_finish(t, end_normal ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED);
+    llmj_schema_result r;
+    assert_int_equal(llmj_tracker_schema_result(t, &r), LLMJ_OK);
+    verdict v;
+    memset(&v, 0, sizeof v);
+    v.valid = r.valid;
+    v.off = r.violation ? r.violation->offset : UINT64_MAX;
+    if (r.violation) {
+        snprintf(v.kw, sizeof v.kw, "%s", r.violation->keyword);
+        snprintf(v.ptr, sizeof v.ptr, "%s", r.violation->pointer);
+        snprintf(v.msg, sizeof v.msg, "%s", r.violation->message);
+    }
+    for (size_t i = 0; i < r.nmissing; i++) {
+        size_t l = strlen(v.missing);
+        snprintf(v.missing + l, sizeof v.missing - l, "%s%s", i ? " " : "", r.missing[i]);
+    }
+    if (r.cut) {
+        v.has_cut = 1;
+        snprintf(v.cut, sizeof v.cut, "%s", r.cut);
+    }
+    llmj_tracker_free(t);
+    return v;
+}
+
+/* text must give (valid, offset, keyword, pointer) whole and 1 byte at a
+ * time; when it conforms, no prefix may have a violation. */
+static void expect(const char *schema, const char *text, int valid, long off, const char *kw,
+                   const char *ptr)
+{
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_schema *s = compile_ok(&ta, schema);
+    for (size_t piece = 0; piece <= 1; piece++) {
+        verdict v = run(&ta, s, text, piece, 1);
+        if (v.valid != valid || (off >= 0 ? v.off != (uint64_t)off : v.off != UINT64_MAX) ||
+            (kw && strcmp(v.kw, kw)) || (ptr && strcmp(v.ptr, ptr)))
+            fail_msg("schema %s text %s (pieces %zu): valid %d offset %lld keyword '%s' pointer '%s' (%s); "
+                     "want valid %d offset %ld keyword '%s' pointer '%s'",
+                     schema, text, piece, v.valid, v.off == UINT64_MAX ? -1LL : (long long)v.off, v.kw,
+                     v.ptr, v.msg, valid, off, kw ? kw : "", ptr ? ptr : "");
+    }
+    /* the prefix property; and a violation on a prefix is the same one */
+    size_t n = strlen(text);
+    char *pre = malloc(n + 1);
+    for (size_t k = 0; k < n; k++) {
+        memcpy(pre, text, k);
+        pre[k] = '\0';
+        verdict v = run(&ta, s, pre, 1, -1);
+        if (valid == 1 && v.off != UINT64_MAX)
+            fail_msg("schema %s: prefix %s of a conforming text has a violation at %llu (%s)", schema,
+                     pre, (unsigned long long)v.off, v.msg);
+        if (valid == 0 && (long)k <= off && v.off != UINT64_MAX)
+            fail_msg("schema %s: prefix %s has a violation at %llu before the certain byte %ld", schema,
+                     pre, (unsigned long long)v.off, off);
+        if (valid == 0 && (long)k > off && v.off != (uint64_t)off)
+            fail_msg("schema %s: prefix %s: violation at %lld, want %ld", schema, pre,
+                     v.off == UINT64_MAX ? -1LL : (long long)v.off, off);
+    }
+    free(pre);
+    llmj_schema_free(s);
+    assert_int_equal(ta.live, 0);
+}
+
+#define OK(schema, text) expect(schema, text, 1, -1, NULL, NULL)
+#define BAD(schema, text, off, kw, ptr) expect(schema, text, 0, off, kw, ptr)
+
+static void test_type(void **state)
+{
+    (void)state;
+    OK("{\"type\":\"string\"}", "\"x\"");
+    BAD("{\"type\":\"string\"}", "  12", 2, "type", "");
+    OK("{\"type\":[\"string\",\"null\"]}", "null");
+    BAD("{\"type\":[\"string\",\"null\"]}", "true", 0, "type", "");
+    OK("{\"type\":\"integer\"}", "12");
+    OK("{\"type\":\"integer\"}", "1.0"); /* JSON Schema: 1.0 is an integer */
+    OK("{\"type\":\"integer\"}", "1e2");
+    BAD("{\"type\":\"integer\"}", "[1.5]", 0, "type", "");
+    BAD("{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}", "[1.5]", 4, "type", "/0");
+    BAD("{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}", "[1.5e0,2]", 6, "type", "/0");
+    OK("{\"type\":\"number\"}", "-0.5e-3");
+    OK("{\"type\":\"object\"}", "{\"a\":[1,{}]}");
+    BAD("{\"type\":\"object\"}", "[]", 0, "type", "");
+    OK("{\"type\":\"boolean\"}", "false");
+    BAD("{\"type\":\"null\"}", "false", 0, "type", "");
+    OK("true", "[1]");
+    BAD("false", "[1]", 0, "false", "");
+    OK("{}", "{\"x\":\"y\"}");
+}
+
+static void test_enum_const(void **state)
+{
+    (void)state;
+    const char *e = "{\"enum\":[\"cat\",\"dog\",\"doge\",null,3]}";
+    OK(e, "\"dog\"");
+    OK(e, "\"doge\"");
+    OK(e, "null");
+    OK(e, "3.0");
+    BAD(e, "\"do\"", 3, "enum", "");
+    BAD(e, "\"dox\"", 3, "enum", "");  /* at the x: no value begins "dox" */
+    BAD(e, "\"doges\"", 5, "enum", "");
+    BAD(e, "true", 0, "enum", "");
+    BAD(e, "[]", 0, "enum", "");
+    BAD(e, "4", 1, "enum", ""); /* a number is certain at its end */
+    OK("{\"enum\":[\"caf\\u00e9\"]}", "\"caf\\u00e9\"");
+    OK("{\"enum\":[\"caf\\u00e9\"]}", "\"café\"");
+    BAD("{\"const\":\"abc\"}", "\"abd\"", 3, "const", "");
+    BAD("{\"const\":true}", "false", 0, "const", "");
+    OK("{\"const\":false}", "false");
+    BAD("{\"type\":\"object\",\"properties\":{\"k\":{\"enum\":[\"a\",\"b\"]}}}", "{\"k\":\"c\"}", 6,
+        "enum", "/k");
+}
+
+static void test_objects(void **state)
+{
+    (void)state;
+    const char *s = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+                    "\"age\":{\"type\":\"integer\"}},\"required\":[\"name\",\"age\"],"
+                    "\"additionalProperties\":false}";
+    OK(s, "{\"name\":\"a\",\"age\":3}");
+    OK(s, "{\n  \"age\": 3,\n  \"name\": \"\"\n}");
+    /* '}' with a required member missing */
+    BAD(s, "{\"name\":\"a\"}", 11, "required", "");
+    /* a key no allowed property begins with */
+    BAD(s, "{\"nx\":1}", 3, "additionalProperties", "");
+    /* a key that is a prefix of an allowed one, then ends */
+    BAD(s, "{\"nam\":1}", 5, "additionalProperties", "/nam");
+    /* a duplicate member, at the closing quote of its key */
+    BAD(s, "{\"age\":1,\"age\":2}", 13, "properties", "/age");
+    /* wrong type in a member */
+    BAD(s, "{\"name\":1}", 8, "type", "/name");
+    /* additionalProperties as a schema */
+    const char *a = "{\"properties\":{\"a\":{}},\"additionalProperties\":{\"type\":\"number\"}}";
+    OK(a, "{\"a\":\"x\",\"b\":2}");
+    BAD(a, "{\"a\":\"x\",\"b\":\"2\"}", 13, "type", "/b");
+    /* required without properties */
+    OK("{\"required\":[\"x\"]}", "{\"x\":null}");
+    BAD("{\"required\":[\"x\"]}", "{\"y\":null}", 9, "required", "");
+    /* an explicit null is present */
+    OK("{\"required\":[\"x\"],\"properties\":{\"x\":{\"type\":[\"null\",\"string\"]}}}", "{\"x\":null}");
+    /* escaped keys */
+    OK("{\"properties\":{\"a/b\":{\"type\":\"string\"}},\"additionalProperties\":false}", "{\"a\\/b\":\"v\"}");
+    BAD("{\"properties\":{\"a/b\":{\"type\":\"string\"}},\"additionalProperties\":false}",
+        "{\"a/b\":1}", 7, "type", "/a~1b");
+}
+
+static void test_arrays(void **state)
+{
+    (void)state;
+    const char *s = "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"minItems\":2,\"maxItems\":3}";
+    OK(s, "[\"a\",\"b\"]");
+    OK(s, "[\"a\",\"b\",\"c\"]");
+    BAD(s, "[\"a\"]", 4, "minItems", "");
+    BAD(s, "[\"a\",\"b\",\"c\",\"d\"]", 13, "maxItems", "");
+    BAD(s, "[\"a\",2]", 5, "type", "/1");
+    const char *p = "{\"prefixItems\":[{\"type\":\"integer\"},{\"type\":\"string\"}],\"items\":false}";
+    OK(p, "[1,\"x\"]");
+    OK(p, "[1]");
+    BAD(p, "[1,\"x\",3]", 7, "items", "/2");
+    BAD(p, "[\"x\"]", 1, "type", "/0");
+}
+
+static void test_numbers2(void **state)
+{
+    (void)state;
+    const char *s = "{\"type\":\"array\",\"items\":{\"minimum\":1,\"maximum\":10}}";
+    OK(s, "[1,10,5.5]");
+    BAD(s, "[11]", 3, "maximum", "/0");
+    BAD(s, "[0.5 ]", 4, "minimum", "/0");
+    const char *x = "{\"type\":\"array\",\"items\":{\"exclusiveMinimum\":1,\"exclusiveMaximum\":10}}";
+    OK(x, "[1.1,9.9]");
+    BAD(x, "[1]", 2, "exclusiveMinimum", "/0");
+    BAD(x, "[10]", 3, "exclusiveMaximum", "/0");
+    const char *m = "{\"type\":\"array\",\"items\":{\"multipleOf\":0.01}}";
+    OK(m, "[0.07,19.99,100]");
+    BAD(m, "[0.075]", 6, "multipleOf", "/0");
+    /* a top-level number is complete only at a normal end */
+    OK("{\"maximum\":5}", "5");
+}
+
+static void test_strings(void **state)
+{
+    (void)state;
+    const char *s = "{\"type\":\"array\",\"items\":{\"minLength\":2,\"maxLength\":3}}";
+    OK(s, "[\"ab\",\"abc\",\"\\u00e9\\u00e9\"]");
+    BAD(s, "[\"a\"]", 3, "minLength", "/0");
+    BAD(s, "[\"abcd\"]", 5, "maxLength", "/0");
+    BAD(s, "[\"ééé\\n\"]", 8, "maxLength", "/0"); /* é is 2 bytes: the \ starts the 4th char */
+    const char *p = "{\"type\":\"array\",\"items\":{\"pattern\":\"^[a-z]+-[0-9]{2}$\"}}";
+    OK(p, "[\"ab-12\"]");
+    BAD(p, "[\"ab-1x\"]", 6, "pattern", "/0");
+    BAD(p, "[\"ab-1\"]", 6, "pattern", "/0");
+    BAD(p, "[\"1\"]", 2, "pattern", "/0");
+    OK("{\"pattern\":\"a\"}", "\"xxaxx\""); /* unanchored */
+}
+
+static void test_formats(void **state)
+{
+    (void)state;
+    OK("{\"format\":\"date\"}", "\"2024-02-29\"");
+    BAD("{\"format\":\"date\"}", "\"2023-02-29\"", 11, "format", "");
+    BAD("{\"format\":\"date\"}", "\"2023/\"", 5, "format", "");
+    OK("{\"format\":\"date-time\"}", "\"2024-01-02T03:04:05.5+01:00\"");
+    BAD("{\"format\":\"date-time\"}", "\"2024-01-02 03\"", 11, "format", "");
+    OK("{\"format\":\"time\"}", "\"23:59:60Z\"");
+    OK("{\"format\":\"duration\"}", "\"P1DT2H\"");
+    BAD("{\"format\":\"duration\"}", "\"PT\"", 3, "format", "");
+    OK("{\"format\":\"email\"}", "\"a.b@example.com\"");
+    BAD("{\"format\":\"email\"}", "\"a..b@example.com\"", 17, "format", "");
+    OK("{\"format\":\"hostname\"}", "\"a-1.example\"");
+    OK("{\"format\":\"ipv4\"}", "\"192.168.0.1\"");
+    BAD("{\"format\":\"ipv4\"}", "\"192.168.0.x\"", 11, "format", "");
+    OK("{\"format\":\"ipv6\"}", "\"::ffff:1.2.3.4\"");
+    OK("{\"format\":\"ipv6\"}", "\"2001:db8::1\"");
+    OK("{\"format\":\"uuid\"}", "\"123e4567-e89b-12d3-a456-426614174000\"");
+    BAD("{\"format\":\"uuid\"}", "\"123e4567-e89bx\"", 14, "format", "");
+}
+
+static void test_anyof_ref(void **state)
+{
+    (void)state;
+    const char *a = "{\"anyOf\":[{\"type\":\"object\",\"properties\":{\"cat\":{\"type\":\"string\"}},"
+                    "\"required\":[\"cat\"],\"additionalProperties\":false},"
+                    "{\"type\":\"object\",\"properties\":{\"dog\":{\"type\":\"integer\"}},"
+                    "\"required\":[\"dog\"],\"additionalProperties\":false}]}";
+    OK(a, "{\"cat\":\"x\"}");
+    OK(a, "{\"dog\":1}");
+    BAD(a, "{\"cow\":1}", 3, "additionalProperties", "");
+    BAD(a, "{\"dog\":\"x\"}", 7, "type", "/dog");
+    BAD(a, "[]", 0, "type", "");
+    /* recursion through # and $defs */
+    const char *r = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+                    "\"kids\":{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}},\"required\":[\"name\"],"
+                    "\"additionalProperties\":false}";
+    OK(r, "{\"name\":\"a\",\"kids\":[{\"name\":\"b\",\"kids\":[{\"name\":\"c\"}]}]}");
+    BAD(r, "{\"name\":\"a\",\"kids\":[{\"name\":\"b\",\"kids\":[{}]}]}", 41, "required",
+        "/kids/0/kids/0");
+    const char *d = "{\"$defs\":{\"id\":{\"type\":\"string\",\"pattern\":\"^[0-9]+$\"}},"
+                    "\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/id\"}}";
+    OK(d, "[\"12\",\"3\"]");
+    BAD(d, "[\"12\",\"3a\"]", 8, "pattern", "/1");
+    /* anyOf of scalars with a null */
+    const char *n = "{\"anyOf\":[{\"type\":\"string\",\"enum\":[\"x\"]},{\"type\":\"null\"}]}";
+    OK(n, "null");
+    OK(n, "\"x\"");
+    BAD(n, "\"y\"", 1, "enum", "");
+}
+
+static void test_missing_cut(void **state)
+{
+    (void)state;
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_schema *s = compile_ok(&ta, "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
+                                     "\"b\":{\"type\":\"object\",\"properties\":{\"c\":{},\"d\":{}},"
+                                     "\"required\":[\"c\",\"d\"]},\"e\":{}},\"required\":[\"a\",\"b\",\"e\"]}");
+    verdict v = run(&ta, s, "{\"a\":\"x\",\"b\":{\"c\":\"partial", 1, 0);
+    assert_int_equal(v.valid, -1);
+    assert_string_equal(v.missing, "/e /b/d");
+    assert_int_equal(v.has_cut, 1);
+    assert_string_equal(v.cut, "/b/c");
+    v = run(&ta, s, "{\"a\":\"\",\"b\":{", 1, 0);
+    assert_string_equal(v.missing, "/e /b/c /b/d");
+    assert_string_equal(v.cut, "/b");
+    v = run(&ta, s, "{\"a\":\"x\",\"b\":{\"c\":1,\"d\":2},\"e\":3}", 0, 1);
+    assert_int_equal(v.valid, 1);
+    assert_string_equal(v.missing, "");
+    assert_int_equal(v.has_cut, 0);
+    v = run(&ta, s, "{\"a\":\"x\",\"b\":{\"c\":1,\"d\":2},\"e\":tr", 0, 0);
+    assert_string_equal(v.cut, "/e");
+    llmj_schema_free(s);
+    assert_int_equal(ta.live, 0);
+}
+
+static void refused(const char *schema, const char *keyword, const char *pointer, const char *message)
+{
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    cfg.alloc = tu_allocator(&ta);
+    llmj_schema *s = NULL;
+    llmj_schema_error e;
+    assert_int_equal(llmj_schema_compile(&s, schema, strlen(schema), &cfg, &e), LLMJ_SCHEMA_UNSUPPORTED);
+    assert_null(s);
+    assert_string_equal(e.keyword, keyword);
+    assert_string_equal(e.pointer, pointer);
+    if (message)
+        assert_string_equal(e.message, message);
+    if (ta.live)
+        fail_msg("schema %s: %zu blocks left", schema, ta.live);
+}
+
+static void test_refused(void **state)
+{
+    (void)state;
+    refused("{\"properties\":{\"pet\":{\"oneOf\":[{}]}}}", "oneOf", "/properties/pet/oneOf",
+            "unsupported keyword 'oneOf' at /properties/pet/oneOf");
+    refused("{\"allOf\":[{}]}", "allOf", "/allOf", NULL);
+    refused("{\"not\":{}}", "not", "/not", NULL);
+    refused("{\"if\":{}}", "if", "/if", NULL);
+    refused("{\"patternProperties\":{}}", "patternProperties", "/patternProperties", NULL);
+    refused("{\"uniqueItems\":true}", "uniqueItems", "/uniqueItems", NULL);
+    refused("{\"items\":{\"format\":\"uri\"}}", "format", "/items/format",
+            "unsupported format 'uri' at /items/format");
+    refused("{\"$ref\":\"http://example.com/s\"}", "$ref", "/$ref", NULL);
+    refused("{\"$ref\":\"#/$defs/nope\"}", "$ref", "/$ref", NULL);
+    refused("{\"$defs\":{\"a\":{\"$ref\":\"#/$defs/a\"}},\"$ref\":\"#/$defs/a\"}", "$ref", "/$defs/a", NULL);
+    refused("{\"pattern\":\"(\"}", "pattern", "/pattern", NULL);
+    refused("{\"enum\":[{\"a\":1}]}", "enum", "/enum", NULL);
+    refused("{\"type\":\"str\"}", "type", "/type", NULL);
+    refused("{\"type\":", "", "", NULL);
+    /* annotations are accepted */
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_schema *s = compile_ok(&ta, "{\"title\":\"t\",\"description\":\"d\",\"default\":1,\"examples\":[1]}");
+    llmj_schema_free(s);
+}
+
+static void test_big_schema(void **state)
+{
+    (void)state;
+    /* 5,000 properties over 10 levels compile (the bench times it) */
+    tu_buf b = {0};
+    tu_buf_add(&b, "{\"type\":\"object\",\"properties\":{", 31);
+    for (int i = 0; i < 5000; i++) {
+        char p[64];
+        int n = snprintf(p, sizeof p, "%s\"p%d\":{\"type\":\"string\",\"enum\":[\"a\",\"b\"]}", i ? "," : "", i);
+        tu_buf_add(&b, p, (size_t)n);
+    }
+    tu_buf_add(&b, ",\"deep\":", 8);
+    for (int i = 0; i < 9; i++)
+        tu_buf_add(&b, "{\"type\":\"object\",\"properties\":{\"x\":", 35);
+    tu_buf_add(&b, "{}", 2);
+    for (int i = 0; i < 9; i++)
+        tu_buf_add(&b, "}}", 2);
+    tu_buf_add(&b, "}}", 2);
+    tu_buf_add(&b, "", 1);
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_schema *s = compile_ok(&ta, b.data);
+    verdict v = run(&ta, s, "{\"p4999\":\"b\",\"p1\":\"c\"}", 1, 1);
+    assert_int_equal(v.valid, 0);
+    assert_int_equal(v.off, 19);
+    llmj_schema_free(s);
+    free(b.data);
+    assert_int_equal(ta.live, 0);
+}
+
+static void test_after_violation(void **state)
+{
+    (void)state;
+    /* the tracker goes on: salvage still works */
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_schema *s = compile_ok(&ta, "{\"type\":\"array\",\"items\":{\"type\":\"string\"}}");
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    cfg.alloc = tu_allocator(&ta);
+    llmj_tracker *t;
+    assert_int_equal(llmj_tracker_new(&t, &cfg, NULL, NULL), LLMJ_OK);
+    assert_int_equal(llmj_tracker_set_schema(t, s), LLMJ_OK);
+    assert_int_equal(llmj_tracker_feed(t, "[1,[2,{\"a\":", 11), LLMJ_OK);
+    llmj_salvage sv;
+    assert_int_equal(llmj_tracker_salvage(t, LLMJ_SALVAGE_LOSSLESS, &sv), LLMJ_OK);
+    assert_int_equal(sv.status, LLMJ_TEXT_TRUNCATED);
+    llmj_schema_result r;
+    assert_int_equal(llmj_tracker_schema_result(t, &r), LLMJ_OK);
+    assert_int_equal(r.valid, LLMJ_SCHEMA_NONCONFORMING);
+    assert_non_null(r.violation);
+    assert_int_equal(r.violation->offset, 1);
+    assert_string_equal(r.violation->pointer, "/0");
+    assert_int_equal(r.violation->line, 1);
+    assert_int_equal(r.violation->column, 2);
+    assert_int_equal(llmj_tracker_set_schema(t, s), LLMJ_MISUSE); /* not after the first byte */
+    assert_int_equal(llmj_tracker_reset(t), LLMJ_OK);
+    assert_int_equal(llmj_tracker_feed(t, "[\"a\"]", 5), LLMJ_OK);
+    assert_int_equal(llmj_tracker_finish(t, LLMJ_END_NORMAL), LLMJ_OK);
+    assert_int_equal(llmj_tracker_schema_result(t, &r), LLMJ_OK);
+    assert_int_equal(r.valid, LLMJ_SCHEMA_CONFORMING);
+    llmj_tracker_free(t);
+    llmj_schema_free(s);
+    assert_int_equal(ta.live, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_type),        cmocka_unit_test(test_enum_const),
+        cmocka_unit_test(test_objects),     cmocka_unit_test(test_arrays),
+        cmocka_unit_test(test_numbers2),    cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_formats),     cmocka_unit_test(test_anyof_ref),
+        cmocka_unit_test(test_missing_cut), cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_big_schema),  cmocka_unit_test(test_after_violation),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
