@@ -336,6 +336,30 @@ static PyObject *tokens(int64_t v)
     return PyLong_FromLongLong(v);
 }
 
+/* The event type names, made once at import (str objects shared by every
+ * Event): tracker events by llmj_event_type, stream events by kind. */
+#define N_JSON_NAMES (LLMJ_EV_NULL + 1)
+static PyObject *json_names[N_JSON_NAMES];
+static PyObject *kind_names[K_ERROR + 1];
+
+static int make_names(void)
+{
+    static const char *const kinds[] = {
+        [K_JSON] = "json", [K_TEXT] = "text", [K_REFUSAL] = "refusal", [K_ARGS] = "arguments",
+        [K_TOOL] = "tool_call", [K_TOOL_END] = "tool_call_end", [K_FINISH] = "finish",
+        [K_USAGE] = "usage", [K_ERROR] = "error",
+    };
+    for (int i = 0; i < N_JSON_NAMES; i++)
+        if (!json_names[i] &&
+            !(json_names[i] = PyUnicode_InternFromString(
+                  i ? llmj_event_type_name((llmj_event_type)i) : "unknown")))
+            return -1;
+    for (int i = 0; i <= K_ERROR; i++)
+        if (!kind_names[i] && !(kind_names[i] = PyUnicode_InternFromString(kinds[i])))
+            return -1;
+    return 0;
+}
+
 /* One record as an Event. */
 static PyObject *event_of(const rec *r, int from_stream)
 {
@@ -345,17 +369,11 @@ static PyObject *event_of(const rec *r, int from_stream)
         s[i] = p;
         p += r->len[i];
     }
-    static const char *const kinds[] = {
-        [K_TEXT] = "text", [K_REFUSAL] = "refusal", [K_ARGS] = "arguments",
-        [K_TOOL] = "tool_call", [K_TOOL_END] = "tool_call_end", [K_FINISH] = "finish",
-        [K_USAGE] = "usage", [K_ERROR] = "error",
-    };
     EventObject *e = PyObject_New(EventObject, &EventType);
     if (!e)
         return NULL;
-    const char *type = r->kind == K_JSON ? llmj_event_type_name((llmj_event_type)r->sub)
-                                         : kinds[r->kind];
-    e->type = PyUnicode_InternFromString(type);
+    e->type = Py_NewRef(r->kind != K_JSON ? kind_names[r->kind]
+                        : r->sub > 0 && r->sub < N_JSON_NAMES ? json_names[r->sub] : json_names[0]);
     e->pointer = r->kind == K_JSON ? str_of(s[0], r->len[0]) : Py_NewRef(Py_None);
     int has_text = (r->kind == K_JSON && r->sub >= LLMJ_EV_KEY) || r->kind == K_TEXT ||
                    r->kind == K_REFUSAL || r->kind == K_ARGS || r->kind == K_ERROR;
@@ -1371,6 +1389,8 @@ PyMODINIT_FUNC PyInit__llmjson(void)
 {
     if (PyType_Ready(&EventType) < 0 || PyType_Ready(&TrackerType) < 0 ||
         PyType_Ready(&StreamType) < 0 || PyType_Ready(&PartialType) < 0)
+        return NULL;
+    if (make_names() < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module_def);
     if (!m)

@@ -20,25 +20,27 @@ def tool(*args, data=None):
     return res.stdout
 
 
+_REPORTS = {}  # (text, greedy) -> the tool's report: tests share the tool's runs
+
+
 def tool_reports(texts, greedy=False):
     """`llmjson repair --report` of every text (bytes), as dicts: one run of
     --lines for the texts that are UTF-8, one run each for the others."""
     flags = ["--greedy"] if greedy else []
-    out = [None] * len(texts)
-    lines, where = [], []
-    for i, t in enumerate(texts):
+    todo = [t for t in dict.fromkeys(texts) if (t, greedy) not in _REPORTS]
+    lines = []
+    for t in todo:
         try:
-            lines.append(json.dumps(t.decode("utf-8")))
-            where.append(i)
+            lines.append((t, json.dumps(t.decode("utf-8"))))
         except UnicodeDecodeError:
-            out[i] = json.loads(tool("repair", "--report", *flags, "-", data=t))
+            _REPORTS[(t, greedy)] = json.loads(tool("repair", "--report", *flags, "-", data=t))
     if lines:
         got = tool("repair", "--lines", "--report", *flags, "-",
-                   data=("\n".join(lines) + "\n").encode()).decode().splitlines()
+                   data=("\n".join(l for _, l in lines) + "\n").encode()).decode().splitlines()
         assert len(got) == len(lines)
-        for i, line in zip(where, got):
-            out[i] = json.loads(line)
-    return out
+        for (t, _), line in zip(lines, got):
+            _REPORTS[(t, greedy)] = json.loads(line)
+    return [_REPORTS[(t, greedy)] for t in texts]
 
 
 def corpus(sub, *exts):

@@ -51,14 +51,11 @@ def test_examples_equal_tool(greedy):
 
 @pytest.mark.parametrize("greedy", [False, True])
 def test_every_prefix_equals_tool(json_docs, greedy):
-    checked = 0
-    for name, doc in json_docs:
-        prefixes = [doc[:i] for i in range(len(doc) + 1)]
-        want = tool_reports(prefixes, greedy=greedy)
-        for p, w in zip(prefixes, want):
-            assert llmjson.repair(p, greedy=greedy).as_dict() == w, (name, p)
-            checked += 1
-    assert checked > 1000
+    cases = [(name, doc[:i]) for name, doc in json_docs for i in range(len(doc) + 1)]
+    want = tool_reports([p for _, p in cases], greedy=greedy)
+    for (name, p), w in zip(cases, want):
+        assert llmjson.repair(p, greedy=greedy).as_dict() == w, (name, p)
+    assert len(cases) > 1000
 
 
 def test_str_and_bytes_agree():
