@@ -65,6 +65,9 @@ TESTS       := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCHES     := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 SERVER      := $(if $(SERVER_SRC),$(BUILD)/llmj-testserver)
 
+EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
+EXAMPLES    := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
+
 STATIC      := $(BUILD)/libllmjson.a
 SHARED      := $(BUILD)/libllmjson.so.$(VERSION)
 TOOL        := $(BUILD)/llmjson
@@ -123,7 +126,12 @@ $(BUILD)/readme-example.c: README.md
 $(EXAMPLE): $(BUILD)/readme-example.c $(STATIC)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)
 
-tests: all $(TESTS) $(BENCHES) $(SERVER) $(EXAMPLE)
+# examples/*.c: small complete programs, built (and run by tests/cli/examples.sh).
+$(BUILD)/examples/%: examples/%.c $(STATIC) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)
+
+tests: all $(TESTS) $(BENCHES) $(SERVER) $(EXAMPLE) $(EXAMPLES)
 
 # Runs every test binary, the README example and the CLI tests of this build;
 # ends with one line "tests: N passed, N failed" (programs, not cases).
@@ -184,7 +192,9 @@ python-test: $(TOOL)
 # The main job: a recorded JSON-mode stream cut by the token limit, served over
 # real HTTP on 127.0.0.1, decoded live, salvaged (tests/demo_live.sh); without
 # the server (not built yet) the offline demo of the tool (tests/demo.sh).
-demo: all $(SERVER)
+demo:
+	@echo "building…"; mkdir -p $(BUILD); \
+	 $(MAKE) -s all $(SERVER) > $(BUILD)/demo-build.log 2>&1 || { cat $(BUILD)/demo-build.log; exit 1; }
 	@if [ -n "$(SERVER)" ] && [ -f tests/demo_live.sh ]; then bash tests/demo_live.sh $(TOOL) $(SERVER); \
 	 else bash tests/demo.sh $(TOOL); fi
 

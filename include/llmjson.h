@@ -17,6 +17,7 @@
 #include "llmjson/version.h"
 #include "llmjson/common.h"
 #include "llmjson/tracker.h"
+#include "llmjson/doc.h"
 #include "llmjson/sse.h"
 #include "llmjson/stream.h"
 #include "llmjson/http.h"

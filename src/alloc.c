@@ -98,18 +98,29 @@ void llmj__buf_free(llmj__buf *b, const llmj_allocator *a)
     b->len = b->cap = 0;
 }
 
-int llmj__buf_repair(llmj__buf *b, const llmj_allocator *a, const char *text,
-                     const llmj_salvage *sv)
+int llmj__buf_repair_inc(llmj__buf *b, const llmj_allocator *a, const char *text,
+                         const llmj_salvage *sv, size_t *valid)
 {
     size_t k = (size_t)sv->bytes_kept;
+    size_t v = *valid < k ? *valid : k;
+    if (v > b->len)
+        v = b->len;
     if (sv->closer_len > SIZE_MAX - k - 1 ||
         llmj__buf_reserve(b, a, k + sv->closer_len + 1, SIZE_MAX))
         return -1;
-    if (k)
-        memcpy(b->data, text, k);
+    if (k > v)
+        memcpy(b->data + v, text + v, k - v);
     if (sv->closer_len)
         memcpy(b->data + k, sv->closer, sv->closer_len);
     b->len = k + sv->closer_len;
     b->data[b->len] = '\0';
+    *valid = k;
     return 0;
+}
+
+int llmj__buf_repair(llmj__buf *b, const llmj_allocator *a, const char *text,
+                     const llmj_salvage *sv)
+{
+    size_t valid = 0;
+    return llmj__buf_repair_inc(b, a, text, sv, &valid);
 }

@@ -34,4 +34,11 @@ void llmj__buf_free(llmj__buf *b, const llmj_allocator *a);
 int llmj__buf_repair(llmj__buf *b, const llmj_allocator *a, const char *text,
                      const llmj_salvage *sv);
 
+/* The same, incrementally: b->data[0:*valid] already equals text[0:*valid]
+ * (the caller keeps *valid, 0 at first and whenever text is replaced), so
+ * only text[*valid:bytes_kept] and the closer are written: O(delta + depth)
+ * per call while the kept prefix grows. *valid becomes bytes_kept. */
+int llmj__buf_repair_inc(llmj__buf *b, const llmj_allocator *a, const char *text,
+                         const llmj_salvage *sv, size_t *valid);
+
 #endif

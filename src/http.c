@@ -13,6 +13,8 @@
  * structural JSON scanner (js_*) that only locates values; the stream object
  * validates whatever is fed to it. */
 #include "alloc.h"
+#include "dialect/whole.h"
+#include "http_int.h"
 
 #include <llmjson.h>
 #include <llmjson/http.h>
@@ -25,8 +27,8 @@
 #include <string.h>
 #include <time.h>
 
-#define MSG_CAP 1024
-#define FIELD_CAP 128
+#define MSG_CAP LLMJ__HTTP_MSG_CAP
+#define FIELD_CAP LLMJ__HTTP_FIELD_CAP
 #define KEY_CAP 4096
 #define DEFAULT_CONNECT_MS 30000
 #define DEFAULT_ERROR_BODY (64u << 10)
@@ -43,8 +45,7 @@ struct llmj_http {
     char *url;
     char *body;
     size_t body_len;
-    char *key;           /* for redaction only; zeroed before it is freed */
-    size_t key_len;
+    llmj__secrets secrets; /* the key and secret header values, for redaction */
     int tls;
     struct curl_slist *hdrs;
     CURL *easy;
@@ -58,13 +59,16 @@ struct llmj_http {
     llmj_status stop;    /* why we stopped the transfer (LLMJ_OK: we did not) */
     llmj_status timeout; /* which of our timers fired */
     int got_header;
-    int64_t t_start, t_last, t_connected, t_end;
+    uint64_t header_bytes; /* response header bytes seen */
+    uint64_t events_seen;  /* the stream object's event count at t_event */
+    int64_t t_start, t_last, t_connected, t_end, t_event;
     llmj__buf collect;   /* an error body, or a whole response */
     char content_type[FIELD_CAP];
     char status_line[FIELD_CAP];
     char msg[MSG_CAP];
     char etype[FIELD_CAP];
     char ecode[FIELD_CAP];
+    char location[MSG_CAP / 2];
     char errbuf[CURL_ERROR_SIZE];
     llmj_http_result res;
 };
@@ -615,6 +619,55 @@ static llmj_status make_url(llmj_http *h, const llmj_http_options *o)
     return h->url ? LLMJ_OK : LLMJ_NOMEM;
 }
 
+/* A secret for redaction. LLMJ_OK, LLMJ_NOMEM, LLMJ_BAD_OPTION (too short,
+ * too many). */
+static llmj_status add_secret(llmj_http *h, const char *s, size_t n)
+{
+    int r = llmj__secrets_add(&h->secrets, s, n);
+    return r == 0 ? LLMJ_OK : r == -1 ? LLMJ_NOMEM : LLMJ_BAD_OPTION;
+}
+
+/* A secret header's value (after its colon): the value trimmed, and for
+ * "Scheme token" (Authorization: Bearer KEY) the token too. An empty value
+ * is no secret. */
+static llmj_status add_secret_value(llmj_http *h, const char *v)
+{
+    size_t n = strlen(v);
+    while (n > 0 && (*v == ' ' || *v == '\t')) {
+        v++;
+        n--;
+    }
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    if (n == 0)
+        return LLMJ_OK;
+    llmj_status st = add_secret(h, v, n);
+    const char *sp = memchr(v, ' ', n);
+    if (st == LLMJ_OK && sp) {
+        while ((size_t)(sp - v) < n && *sp == ' ')
+            sp++;
+        st = add_secret(h, sp, n - (size_t)(sp - v));
+    }
+    return st;
+}
+
+/* Is the header line's value a secret: a key header, or one the caller
+ * named in secret_headers? */
+static int is_secret_header(const llmj_http_options *o, const char *line)
+{
+    static const char *const always[] = {"authorization", "proxy-authorization", "x-api-key", "api-key",
+                                         "x-goog-api-key"};
+    size_t nl = header_name_len(line);
+    for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+        if (strlen(always[i]) == nl && ieq_n(line, always[i], nl))
+            return 1;
+    if (o->secret_headers)
+        for (const char *const *p = o->secret_headers; *p; p++)
+            if (strlen(*p) == nl && ieq_n(line, *p, nl))
+                return 1;
+    return 0;
+}
+
 /* The header lines: defaults a user line of the same name replaces, the
  * key, then the user's. */
 static llmj_status make_headers(llmj_http *h, const llmj_http_options *o)
@@ -666,6 +719,8 @@ static llmj_status make_headers(llmj_http *h, const llmj_http_options *o)
         key = getenv(env);
     if (key && *key && !user_has_header(o, hname)) {
         size_t kl = strlen(key);
+        if (kl < LLMJ__SECRET_MIN)
+            return LLMJ_BAD_OPTION;
         if (strpbrk(key, "\r\n") || kl > KEY_CAP)
             return LLMJ_BAD_OPTION;
         size_t ll = strlen(hname) + 2 + strlen(prefix) + kl + 1;
@@ -677,15 +732,20 @@ static llmj_status make_headers(llmj_http *h, const llmj_http_options *o)
         wipe_free(&h->a, line, ll);
         if (r != 0)
             return LLMJ_NOMEM;
-        h->key = dup_n(&h->a, key, kl);
-        if (!h->key)
-            return LLMJ_NOMEM;
-        h->key_len = kl;
+        llmj_status ks = add_secret(h, key, kl);
+        if (ks != LLMJ_OK)
+            return ks;
     }
     if (o->headers)
-        for (const char *const *p = o->headers; *p; p++)
+        for (const char *const *p = o->headers; *p; p++) {
             if (add_header(&h->hdrs, *p) != 0)
                 return LLMJ_NOMEM;
+            if (is_secret_header(o, *p)) {
+                llmj_status ks = add_secret_value(h, *p + header_name_len(*p) + 1);
+                if (ks != LLMJ_OK)
+                    return ks;
+            }
+        }
     return LLMJ_OK;
 }
 
@@ -744,7 +804,7 @@ static void http_destroy(llmj_http *h)
     llmj_stream_free(h->stream);
     llmj__free(&a, h->url);
     wipe_free(&a, h->body, h->body_len);
-    wipe_free(&a, h->key, h->key_len);
+    llmj__secrets_free(&h->secrets);
     llmj__buf_free(&h->collect, &a);
     llmj__free(&a, h);
 }
@@ -765,7 +825,7 @@ llmj_status llmj_http_new(llmj_http **out, const llmj_config *cfg, const llmj_ht
     *out = NULL;
     if (!o || (!o->body && o->body_len > 0))
         return LLMJ_MISUSE;
-    if (o->connect_ms < 0 || o->total_ms < 0 || o->stall_ms < 0)
+    if (o->connect_ms < 0 || o->total_ms < 0 || o->stall_ms < 0 || o->idle_ms < 0)
         return LLMJ_BAD_OPTION;
     llmj_allocator a;
     if (llmj__alloc_resolve(&a, cfg ? &cfg->alloc : NULL) != 0)
@@ -775,6 +835,7 @@ llmj_status llmj_http_new(llmj_http **out, const llmj_config *cfg, const llmj_ht
         return LLMJ_NOMEM;
     memset(h, 0, sizeof *h);
     h->a = a;
+    llmj__secrets_init(&h->secrets, &a);
     if (cfg)
         h->cfg = *cfg;
     else
@@ -786,6 +847,7 @@ llmj_status llmj_http_new(llmj_http **out, const llmj_config *cfg, const llmj_ht
     h->o.model = NULL;
     h->o.headers = NULL;
     h->o.body = NULL;
+    h->o.secret_headers = NULL;
     if (h->o.max_error_body == 0)
         h->o.max_error_body = DEFAULT_ERROR_BODY;
     if (h->o.max_whole_body == 0)
@@ -794,6 +856,8 @@ llmj_status llmj_http_new(llmj_http **out, const llmj_config *cfg, const llmj_ht
     h->res.retry_after = -1;
     result_refresh(h);
     llmj_status st = llmj_stream_new(&h->stream, &h->cfg, o->dialect, o->content, cbs, ctx);
+    if (st == LLMJ_OK)
+        llmj__stream_set_secrets(h->stream, &h->secrets);
     if (st == LLMJ_OK && o->body) {
         h->body = dup_n(&a, o->body, o->body_len);
         h->body_len = o->body_len;
@@ -893,12 +957,22 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
         return stop_transfer(h, LLMJ_ABORTED);
     if (h->mode == MODE_WHOLE) {
         int r = llmj__buf_append(&h->collect, &h->a, p, n, h->o.max_whole_body);
-        if (r == -2)
+        if (r == -2) {
+            /* keep what fits: the message says where it was cut */
+            size_t room = h->o.max_whole_body - h->collect.len;
+            if (room && llmj__buf_append(&h->collect, &h->a, p, room, h->o.max_whole_body) != 0)
+                return stop_transfer(h, LLMJ_NOMEM);
             return stop_transfer(h, LLMJ_TOO_LONG);
+        }
         if (r != 0)
             return stop_transfer(h, LLMJ_NOMEM);
     } else {
         llmj_status st = llmj_stream_feed(h->stream, p, n);
+        uint64_t ev = llmj_stream_events(h->stream);
+        if (ev != h->events_seen) {
+            h->events_seen = ev;
+            h->t_event = h->t_last;
+        }
         if (st != LLMJ_OK)
             return stop_transfer(h, st);
     }
@@ -917,16 +991,27 @@ static void trim(const char **s, size_t *n)
         (*n)--;
 }
 
-static long parse_retry_after(const char *v, size_t n)
+/* Retry-After: delay-seconds (digits; a fraction is rounded up; a value
+ * over LONG_MAX is LONG_MAX) or an HTTP date; -1 when it is neither. */
+long llmj__retry_after(const char *v, size_t n)
 {
     char buf[FIELD_CAP];
     set_field(buf, sizeof buf, v, n);
     if (buf[0] >= '0' && buf[0] <= '9') {
-        char *end;
-        double d = strtod(buf, &end);
-        if (*end == 0 && d >= 0)
-            return d > (double)LONG_MAX ? LONG_MAX : (long)(d + 0.999);
-        return -1;
+        size_t i = 0;
+        long secs = 0;
+        for (; buf[i] >= '0' && buf[i] <= '9'; i++) {
+            int dg = buf[i] - '0';
+            secs = secs > (LONG_MAX - dg) / 10 ? LONG_MAX : secs * 10 + dg;
+        }
+        if (buf[i] == '.' && buf[i + 1] >= '0' && buf[i + 1] <= '9') {
+            int frac = 0;
+            for (i++; buf[i] >= '0' && buf[i] <= '9'; i++)
+                frac |= buf[i] != '0';
+            if (frac && secs < LONG_MAX)
+                secs++;
+        }
+        return buf[i] == 0 ? secs : -1;
     }
     time_t t = curl_getdate(buf, NULL);
     if (t == (time_t)-1)
@@ -941,6 +1026,7 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
     size_t n = size * nmemb;
     h->t_last = now_us();
     h->got_header = 1;
+    h->header_bytes += n;
     if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {
         /* a new response (after a 100 Continue, say): forget the last one's */
         const char *s = p;
@@ -948,6 +1034,7 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
         trim(&s, &k);
         set_field(h->status_line, sizeof h->status_line, s, k);
         h->content_type[0] = 0;
+        h->location[0] = 0;
         h->res.retry_after = -1;
         return n;
     }
@@ -961,431 +1048,149 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
     if (nl == 12 && ieq_n(p, "content-type", 12))
         set_field(h->content_type, sizeof h->content_type, v, vn);
     else if (nl == 11 && ieq_n(p, "retry-after", 11))
-        h->res.retry_after = parse_retry_after(v, vn);
+        h->res.retry_after = llmj__retry_after(v, vn);
+    else if (nl == 8 && ieq_n(p, "location", 8))
+        set_field(h->location, sizeof h->location, v, vn);
     return n;
 }
 
 /* ==== the end of a transfer ===================================================== */
 
-/* Replace every occurrence of the key in s with "[redacted]". */
-static void redact(const llmj_http *h, char *s, size_t cap)
+/* The provider's error from an HTTP error body b[0:n], redacted with k:
+ * into msg (MSG_CAP bytes), etype and ecode (FIELD_CAP bytes each). */
+void llmj__http_error_fields(const llmj_allocator *a, const llmj__secrets *k, const char *b, size_t n,
+                             const char *content_type, const char *status_line, long http_status,
+                             const char *location, char *msg, char *etype, char *ecode)
 {
-    if (!h->key || h->key_len < 4)
-        return;
-    char *hit;
-    while ((hit = strstr(s, h->key)) != NULL) {
-        static const char r[] = "[redacted]";
-        size_t tail = strlen(hit + h->key_len);
-        size_t pos = (size_t)(hit - s);
-        if (pos + sizeof r - 1 + tail + 1 > cap)
-            tail = cap - 1 - pos - (sizeof r - 1);
-        memmove(hit + sizeof r - 1, hit + h->key_len, tail);
-        memcpy(hit, r, sizeof r - 1);
-        hit[sizeof r - 1 + tail] = 0;
-    }
-}
-
-/* The provider's error from an HTTP error body. */
-static void read_error_body(llmj_http *h)
-{
-    const char *b = h->collect.data ? h->collect.data : "";
-    size_t n = h->collect.len;
+    msg[0] = etype[0] = ecode[0] = 0;
     js_doc d;
     int ok = 0;
     size_t i = 0;
     while (i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t'))
         i++;
-    if (i < n && (b[i] == '{' || b[i] == '[') && js_scan(&d, &h->a, b, n, 4) == 0) {
+    if (i < n && (b[i] == '{' || b[i] == '[') && js_scan(&d, a, b, n, 4) == 0) {
         /* OpenAI, vLLM, OpenRouter, Gemini: {"error":{...}}; Anthropic:
          * {"type":"error","error":{...}}; Ollama: {"error":"..."}; Gemini may
          * wrap it in an array; FastAPI-style servers: {"detail":"..."}. */
         const char *pre = b[i] == '[' ? "/0" : "";
-        const js_val *msg = js_getf(&d, "%s/error/message", pre);
-        if (!msg) {
+        const js_val *vm = js_getf(&d, "%s/error/message", pre);
+        if (!vm) {
             const js_val *e = js_getf(&d, "%s/error", pre);
             if (e && e->kind == '"')
-                msg = e;
+                vm = e;
         }
-        if (!msg)
-            msg = js_getf(&d, "%s/message", pre);
-        if (!msg) {
+        if (!vm)
+            vm = js_getf(&d, "%s/message", pre);
+        if (!vm) {
             const js_val *e = js_getf(&d, "%s/detail", pre);
             if (e && e->kind == '"')
-                msg = e;
+                vm = e;
         }
         const js_val *type = js_getf(&d, "%s/error/type", pre);
         if (!type)
             type = js_getf(&d, "%s/error/status", pre);
         const js_val *code = js_getf(&d, "%s/error/code", pre);
-        if (msg && msg->kind == '"') {
-            js_decode(b + msg->start, msg->len, h->msg, sizeof h->msg);
-            set_field(h->msg, sizeof h->msg, h->msg, strlen(h->msg));
+        if (vm && vm->kind == '"') {
+            js_decode(b + vm->start, vm->len, msg, MSG_CAP);
+            set_field(msg, MSG_CAP, msg, strlen(msg));
             ok = 1;
         }
         if (type && type->kind == '"')
-            js_decode(b + type->start, type->len, h->etype, sizeof h->etype);
+            js_decode(b + type->start, type->len, etype, FIELD_CAP);
         if (code && (code->kind == '"' || (code->kind == 'n' && !(code->len == 4 && memcmp(b + code->start, "null", 4) == 0))))
-            js_decode(b + code->start, code->len, h->ecode, sizeof h->ecode);
-        set_field(h->etype, sizeof h->etype, h->etype, strlen(h->etype));
-        set_field(h->ecode, sizeof h->ecode, h->ecode, strlen(h->ecode));
+            js_decode(b + code->start, code->len, ecode, FIELD_CAP);
+        set_field(etype, FIELD_CAP, etype, strlen(etype));
+        set_field(ecode, FIELD_CAP, ecode, strlen(ecode));
         js_free(&d);
     }
     if (!ok) {
         /* not JSON (a proxy's HTML page, plain text): the status line, and
          * a plain-text body's start */
-        const char *s = h->status_line;
-        size_t k = strlen(s);
+        char st[FIELD_CAP];
+        llmj__redact(k, status_line, strlen(status_line), st, sizeof st);
+        const char *s = st;
+        size_t sl = strlen(s);
         char line[MSG_CAP];
-        if (k == 0) {
-            set_fieldf(line, sizeof line, "HTTP %ld", h->res.http_status);
+        if (sl == 0) {
+            set_fieldf(line, sizeof line, "HTTP %ld", http_status);
         } else {
             /* "HTTP/1.1 503 Service Unavailable" -> "HTTP 503 Service Unavailable" */
-            const char *sp = memchr(s, ' ', k);
+            const char *sp = memchr(s, ' ', sl);
             set_fieldf(line, sizeof line, "HTTP %s", sp ? sp + 1 : s);
         }
-        if (n > 0 && icontains(h->content_type, strlen(h->content_type), "text/plain")) {
+        if (n > 0 && icontains(content_type, strlen(content_type), "text/plain")) {
             size_t take = n < 300 ? n : 300;
             const char *t = b;
             trim(&t, &take);
-            set_fieldf(h->msg, sizeof h->msg, "%s: %.*s", line, (int)take, t);
-            set_field(h->msg, sizeof h->msg, h->msg, strlen(h->msg));
+            set_fieldf(msg, MSG_CAP, "%s: %.*s", line, (int)take, t);
+            set_field(msg, MSG_CAP, msg, strlen(msg));
         } else {
-            set_field(h->msg, sizeof h->msg, line, strlen(line));
+            set_field(msg, MSG_CAP, line, strlen(line));
         }
     }
-}
-
-/* Append text to b; 0 or -1 (no memory). */
-static int emit(llmj__buf *b, const llmj_allocator *a, const char *s, size_t n)
-{
-    return llmj__buf_append(b, a, s, n, SIZE_MAX);
-}
-
-static int emits(llmj__buf *b, const llmj_allocator *a, const char *s)
-{
-    return emit(b, a, s, strlen(s));
-}
-
-/* Append a JSON value's text with raw CR and LF left out (outside strings
- * they are whitespace; inside a valid string they cannot occur), so it fits
- * on one SSE data line. */
-static int emit_oneline(llmj__buf *b, const llmj_allocator *a, const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        size_t j = i;
-        while (j < n && s[j] != '\r' && s[j] != '\n')
-            j++;
-        if (emit(b, a, s + i, j - i) != 0)
-            return -1;
-        i = j + 1;
+    if (location && *location && http_status >= 300 && http_status < 400) {
+        char tmp[MSG_CAP];
+        set_fieldf(tmp, sizeof tmp, "%s; Location: %s (redirects are not followed)", msg, location);
+        set_field(msg, MSG_CAP, tmp, strlen(tmp));
     }
-    return 0;
+    llmj__redact_field(k, msg, MSG_CAP);
+    llmj__redact_field(k, etype, FIELD_CAP);
+    llmj__redact_field(k, ecode, FIELD_CAP);
 }
 
-static int emit_val(llmj__buf *b, const llmj_allocator *a, const js_doc *d, const js_val *v, const char *dflt)
+static void read_error_body(llmj_http *h)
 {
-    if (!v)
-        return emits(b, a, dflt);
-    return emit_oneline(b, a, d->text + v->start, v->len);
+    llmj__http_error_fields(&h->a, &h->secrets, h->collect.data ? h->collect.data : "", h->collect.len,
+                            h->content_type, h->status_line, h->res.http_status, h->location, h->msg, h->etype,
+                            h->ecode);
 }
 
-/* A JSON string literal holding s[0:n] (for the raw text of an object that
- * must travel as a string, e.g. tool input). */
-static int emit_quoted(llmj__buf *b, const llmj_allocator *a, const char *s, size_t n)
+/* The sink of the whole-answer decoder: its events go to the stream. A stop
+ * of the stream sticks (finish reports it) and ends the decoding. */
+static int past_total(const llmj_http *h);
+
+static int whole_sink(void *ctx, const char *p, size_t n)
 {
-    if (emits(b, a, "\"") != 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        char tmp[8];
-        unsigned char c = (unsigned char)s[i];
-        size_t k;
-        if (c == '"' || c == '\\') {
-            tmp[0] = '\\';
-            tmp[1] = (char)c;
-            k = 2;
-        } else if (c == '\n') {
-            memcpy(tmp, "\\n", 2);
-            k = 2;
-        } else if (c == '\r') {
-            memcpy(tmp, "\\r", 2);
-            k = 2;
-        } else if (c == '\t') {
-            memcpy(tmp, "\\t", 2);
-            k = 2;
-        } else if (c < 0x20) {
-            snprintf(tmp, sizeof tmp, "\\u%04x", c);
-            k = 6;
-        } else {
-            tmp[0] = (char)c;
-            k = 1;
-        }
-        if (emit(b, a, tmp, k) != 0)
-            return -1;
-    }
-    return emits(b, a, "\"");
+    llmj_http *h = ctx;
+    return llmj_stream_feed(h->stream, p, n) != LLMJ_OK || past_total(h);
 }
 
-static int emit_num(llmj__buf *b, const llmj_allocator *a, size_t x)
+static int past_total(const llmj_http *h)
 {
-    char num[32];
-    int k = snprintf(num, sizeof num, "%zu", x);
-    return emit(b, a, num, (size_t)k);
+    return h->o.total_ms > 0 && now_us() - h->t_start >= (int64_t)h->o.total_ms * 1000;
 }
 
-static int emit_event(llmj__buf *b, const llmj_allocator *a, const char *name)
+/* The total timeout covers decoding a whole response too: past it, the
+ * stream object is finished with what it was fed. LLMJ_OK to go on. */
+static llmj_status whole_deadline(llmj_http *h)
 {
-    return emits(b, a, "event: ") || emits(b, a, name) || emits(b, a, "\ndata: ");
-}
-
-/* Which dialect a whole JSON response is in. */
-static llmj_dialect whole_dialect(const js_doc *d, const char *text, size_t len)
-{
-    size_t i = 0;
-    while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
-        i++;
-    if (i < len && text[i] == '[')
-        return LLMJ_DIALECT_GEMINI;
-    if (js_get(d, "/candidates") || js_get(d, "/promptFeedback"))
-        return LLMJ_DIALECT_GEMINI;
-    if (js_is(d, js_get(d, "/object"), "response") || js_get(d, "/output"))
-        return LLMJ_DIALECT_OPENAI_RESPONSES;
-    if (js_is(d, js_get(d, "/type"), "message") || js_get(d, "/stop_reason"))
-        return LLMJ_DIALECT_ANTHROPIC;
-    if (js_get(d, "/done") && !js_get(d, "/choices"))
-        return LLMJ_DIALECT_OLLAMA;
-    return LLMJ_DIALECT_OPENAI_CHAT;
-}
-
-/* OpenAI chat: the chat.completion as one chunk (each choice's "message"
- * key renamed "delta"), then [DONE]. */
-static int whole_openai(llmj__buf *b, const llmj_allocator *a, const js_doc *d)
-{
-    /* the keys to rename, in text order */
-    size_t last = 0;
-    if (emits(b, a, "data: ") != 0)
-        return -1;
-    for (size_t i = 0; i < js_count(d); i++) {
-        const js_val *v = js_at(d, i);
-        const char *p = d->paths.data + v->path_off;
-        /* "/choices/N/message" */
-        if (v->key_start == SIZE_MAX || v->path_len < 18 || memcmp(p, "/choices/", 9) != 0 ||
-            memcmp(p + v->path_len - 8, "/message", 8) != 0)
-            continue;
-        int digits = 1;
-        for (size_t k = 9; k < v->path_len - 8; k++)
-            if (p[k] < '0' || p[k] > '9')
-                digits = 0;
-        if (!digits || v->path_len - 8 == 9)
-            continue;
-        if (v->key_start < last)
-            continue;
-        if (emit_oneline(b, a, d->text + last, v->key_start - last) != 0 || emits(b, a, "\"delta\"") != 0)
-            return -1;
-        last = v->key_start + 9; /* "message" with its quotes */
-    }
-    if (emit_oneline(b, a, d->text + last, d->len - last) != 0)
-        return -1;
-    return emits(b, a, "\n\ndata: [DONE]\n\n");
-}
-
-static int whole_gemini(llmj__buf *b, const llmj_allocator *a, const js_doc *d)
-{
-    const js_val *root = js_get(d, "");
-    if (root && root->kind == '[') {
-        const js_val *v;
-        for (size_t k = 0; (v = js_getf(d, "/%zu", k)) != NULL; k++)
-            if (emits(b, a, "data: ") || emit_val(b, a, d, v, "{}") || emits(b, a, "\r\n\r\n"))
-                return -1;
-        return 0;
-    }
-    return emits(b, a, "data: ") || emit_oneline(b, a, d->text, d->len) || emits(b, a, "\r\n\r\n");
-}
-
-static int whole_ollama(llmj__buf *b, const llmj_allocator *a, const js_doc *d)
-{
-    return emit_oneline(b, a, d->text, d->len) || emits(b, a, "\n");
-}
-
-/* Anthropic: message_start, a start/delta/stop per content block,
- * message_delta with the stop reason and usage, message_stop. */
-static int whole_anthropic(llmj__buf *b, const llmj_allocator *a, const js_doc *d)
-{
-    const js_val *id = js_get(d, "/id"), *model = js_get(d, "/model"), *usage = js_get(d, "/usage");
-    if (emit_event(b, a, "message_start") || emits(b, a, "{\"type\":\"message_start\",\"message\":{\"id\":") ||
-        emit_val(b, a, d, id, "\"\"") || emits(b, a, ",\"type\":\"message\",\"role\":\"assistant\",\"model\":") ||
-        emit_val(b, a, d, model, "\"\"") ||
-        emits(b, a, ",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":") ||
-        emit_val(b, a, d, usage, "{}") || emits(b, a, "}}\n\n"))
-        return -1;
-    const js_val *blk;
-    for (size_t k = 0; (blk = js_getf(d, "/content/%zu", k)) != NULL; k++) {
-        const js_val *type = js_getf(d, "/content/%zu/type", k);
-        if (js_is(d, type, "text")) {
-            const js_val *text = js_getf(d, "/content/%zu/text", k);
-            if (emit_event(b, a, "content_block_start") ||
-                emits(b, a, "{\"type\":\"content_block_start\",\"index\":") || emit_num(b, a, k) ||
-                emits(b, a, ",\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n") ||
-                emit_event(b, a, "content_block_delta") ||
-                emits(b, a, "{\"type\":\"content_block_delta\",\"index\":") || emit_num(b, a, k) ||
-                emits(b, a, ",\"delta\":{\"type\":\"text_delta\",\"text\":") || emit_val(b, a, d, text, "\"\"") ||
-                emits(b, a, "}}\n\n"))
-                return -1;
-        } else if (js_is(d, type, "tool_use")) {
-            const js_val *tid = js_getf(d, "/content/%zu/id", k);
-            const js_val *name = js_getf(d, "/content/%zu/name", k);
-            const js_val *input = js_getf(d, "/content/%zu/input", k);
-            if (emit_event(b, a, "content_block_start") ||
-                emits(b, a, "{\"type\":\"content_block_start\",\"index\":") || emit_num(b, a, k) ||
-                emits(b, a, ",\"content_block\":{\"type\":\"tool_use\",\"id\":") || emit_val(b, a, d, tid, "\"\"") ||
-                emits(b, a, ",\"name\":") || emit_val(b, a, d, name, "\"\"") || emits(b, a, ",\"input\":{}}}\n\n") ||
-                emit_event(b, a, "content_block_delta") ||
-                emits(b, a, "{\"type\":\"content_block_delta\",\"index\":") || emit_num(b, a, k) ||
-                emits(b, a, ",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":") ||
-                (input ? emit_quoted(b, a, d->text + input->start, input->len) : emits(b, a, "\"{}\"")) ||
-                emits(b, a, "}}\n\n"))
-                return -1;
-        } else {
-            continue; /* thinking and the like: not content */
-        }
-        if (emit_event(b, a, "content_block_stop") || emits(b, a, "{\"type\":\"content_block_stop\",\"index\":") ||
-            emit_num(b, a, k) || emits(b, a, "}\n\n"))
-            return -1;
-    }
-    const js_val *stop = js_get(d, "/stop_reason"), *seq = js_get(d, "/stop_sequence");
-    return emit_event(b, a, "message_delta") ||
-           emits(b, a, "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":") || emit_val(b, a, d, stop, "null") ||
-           emits(b, a, ",\"stop_sequence\":") || emit_val(b, a, d, seq, "null") || emits(b, a, "},\"usage\":") ||
-           emit_val(b, a, d, usage, "{}") || emits(b, a, "}\n\n") || emit_event(b, a, "message_stop") ||
-           emits(b, a, "{\"type\":\"message_stop\"}\n\n");
-}
-
-/* OpenAI Responses: the items' deltas, then the terminal event with the
- * whole response. */
-static int whole_responses(llmj__buf *b, const llmj_allocator *a, const js_doc *d)
-{
-    const js_val *item;
-    size_t seq = 0;
-    for (size_t i = 0; (item = js_getf(d, "/output/%zu", i)) != NULL; i++) {
-        const js_val *type = js_getf(d, "/output/%zu/type", i);
-        const js_val *iid = js_getf(d, "/output/%zu/id", i);
-        if (emit_event(b, a, "response.output_item.added") ||
-            emits(b, a, "{\"type\":\"response.output_item.added\",\"output_index\":") || emit_num(b, a, i) ||
-            emits(b, a, ",\"item\":"))
-            return -1;
-        if (js_is(d, type, "function_call")) {
-            /* the item with empty arguments, then the arguments as a delta */
-            const js_val *call = js_getf(d, "/output/%zu/call_id", i);
-            const js_val *name = js_getf(d, "/output/%zu/name", i);
-            const js_val *args = js_getf(d, "/output/%zu/arguments", i);
-            if (emits(b, a, "{\"type\":\"function_call\",\"id\":") || emit_val(b, a, d, iid, "\"\"") ||
-                emits(b, a, ",\"call_id\":") || emit_val(b, a, d, call, "\"\"") || emits(b, a, ",\"name\":") ||
-                emit_val(b, a, d, name, "\"\"") || emits(b, a, ",\"arguments\":\"\"},\"sequence_number\":") ||
-                emit_num(b, a, seq++) || emits(b, a, "}\n\n") ||
-                emit_event(b, a, "response.function_call_arguments.delta") ||
-                emits(b, a, "{\"type\":\"response.function_call_arguments.delta\",\"item_id\":") ||
-                emit_val(b, a, d, iid, "\"\"") || emits(b, a, ",\"output_index\":") || emit_num(b, a, i) ||
-                emits(b, a, ",\"delta\":") || emit_val(b, a, d, args, "\"\"") ||
-                emits(b, a, ",\"sequence_number\":") || emit_num(b, a, seq++) || emits(b, a, "}\n\n"))
-                return -1;
-        } else {
-            if (emits(b, a, "{\"type\":") || emit_val(b, a, d, type, "\"message\"") || emits(b, a, ",\"id\":") ||
-                emit_val(b, a, d, iid, "\"\"") || emits(b, a, ",\"content\":[]},\"sequence_number\":") ||
-                emit_num(b, a, seq++) || emits(b, a, "}\n\n"))
-                return -1;
-            const js_val *part;
-            for (size_t j = 0; (part = js_getf(d, "/output/%zu/content/%zu", i, j)) != NULL; j++) {
-                const js_val *pt = js_getf(d, "/output/%zu/content/%zu/type", i, j);
-                const char *ev;
-                const js_val *text;
-                if (js_is(d, pt, "output_text")) {
-                    ev = "response.output_text.delta";
-                    text = js_getf(d, "/output/%zu/content/%zu/text", i, j);
-                } else if (js_is(d, pt, "refusal")) {
-                    ev = "response.refusal.delta";
-                    text = js_getf(d, "/output/%zu/content/%zu/refusal", i, j);
-                } else {
-                    continue;
-                }
-                if (emit_event(b, a, ev) || emits(b, a, "{\"type\":\"") || emits(b, a, ev) ||
-                    emits(b, a, "\",\"item_id\":") || emit_val(b, a, d, iid, "\"\"") ||
-                    emits(b, a, ",\"output_index\":") || emit_num(b, a, i) || emits(b, a, ",\"content_index\":") ||
-                    emit_num(b, a, j) || emits(b, a, ",\"delta\":") || emit_val(b, a, d, text, "\"\"") ||
-                    emits(b, a, ",\"sequence_number\":") || emit_num(b, a, seq++) || emits(b, a, "}\n\n"))
-                    return -1;
-            }
-        }
-        if (emit_event(b, a, "response.output_item.done") ||
-            emits(b, a, "{\"type\":\"response.output_item.done\",\"output_index\":") || emit_num(b, a, i) ||
-            emits(b, a, ",\"item\":") || emit_val(b, a, d, item, "{}") || emits(b, a, ",\"sequence_number\":") ||
-            emit_num(b, a, seq++) || emits(b, a, "}\n\n"))
-            return -1;
-    }
-    const js_val *status = js_get(d, "/status");
-    const char *term = js_is(d, status, "incomplete") ? "response.incomplete"
-                       : js_is(d, status, "failed")   ? "response.failed"
-                                                      : "response.completed";
-    return emit_event(b, a, term) || emits(b, a, "{\"type\":\"") || emits(b, a, term) ||
-           emits(b, a, "\",\"response\":") || emit_oneline(b, a, d->text, d->len) ||
-           emits(b, a, ",\"sequence_number\":") || emit_num(b, a, seq) || emits(b, a, "}\n\n");
+    if (!past_total(h))
+        return LLMJ_OK;
+    set_fieldf(h->msg, sizeof h->msg,
+               "the transfer took longer than %ld ms (total timeout) while decoding the whole response of %llu bytes",
+               h->o.total_ms, (unsigned long long)h->res.bytes_received);
+    (void)llmj_stream_finish(h->stream);
+    return LLMJ_TIMEOUT_TOTAL;
 }
 
 /* A 200 that was not an event stream: decode the whole JSON response as the
- * events its dialect streams, then finish the stream. */
+ * events its dialect streams (src/dialect/whole.c: linear, bounded), then
+ * finish the stream. */
 static llmj_status decode_whole(llmj_http *h)
 {
     const char *text = h->collect.data ? h->collect.data : "";
-    size_t len = h->collect.len;
-    h->res.whole = 1;
-    js_doc d;
-    if (js_scan(&d, &h->a, text, len, 6) != 0) {
-        js_free(&d);
+    int whole = 1;
+    llmj_dialect used;
+    if (whole_deadline(h) != LLMJ_OK)
+        return LLMJ_TIMEOUT_TOTAL;
+    llmj_status st = llmj__whole_events(&h->a, llmj_stream_dialect(h->stream), text, h->collect.len,
+                                        whole_sink, h, &whole, &used, NULL);
+    h->res.whole = whole;
+    if (st == LLMJ_NOMEM)
         return LLMJ_NOMEM;
-    }
-    /* not one JSON value (an event stream or NDJSON under a JSON content
-     * type): the body is fed as it is */
-    size_t roots = 0;
-    for (size_t i = 0; i < js_count(&d); i++)
-        if (js_at(&d, i)->path_len == 0)
-            roots++;
-    size_t first = 0;
-    while (first < len && (text[first] == ' ' || text[first] == '\n' || text[first] == '\r' || text[first] == '\t'))
-        first++;
-    if (first < len && (roots != 1 || (text[first] != '{' && text[first] != '['))) {
-        js_free(&d);
-        h->res.whole = 0;
-        llmj_status fst = llmj_stream_feed(h->stream, text, len);
-        (void)fst; /* a stop sticks: finish reports it */
-        return llmj_stream_finish(h->stream);
-    }
-    llmj_dialect dia = llmj_stream_dialect(h->stream);
-    if (dia == LLMJ_DIALECT_AUTO)
-        dia = whole_dialect(&d, text, len);
-    llmj__buf b = {0};
-    int r;
-    switch (dia) {
-    case LLMJ_DIALECT_GEMINI: r = whole_gemini(&b, &h->a, &d); break;
-    case LLMJ_DIALECT_OLLAMA: r = whole_ollama(&b, &h->a, &d); break;
-    case LLMJ_DIALECT_ANTHROPIC: r = whole_anthropic(&b, &h->a, &d); break;
-    case LLMJ_DIALECT_OPENAI_RESPONSES: r = whole_responses(&b, &h->a, &d); break;
-    case LLMJ_DIALECT_AUTO:
-    case LLMJ_DIALECT_OPENAI_CHAT:
-    default: r = whole_openai(&b, &h->a, &d); break;
-    }
-    js_free(&d);
-    llmj_status st = LLMJ_NOMEM;
-    if (r == 0) {
-        /* an empty body stays empty */
-        size_t i = 0;
-        while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
-            i++;
-        st = i < len ? llmj_stream_feed(h->stream, b.data, b.len) : LLMJ_OK;
-        if (st == LLMJ_OK || st == LLMJ_ABORTED || st == LLMJ_RUNAWAY_WHITESPACE || st == LLMJ_RUNAWAY_REPEAT ||
-            st == LLMJ_TOO_LONG || st == LLMJ_UNKNOWN_DIALECT)
-            st = llmj_stream_finish(h->stream);
-    }
-    llmj__buf_free(&b, &h->a);
-    return st;
+    if (whole_deadline(h) != LLMJ_OK)
+        return LLMJ_TIMEOUT_TOTAL;
+    return llmj_stream_finish(h->stream);
 }
 
 static llmj_http *multi_unlink(llmj_http_multi *m, llmj_http *h)
@@ -1434,13 +1239,24 @@ static void end_transfer(llmj_http *h, CURLcode rc)
         case LLMJ_CANCELLED: why = "cancelled by the caller"; break;
         default: why = llmj_strerror(h->stop); break;
         }
-        set_fieldf(h->msg, sizeof h->msg, "transfer cancelled after %llu bytes: %s",
-                   (unsigned long long)h->res.bytes_received, why);
+        if (h->stop == LLMJ_TOO_LONG && h->mode == MODE_WHOLE)
+            set_fieldf(h->msg, sizeof h->msg,
+                       "transfer cancelled: the JSON response is longer than max_whole_body; cut at %zu bytes "
+                       "(%llu received), nothing decoded",
+                       h->collect.len, (unsigned long long)h->res.bytes_received);
+        else
+            set_fieldf(h->msg, sizeof h->msg, "transfer cancelled after %llu bytes: %s",
+                       (unsigned long long)h->res.bytes_received, why);
     } else if (h->timeout != LLMJ_OK) {
         st = h->timeout;
         if (st == LLMJ_TIMEOUT_STALL)
             set_fieldf(h->msg, sizeof h->msg, "no data for %ld ms (stall timeout) after %llu bytes",
                        h->o.stall_ms, (unsigned long long)h->res.bytes_received);
+        else if (st == LLMJ_TIMEOUT_IDLE)
+            set_fieldf(h->msg, sizeof h->msg,
+                       "no event with data for %ld ms (idle timeout) after %llu bytes and %llu events",
+                       h->o.idle_ms, (unsigned long long)h->res.bytes_received,
+                       (unsigned long long)h->events_seen);
         else
             set_fieldf(h->msg, sizeof h->msg, "the transfer took longer than %ld ms (total timeout) after %llu bytes",
                        h->o.total_ms, (unsigned long long)h->res.bytes_received);
@@ -1452,6 +1268,13 @@ static void end_transfer(llmj_http *h, CURLcode rc)
         else
             set_fieldf(h->msg, sizeof h->msg, "no connection (connect timeout): %s",
                        h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+    } else if (rc == CURLE_OUT_OF_MEMORY && h->got_header && h->mode == MODE_UNDECIDED) {
+        /* libcurl refuses a header line over its limit (100 KiB) as "out of
+         * memory" */
+        st = LLMJ_TRANSFER;
+        set_fieldf(h->msg, sizeof h->msg,
+                   "a response header line is longer than libcurl accepts (100 KiB), after %llu header bytes",
+                   (unsigned long long)h->header_bytes);
     } else if (rc != CURLE_OK) {
         st = LLMJ_TRANSFER;
         set_fieldf(h->msg, sizeof h->msg, "%s%s%s (after %llu bytes)", curl_easy_strerror(rc), h->errbuf[0] ? ": " : "",
@@ -1465,9 +1288,10 @@ static void end_transfer(llmj_http *h, CURLcode rc)
     }
     if (!finished)
         (void)llmj_stream_finish(h->stream); /* what arrived, salvaged */
-    redact(h, h->msg, sizeof h->msg);
-    redact(h, h->etype, sizeof h->etype);
-    redact(h, h->ecode, sizeof h->ecode);
+    llmj__redact_field(&h->secrets, h->msg, sizeof h->msg);
+    llmj__redact_field(&h->secrets, h->etype, sizeof h->etype);
+    llmj__redact_field(&h->secrets, h->ecode, sizeof h->ecode);
+    llmj__redact_field(&h->secrets, h->content_type, sizeof h->content_type);
     h->res.status = st;
     h->res.done = 1;
     h->res.seconds = (double)(h->t_end - h->t_start) / 1e6;
@@ -1542,7 +1366,7 @@ llmj_status llmj_http_multi_add(llmj_http_multi *m, llmj_http *h)
     m->head = h;
     m->n++;
     h->state = ST_RUNNING;
-    h->t_start = h->t_last = now_us();
+    h->t_start = h->t_last = h->t_event = now_us();
     return LLMJ_OK;
 }
 
@@ -1558,6 +1382,9 @@ static void check_timers(llmj_http_multi *m, int64_t now)
             end_transfer(h, CURLE_ABORTED_BY_CALLBACK);
         } else if (h->o.total_ms > 0 && now - h->t_start >= (int64_t)h->o.total_ms * 1000) {
             h->timeout = LLMJ_TIMEOUT_TOTAL;
+            end_transfer(h, CURLE_ABORTED_BY_CALLBACK);
+        } else if (h->o.idle_ms > 0 && now - h->t_event >= (int64_t)h->o.idle_ms * 1000) {
+            h->timeout = LLMJ_TIMEOUT_IDLE;
             end_transfer(h, CURLE_ABORTED_BY_CALLBACK);
         } else if (h->o.stall_ms > 0) {
             if (!h->t_connected) {
@@ -1588,6 +1415,11 @@ static int next_timer_ms(const llmj_http_multi *m, int64_t now, int cap)
             return 0;
         if (h->o.total_ms > 0) {
             int64_t left = h->t_start + (int64_t)h->o.total_ms * 1000 - now;
+            if (left < best)
+                best = left;
+        }
+        if (h->o.idle_ms > 0) {
+            int64_t left = h->t_event + (int64_t)h->o.idle_ms * 1000 - now;
             if (left < best)
                 best = left;
         }

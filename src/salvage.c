@@ -1,4 +1,4 @@
-/* Salvage: the longest valid prefix (shared/SALVAGE.md), in O(depth).
+/* Salvage: the longest valid prefix (docs/salvage.md), in O(depth).
  *
  * The scanner keeps the latest safe point (last_safe). Between that point and
  * the current position no container opened or closed (both are safe points
@@ -33,16 +33,12 @@ llmj_status llmj__salvage(llmj_tracker *t, llmj_salvage_mode mode, llmj_salvage 
 
     uint64_t k = t->last_safe;
     size_t c = 0;
-    if (mode == LLMJ_SALVAGE_GREEDY && !invalid && t->st >= ST_STR) {
-        if (t->st <= ST_STR_LOW2) {
-            if (!t->is_key) {
-                k = t->str_safe;
-                t->closer[c++] = '"';
-            }
-        } else if (t->st != ST_LIT) {
-            if (t->num_valid > t->tok)
-                k = t->num_valid;
-        }
+    /* Greedy: only a partial string value is kept (a partial number would be
+     * a different value, not an unfinished one). */
+    if (mode == LLMJ_SALVAGE_GREEDY && !invalid && t->st >= ST_STR && t->st <= ST_STR_LOW2 &&
+        !t->is_key) {
+        k = t->str_safe;
+        t->closer[c++] = '"';
     }
     out->bytes_kept = k;
 
@@ -76,7 +72,7 @@ llmj_status llmj_tracker_repair(llmj_tracker *t, llmj_salvage_mode mode, llmj_sa
     llmj_status rc = llmj__salvage(t, mode, &s);
     if (rc != LLMJ_OK)
         return rc;
-    if (llmj__buf_repair(&t->repair, &t->a, t->text.data, &s))
+    if (llmj__buf_repair_inc(&t->repair, &t->a, t->text.data, &s, &t->repair_valid))
         return LLMJ_NOMEM;
     if (info)
         *info = s;

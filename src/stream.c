@@ -2,7 +2,9 @@
  * dialect decoder -> per choice texts, tool calls and trackers -> salvage.
  * See include/llmjson/stream.h. */
 #include "alloc.h"
+#include "doc_int.h"
 #include "dialect/dialect.h"
+#include "redact.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@ typedef struct text_ctx {
     llmj_stream *s;
     size_t choice;
     size_t tool;
+    llmj_doc *doc; /* llmj_stream_doc(): the partial document, once asked for */
 } text_ctx;
 
 struct stream_tool {
@@ -36,6 +39,7 @@ struct stream_tool {
     int ended;
     llmj_text_status status;
     int complete;
+    uint64_t lost, lost_off; /* rejected events that may belong to it; the first's offset */
 };
 
 struct stream_choice {
@@ -54,6 +58,7 @@ struct stream_choice {
     size_t ntools, captools, last_tool;
     llmj_text_status status;
     int complete;
+    uint64_t lost, lost_off; /* rejected events that may belong to it; the first's offset */
 };
 
 typedef enum wire_mode { WIRE_UNDECIDED = 0, WIRE_SSE = 1, WIRE_NDJSON = 2 } wire_mode;
@@ -98,6 +103,11 @@ struct llmj_stream {
     int finished, done, cut, had_error;
     uint64_t events, bad_events, bytes;
     uint64_t cur_off;    /* offset of the event being decoded */
+    /* rejected events while no text was open: they may be the start of a
+     * text that opens later, which is then marked with them */
+    uint64_t lost_orphan, lost_orphan_off;
+    uint64_t lost_texts; /* texts marked with a lost event */
+    size_t held;         /* bytes allocated under config.max_stream_memory */
 
     llmj_usage usage;
     int has_usage;
@@ -105,10 +115,14 @@ struct llmj_stream {
     llmj_provider_error perr;
     int has_perr;
     llmj__buf perr_msg, perr_type, perr_code;
+    llmj__secrets *secrets; /* provider errors redacted with these (redact.h) */
 
     uint64_t nerrors;
     llmj__buf field;     /* an `error:` field line, wrapped */
     llmj__buf scratch;
+    int in_json;                 /* inside a json callback */
+    const llmj__buf *scratch_of; /* the text whose repair scratch holds */
+    size_t scratch_valid;        /* scratch.data[0:scratch_valid] == its text's */
 };
 
 static const ld_ops *const sse_dialects[] = {
@@ -200,13 +214,35 @@ static void stop_nomem(llmj_stream *s)
 
 /* ---- texts ------------------------------------------------------------- */
 
+/* Make room for need bytes in b (at most limit), within what is left of
+ * config.max_stream_memory, which is charged with the growth. 0, or -1 (out
+ * of memory), -3 (over the budget); b is then unchanged. */
+static int budget_reserve(llmj_stream *s, llmj__buf *b, size_t need, size_t limit)
+{
+    if (need <= b->cap)
+        return 0;
+    size_t left = s->cfg.max_stream_memory - s->held;
+    size_t room = b->cap + left; /* b->cap <= held: no overflow */
+    if (need > room)
+        return -3;
+    size_t old = b->cap;
+    int rc = llmj__buf_reserve(b, &s->a, need, room < limit ? room : limit);
+    if (rc == -2)
+        return -3;
+    if (rc)
+        return rc;
+    s->held += b->cap - old;
+    return 0;
+}
+
 /* Append to a NUL-terminated text buffer capped at config.max_text.
- * 0, or -1 (out of memory), -2 (too long); the buffer is then unchanged. */
+ * 0, or -1 (out of memory), -2 (too long), -3 (over the stream's memory
+ * budget); the buffer is then unchanged. */
 static int text_add(llmj_stream *s, llmj__buf *b, const char *p, size_t n)
 {
     if (n > s->cfg.max_text - b->len)
         return -2;
-    int rc = llmj__buf_reserve(b, &s->a, b->len + n + 1, s->cfg.max_text + 1);
+    int rc = budget_reserve(s, b, b->len + n + 1, s->cfg.max_text + 1);
     if (rc)
         return rc;
     if (n)
@@ -230,6 +266,13 @@ static int text_add_or_stop(llmj_stream *s, llmj__buf *b, const char *p, size_t 
              choice);
         return -1;
     }
+    if (rc == -3) {
+        stop(s, LLMJ_TOO_LONG, s->cur_off,
+             "the stream's memory budget (config.max_stream_memory, %zu bytes) is spent: %s of "
+             "choice %zu not taken",
+             s->cfg.max_stream_memory, what, choice);
+        return -1;
+    }
     return 0;
 }
 
@@ -239,11 +282,32 @@ static int on_json(void *ctx, const llmj_event *ev)
     llmj_stream *s = tc->s;
     if (s->status != LLMJ_OK)
         return 1;
-    if (s->cb.json && s->cb.json(s->ctx, tc->choice, tc->tool, ev)) {
+    if (tc->doc && llmj_doc_event(tc->doc, ev) == LLMJ_NOMEM) {
+        stop_nomem(s);
+        return 1;
+    }
+    s->in_json++;
+    int stop_here = s->cb.json && s->cb.json(s->ctx, tc->choice, tc->tool, ev);
+    s->in_json--;
+    if (stop_here) {
         stop(s, LLMJ_ABORTED, s->cur_off, "a callback stopped the stream");
         return 1;
     }
     return 0;
+}
+
+/* At the end: each JSON text of choice c with its greedy salvage (what was
+ * cut: the closed pointers). */
+static void tell_text_end(llmj_stream *s, stream_choice *c)
+{
+    if (!s->cb.text_end)
+        return;
+    llmj_salvage sv;
+    if (c->json == 1 && llmj_tracker_salvage(c->tr, LLMJ_SALVAGE_GREEDY, &sv) == LLMJ_OK)
+        s->cb.text_end(s->ctx, c->index, LLMJ_NO_TOOL, &sv);
+    for (size_t j = 0; j < c->ntools; j++)
+        if (llmj_tracker_salvage(c->tools[j]->tr, LLMJ_SALVAGE_GREEDY, &sv) == LLMJ_OK)
+            s->cb.text_end(s->ctx, c->index, j, &sv);
 }
 
 static int new_tracker(llmj_stream *s, llmj_tracker **out, text_ctx *tc)
@@ -299,6 +363,7 @@ static void tool_free(llmj_stream *s, stream_tool *t)
     if (!t)
         return;
     llmj_tracker_free(t->tr);
+    llmj_doc_free(t->tc.doc);
     llmj__buf_free(&t->id, &s->a);
     llmj__buf_free(&t->name, &s->a);
     llmj__buf_free(&t->args, &s->a);
@@ -313,18 +378,17 @@ static void choice_free(llmj_stream *s, stream_choice *c)
         tool_free(s, c->tools[i]);
     llmj__free(&s->a, c->tools);
     llmj_tracker_free(c->tr);
+    llmj_doc_free(c->tc.doc);
     llmj__buf_free(&c->text, &s->a);
     llmj__buf_free(&c->refusal, &s->a);
     llmj__buf_free(&c->finish_raw, &s->a);
     llmj__free(&s->a, c);
 }
 
-/* The choice with provider index idx, created when new; NULL when the
- * stream stopped. */
-static stream_choice *get_choice(llmj_stream *s, size_t idx)
+/* Where the choice with provider index idx is, or would go (choices are
+ * kept in index order). */
+static size_t choice_slot(const llmj_stream *s, size_t idx)
 {
-    if (s->last_ch < s->nch && s->ch[s->last_ch]->index == idx)
-        return s->ch[s->last_ch];
     size_t lo = 0, hi = s->nch;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -333,6 +397,16 @@ static stream_choice *get_choice(llmj_stream *s, size_t idx)
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* The choice with provider index idx, created when new; NULL when the
+ * stream stopped. */
+static stream_choice *get_choice(llmj_stream *s, size_t idx)
+{
+    if (s->last_ch < s->nch && s->ch[s->last_ch]->index == idx)
+        return s->ch[s->last_ch];
+    size_t lo = choice_slot(s, idx);
     if (lo < s->nch && s->ch[lo]->index == idx) {
         s->last_ch = lo;
         return s->ch[lo];
@@ -363,6 +437,9 @@ static stream_choice *get_choice(llmj_stream *s, size_t idx)
     c->index = idx;
     c->json = s->content == LLMJ_CONTENT_JSON ? 1 : s->content == LLMJ_CONTENT_TEXT ? 0 : -1;
     c->status = LLMJ_TEXT_TRUNCATED;
+    c->lost = s->lost_orphan;
+    c->lost_off = s->lost_orphan_off;
+    s->lost_texts += c->lost > 0;
     if (c->json == 1 && new_tracker(s, &c->tr, &c->tc)) {
         llmj__free(&s->a, c);
         return NULL;
@@ -419,6 +496,9 @@ static stream_tool *get_tool(llmj_stream *s, stream_choice *c, size_t idx, int *
     t->tc.tool = idx;
     t->index = idx;
     t->status = LLMJ_TEXT_TRUNCATED;
+    t->lost = s->lost_orphan;
+    t->lost_off = s->lost_orphan_off;
+    s->lost_texts += t->lost > 0;
     if (new_tracker(s, &t->tr, &t->tc)) {
         llmj__free(&s->a, t);
         return NULL;
@@ -432,7 +512,7 @@ static stream_tool *get_tool(llmj_stream *s, stream_choice *c, size_t idx, int *
 }
 
 /* The finish reason to tell: a stop with refusal text is a refusal, a stop
- * with tool calls is tool_calls (PROVIDERS.md section 6). */
+ * with tool calls is tool_calls (docs/providers.md, "Finish reasons"). */
 static llmj_finish effective_finish(const stream_choice *c)
 {
     if (c->finish == LLMJ_FINISH_STOP && c->has_refusal)
@@ -667,6 +747,10 @@ static int item_error(llmj_stream *s, const ld_item *it)
     e.type_len = it->id ? it->id_len : 0;
     e.code = it->name ? it->name : "";
     e.code_len = it->name ? it->name_len : 0;
+    if (llmj__redact_error(s->secrets, &e) != 0) {
+        stop_nomem(s);
+        return 1;
+    }
     s->had_error = 1;
     s->nerrors++;
     if (!s->has_perr) {
@@ -681,6 +765,13 @@ static int item_error(llmj_stream *s, const ld_item *it)
         }
         if (rc == -2) {
             stop(s, LLMJ_TOO_LONG, s->cur_off, "provider error message over the text limit");
+            return 1;
+        }
+        if (rc == -3) {
+            stop(s, LLMJ_TOO_LONG, s->cur_off,
+                 "the stream's memory budget (config.max_stream_memory, %zu bytes) is spent: the "
+                 "provider error not taken",
+                 s->cfg.max_stream_memory);
             return 1;
         }
         s->perr = e;
@@ -715,11 +806,48 @@ static int on_item(void *ctx, const ld_item *it)
 
 /* ---- events ------------------------------------------------------------ */
 
+/* One more lost event in a text (choice content and refusal: tool
+ * LLMJ_NO_TOOL); tells the caller. 0, or 1 when a callback stopped. */
+static int lose(llmj_stream *s, uint64_t *lost, uint64_t *lost_off, size_t choice, size_t tool,
+                uint64_t off)
+{
+    if ((*lost)++ == 0) {
+        *lost_off = off;
+        s->lost_texts++;
+    }
+    return s->cb.lost ? cb_stop(s, s->cb.lost(s->ctx, choice, tool, off)) : 0;
+}
+
+/* A rejected event cannot be attributed (its JSON did not parse): it may
+ * belong to any text still open (a choice without its finish reason, a tool
+ * call the provider has not closed), so each is marked. With none open, it
+ * may be the start of a text that opens later. */
+static int lose_open(llmj_stream *s, uint64_t off)
+{
+    int open = 0;
+    for (size_t i = 0; i < s->nch; i++) {
+        stream_choice *c = s->ch[i];
+        if (c->has_finish)
+            continue;
+        open = 1;
+        if (lose(s, &c->lost, &c->lost_off, c->index, LLMJ_NO_TOOL, off))
+            return 1;
+        for (size_t j = 0; j < c->ntools; j++) {
+            stream_tool *t = c->tools[j];
+            if (!t->ended && lose(s, &t->lost, &t->lost_off, c->index, t->index, off))
+                return 1;
+        }
+    }
+    if (!open && s->lost_orphan++ == 0)
+        s->lost_orphan_off = off;
+    return 0;
+}
+
 static int bad_event(llmj_stream *s, uint64_t off)
 {
     s->bad_events++;
     if (!s->cb.error)
-        return 0;
+        return lose_open(s, off);
     char msg[160];
     const char *why = s->ops->message ? s->ops->message(s->dstate) : NULL;
     int n = snprintf(msg, sizeof msg, "the %s decoder could not read this event%s%s",
@@ -735,7 +863,9 @@ static int bad_event(llmj_stream *s, uint64_t off)
     e.message_len = n > 0 ? (size_t)n : 0;
     e.type = "";
     e.code = "";
-    return cb_stop(s, s->cb.error(s->ctx, &e));
+    if (cb_stop(s, s->cb.error(s->ctx, &e)))
+        return 1;
+    return lose_open(s, off);
 }
 
 /* Decode one event with the known dialect. Returns 0 to go on, 1 when the
@@ -805,8 +935,16 @@ static int hold_event(llmj_stream *s, const char *type, size_t type_len, const c
         return 1;
     }
     held_event h = { off, type_len, data_len, type != NULL };
-    if (llmj__buf_reserve(&s->pending, &s->a,
-                          s->pending.len + sizeof h + type_len + data_len, SIZE_MAX)) {
+    int rc = budget_reserve(s, &s->pending, s->pending.len + sizeof h + type_len + data_len,
+                            SIZE_MAX);
+    if (rc == -3) {
+        stop(s, LLMJ_TOO_LONG, off,
+             "the stream's memory budget (config.max_stream_memory, %zu bytes) is spent: an "
+             "event held for detection not taken",
+             s->cfg.max_stream_memory);
+        return 1;
+    }
+    if (rc) {
         stop_nomem(s);
         return 1;
     }
@@ -1095,6 +1233,7 @@ static void clear(llmj_stream *s)
     llmj__free(&s->a, s->ch);
     s->ch = NULL;
     s->nch = s->capch = s->last_ch = 0;
+    s->scratch_of = NULL; /* a new text may reuse a freed one's address */
     if (s->ops && s->dstate)
         s->ops->destroy(s->dstate);
     s->dstate = NULL;
@@ -1122,6 +1261,8 @@ static llmj_status start(llmj_stream *s)
     s->err.message = s->errmsg;
     s->finished = s->done = s->cut = s->had_error = 0;
     s->events = s->bad_events = s->bytes = s->cur_off = s->nerrors = 0;
+    s->lost_orphan = s->lost_orphan_off = s->lost_texts = 0;
+    s->held = 0;
     s->has_usage = 0;
     memset(&s->usage, 0, sizeof s->usage);
     s->has_perr = 0;
@@ -1161,6 +1302,8 @@ llmj_status llmj_stream_new(llmj_stream **out, const llmj_config *cfg, llmj_dial
         c.max_tool_calls = 128;
     if (c.max_text == 0 || c.max_text > SIZE_MAX - 2)
         c.max_text = c.max_text ? SIZE_MAX - 2 : (size_t)256 << 20;
+    if (c.max_stream_memory == 0)
+        c.max_stream_memory = (size_t)256 << 20;
     c.alloc = a;
     llmj_stream *s = llmj__malloc(&a, sizeof *s);
     if (!s)
@@ -1280,23 +1423,24 @@ static void finish_texts(llmj_stream *s)
         if (c->json == 1) {
             c->status = text_status_of(
                 llmj_tracker_finish(c->tr, normal ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED));
-            c->complete = normal && (c->status == LLMJ_TEXT_COMPLETE ||
-                                     (c->status == LLMJ_TEXT_EMPTY && other));
+            c->complete = normal && !c->lost && (c->status == LLMJ_TEXT_COMPLETE ||
+                                                 (c->status == LLMJ_TEXT_EMPTY && other));
         } else {
             size_t k = 0;
             while (k < c->text.len && is_ws((unsigned char)c->text.data[k]))
                 k++;
             c->status = k == c->text.len ? LLMJ_TEXT_EMPTY
-                        : normal ? LLMJ_TEXT_COMPLETE : LLMJ_TEXT_TRUNCATED;
-            c->complete = normal;
+                        : normal && !c->lost ? LLMJ_TEXT_COMPLETE : LLMJ_TEXT_TRUNCATED;
+            c->complete = normal && !c->lost;
         }
         for (size_t j = 0; j < c->ntools; j++) {
             stream_tool *t = c->tools[j];
             int ended = t->ended || normal;
             t->status = text_status_of(
                 llmj_tracker_finish(t->tr, ended ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED));
-            t->complete = ended && t->status == LLMJ_TEXT_COMPLETE;
+            t->complete = ended && !t->lost && t->status == LLMJ_TEXT_COMPLETE;
         }
+        tell_text_end(s, c);
     }
 }
 
@@ -1348,6 +1492,27 @@ llmj_status llmj_stream_finish(llmj_stream *s)
         snprintf(s->errmsg, sizeof s->errmsg, "the input ended inside a line");
     } else if (s->events == 0) {
         s->status = LLMJ_EMPTY;
+    } else if (s->lost_texts) {
+        /* a text missing an event is not whole: the first lost event */
+        uint64_t first = UINT64_MAX;
+        for (size_t i = 0; i < s->nch; i++) {
+            const stream_choice *c = s->ch[i];
+            if (c->lost && c->lost_off < first)
+                first = c->lost_off;
+            for (size_t j = 0; j < c->ntools; j++)
+                if (c->tools[j]->lost && c->tools[j]->lost_off < first)
+                    first = c->tools[j]->lost_off;
+        }
+        s->status = LLMJ_TRUNCATED;
+        s->err.code = s->status;
+        s->err.offset = first;
+        pos_of(s, first, &s->err.line, &s->err.column);
+        snprintf(s->errmsg, sizeof s->errmsg,
+                 "%llu text%s not whole: %llu unreadable event%s may belong to %s (the first at "
+                 "byte %llu)",
+                 (unsigned long long)s->lost_texts, s->lost_texts == 1 ? " is" : "s are",
+                 (unsigned long long)s->bad_events, s->bad_events == 1 ? "" : "s",
+                 s->lost_texts == 1 ? "it" : "them", (unsigned long long)first);
     } else if (unfinished || (!s->done && has_end_marker(s->dialect))) {
         s->status = LLMJ_TRUNCATED;
         s->err.code = s->status;
@@ -1403,6 +1568,11 @@ const llmj_usage *llmj_stream_usage(const llmj_stream *s)
     return s && s->has_usage ? &s->usage : NULL;
 }
 
+void llmj__stream_set_secrets(llmj_stream *s, llmj__secrets *k)
+{
+    s->secrets = k;
+}
+
 const llmj_provider_error *llmj_stream_provider_error(const llmj_stream *s)
 {
     return s && s->has_perr ? &s->perr : NULL;
@@ -1435,6 +1605,8 @@ llmj_status llmj_stream_choice(const llmj_stream *s, size_t ci, llmj_choice_info
     out->status = c->status;
     out->complete = s->finished ? c->complete : 0;
     out->tool_count = c->ntools;
+    out->lost_events = c->lost;
+    out->lost_offset = c->lost_off;
     return LLMJ_OK;
 }
 
@@ -1454,6 +1626,8 @@ llmj_status llmj_stream_tool(const llmj_stream *s, size_t ci, size_t ti, llmj_to
     out->ended = t->ended;
     out->status = t->status;
     out->complete = s->finished ? t->complete : 0;
+    out->lost_events = t->lost;
+    out->lost_offset = t->lost_off;
     return LLMJ_OK;
 }
 
@@ -1503,7 +1677,11 @@ llmj_status llmj_stream_repair(llmj_stream *s, size_t ci, size_t ti, llmj_salvag
     size_t k = (size_t)sv.bytes_kept;
     if (k > src->len)
         return LLMJ_MISUSE;
-    if (llmj__buf_repair(&s->scratch, &s->a, src->data, &sv))
+    if (s->scratch_of != src) {
+        s->scratch_of = src;
+        s->scratch_valid = 0;
+    }
+    if (llmj__buf_repair_inc(&s->scratch, &s->a, src->data, &sv, &s->scratch_valid))
         return LLMJ_NOMEM;
     /* the scratch buffer is not the tracker's: the salvage stays valid */
     if (info)
@@ -1511,4 +1689,60 @@ llmj_status llmj_stream_repair(llmj_stream *s, size_t ci, size_t ti, llmj_salvag
     *text = s->scratch.data;
     *len = s->scratch.len;
     return LLMJ_OK;
+}
+
+/* The partial document of a text, made on first use by reading the text so
+ * far once through a tracker of its own (so asking late costs O(text) once),
+ * then kept up to date from the live tracker's events. */
+llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out)
+{
+    const llmj__buf *src;
+    llmj_tracker *tr = text_of(s, ci, ti, &src);
+    if (!tr || !out || !s->cfg.string_chunks)
+        return LLMJ_MISUSE;
+    stream_choice *c = s->ch[ci];
+    text_ctx *tc = ti == LLMJ_NO_TOOL ? &c->tc : &c->tools[ti]->tc;
+    if (!tc->doc) {
+        /* inside a json callback the live tracker is in the middle of a
+         * piece: a document read from the text now would run ahead of it */
+        if (s->in_json)
+            return LLMJ_MISUSE;
+        llmj_doc *d;
+        llmj_status st = llmj_doc_new_detached(&d, &s->cfg);
+        if (st != LLMJ_OK)
+            return st;
+        llmj_config cfg = s->cfg;
+        cfg.keep_text = 0;
+        llmj_tracker *rt;
+        st = llmj_tracker_new(&rt, &cfg, llmj_doc_event_cb, d);
+        if (st == LLMJ_OK) {
+            /* what the live tracker has read (a text callback runs before it reads the delta) */
+            size_t have = (size_t)llmj_tracker_bytes(tr);
+            llmj_tracker_feed(rt, src->data, have < src->len ? have : src->len);
+            llmj_salvage live, mine;
+            /* a top-level number completed by the live tracker's finish */
+            if (llmj_tracker_salvage(tr, LLMJ_SALVAGE_LOSSLESS, &live) == LLMJ_OK &&
+                llmj_tracker_salvage(rt, LLMJ_SALVAGE_LOSSLESS, &mine) == LLMJ_OK &&
+                live.status == LLMJ_TEXT_COMPLETE && mine.status != LLMJ_TEXT_COMPLETE)
+                llmj_tracker_finish(rt, LLMJ_END_NORMAL);
+            llmj_tracker_free(rt);
+            st = llmj_doc_status(d);
+        }
+        if (st != LLMJ_OK) {
+            llmj_doc_free(d);
+            return st;
+        }
+        llmj__doc_attach(d, tr);
+        tc->doc = d;
+    }
+    *out = tc->doc;
+    return LLMJ_OK;
+}
+
+size_t llmj_stream_choice_position(const llmj_stream *s, size_t index)
+{
+    if (!s)
+        return SIZE_MAX;
+    size_t lo = choice_slot(s, index);
+    return lo < s->nch && s->ch[lo]->index == index ? lo : SIZE_MAX;
 }

@@ -1,7 +1,7 @@
 /* The JSON tracker: a strict RFC 8259 scanner that knows, byte by byte, where
  * the text is (depth, token boundaries, safe points, runaways), and a yajl
  * push parser that is handed only complete tokens and delivers the typed
- * values. See src/tracker_int.h for the state and shared/SALVAGE.md for the
+ * values. See src/tracker_int.h for the state and docs/salvage.md for the
  * rules the scanner's safe points follow.
  *
  * Why two parsers: yajl validates and decodes, but re-lexes an unfinished
@@ -87,7 +87,7 @@ static int hex_val(unsigned char c)
     return -1;
 }
 
-/* A byte that ends a number (shared/SALVAGE.md: "delimiter"). */
+/* A byte that ends a number (docs/salvage.md: "delimiter"). */
 static int is_num_delim(unsigned char c)
 {
     return is_ws(c) || c == ',' || c == ']' || c == '}';
@@ -184,6 +184,46 @@ static void ptr_truncate(llmj_tracker *t, size_t len)
     t->ptr.data[len] = '\0';
 }
 
+/* ---- event spans ----------------------------------------------------------- */
+
+/* Inside a yajl callback: one past the token yajl just read. */
+static uint64_t ytok_end(const llmj_tracker *t)
+{
+    return t->ybase + yajl_get_bytes_consumed(t->y);
+}
+
+/* Inside a yajl callback for a string or key ending at end (after its
+ * closing quote): its opening quote, found backwards (the byte before an
+ * unescaped '"' is never a backslash outside a string, so the first '"'
+ * preceded by an even run of backslashes is the opening one). */
+static uint64_t ystring_start(const llmj_tracker *t, uint64_t end)
+{
+    /* the readable bytes: [lo, ybase) in yprev, [ybase, ybase + ycur_len) */
+    uint64_t lo = t->yprev ? t->yprev_base : t->ybase;
+    if (t->yprev && t->yprev_base + t->yprev_len != t->ybase)
+        lo = t->ybase; /* not contiguous: only the current buffer */
+#define YBYTE(o) ((o) >= t->ybase ? t->ycur[(o) - t->ybase] : t->yprev[(o) - t->yprev_base])
+    if (!t->ycur || end < lo + 2)
+        return lo;
+    for (uint64_t i = end - 1; i-- > lo;) {
+        if (YBYTE(i) != '"')
+            continue;
+        uint64_t k = i, bs = 0;
+        while (k > lo && YBYTE(k - 1) == '\\')
+            k--, bs++;
+        if (bs % 2 == 0)
+            return i;
+    }
+#undef YBYTE
+    return lo;
+}
+
+static void span(llmj_tracker *t, uint64_t off, uint64_t end)
+{
+    t->ev_off = off;
+    t->ev_end = end;
+}
+
 /* Deliver one event; 0 to go on, non-zero to stop yajl. */
 static int emit(llmj_tracker *t, llmj_event_type type, size_t depth, const char *text,
                 size_t len)
@@ -198,6 +238,13 @@ static int emit(llmj_tracker *t, llmj_event_type type, size_t depth, const char 
     ev.depth = depth;
     ev.text = text;
     ev.len = len;
+    ev.offset = t->ev_off;
+    ev.end = t->ev_end;
+    ev.first = 0;
+    if (type == LLMJ_EV_STRING_CHUNK || type == LLMJ_EV_STRING) {
+        ev.first = !t->chunk_any;
+        t->chunk_any = type == LLMJ_EV_STRING_CHUNK;
+    }
     if (t->cb(t->ctx, &ev) != 0)
         t->muted = 1;
     return 0;
@@ -255,6 +302,8 @@ static int scalar(llmj_tracker *t, llmj_event_type type, const char *text, size_
     }
     if (value_begin(t))
         return 0;
+    uint64_t end = ytok_end(t);
+    span(t, end - len, end);
     emit(t, type, t->ydepth, text, len);
     value_end(t);
     return 1;
@@ -286,6 +335,9 @@ static int y_string(void *ctx, const unsigned char *s, size_t len)
     }
     if (value_begin(t))
         return 0;
+    uint64_t end = ytok_end(t);
+    uint64_t start = ystring_start(t, end);
+    span(t, start, end - 1);
     if (t->cfg.string_chunks) {
         /* The chunks delivered while the string was open, then the rest. */
         size_t done = t->chunked ? t->chunk_len : 0;
@@ -296,6 +348,7 @@ static int y_string(void *ctx, const unsigned char *s, size_t len)
     }
     t->chunked = 0;
     t->chunk_len = 0;
+    span(t, start, end);
     emit(t, LLMJ_EV_STRING, t->ydepth, (const char *)s, len);
     value_end(t);
     return 1;
@@ -308,8 +361,11 @@ static int y_start(llmj_tracker *t, unsigned char kind)
     if (t->ydepth >= t->lv_cap)
         return !internal_fail(t);
     size_t d = t->ydepth;
+    uint64_t end = ytok_end(t);
+    span(t, end - 1, end);
     emit(t, kind == '{' ? LLMJ_EV_BEGIN_OBJECT : LLMJ_EV_BEGIN_ARRAY, d, NULL, 0);
     llmj__level *l = &t->lv[d];
+    l->begin_off = end - 1;
     l->kind = kind;
     l->ptr_len = t->ptr.len;
     l->index = 0;
@@ -330,6 +386,7 @@ static int y_end(llmj_tracker *t)
     llmj__level *l = &t->lv[t->ydepth];
     ptr_truncate(t, l->ptr_len);
     t->keys.len = l->key_off;
+    span(t, l->begin_off, ytok_end(t));
     emit(t, l->kind == '{' ? LLMJ_EV_END_OBJECT : LLMJ_EV_END_ARRAY, t->ydepth, NULL, 0);
     value_end(t);
     return 1;
@@ -378,6 +435,8 @@ static int y_map_key(void *ctx, const unsigned char *key, size_t len)
     t->seg[t->ydepth - 1].key = t->keys.data + l->key_off;
     t->seg[t->ydepth - 1].key_len = len;
     t->seg[t->ydepth - 1].index = 0;
+    uint64_t end = ytok_end(t);
+    span(t, ystring_start(t, end), end);
     emit(t, LLMJ_EV_KEY, t->ydepth, (const char *)key, len);
     return 1;
 }
@@ -387,11 +446,19 @@ static const yajl_callbacks k_ycb = {
     y_start_map, y_map_key, y_end_container, y_start_array, y_end_container,
 };
 
-/* Hand yajl n more bytes (complete tokens only). */
-static void yfeed(llmj_tracker *t, const unsigned char *p, size_t n)
+/* Hand yajl n more bytes (complete tokens only), which sit at offset at of
+ * the text; cont: they continue the bytes of the previous call (a token
+ * may span both). */
+static void yfeed_at(llmj_tracker *t, const unsigned char *p, size_t n, uint64_t at, int cont)
 {
     if (n == 0 || t->yajl_failed)
         return;
+    t->yprev = cont ? t->ycur : NULL;
+    t->yprev_len = cont ? t->ycur_len : 0;
+    t->yprev_base = t->ybase;
+    t->ycur = p;
+    t->ycur_len = n;
+    t->ybase = at;
     yajl_status ys = yajl_parse(t->y, p, n);
     if (ys != yajl_status_ok) {
         /* The scanner is stricter than yajl, so this is not expected. */
@@ -548,11 +615,22 @@ static void value_done(llmj_tracker *t, uint64_t end, int *st)
     *st = t->sdepth ? ST_AFTER : ST_DONE;
 }
 
+/* The whitespace-runaway limit W + I * d (saturating), d the containers open
+ * at the run's first byte: no container opens or closes inside a run, so the
+ * current depth is that d. */
+static uint64_t ws_limit(const llmj_tracker *t)
+{
+    uint64_t w = t->cfg.whitespace_limit, i = t->cfg.whitespace_indent, d = t->sdepth;
+    if (i && d > (UINT64_MAX - w) / i)
+        return UINT64_MAX;
+    return w + i * d;
+}
+
 /* Returns the number of bytes taken; sets t->status on a stop. */
 static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
 {
     const uint64_t base = t->pos;
-    const uint64_t wlimit = t->cfg.whitespace_limit;
+    const uint64_t wbase = t->cfg.whitespace_limit;
     const uint64_t maxtok = t->cfg.max_token;
     int st = t->st;
     size_t i = 0;
@@ -718,12 +796,10 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
             else
                 FAIL(LLMJ_INVALID, ABS, "digit expected after '-'");
             i++;
-            t->num_valid = ABS;
             break;
         case ST_NUM_INT:
             while (i < n && is_digit(p[i]) && ABS - t->tok < maxtok)
                 i++;
-            t->num_valid = ABS;
             if (i == n)
                 break;
             c = p[i];
@@ -751,13 +827,11 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                 FAIL(LLMJ_INVALID, ABS, "digit expected after '.'");
             st = ST_NUM_FRAC;
             i++;
-            t->num_valid = ABS;
             break;
         case ST_NUM_FRAC:
         case ST_NUM_EXP:
             if (is_digit(c)) {
                 i++;
-                t->num_valid = ABS;
             } else if (st == ST_NUM_FRAC && (c == 'e' || c == 'E')) {
                 st = ST_NUM_E;
                 i++;
@@ -780,7 +854,6 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                 FAIL(LLMJ_INVALID, ABS, "digit expected in exponent");
             st = ST_NUM_EXP;
             i++;
-            t->num_valid = ABS;
             break;
 
         case ST_LIT:
@@ -802,7 +875,7 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                         t->line_start = ABS + 1;
                     }
                     i++;
-                    if (wlimit && t->ws_len >= wlimit) {
+                    if (wbase && t->ws_len >= ws_limit(t)) {
                         t->st = st;
                         t->runaway_at = t->ws_start;
                         t->status = LLMJ_RUNAWAY_WHITESPACE;
@@ -845,7 +918,6 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                     continue;
                 case '-':
                     t->tok = ABS;
-                    t->num_valid = ABS;
                     st = ST_NUM_MINUS;
                     i++;
                     continue;
@@ -863,7 +935,6 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                         t->tok = ABS;
                         st = c == '0' ? ST_NUM_ZERO : ST_NUM_INT;
                         i++;
-                        t->num_valid = ABS;
                         continue;
                     }
                     break;
@@ -1043,7 +1114,7 @@ void llmj__flush(llmj_tracker *t)
     size_t k = (size_t)(boundary - t->fl);
     if (k > t->hold.len)
         k = t->hold.len;
-    yfeed(t, (const unsigned char *)t->hold.data, k);
+    yfeed_at(t, (const unsigned char *)t->hold.data, k, t->fl, 0);
     memmove(t->hold.data, t->hold.data + k, t->hold.len - k);
     t->hold.len -= k;
     t->fl += k;
@@ -1077,16 +1148,16 @@ static void after_piece(llmj_tracker *t, const unsigned char *p, size_t n, int n
             /* The held bytes end inside a token that ended in this piece:
              * two calls, so yajl lexes it once (it buffers a token that
              * spans calls). */
-            yfeed(t, (const unsigned char *)t->hold.data, t->hold.len);
+            yfeed_at(t, (const unsigned char *)t->hold.data, t->hold.len, t->fl, 0);
+            yfeed_at(t, p, (size_t)(boundary - base), base, 1);
             t->hold.len = 0;
-            yfeed(t, p, (size_t)(boundary - base));
         } else {
-            yfeed(t, p + (t->fl - base), (size_t)(boundary - t->fl));
+            yfeed_at(t, p + (t->fl - base), (size_t)(boundary - t->fl), t->fl, 0);
         }
         t->fl = boundary;
     }
     if (number_closed)
-        yfeed(t, (const unsigned char *)" ", 1);
+        yfeed_at(t, (const unsigned char *)" ", 1, t->fl, 0);
 
     /* Keep [fl, pos) for the next piece (at most max_token bytes). If that
      * fails the tracker stops here: its scanner state, and so the salvage,
@@ -1110,14 +1181,22 @@ static void after_piece(llmj_tracker *t, const unsigned char *p, size_t n, int n
     if (t->cb && t->cfg.string_chunks && !t->muted && in_token(t) &&
         t->st <= ST_STR_LOW2 && !t->is_key) {
         uint64_t from = t->chunked ? t->chunk_raw : t->tok + 1;
-        if (t->str_safe > from) {
+        /* The first delivery may be empty (the piece ended right after the
+         * opening quote or inside an escape): a live view learns the string
+         * has begun, as the greedy salvage shows it ("" so far). */
+        if (t->str_safe > from || !t->chunked) {
             if (!t->chunked) {
                 t->chunked = 1;
                 t->chunk_len = 0;
             }
-            if (value_begin(t) == 0)
-                emit_chunks(t, (const unsigned char *)t->hold.data + (from - t->fl),
-                            (size_t)(t->str_safe - from));
+            if (value_begin(t) == 0) {
+                span(t, t->tok, t->str_safe);
+                if (t->str_safe > from)
+                    emit_chunks(t, (const unsigned char *)t->hold.data + (from - t->fl),
+                                (size_t)(t->str_safe - from));
+                else
+                    emit(t, LLMJ_EV_STRING_CHUNK, t->ydepth, "", 0);
+            }
             t->chunk_raw = t->str_safe;
         }
     }
@@ -1188,9 +1267,12 @@ llmj_status llmj_tracker_finish(llmj_tracker *t, llmj_end end)
         int st = t->st;
         value_done(t, t->pos, &st);
         t->st = st;
-        yfeed(t, (const unsigned char *)t->hold.data, t->hold.len);
+        yfeed_at(t, (const unsigned char *)t->hold.data, t->hold.len, t->fl, 0);
         t->hold.len = 0;
         t->fl = t->pos;
+        t->ybase = t->pos; /* yajl_complete_parse reads one virtual byte there */
+        t->ycur = NULL;
+        t->yprev = NULL;
         if (!t->yajl_failed && yajl_complete_parse(t->y) != yajl_status_ok) {
             t->yajl_failed = 1;
             if (t->status == LLMJ_OK)
@@ -1223,7 +1305,6 @@ static void state_init(llmj_tracker *t)
     t->is_key = 0;
     t->tok = 0;
     t->str_safe = 0;
-    t->num_valid = 0;
     t->last_safe = 0;
     t->line = 1;
     t->line_start = 0;
@@ -1244,8 +1325,10 @@ static void state_init(llmj_tracker *t)
     t->chunked = 0;
     t->chunk_raw = 0;
     t->chunk_len = 0;
+    t->chunk_any = 0;
     t->text.len = 0;
     t->repair.len = 0;
+    t->repair_valid = 0;
     if (t->ptr.cap) {
         t->ptr.len = 0;
         t->ptr.data[0] = '\0';
@@ -1365,6 +1448,11 @@ size_t llmj_tracker_max_depth(const llmj_tracker *t)
 uint64_t llmj_tracker_bytes(const llmj_tracker *t)
 {
     return t ? t->pos : 0;
+}
+
+uint64_t llmj_tracker_whitespace_run(const llmj_tracker *t)
+{
+    return t && t->st < ST_STR ? t->ws_len : 0;
 }
 
 uint64_t llmj_tracker_runaway_offset(const llmj_tracker *t)

@@ -48,6 +48,7 @@ typedef struct llmj__level {
     size_t key_bound;    /* scanner: upper bound of this level's pointer
                             segment ("/" + index, or "/" + escaped key) */
     size_t key_raw;      /* scanner: raw length of the current key */
+    uint64_t begin_off;  /* yajl side: offset of the opening bracket */
 } llmj__level;
 
 /* Repetition detector (config.repeat_limit). */
@@ -90,7 +91,6 @@ struct llmj_tracker {
     unsigned u_val;
     uint64_t tok;         /* first byte of the current token */
     uint64_t str_safe;    /* string: after the last complete character */
-    uint64_t num_valid;   /* number: after the longest valid prefix */
     uint64_t last_safe;   /* the latest safe point (lossless cut) */
     uint64_t line;        /* current line (from 1) */
     uint64_t line_start;  /* offset of its first byte */
@@ -130,6 +130,17 @@ struct llmj_tracker {
 
     llmj__buf text;       /* keep_text: the text */
     llmj__buf repair;     /* keep_text: R */
+    size_t repair_valid;  /* repair.data[0:repair_valid] == text.data[0:repair_valid] */
+
+    /* event spans: where the bytes yajl is reading sit in the text */
+    uint64_t ybase;                /* offset of ycur[0] */
+    const unsigned char *ycur;     /* the buffer of the current yajl_parse */
+    size_t ycur_len;
+    const unsigned char *yprev;    /* the one before, when a token spans both */
+    size_t yprev_len;
+    uint64_t yprev_base;
+    uint64_t ev_off, ev_end;       /* the span of the event being delivered */
+    int chunk_any;                 /* a chunk of the current string value was delivered */
 };
 
 /* tracker.c: hand yajl the complete tokens still held (before a salvage). */

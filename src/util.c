@@ -28,6 +28,7 @@ const char *llmj_strerror(llmj_status status)
     case LLMJ_TIMEOUT_CONNECT: return "connect timeout";
     case LLMJ_TIMEOUT_TOTAL: return "total timeout";
     case LLMJ_TIMEOUT_STALL: return "stall timeout: no data within the limit";
+    case LLMJ_TIMEOUT_IDLE: return "idle timeout: no event with data within the limit";
     case LLMJ_CANCELLED: return "the transfer was cancelled";
     case LLMJ_IO: return "I/O error";
     case LLMJ_JSON_MODE_PROMPT:
@@ -62,6 +63,7 @@ void llmj_config_init(llmj_config *cfg)
     cfg->max_choices = 128;
     cfg->max_tool_calls = 128;
     cfg->max_text = (size_t)256 << 20;
+    cfg->whitespace_indent = 8;
 }
 
 const char *llmj_event_type_name(llmj_event_type type)

@@ -295,14 +295,9 @@ static void bench_live_ui(void)
     free(k);
 
     /* the tool itself */
-    char path[256], cmd[8192];
-    const char *tool = getenv("LLMJ_TOOL");
-    char tbuf[2048];
-    if (!tool || !*tool) {
-        snprintf(tbuf, sizeof tbuf, "%s/build/llmjson", tu_root());
-        tool = tbuf;
-    }
-    snprintf(path, sizeof path, "/tmp/llmj-bench-live-%ld.sse", (long)getpid());
+    char path[4096], cmd[16384];
+    const char *tool = tu_tool();
+    tu_scratch(path, sizeof path, "bench-live.sse");
     FILE *f = fopen(path, "wb");
     if (f && fwrite(sse.data, 1, sse.len, f) == sse.len && fclose(f) == 0) {
         snprintf(cmd, sizeof cmd, "'%s' replay --events '%s' > /dev/null", tool, path);

@@ -38,29 +38,20 @@ BASE=http://127.0.0.1:$PORT
 STREAM=openai-json-length.sse
 PROMPT='Plan three days in Lisbon as JSON: destination, days, itinerary.'
 
-step "A JSON-mode answer, streamed over HTTP (64-byte writes, 12 ms apart): fields as they arrive"
-note "\$ llmjson stream --url $BASE/$STREAM?pace=64&delay=12 --model gpt-4o-mini --prompt '...' --json --events"
-# --events prints one JSON object per event; show the complete values.
+step "A JSON-mode answer, streamed over HTTP (64-byte writes, 12 ms apart), shown live"
+note "\$ llmjson stream --url '$BASE/$STREAM?pace=64&delay=12' --model gpt-4o-mini --prompt '$PROMPT' --json --live"
+# In a terminal the answer is redrawn in place, strings growing as they
+# arrive, the cut part marked; otherwise one line per complete value. Then
+# the verdict and the salvage.
 "$TOOL" stream --url "$BASE/$STREAM?pace=64&delay=12&id=live" --model gpt-4o-mini --prompt "$PROMPT" \
-    --json --events 2> "$TMP/err" | while IFS= read -r line; do
-    case $line in
-    *'"event":"string"'* | *'"event":"number"'* | *'"event":"true"'* | *'"event":"false"'* | *'"event":"null"'*)
-        path=${line#*\"path\":\"}; path=${path%%\"*}
-        value=${line#*\"value\":}; value=${value%\}}
-        printf '  %-28s %s\n' "$path" "$value" ;;
-    *'"event":"finish"'*)
-        printf '  %s(finish: %s)%s\n' "$B" "$(printf '%s' "$line" | sed 's/.*"finish_reason":"\([^"]*\)".*/\1/')" "$N" ;;
-    *'"event":"end"'*)
-        printf '  %s(end: %s)%s\n' "$B" "$line" "$N" ;;
-    esac
-done
-rc=${PIPESTATUS[0]}
+    --json --live 2> "$TMP/err"
+rc=$?
 cat "$TMP/err"
 printf '(exit %d: the answer was cut by max_tokens, so its JSON is truncated)\n' "$rc"
 [ "$rc" -eq 2 ] || { echo "demo: expected exit 2 (truncated), got $rc" >&2; failed=1; }
 
 step "The salvage report of the same stream (full speed)"
-note "\$ llmjson stream --url $BASE/$STREAM --model gpt-4o-mini --prompt '...' --json --report"
+note "\$ llmjson stream --url '$BASE/$STREAM' --model gpt-4o-mini --prompt '$PROMPT' --json --report"
 "$TOOL" stream --url "$BASE/$STREAM" --model gpt-4o-mini --prompt "$PROMPT" --json --report > "$TMP/report"
 rc=$?
 if command -v python3 > /dev/null 2>&1; then python3 -m json.tool --no-ensure-ascii < "$TMP/report" | sed 's/^/  /'
@@ -69,7 +60,7 @@ printf '(exit %d)\n' "$rc"
 grep -q '"text":"{\\n  \\"destination\\": \\"Lisbon\\",' "$TMP/report" || { echo "demo: no salvaged text in the report" >&2; failed=1; }
 
 step "A runaway: endless whitespace in a JSON answer, cancelled mid-transfer"
-note "\$ llmjson stream --url $BASE/v1/chat/completions?gen=ws&pace=200&delay=2 --model m --prompt 'JSON please' --json --report"
+note "\$ llmjson stream --url '$BASE/v1/chat/completions?gen=ws&pace=200&delay=2' --model m --prompt 'JSON please' --json --report"
 "$TOOL" stream --url "$BASE/v1/chat/completions?gen=ws&pace=200&delay=2&id=runaway" --model m \
     --prompt 'JSON please' --json --report > "$TMP/runaway" 2> "$TMP/err"
 rc=$?

@@ -1,5 +1,6 @@
 /* Conformance: the tracker against JSONTestSuite (nst/JSONTestSuite, the
- * test_parsing/ files, in ../shared/jsontestsuite beside the repository).
+ * test_parsing/ files, in the reference folder's jsontestsuite/ when it is
+ * there: $LLMJ_SHARED, default ../shared beside the repository).
  *
  * - every y_ file is accepted: finish(LLMJ_END_NORMAL) returns LLMJ_OK and
  *   the salvage says complete, fed whole and one byte at a time;
@@ -88,9 +89,11 @@ static const i_answer k_i_table[] = {
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-static const char *jts_dir(char *buf, size_t cap)
+static const char *jts_dir(char *buf, size_t cap, const char *what_is_skipped)
 {
-    tu_path(buf, cap, "../shared/jsontestsuite/test_parsing");
+    if (!tu_have_shared("jsontestsuite/test_parsing", what_is_skipped))
+        return NULL;
+    tu_shared(buf, cap, "jsontestsuite/test_parsing");
     DIR *d = opendir(buf);
     if (!d)
         return NULL;
@@ -202,11 +205,8 @@ static void test_y_accepted(void **state)
 {
     (void)state;
     char dir[4096];
-    if (!jts_dir(dir, sizeof dir)) {
-        fprintf(stderr, "NOTE: JSONTestSuite not found at %s/../shared/jsontestsuite: "
-                        "conformance SKIPPED (y_ files)\n", tu_root());
+    if (!jts_dir(dir, sizeof dir, "conformance over the y_ files"))
         return;
-    }
     size_t n;
     char **files = list_files(dir, 'y', &n);
     assert_true(n >= 95);
@@ -297,10 +297,8 @@ static void test_n_rejected(void **state)
 {
     (void)state;
     char dir[4096];
-    if (!jts_dir(dir, sizeof dir)) {
-        fprintf(stderr, "NOTE: JSONTestSuite not found: conformance SKIPPED (n_ files)\n");
+    if (!jts_dir(dir, sizeof dir, "conformance over the n_ files"))
         return;
-    }
     size_t n;
     char **files = list_files(dir, 'n', &n);
     assert_true(n >= 188);
@@ -318,10 +316,8 @@ static void test_i_table(void **state)
 {
     (void)state;
     char dir[4096];
-    if (!jts_dir(dir, sizeof dir)) {
-        fprintf(stderr, "NOTE: JSONTestSuite not found: conformance SKIPPED (i_ files)\n");
+    if (!jts_dir(dir, sizeof dir, "conformance over the i_ files"))
         return;
-    }
     size_t n;
     char **files = list_files(dir, 'i', &n);
     size_t ntable = sizeof k_i_table / sizeof *k_i_table;
@@ -375,10 +371,8 @@ static void test_y_prefixes_salvage(void **state)
 {
     (void)state;
     char dir[4096];
-    if (!jts_dir(dir, sizeof dir)) {
-        fprintf(stderr, "NOTE: JSONTestSuite not found: conformance SKIPPED (prefixes)\n");
+    if (!jts_dir(dir, sizeof dir, "conformance over the prefixes"))
         return;
-    }
     size_t n;
     char **files = list_files(dir, 'y', &n);
     tu_alloc ta;
@@ -441,7 +435,7 @@ static void test_print_table(void **state)
 {
     (void)state;
     char dir[4096];
-    if (!jts_dir(dir, sizeof dir) || !getenv("LLMJ_CONFORMANCE_TABLE"))
+    if (!getenv("LLMJ_CONFORMANCE_TABLE") || !jts_dir(dir, sizeof dir, "the conformance table"))
         return;
     size_t ny, ni;
     char **y = list_files(dir, 'y', &ny);

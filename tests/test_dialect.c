@@ -16,6 +16,7 @@
 
 #include <llmjson.h>
 #include "dialect/dialect.h"
+#include "dialect/whole.h"
 #include "support/testutil.h"
 
 /* ---- collecting items ------------------------------------------------------ */
@@ -1690,6 +1691,193 @@ static void test_alloc_failures(void **state)
     sweep(&llmj__dialect_ollama, ol, sizeof ol / sizeof *ol);
 }
 
+/* ---- whole answers (src/dialect/whole.c) ------------------------------------------- */
+
+typedef struct wsink {
+    llmj_stream *s; /* NULL: count only */
+    size_t calls, bytes;
+} wsink;
+
+static int wsink_fn(void *ctx, const char *p, size_t n)
+{
+    wsink *w = ctx;
+    w->calls++;
+    w->bytes += n;
+    return w->s ? llmj_stream_feed(w->s, p, n) != LLMJ_OK : 0;
+}
+
+/* Run a whole body through the decoder into a fresh stream (given dialect or
+ * auto); returns the stream (finished) and the work done in *ops. */
+static llmj_stream *whole_run(const char *body, size_t len, llmj_dialect d, llmj_dialect *used,
+                              uint64_t *ops, llmj_status *fin)
+{
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, NULL, d, LLMJ_CONTENT_AUTO, NULL, NULL), LLMJ_OK);
+    wsink w = { s, 0, 0 };
+    int whole = 0;
+    uint64_t n = 0;
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_allocator a = tu_allocator(&ta);
+    assert_int_equal(llmj__whole_events(&a, d, body, len, wsink_fn, &w, &whole, used, &n), LLMJ_OK);
+    assert_int_equal(whole, 1);
+    assert_int_equal(ta.live, 0);
+    if (ops)
+        *ops = n;
+    *fin = llmj_stream_finish(s);
+    return s;
+}
+
+static void test_whole_dialects(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *body;
+        llmj_dialect dialect; /* the one detected */
+        const char *content, *args;
+        llmj_finish finish;
+    } cases[] = {
+        { "{\"id\":\"c\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+          "\"assistant\",\"content\":\"Hi \\u00e9\",\"tool_calls\":[{\"index\":0,\"id\":\"t\",\"type\":"
+          "\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":1}\"}}]},\"finish_reason\":"
+          "\"tool_calls\"}]}",
+          LLMJ_DIALECT_OPENAI_CHAT, "Hi \xC3\xA9", "{\"a\":1}", LLMJ_FINISH_TOOL_CALLS },
+        { "{\"id\":\"m\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"text\","
+          "\"text\":\"Hi\\n\"},{\"type\":\"thinking\",\"thinking\":\"x\"},{\"type\":\"tool_use\",\"id\":"
+          "\"t\",\"name\":\"f\",\"input\":{\"a\":\"q\\\"\\n\"}}],\"model\":\"x\",\"stop_reason\":\"tool_use\","
+          "\"stop_sequence\":null,\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}",
+          LLMJ_DIALECT_ANTHROPIC, "Hi\n", "{\"a\":\"q\\\"\\n\"}", LLMJ_FINISH_TOOL_CALLS },
+        { "{\"id\":\"r\",\"object\":\"response\",\"status\":\"completed\",\"output\":[{\"type\":"
+          "\"message\",\"id\":\"m\",\"content\":[{\"type\":\"output_text\",\"text\":\"Hi\"},{\"type\":"
+          "\"output_text\",\"text\":\"!\"}]},{\"type\":\"function_call\",\"id\":\"fc\",\"call_id\":\"c\","
+          "\"name\":\"f\",\"arguments\":\"{\\\"a\\\":2}\"}]}",
+          LLMJ_DIALECT_OPENAI_RESPONSES, "Hi!", "{\"a\":2}", LLMJ_FINISH_TOOL_CALLS },
+        { "[{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hi\"}],\"role\":\"model\"},\"index\":0}]},"
+          "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\" you\"}],\"role\":\"model\"},"
+          "\"finishReason\":\"STOP\",\"index\":0}]}]",
+          LLMJ_DIALECT_GEMINI, "Hi you", NULL, LLMJ_FINISH_STOP },
+        { "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Yo\"}],\"role\":\"model\"},"
+          "\"finishReason\":\"STOP\",\"index\":0}]}",
+          LLMJ_DIALECT_GEMINI, "Yo", NULL, LLMJ_FINISH_STOP },
+        { "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"Hey\"},\"done\":true,"
+          "\"done_reason\":\"stop\"}",
+          LLMJ_DIALECT_OLLAMA, "Hey", NULL, LLMJ_FINISH_STOP },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        llmj_dialect used;
+        llmj_status fin;
+        llmj_stream *s = whole_run(cases[i].body, strlen(cases[i].body), LLMJ_DIALECT_AUTO, &used, NULL, &fin);
+        assert_int_equal(used, cases[i].dialect);
+        if (fin != LLMJ_OK)
+            fprintf(stderr, "case %zu: %s\n", i, llmj_stream_error(s)->message);
+        assert_int_equal(fin, LLMJ_OK);
+        llmj_choice_info ci;
+        assert_int_equal(llmj_stream_choice(s, 0, &ci), LLMJ_OK);
+        assert_string_equal(ci.content, cases[i].content);
+        assert_int_equal(ci.finish, cases[i].finish);
+        if (cases[i].args) {
+            llmj_tool_info ti;
+            assert_int_equal(ci.tool_count, 1);
+            assert_int_equal(llmj_stream_tool(s, 0, 0, &ti), LLMJ_OK);
+            assert_string_equal(ti.arguments, cases[i].args);
+            assert_int_equal(ti.complete, 1);
+        }
+        llmj_stream_free(s);
+    }
+    /* not one JSON value: passed on as it is */
+    wsink w = { NULL, 0, 0 };
+    int whole = 1;
+    llmj_dialect used;
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_allocator a = tu_allocator(&ta);
+    assert_int_equal(llmj__whole_events(&a, LLMJ_DIALECT_AUTO, "{}\n{}\n", 6, wsink_fn, &w, &whole, &used,
+                                        NULL), LLMJ_OK);
+    assert_int_equal(whole, 0);
+    assert_int_equal(w.bytes, 6);
+    /* only whitespace: nothing */
+    w.bytes = 0;
+    assert_int_equal(llmj__whole_events(&a, LLMJ_DIALECT_AUTO, " \n", 2, wsink_fn, &w, &whole, &used, NULL),
+                     LLMJ_OK);
+    assert_int_equal(whole, 1);
+    assert_int_equal(w.bytes, 0);
+}
+
+/* Whole answers of 100k and 200k elements: the work (scanner steps) is at
+ * most a small constant per body byte, and the decoder's own memory stays
+ * under a fixed budget (its output goes out in pieces). Before, every
+ * value was looked up by scanning every value: quadratic. */
+static void whole_body(tu_buf *b, int kind, size_t n)
+{
+    b->len = 0;
+    if (kind == 0) { /* Gemini: a top-level array */
+        tu_buf_add(b, "[", 1);
+        for (size_t i = 0; i < n; i++)
+            tu_buf_add(b, i ? ",{}" : "{}", i ? 3 : 2);
+        tu_buf_add(b, "]", 1);
+    } else if (kind == 1) { /* Anthropic: content blocks */
+        tu_buf_addf(b, "{\"id\":\"m\",\"type\":\"message\",\"content\":[");
+        for (size_t i = 0; i < n; i++)
+            tu_buf_addf(b, "%s{\"type\":\"text\",\"text\":\"a\"}", i ? "," : "");
+        tu_buf_addf(b, "],\"stop_reason\":\"end_turn\",\"usage\":{}}");
+    } else if (kind == 2) { /* Responses: output items */
+        tu_buf_addf(b, "{\"object\":\"response\",\"status\":\"completed\",\"output\":[");
+        for (size_t i = 0; i < n; i++)
+            tu_buf_addf(b, "%s{\"type\":\"message\",\"id\":\"m\",\"content\":[{\"type\":\"output_text\","
+                           "\"text\":\"a\"}]}", i ? "," : "");
+        tu_buf_addf(b, "]}");
+    } else { /* OpenAI chat: one choice, a long array in the message */
+        tu_buf_addf(b, "{\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"x\":[");
+        for (size_t i = 0; i < n; i++)
+            tu_buf_addf(b, "%s1", i ? "," : "");
+        tu_buf_addf(b, "],\"content\":\"a\"},\"finish_reason\":\"stop\"}]}");
+    }
+}
+
+static void test_whole_linear(void **state)
+{
+    (void)state;
+    static const llmj_dialect dialects[] = { LLMJ_DIALECT_GEMINI, LLMJ_DIALECT_ANTHROPIC,
+                                             LLMJ_DIALECT_OPENAI_RESPONSES, LLMJ_DIALECT_OPENAI_CHAT };
+    tu_buf b = { 0 };
+    for (int kind = 0; kind < 4; kind++) {
+        for (size_t n = 100000; n <= 200000; n += 100000) {
+            whole_body(&b, kind, n);
+            tu_alloc ta;
+            memset(&ta, 0, sizeof ta);
+            llmj_allocator a = tu_allocator(&ta);
+            wsink w = { NULL, 0, 0 };
+            int whole = 0;
+            llmj_dialect used;
+            uint64_t ops = 0;
+            assert_int_equal(llmj__whole_events(&a, LLMJ_DIALECT_AUTO, b.data, b.len, wsink_fn, &w, &whole,
+                                                &used, &ops), LLMJ_OK);
+            assert_int_equal(whole, 1);
+            assert_int_equal(used, dialects[kind]);
+            /* two scans (a Responses item's parts three times), each step a
+             * byte or a value: linear */
+            if (ops > 6 * (uint64_t)b.len) {
+                fprintf(stderr, "kind %d n %zu: %llu steps for %zu bytes\n", kind, n,
+                        (unsigned long long)ops, b.len);
+                fail();
+            }
+            assert_true(ta.peak <= LLMJ__WHOLE_PIECE);
+            assert_int_equal(ta.live, 0);
+            assert_true(w.bytes >= b.len);
+            assert_true(w.calls >= w.bytes / (2 * LLMJ__WHOLE_PIECE));
+        }
+    }
+    /* and the whole 100k-element Gemini answer decodes as a stream */
+    whole_body(&b, 0, 100000);
+    llmj_dialect used;
+    llmj_status fin;
+    llmj_stream *s = whole_run(b.data, b.len, LLMJ_DIALECT_GEMINI, &used, NULL, &fin);
+    assert_int_equal(used, LLMJ_DIALECT_GEMINI);
+    assert_int_equal(llmj_stream_events(s), 100000);
+    llmj_stream_free(s);
+    tu_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest real[] = {
@@ -1714,6 +1902,8 @@ int main(void)
         cmocka_unit_test(test_ollama),
         cmocka_unit_test(test_split_surrogates),
         cmocka_unit_test(test_bad_events),
+        cmocka_unit_test(test_whole_dialects),
+        cmocka_unit_test(test_whole_linear),
         cmocka_unit_test(test_callback_stop),
         cmocka_unit_test(test_alloc_failures),
     };

@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -345,7 +346,7 @@ static void job_new(job *j, llmj_config *cfg, const char *path, const llmj_http_
 {
     memset(j, 0, sizeof *j);
     llmj_http_options opt;
-    char url[1024];
+    char url[8192];
     url_of(url, sizeof url, path);
     if (o)
         opt = *o;
@@ -674,16 +675,19 @@ static void test_runaway_cancels(void **state)
 }
 
 /* A callback that returns non-zero, and llmj_http_cancel() from another
- * transfer's callback: both cancel at once, the server sees the client go. */
+ * transfer's callback: both cancel at once, the server sees the client go.
+ * Timing plays no part: the server sends 12000 bytes (the 5th JSON event of
+ * the content is well inside them) and then nothing until the client leaves,
+ * so it can only have sent those 12000 and the client closes while it waits. */
 static void test_callback_cancels(void **state)
 {
     (void)state;
     tu_alloc ta;
     llmj_config cfg = test_config(&ta);
     job j[2];
-    job_new(&j[0], &cfg, "/openai-json-length.sse?pace=200&delay=2&id=cb-stop", NULL);
+    job_new(&j[0], &cfg, "/openai-json-length.sse?pace=200&stall_at=12000&stall=0&id=cb-stop", NULL);
     j[0].r.stop_after_json = 5;
-    job_new(&j[1], &cfg, "/openai-json-length.sse?pace=200&delay=2&id=cb-other", NULL);
+    job_new(&j[1], &cfg, "/openai-json-length.sse?pace=200&stall_at=12000&stall=0&id=cb-other", NULL);
     j[0].r.cancel_other = j[1].h;
     run_all(j, 2, &cfg);
     const llmj_http_result *r0 = llmj_http_get_result(j[0].h), *r1 = llmj_http_get_result(j[1].h);
@@ -693,12 +697,13 @@ static void test_callback_cancels(void **state)
     assert_int_equal(j[0].r.njson, 5);
     assert_int_equal(r1->status, LLMJ_CANCELLED);
     assert_int_equal(r1->cancel_reason, LLMJ_CANCELLED);
-    assert_true(r0->bytes_received < 31494 && r1->bytes_received < 31494);
+    assert_true(r0->bytes_received <= 12000 && r1->bytes_received <= 12000);
     for (int i = 0; i < 2; i++) {
         tu_buf r = {0};
         server_record(i == 0 ? "cb-stop" : "cb-other", &r);
         assert_non_null(strstr(r.data, "\"outcome\":\"client_closed\""));
-        assert_true(json_num(r.data, "body_bytes") <= llmj_http_get_result(j[i].h)->bytes_received + 200);
+        assert_true(json_num(r.data, "body_bytes") <= 12000);
+        assert_true(llmj_http_get_result(j[i].h)->bytes_received <= json_num(r.data, "body_bytes"));
         tu_buf_free(&r);
         job_free(&j[i]);
     }
@@ -1294,7 +1299,7 @@ static void test_allocation_failures(void **state)
         char url[256];
         url_of(url, sizeof url, "/openai-json-length.sse?pace=4000");
         o.url = url;
-        o.api_key = "k";
+        o.api_key = "k-test";
         static const char body[] = "{\"messages\":[{\"content\":\"json\"}],\"response_format\":{\"type\":\"json_object\"}}";
         o.body = body;
         o.body_len = sizeof body - 1;
@@ -1337,11 +1342,7 @@ static void test_allocation_failures(void **state)
 
 static const char *tool_path(void)
 {
-    static char buf[4096];
-    const char *t = getenv("LLMJ_TOOL");
-    if (t && *t)
-        return t;
-    return tu_path(buf, sizeof buf, "build/llmjson");
+    return tu_tool();
 }
 
 /* Run a shell command; its stdout into *out, the exit status returned. */
@@ -1377,8 +1378,8 @@ static void test_tool_matches_replay(void **state)
     char d1[4096], d2[4096], errs[4096], errr[4096];
     tu_path(d1, sizeof d1, "corpus/streams");
     tu_path(d2, sizeof d2, "tests/server/fixtures");
-    tu_path(errs, sizeof errs, "build/test_http.stream.err");
-    tu_path(errr, sizeof errr, "build/test_http.replay.err");
+    tu_scratch(errs, sizeof errs, "test_http.stream.err");
+    tu_scratch(errr, sizeof errr, "test_http.replay.err");
     static const char *const modes[] = {"", "--events", "--report", "--report --greedy --json"};
     size_t runs = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1426,7 +1427,7 @@ static void test_tool_network_failures(void **state)
     (void)state;
     tu_buf out = {0};
     char errf[4096];
-    tu_path(errf, sizeof errf, "build/test_http.tool.err");
+    tu_scratch(errf, sizeof errf, "test_http.tool.err");
     size_t el;
     char *err;
 #define RUN(fmt, ...) (tu_buf_free(&out), sh(&out, "'%s' stream " fmt " 2>'%s'", tool_path(), __VA_ARGS__, errf))
@@ -1527,6 +1528,403 @@ static void test_tool_network_failures(void **state)
 #undef ERR
 }
 
+
+/* ---- hostile error bodies: the key never shown (issue 8) ----------------------------- */
+
+/* Does s show key: whole, or 4 or more of its first bytes at its end? */
+static int shows_key(const char *s, const char *key)
+{
+    if (strstr(s, key))
+        return 1;
+    size_t n = strlen(s), k = strlen(key);
+    for (size_t l = 4; l < k && l <= n; l++)
+        if (memcmp(s + n - l, key, l) == 0)
+            return 1;
+    return 0;
+}
+
+/* Run one error request; check no field shows the key. The key is sent as
+ * api_key, or (base given) as base says. want: a text the message must
+ * hold, or NULL. */
+static void error_with_key(const char *key, const char *query, const llmj_http_options *base, const char *want)
+{
+    tu_alloc ta;
+    llmj_config cfg = test_config(&ta);
+    llmj_http_options o;
+    if (base) {
+        o = *base;
+    } else {
+        llmj_http_options_init(&o);
+        o.api_key = key;
+    }
+    job j;
+    char path[6000];
+    snprintf(path, sizeof path, "/v1/chat/completions?%s", query);
+    job_new(&j, &cfg, path, &o);
+    assert_int_equal(llmj_http_perform(j.h), LLMJ_HTTP_ERROR);
+    const llmj_http_result *res = llmj_http_get_result(j.h);
+    if (shows_key(res->message, key) || shows_key(res->error_type, key) || shows_key(res->error_code, key))
+        fail_msg("key '%s' shown for %.80s...: message '%s' type '%s' code '%s'", key, query, res->message,
+                 res->error_type, res->error_code);
+    assert_true(strlen(res->message) < 1024 && strlen(res->error_type) < 128 && strlen(res->error_code) < 128);
+    if (want && !strstr(res->message, want))
+        fail_msg("'%s' not in '%s'", want, res->message);
+    job_free(&j);
+    assert_int_equal(ta.live, 0);
+}
+
+/* Short keys (4-9 bytes, and keys inside "[redacted]") at every position
+ * near the end of the 1024-byte message and the 128-byte type and code. */
+static void test_redact_field_edges(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {"EMPTY", "ollama", "dummy", "lm-studio", "acted", "reda", "d]d]",
+                                       "sk-test-SECRET"};
+    char pad[1100], q[5000];
+    memset(pad, 'a', sizeof pad);
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        const char *key = keys[k];
+        for (size_t at = 1000; at <= 1030; at += 3) {
+            snprintf(q, sizeof q, "status=401&emsg=%.*s%s%s%s", (int)at, pad, key, key, key);
+            error_with_key(key, q, NULL, NULL);
+        }
+        for (size_t at = 100; at <= 130; at += 2) {
+            snprintf(q, sizeof q, "status=401&etype=%.*s%s%s&ecode=%.*s%s", (int)at, pad, key, key, (int)at, pad,
+                     key);
+            error_with_key(key, q, NULL, NULL);
+        }
+        /* an echo: the key again and again, nothing else */
+        snprintf(q, sizeof q, "status=401&emsg=%s%s%s%s%s&etype=%s&ecode=%s%s", key, key, key, key, key, key, key,
+                 key);
+        error_with_key(key, q, NULL, NULL);
+    }
+    /* the 300-byte window of a plain-text body, the key cut at its edge */
+    for (size_t at = 280; at <= 300; at++) {
+        snprintf(q, sizeof q, "status=401&ctype=text/plain&err=raw&emsg=%.*ssk-test-SECRET-0123", (int)at, pad);
+        error_with_key("sk-test-SECRET-0123", q, NULL, NULL);
+    }
+    /* what is not the key stays */
+    error_with_key("ollama", "status=401&emsg=no%20such%20key:%20ollama%20(try%20again)", NULL,
+                   "no such key: [redacted] (try again)");
+}
+
+/* Keys shorter than 4 bytes cannot be told from text: refused. */
+static void test_short_key_refused(void **state)
+{
+    (void)state;
+    tu_alloc ta;
+    llmj_config cfg = test_config(&ta);
+    llmj_http_options o;
+    llmj_http_options_init(&o);
+    o.url = "http://127.0.0.1:1/";
+    llmj_http *h = (llmj_http *)1;
+    for (const char *const *k = (const char *const[]){"x", "ab", "abc", NULL}; *k; k++) {
+        o.api_key = *k;
+        assert_int_equal(llmj_http_new(&h, &cfg, &o, &cbs, NULL), LLMJ_BAD_OPTION);
+        assert_null(h);
+    }
+    static const char *const hdr[] = {"x-api-key: abc", NULL};
+    o.api_key = "";
+    o.headers = hdr;
+    assert_int_equal(llmj_http_new(&h, &cfg, &o, &cbs, NULL), LLMJ_BAD_OPTION);
+    o.api_key = "abcd";
+    o.headers = NULL;
+    assert_int_equal(llmj_http_new(&h, &cfg, &o, &cbs, NULL), LLMJ_OK);
+    llmj_http_free(h);
+    assert_int_equal(ta.live, 0);
+}
+
+/* The values of key headers (and of headers marked secret) are keys too. */
+static void test_secret_headers_redacted(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"api-key", "x-api-key", "x-goog-api-key", "Authorization", "X-Custom"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char line[128], q[512];
+        snprintf(line, sizeof line, "%s: %ssecret-%zu-value", names[i],
+                 strcmp(names[i], "Authorization") == 0 ? "Bearer " : "", i);
+        const char *hdrs[] = {line, NULL};
+        static const char *const marked[] = {"x-custom", NULL};
+        llmj_http_options o;
+        snprintf(q, sizeof q, "status=401&emsg=key%%20secret-%zu-value%%20is%%20wrong&ecode=secret-%zu-value", i, i);
+        char key[64];
+        snprintf(key, sizeof key, "secret-%zu-value", i);
+        llmj_http_options_init(&o);
+        o.headers = hdrs;
+        o.secret_headers = marked;
+        error_with_key(key, q, &o, "key [redacted] is wrong");
+    }
+}
+
+/* An error inside a 200 event stream is redacted in the callback, in the
+ * provider error kept and in the stream's error. */
+static void test_stream_error_redacted(void **state)
+{
+    (void)state;
+    tu_alloc ta;
+    llmj_config cfg = test_config(&ta);
+    llmj_http_options o;
+    llmj_http_options_init(&o);
+    o.api_key = "sk-test-SECRET";
+    job j;
+    job_new(&j, &cfg, "/openai-error-echo-key.sse", &o);
+    assert_int_equal(llmj_http_perform(j.h), LLMJ_PROVIDER_ERROR);
+    llmj_stream *s = llmj_http_stream(j.h);
+    const llmj_provider_error *pe = llmj_stream_provider_error(s);
+    assert_non_null(pe);
+    assert_string_equal(pe->message, "bad key [redacted]");
+    assert_string_equal(pe->code, "[redacted]");
+    assert_null(strstr(pe->type, "SECRET"));
+    assert_null(strstr(llmj_stream_error(s)->message, "SECRET"));
+    assert_non_null(j.r.b.data);
+    assert_null(strstr(j.r.b.data, "SECRET"));
+    assert_non_null(strstr(j.r.b.data, "bad key [redacted]"));
+    job_free(&j);
+    assert_int_equal(ta.live, 0);
+}
+
+/* Retry-After: huge values clamp, junk is absent. */
+static void test_retry_after_values(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *v;
+        long want;
+    } cases[] = {
+        {"9223372036854775807", LONG_MAX}, {"9223372036854775808", LONG_MAX},
+        {"99999999999999999999999999999999", LONG_MAX}, {"120", 120}, {"1.5", 2}, {"0", 0},
+        {"12abc", -1}, {"-5", -1}, {"1e3", -1}, {"0x10", -1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tu_alloc ta;
+        llmj_config cfg = test_config(&ta);
+        job j;
+        char path[256];
+        snprintf(path, sizeof path, "/v1/chat/completions?status=429&retry_after=%s", cases[i].v);
+        job_new(&j, &cfg, path, NULL);
+        assert_int_equal(llmj_http_perform(j.h), LLMJ_HTTP_ERROR);
+        if (llmj_http_get_result(j.h)->retry_after != cases[i].want)
+            fail_msg("Retry-After: %s gave %ld", cases[i].v, llmj_http_get_result(j.h)->retry_after);
+        job_free(&j);
+        assert_int_equal(ta.live, 0);
+    }
+}
+
+/* A redirect names its Location; an over-long header line says so; a whole
+ * JSON body over the cap says it was cut there. */
+static void test_small_verdicts(void **state)
+{
+    (void)state;
+    tu_alloc ta;
+    llmj_config cfg = test_config(&ta);
+    job j;
+    job_new(&j, &cfg, "/v1/chat/completions?status=302&location=https://example.invalid/v1/moved", NULL);
+    assert_int_equal(llmj_http_perform(j.h), LLMJ_HTTP_ERROR);
+    if (!strstr(llmj_http_get_result(j.h)->message, "https://example.invalid/v1/moved"))
+        fail_msg("redirect: '%s'", llmj_http_get_result(j.h)->message);
+    job_free(&j);
+
+    job_new(&j, &cfg, "/openai-json-length.sse?bighdr=200000", NULL);
+    assert_int_equal(llmj_http_perform(j.h), LLMJ_TRANSFER);
+    const char *m = llmj_http_get_result(j.h)->message;
+    if (!strstr(m, "header line") || strstr(m, "Out of memory"))
+        fail_msg("long header: '%s'", m);
+    job_free(&j);
+
+    llmj_http_options o;
+    llmj_http_options_init(&o);
+    o.max_whole_body = 100;
+    job_new(&j, &cfg, "/openai-nonstream.json", &o);
+    assert_int_equal(llmj_http_perform(j.h), LLMJ_CANCELLED);
+    const llmj_http_result *res = llmj_http_get_result(j.h);
+    assert_int_equal(res->cancel_reason, LLMJ_TOO_LONG);
+    if (!strstr(res->message, "cut at 100 bytes") || !strstr(res->message, "max_whole_body"))
+        fail_msg("whole body cut: '%s'", res->message);
+    job_free(&j);
+    assert_int_equal(ta.live, 0);
+}
+
+/* The total timeout covers the decoding of a whole JSON body: the time is
+ * spent (in on_bytes) once every byte is there, so only decoding is left. */
+static int slow_last_bytes(void *ctx, const char *buf, size_t len)
+{
+    rec *r = ctx;
+    tu_buf_add(&r->raw, buf, len);
+    if (r->raw.len >= (size_t)r->stop_after_json) {
+        struct timespec ts = {0, 400 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return 0;
+}
+
+static void test_total_timeout_covers_decoding(void **state)
+{
+    (void)state;
+    tu_alloc ta;
+    llmj_config cfg = test_config(&ta);
+    tu_buf whole = {0};
+    assert_int_equal(raw_get("/openai-nonstream.json?framing=length", &whole), 200);
+    llmj_http_options o;
+    llmj_http_options_init(&o);
+    o.total_ms = 300;
+    o.on_bytes = slow_last_bytes;
+    job j;
+    job_new(&j, &cfg, "/openai-nonstream.json?framing=length", &o);
+    j.r.stop_after_json = (int)whole.len;
+    assert_int_equal(llmj_http_perform(j.h), LLMJ_TIMEOUT_TOTAL);
+    assert_int_equal(llmj_http_get_result(j.h)->bytes_received, whole.len);
+    assert_non_null(strstr(llmj_http_get_result(j.h)->message, "total timeout"));
+    tu_buf_free(&whole);
+    job_free(&j);
+    assert_int_equal(ta.live, 0);
+}
+
+/* A keepalive trickle (a comment byte every 20 ms) defeats a stall timeout
+ * but not the idle-events timeout. */
+static void test_idle_events_timeout(void **state)
+{
+    (void)state;
+    tu_alloc ta;
+    llmj_config cfg = test_config(&ta);
+    llmj_http_options o;
+    llmj_http_options_init(&o);
+    o.stall_ms = 300;
+    o.idle_ms = 400;
+    job j;
+    job_new(&j, &cfg, "/openai-keepalive-trickle.sse?slow_at=150&pace=1&delay=20&id=trickle", &o);
+    llmj_status ist = llmj_http_perform(j.h);
+    const llmj_http_result *res = llmj_http_get_result(j.h);
+    if (ist != LLMJ_TIMEOUT_IDLE)
+        fail_msg("trickle: %s: %s", llmj_strerror(ist), res->message);
+    assert_non_null(strstr(res->message, "idle timeout"));
+    assert_true(res->bytes_received > 0 && res->bytes_received < 1000);
+    /* what arrived is decoded: one text delta */
+    assert_non_null(j.r.b.data);
+    if (!strstr(j.r.b.data, "T0 \"{\\\"a\\\": 1\""))
+        fail_msg("trickle decoded: %s", j.r.b.data);
+    tu_buf r = {0};
+    server_record("trickle", &r);
+    assert_non_null(strstr(r.data, "\"outcome\":\"client_closed\""));
+    tu_buf_free(&r);
+    job_free(&j);
+
+    /* events that keep coming reset it */
+    llmj_http_options_init(&o);
+    o.idle_ms = 400;
+    job_new(&j, &cfg, "/openai-json-length.sse?pace=200&delay=20", &o);
+    assert_int_equal(llmj_http_perform(j.h), LLMJ_OK);
+    job_free(&j);
+    o.idle_ms = -1;
+    llmj_http *h = NULL;
+    o.url = "http://127.0.0.1:1/";
+    assert_int_equal(llmj_http_new(&h, &cfg, &o, &cbs, NULL), LLMJ_BAD_OPTION);
+    assert_int_equal(ta.live, 0);
+}
+
+
+/* The tool: secrets from the environment or a file, never shown; in-band
+ * errors redacted; the idle timeout; a redirect's Location; short keys. */
+static void test_tool_secrets(void **state)
+{
+    (void)state;
+    tu_buf out = {0};
+    char errf[4096], hf[4096];
+    tu_scratch(errf, sizeof errf, "tool-secrets.err");
+    tu_scratch(hf, sizeof hf, "tool-secrets.headers");
+    size_t el;
+    char *err = NULL;
+#define TRUN(env, fmt, ...)                                                                                         \
+    (tu_buf_free(&out), sh(&out, "env -u OPENAI_API_KEY %s '%s' stream " fmt " 2>'%s'", env, tool_path(), __VA_ARGS__, \
+                           errf))
+#define TERR() (free(err), err = tu_read_file(errf, &el), assert_non_null(err), err)
+    tu_buf r = {0};
+
+    /* --header 'api-key: @env:VAR': sent, never shown */
+    assert_int_equal(TRUN("AZ_KEY=azure-secret-9876",
+                          "--url 'http://127.0.0.1:%d/x?status=401&emsg=key%%20azure-secret-9876%%20refused&id=t-env' "
+                          "--header 'api-key: @env:AZ_KEY' --model m --prompt p",
+                          srv.port),
+                     6);
+    assert_null(strstr(TERR(), "azure-secret"));
+    assert_non_null(strstr(err, "key [redacted] refused"));
+    server_record("t-env", &r);
+    assert_non_null(strstr(r.data, "api-key: azure-secret-9876\\r\\n"));
+    tu_buf_free(&r);
+
+    /* an unset variable is a usage error, nothing sent */
+    assert_int_equal(TRUN("", "--url 'http://127.0.0.1:%d/x' --header 'api-key: @env:LLMJ_NO_SUCH_VAR' --model m "
+                              "--prompt p",
+                          srv.port),
+                     1);
+    assert_non_null(strstr(TERR(), "LLMJ_NO_SUCH_VAR is not set"));
+
+    /* --header-file: every header in it secret, comments skipped */
+    FILE *f = fopen(hf, "w");
+    assert_non_null(f);
+    fputs("# for the test\n\nX-Custom-Auth: file-secret-5555\r\nX-Other: other-secret-77\n", f);
+    fclose(f);
+    assert_int_equal(TRUN("",
+                          "--url 'http://127.0.0.1:%d/x?status=401&emsg=file-secret-5555%%20and%%20other-secret-77"
+                          "&id=t-file' --header-file '%s' --model m --prompt p",
+                          srv.port, hf),
+                     6);
+    assert_null(strstr(TERR(), "secret-5555"));
+    assert_null(strstr(err, "secret-77"));
+    assert_non_null(strstr(err, "[redacted] and [redacted]"));
+    server_record("t-file", &r);
+    assert_non_null(strstr(r.data, "X-Custom-Auth: file-secret-5555\\r\\n"));
+    assert_non_null(strstr(r.data, "X-Other: other-secret-77\\r\\n"));
+    tu_buf_free(&r);
+
+    /* --secret-header NAME on an ordinary --header */
+    assert_int_equal(TRUN("", "--url 'http://127.0.0.1:%d/x?status=401&ecode=plain-secret-42' --header 'X-Tok: "
+                              "plain-secret-42' --secret-header x-tok --model m --prompt p",
+                          srv.port),
+                     6);
+    assert_null(strstr(TERR(), "plain-secret"));
+
+    /* an error inside a 200 stream: not on stderr, not in --report */
+    assert_int_equal(TRUN("OPENAI_API_KEY=sk-test-SECRET",
+                          "--url 'http://127.0.0.1:%d/openai-error-echo-key.sse' --model m --prompt p --report",
+                          srv.port),
+                     2);
+    assert_null(strstr(TERR(), "SECRET"));
+    assert_non_null(out.data);
+    assert_null(strstr(out.data, "SECRET"));
+    assert_non_null(strstr(out.data, "bad key [redacted]"));
+    assert_int_equal(TRUN("OPENAI_API_KEY=sk-test-SECRET",
+                          "--url 'http://127.0.0.1:%d/openai-error-echo-key.sse' --model m --prompt p --events",
+                          srv.port),
+                     2);
+    assert_null(strstr(TERR(), "SECRET"));
+    assert_null(strstr(out.data, "SECRET"));
+
+    /* a key under 4 bytes: refused before sending */
+    assert_int_equal(TRUN("OPENAI_API_KEY=abc", "--url 'http://127.0.0.1:%d/x' --model m --prompt p", srv.port), 1);
+    assert_non_null(strstr(TERR(), "at least 4 bytes"));
+
+    /* a keepalive trickle: --stall never fires, --idle does */
+    assert_int_equal(TRUN("", "--url 'http://127.0.0.1:%d/openai-keepalive-trickle.sse?slow_at=150&pace=1&delay=20' "
+                              "--stall 0.3 --idle 0.4 --model m --prompt p --report",
+                          srv.port),
+                     7);
+    assert_non_null(strstr(TERR(), "idle timeout"));
+    assert_non_null(strstr(out.data, "\"salvage\":{\"status\":\"truncated\""));
+
+    /* a redirect names its Location */
+    assert_int_equal(TRUN("", "--url 'http://127.0.0.1:%d/x?status=302&location=https://example.invalid/moved' "
+                              "--model m --prompt p",
+                          srv.port),
+                     6);
+    assert_non_null(strstr(TERR(), "Location: https://example.invalid/moved (redirects are not followed)"));
+#undef TRUN
+#undef TERR
+    free(err);
+    tu_buf_free(&out);
+    remove(hf);
+    remove(errf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1538,6 +1936,14 @@ int main(void)
         cmocka_unit_test(test_http_errors),
         cmocka_unit_test(test_http_error_cap),
         cmocka_unit_test(test_key_never_shown),
+        cmocka_unit_test(test_redact_field_edges),
+        cmocka_unit_test(test_short_key_refused),
+        cmocka_unit_test(test_secret_headers_redacted),
+        cmocka_unit_test(test_stream_error_redacted),
+        cmocka_unit_test(test_retry_after_values),
+        cmocka_unit_test(test_small_verdicts),
+        cmocka_unit_test(test_total_timeout_covers_decoding),
+        cmocka_unit_test(test_idle_events_timeout),
         cmocka_unit_test(test_request_headers),
         cmocka_unit_test(test_whole_json_response),
         cmocka_unit_test(test_disconnects),
@@ -1547,6 +1953,7 @@ int main(void)
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_tool_matches_replay),
         cmocka_unit_test(test_tool_network_failures),
+        cmocka_unit_test(test_tool_secrets),
     };
     return cmocka_run_group_tests(tests, server_start, server_stop);
 }

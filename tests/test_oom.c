@@ -479,6 +479,17 @@ static void sc_sse(const void *arg, const llmj_allocator *a, tu_buf *log, int *n
     llmj_sse_free(s);
 }
 
+/* A real capture from the reference folder when it is there, else the
+ * repository's stream of the same shape (one NOTICE line). */
+static const char *real_or(char *buf, size_t cap, const char *real, const char *local)
+{
+    char what[512];
+    snprintf(what, sizeof what, "its allocation-failure sweep (%s is swept instead)", local);
+    if (tu_have_shared(real, what))
+        return tu_shared(buf, cap, real);
+    return local;
+}
+
 static char *read_or_fail(const char *rel, size_t *len)
 {
     char *s = tu_read_file(rel, len);
@@ -671,11 +682,15 @@ static void test_oom_dialects(void **state)
         { "ollama, tools", &llmj__dialect_ollama, { { 0 } } },
         { "ollama, error", &llmj__dialect_ollama, { { 0 } } },
     };
-    static const char *files[] = {
+    char real[3][4096];
+    const char *files[] = {
         "corpus/streams/openai-tools.sse",
-        "../shared/corpus-real/openai-chat-n3-choices.sse",
-        "../shared/corpus-real/openai-responses-function-call.sse",
-        "../shared/corpus-real/openai-responses-error.sse",
+        real_or(real[0], sizeof real[0], "corpus-real/openai-chat-n3-choices.sse",
+                "corpus/streams/openai-n2.sse"),
+        real_or(real[1], sizeof real[1], "corpus-real/openai-responses-function-call.sse",
+                "corpus/streams/responses-tools.sse"),
+        real_or(real[2], sizeof real[2], "corpus-real/openai-responses-error.sse",
+                "corpus/streams/responses-error.sse"),
         "corpus/streams/anthropic-tools.sse",
         "corpus/streams/anthropic-surrogate.sse",
         "corpus/streams/gemini-function.sse",
@@ -853,16 +868,20 @@ static void sc_stream(const void *arg, const llmj_allocator *a, tu_buf *log, int
 static void test_oom_stream(void **state)
 {
     (void)state;
+    char real[2][4096];
     stdoc docs[] = {
         { "openai tools, auto, 64-byte pieces", "corpus/streams/openai-tools.sse",
           LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, 64, NULL, 0 },
         { "openai json, JSON content, 7-byte pieces", "corpus/streams/openai-json.sse",
           LLMJ_DIALECT_OPENAI_CHAT, LLMJ_CONTENT_JSON, 7, NULL, 0 },
-        { "openai 3 choices, auto, whole", "../shared/corpus-real/openai-chat-n3-choices.sse",
+        { "openai 3 choices, auto, whole",
+          real_or(real[0], sizeof real[0], "corpus-real/openai-chat-n3-choices.sse",
+                  "corpus/streams/openai-n2.sse"),
           LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, 1 << 20, NULL, 0 },
         { "responses function call, 100-byte pieces",
-          "../shared/corpus-real/openai-responses-function-call.sse", LLMJ_DIALECT_AUTO,
-          LLMJ_CONTENT_AUTO, 100, NULL, 0 },
+          real_or(real[1], sizeof real[1], "corpus-real/openai-responses-function-call.sse",
+                  "corpus/streams/responses-tools.sse"),
+          LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, 100, NULL, 0 },
         { "anthropic tools, 33-byte pieces", "corpus/streams/anthropic-tools.sse",
           LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, 33, NULL, 0 },
         { "gemini json, whole", "corpus/streams/gemini-json.sse", LLMJ_DIALECT_AUTO,

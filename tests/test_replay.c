@@ -20,12 +20,7 @@
 
 static const char *tool(void)
 {
-    const char *t = getenv("LLMJ_TOOL");
-    static char buf[2048];
-    if (t && *t)
-        return t;
-    snprintf(buf, sizeof buf, "%s/build/llmjson", tu_root());
-    return buf;
+    return tu_tool();
 }
 
 /* Run a shell command; its stdout in *out; returns the exit status. */
@@ -197,7 +192,7 @@ static void test_watch(void **state)
     (void)state;
     char path[2048], errf[2100];
     stream_path(path, sizeof path, "openai-text.sse");
-    snprintf(errf, sizeof errf, "%s/build/test_replay.stderr", tu_root());
+    tu_scratch(errf, sizeof errf, "test_replay.stderr");
     tu_buf b = { 0 };
     assert_int_equal(sh(&b, "'%s' replay '%s' 2>'%s'", tool(), path, errf), 0);
     assert_string_equal(b.data, "Hello, world! \xC3\x87" "a va \xE2\x9C\x93\n");

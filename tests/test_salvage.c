@@ -1,6 +1,6 @@
-/* Salvage (shared/SALVAGE.md) through the tracker, checked against an
+/* Salvage (docs/salvage.md) through the tracker, checked against an
  * independent reference (tests/ref/ref_salvage.c):
- * - the examples table of SALVAGE.md, row by row;
+ * - the examples table of docs/salvage.md, row by row;
  * - every prefix of every document (generated here, corpus/json, and
  *   JSONTestSuite when found), both modes, both end kinds: status, cut,
  *   closer, closed pointers, error position; R valid JSON; R = S[0:k]+closer;
@@ -164,7 +164,7 @@ static int r_is_valid(const char *r, size_t len)
 /* Is tree a (from R) the same as tree b (from the full document), except that
  * on the right-most spine (partial) containers may be shorter, and in greedy
  * mode the right-most scalar may be a prefix? */
-static int tree_match(yajl_val a, yajl_val b, int partial, int greedy)
+static int tree_match(yajl_val a, yajl_val b, int partial, int greedy, int end_normal)
 {
     if (!a || !b)
         return a == b;
@@ -178,8 +178,10 @@ static int tree_match(yajl_val a, yajl_val b, int partial, int greedy)
         return strcmp(x, y) == 0;
     }
     case yajl_t_number: {
+        /* greedy keeps no partial number: only a top-level number at the end
+         * of a text that ended normally may be a prefix (end_normal) */
         const char *x = ynum(a), *y = ynum(b);
-        if (partial && greedy)
+        if (partial && end_normal)
             return strncmp(x, y, strlen(x)) == 0;
         return strcmp(x, y) == 0;
     }
@@ -191,7 +193,7 @@ static int tree_match(yajl_val a, yajl_val b, int partial, int greedy)
             if (strcmp(a->u.object.keys[i], b->u.object.keys[i]) != 0)
                 return 0;
             if (!tree_match(a->u.object.values[i], b->u.object.values[i],
-                            partial && i + 1 == na, greedy))
+                            partial && i + 1 == na, greedy, end_normal))
                 return 0;
         }
         return 1;
@@ -202,7 +204,7 @@ static int tree_match(yajl_val a, yajl_val b, int partial, int greedy)
             return 0;
         for (size_t i = 0; i < na; i++)
             if (!tree_match(a->u.array.values[i], b->u.array.values[i],
-                            partial && i + 1 == na, greedy))
+                            partial && i + 1 == na, greedy, end_normal))
                 return 0;
         return 1;
     }
@@ -211,7 +213,7 @@ static int tree_match(yajl_val a, yajl_val b, int partial, int greedy)
     }
 }
 
-static int r_is_subtree(const char *r, size_t len, yajl_val full, int greedy)
+static int r_is_subtree(const char *r, size_t len, yajl_val full, int greedy, int end_normal)
 {
     if (len == 0)
         return 1;
@@ -219,7 +221,7 @@ static int r_is_subtree(const char *r, size_t len, yajl_val full, int greedy)
     yajl_val v = yajl_tree_parse(r, err, sizeof err);
     if (!v)
         return 0;
-    int ok = tree_match(v, full, 1, greedy);
+    int ok = tree_match(v, full, 1, greedy, end_normal);
     yajl_tree_free(v);
     return ok;
 }
@@ -235,6 +237,7 @@ static llmj_tracker *new_tracker(tu_alloc *ta, const ref_cfg *rc, int keep_text)
     cfg.max_depth = rc->max_depth;
     cfg.max_token = rc->max_token;
     cfg.whitespace_limit = rc->whitespace_limit;
+    cfg.whitespace_indent = rc->whitespace_indent;
     llmj_tracker *t = NULL;
     assert_int_equal(llmj_tracker_new(&t, &cfg, NULL, NULL), LLMJ_OK);
     assert_non_null(t);
@@ -299,7 +302,7 @@ static void check_tracker_ref(report *rp, const char *doc, llmj_tracker *t, cons
         } else if (!r_is_valid(r, rlen)) {
             if (mismatch(rp, doc, s, n, "%s %s: R is not valid JSON", how, mode_name(greedy)))
                 show_bytes("R", r, rlen);
-        } else if (full && !r_is_subtree(r, rlen, full, greedy || end_normal)) {
+        } else if (full && !r_is_subtree(r, rlen, full, greedy, end_normal)) {
             /* (with end_normal on a prefix, the caller says a top-level
              * number ends there: it may be a prefix of the document's) */
             if (mismatch(rp, doc, s, n, "%s %s: R holds a value the document does not have",
@@ -383,7 +386,7 @@ static void prefixes_of(report *rp, const char *doc, const char *s, size_t n, si
     free(copy);
 }
 
-/* ---- 1. the examples table of SALVAGE.md ------------------------------------------ */
+/* ---- 1. the examples table of docs/salvage.md ------------------------------------------ */
 
 typedef struct example {
     const char *s;
@@ -391,7 +394,7 @@ typedef struct example {
     const char *lossless; /* R */
     const char *greedy;   /* NULL: same */
     llmj_text_status status;
-    const char *closed[3];
+    const char *closed[4];
     size_t nclosed;
     int64_t error;        /* -1: none */
 } example;
@@ -399,7 +402,7 @@ typedef struct example {
 static const example examples[] = {
     { "{\"a\":1,\"b\":[true,fa", 0, "{\"a\":1,\"b\":[true]}", NULL, LLMJ_TEXT_TRUNCATED, { "/b", "" }, 2, -1 },
     { "{\"a\":1,\"b\":", 0, "{\"a\":1}", NULL, LLMJ_TEXT_TRUNCATED, { "" }, 1, -1 },
-    { "{\"a\":12", 0, "{}", "{\"a\":12}", LLMJ_TEXT_TRUNCATED, { "" }, 1, -1 },
+    { "{\"a\":12", 0, "{}", NULL, LLMJ_TEXT_TRUNCATED, { "" }, 1, -1 },
     { "{\"a\":\"hel", 0, "{}", "{\"a\":\"hel\"}", LLMJ_TEXT_TRUNCATED, { "" }, 1, -1 },
     { "{\"a\":\"x\\u00", 0, "{}", "{\"a\":\"x\"}", LLMJ_TEXT_TRUNCATED, { "" }, 1, -1 },
     { "[1,2,", 0, "[1,2]", NULL, LLMJ_TEXT_TRUNCATED, { "" }, 1, -1 },
@@ -407,8 +410,9 @@ static const example examples[] = {
     { "{\"k", 0, "{}", NULL, LLMJ_TEXT_TRUNCATED, { "" }, 1, -1 },
     { "{\"a\":1,\"b\":x}", 0, "{\"a\":1}", NULL, LLMJ_TEXT_INVALID, { "" }, 1, 11 },
     { "\"abc", 0, "", "\"abc\"", LLMJ_TEXT_TRUNCATED, { NULL }, 0, -1 },
-    { "12", 0, "", "12", LLMJ_TEXT_TRUNCATED, { NULL }, 0, -1 },
+    { "12", 0, "", NULL, LLMJ_TEXT_TRUNCATED, { NULL }, 0, -1 },
     { "{\"a\":1", 300, "{\"a\":1}", NULL, LLMJ_TEXT_RUNAWAY, { "" }, 1, -1 },
+    { "[[[[\n", 270, "[[[[]]]]", NULL, LLMJ_TEXT_TRUNCATED, { "/0/0/0", "/0/0", "/0", "" }, 4, -1 },
     { "{\"a\":[]}\n", 0, "{\"a\":[]}", NULL, LLMJ_TEXT_COMPLETE, { NULL }, 0, -1 },
     { "{\"a\":[]} ok", 0, "{\"a\":[]}", NULL, LLMJ_TEXT_INVALID, { NULL }, 0, 9 },
     { "{\"a\":1]", 0, "{\"a\":1}", NULL, LLMJ_TEXT_INVALID, { "" }, 1, 6 },
@@ -467,7 +471,7 @@ static void check_example_salvage(report *rp, const example *ex, const char *s, 
             }
     }
     if (why[0])
-        mismatch(rp, "SALVAGE.md table", s, n, "%s %s: %s", how, mode_name(greedy), why);
+        mismatch(rp, "docs/salvage.md table", s, n, "%s %s: %s", how, mode_name(greedy), why);
 }
 
 static void test_examples_table(void **state)
@@ -497,7 +501,7 @@ static void test_examples_table(void **state)
                 ok = strcmp(exp.closed[i], ex->closed[i]) == 0;
             rp.checks++;
             if (!ok)
-                mismatch(&rp, "SALVAGE.md table", s, n, "REFERENCE %s: %s k=%zu closer=%s",
+                mismatch(&rp, "docs/salvage.md table", s, n, "REFERENCE %s: %s k=%zu closer=%s",
                          mode_name(greedy),
                          llmj_text_status_name((llmj_text_status)exp.status), exp.k,
                          exp.closer);
@@ -535,7 +539,7 @@ static void test_examples_table(void **state)
         }
         free(s);
     }
-    report_end(&rp, "SALVAGE.md examples");
+    report_end(&rp, "docs/salvage.md examples");
 }
 
 /* ---- 2. every prefix of every document -------------------------------------------- */
@@ -579,16 +583,9 @@ static void test_prefixes_corpus(void **state)
  * (the files are small; many are invalid, which the corpus has less of). */
 static const char *jts_dir(char *buf, size_t cap)
 {
-    const char *cands[] = { "corpus/jsontestsuite/test_parsing", "../shared/jsontestsuite/test_parsing" };
-    for (size_t i = 0; i < 2; i++) {
-        tu_path(buf, cap, cands[i]);
-        DIR *dp = opendir(buf);
-        if (dp) {
-            closedir(dp);
-            return buf;
-        }
-    }
-    return NULL;
+    if (!tu_have_shared("jsontestsuite/test_parsing", "the JSONTestSuite salvage cases"))
+        return NULL;
+    return tu_shared(buf, cap, "jsontestsuite/test_parsing");
 }
 
 static void test_jsontestsuite(void **state)
@@ -596,10 +593,8 @@ static void test_jsontestsuite(void **state)
     (void)state;
     report rp = { 0 };
     char dir[4096];
-    if (!jts_dir(dir, sizeof dir)) {
-        fprintf(stderr, "NOTE: JSONTestSuite not found beside the repository; not tested\n");
+    if (!jts_dir(dir, sizeof dir))
         return;
-    }
     DIR *dp = opendir(dir);
     assert_non_null(dp);
     struct dirent *de;
@@ -846,6 +841,102 @@ static void test_error_line_column(void **state)
     assert_int_equal(ta.live, 0);
 }
 
+/* ---- the whitespace allowance per depth ---------------------------------------------- */
+
+/* json.dumps(x, indent=4) of depth nested arrays around 1. */
+static char *pretty_nested(size_t depth, size_t *n)
+{
+    rbuf b = { 0 };
+    for (size_t i = 0; i < depth; i++) {
+        for (size_t j = 0; j < 4 * i; j++)
+            rb_addc(&b, ' ');
+        rb_add(&b, "[\n", 2);
+    }
+    for (size_t j = 0; j < 4 * depth; j++)
+        rb_addc(&b, ' ');
+    rb_add(&b, "1\n", 2);
+    for (size_t i = depth; i-- > 0;) {
+        for (size_t j = 0; j < 4 * i; j++)
+            rb_addc(&b, ' ');
+        rb_addc(&b, ']');
+        if (i)
+            rb_addc(&b, '\n');
+    }
+    *n = b.n;
+    return b.d;
+}
+
+/* A pretty-printed text 70 deep (runs of an LF and 280 spaces) is no runaway
+ * with the default allowance (256 + 8 * 70) and is one without it (I = 0):
+ * the tracker, fed byte by byte and whole, agrees with the reference on every
+ * prefix around the deepest runs, both modes. */
+static void test_pretty_deep_indent(void **state)
+{
+    (void)state;
+    report rp = { 0 };
+    size_t n;
+    char *s = pretty_nested(70, &n);
+    /* the deepest runs: from the last '[' to the first ']' */
+    size_t lo = 0, hi = n;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '[')
+            lo = i;
+    for (size_t i = lo; i < n; i++)
+        if (s[i] == ']') {
+            hi = i + 2;
+            break;
+        }
+    assert_true(lo > 0 && hi < n);
+    for (int indent = 8; indent >= 0; indent -= 8) {
+        tu_alloc ta;
+        memset(&ta, 0, sizeof ta);
+        ref_cfg rc;
+        ref_cfg_default(&rc);
+        rc.whitespace_indent = (size_t)indent;
+        llmj_tracker *inc = new_tracker(&ta, &rc, 1);
+        llmj_tracker *fin = new_tracker(&ta, &rc, 1);
+        for (size_t i = 0; i <= n; i++) {
+            if (i > 0)
+                llmj_tracker_feed(inc, s + i - 1, 1);
+            /* every prefix around the deepest runs, and the whole text */
+            if ((i < lo || i > hi) && i != n)
+                continue;
+            char how[64];
+            snprintf(how, sizeof how, "indent %d, byte by byte", indent);
+            check_tracker(&rp, "pretty-70", inc, s, i, 0, &rc, NULL, how);
+            assert_int_equal(llmj_tracker_reset(fin), LLMJ_OK);
+            llmj_tracker_feed(fin, s, i);
+            llmj_tracker_finish(fin, LLMJ_END_NORMAL);
+            snprintf(how, sizeof how, "indent %d, whole, finish(normal)", indent);
+            check_tracker(&rp, "pretty-70", fin, s, i, 1, &rc, NULL, how);
+        }
+        llmj_salvage sv;
+        assert_int_equal(llmj_tracker_salvage(inc, LLMJ_SALVAGE_LOSSLESS, &sv), LLMJ_OK);
+        if (indent) {
+            assert_int_equal(sv.status, LLMJ_TEXT_COMPLETE);
+            assert_int_equal(llmj_tracker_finish(inc, LLMJ_END_NORMAL), LLMJ_OK);
+            assert_int_equal(llmj_tracker_salvage(inc, LLMJ_SALVAGE_LOSSLESS, &sv), LLMJ_OK);
+            assert_int_equal(sv.status, LLMJ_TEXT_COMPLETE);
+            assert_int_equal(sv.bytes_kept, n);
+        } else {
+            /* the first run of 256 bytes: the LF after the 64th '[' and
+             * 4 * 64 spaces; the cut is right after that '[' */
+            size_t r = 0;
+            for (size_t i = 0, opened = 0; i < n && opened < 64; i++)
+                if (s[i] == '[' && ++opened == 64)
+                    r = i + 1;
+            assert_int_equal(sv.status, LLMJ_TEXT_RUNAWAY);
+            assert_int_equal(sv.runaway_offset, r);
+            assert_int_equal(sv.bytes_kept, r);
+        }
+        llmj_tracker_free(inc);
+        llmj_tracker_free(fin);
+        assert_int_equal(ta.live, 0);
+    }
+    free(s);
+    report_end(&rp, "pretty text 70 deep");
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -858,6 +949,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_prefixes_generated),
         cmocka_unit_test(test_prefixes_corpus),
         cmocka_unit_test(test_jsontestsuite),
+        cmocka_unit_test(test_pretty_deep_indent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

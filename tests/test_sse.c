@@ -2,7 +2,7 @@
  * rules as include/llmjson/sse.h states them: hand-checked cases at every
  * piece size, a whole-buffer reference decoder on random inputs, allocation
  * failures, caps, callbacks, golden files (corpus/sse) and the real recorded
- * streams (../shared/corpus-real). */
+ * streams (corpus-real/ of the reference folder, when it is there). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -1171,12 +1171,11 @@ static void test_real_streams(void **state)
 {
     (void)state;
     char dir[4096];
-    tu_path(dir, sizeof dir, "../shared/corpus-real");
-    DIR *d = opendir(dir);
-    if (!d) {
-        printf("NOTICE: %s is absent: the real-stream test did not run\n", dir);
+    if (!tu_have_shared("corpus-real", "the real-stream test"))
         return;
-    }
+    tu_shared(dir, sizeof dir, "corpus-real");
+    DIR *d = opendir(dir);
+    assert_non_null(d);
     size_t files = 0;
     int saw_cut = 0, saw_gemini_crlf = 0, saw_blocked = 0;
     struct dirent *e;
@@ -1184,7 +1183,9 @@ static void test_real_streams(void **state)
         if (!has_suffix(e->d_name, ".sse"))
             continue;
         char rel[1024];
-        snprintf(rel, sizeof rel, "../shared/corpus-real/%s", e->d_name);
+        char sub[512];
+        snprintf(sub, sizeof sub, "corpus-real/%s", e->d_name);
+        tu_shared(rel, sizeof rel, sub);
         size_t len = 0;
         char *in = tu_read_file(rel, &len);
         assert_non_null(in);

@@ -622,7 +622,7 @@ static void test_n2_refusal(void **state)
                   "  content \"Yes.\"\n");
     expect_in(&b, "choice 1 finish length \"length\" json 1 truncated complete 0 tools 0\n"
                   "  content \"{\\\"a\\\":[1,2\"\n  salvage truncated 7 \"{\\\"a\\\":[1]}\"\n"
-                  "  salvage truncated 9 \"{\\\"a\\\":[1,2]}\"\n");
+                  "  salvage truncated 7 \"{\\\"a\\\":[1]}\"\n"); /* greedy: no partial number */
     tu_buf_free(&b);
 
     assert_int_equal(corpus("openai-refusal.sse", NULL, &b), LLMJ_OK);
@@ -713,11 +713,11 @@ static void test_runaway(void **state)
     const char *eighth = strstr(d, "\n\n");
     for (int i = 0; i < 8; i++)
         eighth = strstr(eighth + 2, "\n\n");
-    /* events 1..9: role, {"a":1 and seven runs of 32 spaces: 224 < 256 */
+    /* events 1..9: role, {"a":1 and seven runs of 32 spaces: 224 < 256 + 8 */
     size_t upto = (size_t)(eighth - d) + 2;
     assert_int_equal(llmj_stream_feed(s, d, upto), LLMJ_OK);
     assert_int_equal(llmj_stream_feed(s, d + upto, len - upto), LLMJ_RUNAWAY_WHITESPACE);
-    assert_int_equal(llmj_stream_events(s), 10); /* the 8th run of spaces: 256 */
+    assert_int_equal(llmj_stream_events(s), 11); /* the 9th run: 288 >= 256 + 8 * 1 */
     assert_int_equal(llmj_stream_feed(s, "data: x\n\n", 9), LLMJ_RUNAWAY_WHITESPACE);
     assert_int_equal(llmj_stream_finish(s), LLMJ_RUNAWAY_WHITESPACE);
     llmj_choice_info ci;
@@ -925,6 +925,258 @@ static void test_caps(void **state)
     llmj_stream_free(s);
 }
 
+/* A stream of exactly n tool calls of one choice (dialect's own shapes),
+ * each begun, then a second arguments delta for every call: all n calls get
+ * their whole arguments (the cap counts calls, not records). */
+static void max_tools_run(const char *name, llmj_dialect d, size_t n)
+{
+    tu_buf in = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        if (d == LLMJ_DIALECT_OPENAI_CHAT)
+            tu_buf_addf(&in, "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":%zu,"
+                             "\"id\":\"c%zu\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":\"}}]}}]}\n\n",
+                        i, i);
+        else if (d == LLMJ_DIALECT_ANTHROPIC)
+            tu_buf_addf(&in, "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":%zu,"
+                             "\"content_block\":{\"type\":\"tool_use\",\"id\":\"c%zu\",\"name\":\"f\",\"input\":{}}}\n\n"
+                             "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":%zu,"
+                             "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\":\"}}\n\n",
+                        i, i, i);
+        else
+            tu_buf_addf(&in, "event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\","
+                             "\"output_index\":%zu,\"item\":{\"type\":\"function_call\",\"id\":\"i%zu\","
+                             "\"call_id\":\"c%zu\",\"name\":\"f\",\"arguments\":\"\"}}\n\n"
+                             "event: response.function_call_arguments.delta\ndata: {\"type\":"
+                             "\"response.function_call_arguments.delta\",\"output_index\":%zu,\"delta\":\"{\\\"a\\\":\"}\n\n",
+                        i, i, i, i);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (d == LLMJ_DIALECT_OPENAI_CHAT)
+            tu_buf_addf(&in, "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":%zu,"
+                             "\"function\":{\"arguments\":\"%zu}\"}}]}}]}\n\n", i, i);
+        else if (d == LLMJ_DIALECT_ANTHROPIC)
+            tu_buf_addf(&in, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":%zu,"
+                             "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"%zu}\"}}\n\n"
+                             "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":%zu}\n\n",
+                        i, i, i);
+        else
+            tu_buf_addf(&in, "event: response.function_call_arguments.delta\ndata: {\"type\":"
+                             "\"response.function_call_arguments.delta\",\"output_index\":%zu,\"delta\":\"%zu}\"}\n\n",
+                        i, i);
+    }
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, NULL, d, LLMJ_CONTENT_AUTO, NULL, NULL), LLMJ_OK);
+    llmj_status st = llmj_stream_feed(s, in.data, in.len);
+    if (st != LLMJ_OK)
+        fprintf(stderr, "%s: %s\n", name, llmj_stream_error(s)->message);
+    assert_int_equal(st, LLMJ_OK);
+    llmj_choice_info ci;
+    assert_int_equal(llmj_stream_choice(s, 0, &ci), LLMJ_OK);
+    assert_int_equal(ci.tool_count, n);
+    for (size_t i = 0; i < n; i++) {
+        llmj_tool_info ti;
+        char want[64];
+        assert_int_equal(llmj_stream_tool(s, 0, i, &ti), LLMJ_OK);
+        snprintf(want, sizeof want, "{\"a\":%zu}", i);
+        assert_string_equal(ti.arguments, want);
+    }
+    llmj_stream_free(s);
+    tu_buf_free(&in);
+}
+
+static void test_max_tool_calls_exactly(void **state)
+{
+    (void)state;
+    /* the default cap, 128: the 128th call takes its later deltas */
+    max_tools_run("chat", LLMJ_DIALECT_OPENAI_CHAT, 128);
+    max_tools_run("anthropic", LLMJ_DIALECT_ANTHROPIC, 128);
+    max_tools_run("responses", LLMJ_DIALECT_OPENAI_RESPONSES, 128);
+}
+
+typedef struct lost_rec {
+    tu_buf log;
+} lost_rec;
+
+static int lr_lost(void *ctx, size_t choice, size_t tool, uint64_t off)
+{
+    lost_rec *r = ctx;
+    tu_buf_addf(&r->log, "lost %zu %ld %llu;", choice, tool == LLMJ_NO_TOOL ? -1L : (long)tool,
+                (unsigned long long)off);
+    return 0;
+}
+
+static int lr_error(void *ctx, const llmj_provider_error *e)
+{
+    lost_rec *r = ctx;
+    tu_buf_addf(&r->log, "error %d %llu;", e->status, (unsigned long long)e->offset);
+    return 0;
+}
+
+/* The issue's example: {"cmd":"ls" + a rejected ,"x":"\xff" + } must not
+ * come out as a complete {"cmd":"ls"}: the call and the choice's content are
+ * marked (the event cannot be attributed), the stream is truncated, at every
+ * piece size. */
+static void test_lost_event(void **state)
+{
+    (void)state;
+    static const char ev1[] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                              "\"id\":\"c1\",\"function\":{\"name\":\"sh\",\"arguments\":\"{\\\"cmd\\\":\\\"ls\\\"\"}}]}}]}\n\n";
+    static const char ev2[] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                              "\"function\":{\"arguments\":\",\\\"x\\\":\\\"\xff\\\"\"}}]}}]}\n\n";
+    static const char ev3[] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                              "\"function\":{\"arguments\":\"}\"}}]}}]}\n\n"
+                              "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
+                              "data: [DONE]\n\n";
+    tu_buf in = { 0 };
+    tu_buf_add(&in, ev1, strlen(ev1));
+    tu_buf_add(&in, ev2, strlen(ev2));
+    tu_buf_add(&in, ev3, strlen(ev3));
+    const uint64_t at = strlen(ev1);
+    tu_buf whole = { 0 };
+    assert_int_equal(check_pieces("lost", in.data, in.len, &auto_opts, &whole), LLMJ_TRUNCATED);
+    tu_buf_free(&whole);
+    static const size_t steps[] = { 0, 1, 5 };
+    for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
+        lost_rec r = { { 0 } };
+        llmj_stream_callbacks cbs = { 0 };
+        cbs.lost = lr_lost;
+        cbs.error = lr_error;
+        llmj_stream *s;
+        assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, &cbs, &r),
+                         LLMJ_OK);
+        size_t step = steps[k] ? steps[k] : in.len;
+        for (size_t p = 0; p < in.len; p += step)
+            assert_int_equal(llmj_stream_feed(s, in.data + p, in.len - p < step ? in.len - p : step),
+                             LLMJ_OK);
+        assert_int_equal(llmj_stream_finish(s), LLMJ_TRUNCATED);
+        assert_int_equal(llmj_stream_error(s)->offset, at);
+        assert_non_null(strstr(llmj_stream_error(s)->message, "not whole"));
+        char want[160];
+        snprintf(want, sizeof want, "error %d %llu;lost 0 -1 %llu;lost 0 0 %llu;", LLMJ_BAD_EVENT,
+                 (unsigned long long)at, (unsigned long long)at, (unsigned long long)at);
+        assert_string_equal(r.log.data, want);
+        llmj_tool_info ti;
+        assert_int_equal(llmj_stream_tool(s, 0, 0, &ti), LLMJ_OK);
+        assert_string_equal(ti.arguments, "{\"cmd\":\"ls\"}");
+        assert_int_equal(ti.complete, 0);
+        assert_int_equal(ti.lost_events, 1);
+        assert_int_equal(ti.lost_offset, at);
+        llmj_choice_info ci;
+        assert_int_equal(llmj_stream_choice(s, 0, &ci), LLMJ_OK);
+        assert_int_equal(ci.complete, 0);
+        assert_int_equal(ci.lost_events, 1);
+        llmj_stream_free(s);
+        tu_buf_free(&r.log);
+    }
+    tu_buf_free(&in);
+
+    /* a rejected event after the choice finished touches nothing; one before
+     * any choice counts for the texts that open later */
+    static const char after[] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},"
+                                "\"finish_reason\":\"stop\"}]}\n\ndata: {bad\n\ndata: [DONE]\n\n";
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_OPENAI_CHAT, LLMJ_CONTENT_AUTO, NULL, NULL),
+                     LLMJ_OK);
+    assert_int_equal(llmj_stream_feed(s, after, strlen(after)), LLMJ_OK);
+    assert_int_equal(llmj_stream_finish(s), LLMJ_OK);
+    llmj_choice_info ci;
+    assert_int_equal(llmj_stream_choice(s, 0, &ci), LLMJ_OK);
+    assert_int_equal(ci.complete, 1);
+    assert_int_equal(ci.lost_events, 0);
+    assert_int_equal(llmj_stream_bad_events(s), 1);
+    llmj_stream_free(s);
+    static const char before[] = "data: {bad\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},"
+                                 "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+    assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_OPENAI_CHAT, LLMJ_CONTENT_AUTO, NULL, NULL),
+                     LLMJ_OK);
+    assert_int_equal(llmj_stream_feed(s, before, strlen(before)), LLMJ_OK);
+    assert_int_equal(llmj_stream_finish(s), LLMJ_TRUNCATED);
+    assert_int_equal(llmj_stream_choice(s, 0, &ci), LLMJ_OK);
+    assert_int_equal(ci.complete, 0);
+    assert_int_equal(ci.status, LLMJ_TEXT_TRUNCATED);
+    assert_int_equal(ci.lost_events, 1);
+    assert_int_equal(ci.lost_offset, 0);
+    llmj_stream_free(s);
+}
+
+/* One memory budget for the whole stream: 128 choices each under max_text
+ * still stop at config.max_stream_memory, reported as TOO_LONG naming it,
+ * with what was kept (and its salvage) intact; the allocator's peak stays
+ * within the budget plus the fixed overhead. */
+static void test_stream_memory_budget(void **state)
+{
+    (void)state;
+    const size_t budget = (size_t)1 << 20;
+    char chunk[4096 + 1];
+    memset(chunk, 'x', sizeof chunk - 1);
+    chunk[sizeof chunk - 1] = 0;
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    assert_int_equal(cfg.max_stream_memory, 0); /* 0: the default, 256 MiB */
+    cfg.alloc = tu_allocator(&ta);
+    cfg.max_stream_memory = budget;
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, &cfg, LLMJ_DIALECT_OPENAI_CHAT, LLMJ_CONTENT_TEXT, NULL, NULL),
+                     LLMJ_OK);
+    tu_buf ev = { 0 };
+    llmj_status st = LLMJ_OK;
+    size_t fed = 0;
+    for (int round = 0; round < 16 && st == LLMJ_OK; round++)
+        for (int i = 0; i < 128 && st == LLMJ_OK; i++) {
+            ev.len = 0;
+            tu_buf_addf(&ev, "data: {\"choices\":[{\"index\":%d,\"delta\":{\"content\":\"%s\"}}]}\n\n", i,
+                        chunk);
+            st = llmj_stream_feed(s, ev.data, ev.len);
+            fed += 4096;
+        }
+    assert_int_equal(st, LLMJ_TOO_LONG);
+    assert_true(fed < 2 * budget / 4096 * 4096 + 4096); /* it stopped near the budget */
+    assert_non_null(strstr(llmj_stream_error(s)->message, "max_stream_memory"));
+    assert_true(ta.peak < budget + ((size_t)256 << 10));
+    assert_int_equal(llmj_stream_finish(s), LLMJ_TOO_LONG);
+    size_t kept = 0;
+    for (size_t i = 0; i < llmj_stream_choice_count(s); i++) {
+        llmj_choice_info ci;
+        assert_int_equal(llmj_stream_choice(s, i, &ci), LLMJ_OK);
+        assert_int_equal(ci.content_len % 4096, 0);
+        assert_int_equal(ci.complete, 0);
+        kept += ci.content_len;
+    }
+    assert_true(kept > budget / 4 && kept <= budget);
+    llmj_stream_free(s);
+    assert_int_equal(ta.live, 0);
+
+    /* a tool call's arguments: the salvage of what was kept */
+    memset(&ta, 0, sizeof ta);
+    cfg.max_stream_memory = 64 << 10;
+    assert_int_equal(llmj_stream_new(&s, &cfg, LLMJ_DIALECT_OPENAI_CHAT, LLMJ_CONTENT_AUTO, NULL, NULL),
+                     LLMJ_OK);
+    ev.len = 0;
+    tu_buf_addf(&ev, "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c\","
+                     "\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":[\"}}]}}]}\n\n");
+    st = llmj_stream_feed(s, ev.data, ev.len);
+    for (int i = 0; i < 100000 && st == LLMJ_OK; i++) {
+        ev.len = 0;
+        tu_buf_addf(&ev, "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                         "\"function\":{\"arguments\":\"1,\"}}]}}]}\n\n");
+        st = llmj_stream_feed(s, ev.data, ev.len);
+    }
+    assert_int_equal(st, LLMJ_TOO_LONG);
+    assert_int_equal(llmj_stream_finish(s), LLMJ_TOO_LONG);
+    llmj_salvage sv;
+    assert_int_equal(llmj_stream_salvage(s, 0, 0, LLMJ_SALVAGE_LOSSLESS, &sv), LLMJ_OK);
+    assert_int_equal(sv.status, LLMJ_TEXT_TRUNCATED);
+    assert_true(sv.bytes_kept > 1000);
+    llmj_tool_info ti;
+    assert_int_equal(llmj_stream_tool(s, 0, 0, &ti), LLMJ_OK);
+    assert_int_equal(ti.complete, 0);
+    llmj_stream_free(s);
+    assert_int_equal(ta.live, 0);
+    tu_buf_free(&ev);
+}
+
 static llmj_dialect detect(const char *data, size_t len, llmj_status *st)
 {
     llmj_stream *s;
@@ -1094,6 +1346,9 @@ int main(void)
         cmocka_unit_test(test_abort),
         cmocka_unit_test(test_nomem),
         cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_max_tool_calls_exactly),
+        cmocka_unit_test(test_lost_event),
+        cmocka_unit_test(test_stream_memory_budget),
         cmocka_unit_test(test_detect),
         cmocka_unit_test(test_reset_and_misuse),
     };

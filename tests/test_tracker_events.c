@@ -956,7 +956,7 @@ static void test_huge_numbers(void **state)
         assert_int_equal(llmj_tracker_salvage(f.t, LLMJ_SALVAGE_LOSSLESS, &sv), LLMJ_OK);
         assert_int_equal(sv.bytes_kept, end ? numlen2 : 0);
         assert_int_equal(llmj_tracker_salvage(f.t, LLMJ_SALVAGE_GREEDY, &sv), LLMJ_OK);
-        assert_int_equal(sv.bytes_kept, numlen2);
+        assert_int_equal(sv.bytes_kept, end ? numlen2 : 0); /* no partial number */
         fed_close(&f);
     }
     free(b.d);
@@ -1228,9 +1228,10 @@ static void test_whitespace_runaway(void **state)
 
     WS_DOC("{\"a\":1", 300, " ", "");
     check_ws_case(&rep, b.d, b.n, &cfg, &rc, 1, 6, "{\"a\":1}");
-    WS_DOC("{\"a\":1", 256, " \t\r\n", "");
+    /* at depth 1 the limit is 256 + 8 */
+    WS_DOC("{\"a\":1", 264, " \t\r\n", "");
     check_ws_case(&rep, b.d, b.n, &cfg, &rc, 1, 6, "{\"a\":1}");
-    WS_DOC("{\"a\":1", 255, " \t\r\n", "}");
+    WS_DOC("{\"a\":1", 263, " \t\r\n", "}");
     check_ws_case(&rep, b.d, b.n, &cfg, &rc, 0, 0, b.d); /* complete: R = S */
     WS_DOC("", 256, "\n", "");
     check_ws_case(&rep, b.d, b.n, &cfg, &rc, 1, 0, "");
@@ -1259,12 +1260,34 @@ static void test_whitespace_runaway(void **state)
     rb_add(&b, "2]", 2);
     check_ws_case(&rep, b.d, b.n, &cfg, &rc, 0, 0, NULL);
 
-    /* custom limit 10 */
+    /* the allowance grows with the depth at the run's first byte */
+    WS_DOC("[[[[[[[[[[", 336, " ", "]]]]]]]]]]"); /* d = 10: 256 + 80 */
+    check_ws_case(&rep, b.d, b.n, &cfg, &rc, 1, 10, "[[[[[[[[[[]]]]]]]]]]");
+    WS_DOC("[[[[[[[[[[", 335, " ", "]]]]]]]]]]");
+    check_ws_case(&rep, b.d, b.n, &cfg, &rc, 0, 0, b.d);
+    WS_DOC("[[[[[[[[[[]]]]]]]]]]", 256, " ", ""); /* after the value: d = 0 */
+    check_ws_case(&rep, b.d, b.n, &cfg, &rc, 1, 20, "[[[[[[[[[[]]]]]]]]]]");
+    WS_DOC("[[[[[[[[[[]]]]]]]]]", 264, " ", "]"); /* before the last ']': d = 1 */
+    check_ws_case(&rep, b.d, b.n, &cfg, &rc, 1, 19, "[[[[[[[[[[]]]]]]]]]]");
+    WS_DOC("[[[[[[[[[[]]]]]]]]]", 263, " ", "]");
+    check_ws_case(&rep, b.d, b.n, &cfg, &rc, 0, 0, b.d);
+
+    /* custom limit 10, indent 8 then 0 then 3 */
     cfg.whitespace_limit = rc.whitespace_limit = 10;
+    WS_DOC("[1, 2,", 18, "\t", "3]");
+    check_ws_case(&rep, b.d, b.n, &cfg, &rc, 1, 6, "[1, 2]");
+    WS_DOC("[1, 2,", 17, "\t", "3]");
+    check_ws_case(&rep, b.d, b.n, &cfg, &rc, 0, 0, b.d);
+    cfg.whitespace_indent = rc.whitespace_indent = 0;
     WS_DOC("[1, 2,", 10, "\t", "3]");
     check_ws_case(&rep, b.d, b.n, &cfg, &rc, 1, 6, "[1, 2]");
     WS_DOC("[1, 2,", 9, "\t", "3]");
     check_ws_case(&rep, b.d, b.n, &cfg, &rc, 0, 0, "[1, 2,\t\t\t\t\t\t\t\t\t3]");
+    cfg.whitespace_indent = rc.whitespace_indent = 3;
+    WS_DOC("{\"a\":[[", 19, "\n", "]]}"); /* d = 3: 10 + 9 */
+    check_ws_case(&rep, b.d, b.n, &cfg, &rc, 1, 7, "{\"a\":[[]]}");
+    WS_DOC("{\"a\":[[", 18, "\n", "]]}");
+    check_ws_case(&rep, b.d, b.n, &cfg, &rc, 0, 0, b.d);
     /* 0 disables */
     cfg.whitespace_limit = rc.whitespace_limit = 0;
     WS_DOC("{\"a\":1", 100000, " \n", "}");
@@ -1800,7 +1823,7 @@ static void test_api_edges(void **state)
     assert_int_equal(len, 5);
     assert_memory_equal(txt, "[1, 2", 5);
     assert_int_equal(llmj_tracker_repair(f.t, LLMJ_SALVAGE_GREEDY, NULL, &r, &len), LLMJ_OK);
-    assert_string_equal(r, "[1, 2]");
+    assert_string_equal(r, "[1]"); /* greedy keeps no partial number */
     assert_int_equal(llmj_tracker_repair(f.t, LLMJ_SALVAGE_LOSSLESS, NULL, &r, &len), LLMJ_OK);
     assert_string_equal(r, "[1]");
     fed_close(&f);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The expected reports of corpus/streams (`llmjson replay --report`), written
 by hand from reading each stream (see gen.py for what each one holds) and
-PROVIDERS.md / SALVAGE.md: content, finish reasons, salvages (cut, closer,
+docs/providers.md / docs/salvage.md: content, finish reasons, salvages (cut, closer,
 closed pointers), usage, errors and their positions. This script only puts
 the hand-written values into the report's byte-exact form and writes
 NAME.report files plus MANIFEST (NAME EXIT REPORT [ARGS]).
@@ -36,15 +36,15 @@ def usage(i=None, o=None, t=None, c=None, r=None):
     return {'input_tokens': i, 'output_tokens': o, 'total_tokens': t, 'cached_tokens': c,
             'reasoning_tokens': r}
 
-def tool(index, id, name, args, complete_, salv):
+def tool(index, id, name, args, complete_, salv, lost=0, lost_at=None):
     return {'index': index, 'id': id, 'name': name, 'arguments': args, 'complete': complete_,
-            'salvage': salv}
+            'lost_events': lost, 'lost_offset': lost_at, 'salvage': salv}
 
 def choice(finish, raw_, content, complete_, json_=False, salv=None, refusal=None, tools=(),
-           index=0):
+           index=0, lost=0, lost_at=None):
     return {'index': index, 'finish_reason': finish, 'finish_reason_raw': raw_, 'content': content,
-            'refusal': refusal, 'json': json_, 'complete': complete_, 'salvage': salv,
-            'tool_calls': list(tools)}
+            'refusal': refusal, 'json': json_, 'complete': complete_, 'lost_events': lost,
+            'lost_offset': lost_at, 'salvage': salv, 'tool_calls': list(tools)}
 
 def perror(name, needle, type_, code, message):
     off, line, col = pos_of(name, needle)
@@ -87,15 +87,23 @@ case('openai-tools.sse', 0, report('openai', 'ok', 12, [
         tool(1, 'call_b', 'get_time', '{"tz": "CET", "h24": true}', True,
              complete('{"tz": "CET", "h24": true}'))])], usage(40, 30, 70)))
 
+LOST = pos_of('openai-lost-event.sse', ',\\"x\\"')
+case('openai-lost-event.sse', 2, report('openai', 'truncated', 7, [
+    choice('tool_calls', 'tool_calls', '', False, lost=1, lost_at=LOST[0], tools=[
+        tool(0, 'call_x', 'sh', '{"cmd":"ls"}', False, complete('{"cmd":"ls"}'), lost=1,
+             lost_at=LOST[0])])], None,
+    serror('truncated', '2 texts are not whole: 1 unreadable event may belong to them (the first '
+           'at byte %d)' % LOST[0], *LOST), bad=1))
+
 case('openai-n2.sse', 2, report('openai', 'ok', 10, [
     choice('stop', 'stop', 'Yes.', True),
     choice('length', 'length', '{"a":[1,2', False, True,
            salvage('truncated', 7, ['/a', ''], '{"a":[1]}'), index=1)], usage(5, 8, 13)))
-# greedy: the number at the end is kept
+# greedy: the number at the end is still dropped (a partial number is no value)
 case('openai-n2.sse', 2, report('openai', 'ok', 10, [
     choice('stop', 'stop', 'Yes.', True),
     choice('length', 'length', '{"a":[1,2', False, True,
-           salvage('truncated', 9, ['/a', ''], '{"a":[1,2]}'), index=1)], usage(5, 8, 13)),
+           salvage('truncated', 7, ['/a', ''], '{"a":[1]}'), index=1)], usage(5, 8, 13)),
      ['--greedy'], 'openai-n2.greedy.report')
 
 case('openai-refusal.sse', 0, report('openai', 'ok', 6, [
@@ -126,14 +134,15 @@ S = '{"emoji":"smile \U0001F600!"}'
 case('openai-surrogate.sse', 0, report('openai', 'ok', 7, [
     choice('stop', 'stop', S, True, True, complete(S))]))
 
-RUN = '{"a":1' + ' ' * 256
+RUN = '{"a":1' + ' ' * 288
 off, line, col = pos_of('openai-runaway.sse', 'data: ' + '{"id":"chatcmpl-t1","object":"chat.completion.chunk","created":1700000000,"model":"gpt-test","choices":[{"index":0,"delta":{"content":"' + ' ' * 32)
-# the 8th run of 32 spaces is the 256th whitespace byte: events 3..10 are runs
+# the run starts at depth 1, so the limit is 256 + 8 = 264 bytes: the 9th run
+# of 32 spaces holds the 264th whitespace byte (events 3..12 are runs)
 d = raw('openai-runaway.sse')
 starts = [0] + [i + 2 for i in range(len(d)) if d[i:i + 2] == b'\n\n']
-off = starts[9]
+off = starts[10]
 line = d[:off].count(b'\n') + 1
-case('openai-runaway.sse', 4, report('openai', 'runaway_whitespace', 10, [
+case('openai-runaway.sse', 4, report('openai', 'runaway_whitespace', 11, [
     choice('none', None, RUN, False, True, salvage('runaway', 6, [''], '{"a":1}'))], None,
     serror('runaway_whitespace', 'runaway in the content of choice 0 (text offset 6)', off, line, 1)))
 
@@ -225,7 +234,7 @@ case('ollama-error.ndjson', 2, report('ollama', 'provider_error', 3, [
 # ---- more: every dialect's surrogates, n = 2, refusal, runaway in arguments ------
 d = raw('anthropic-runaway-tool.sse')
 starts = [0] + [i + 2 for i in range(len(d)) if d[i:i + 2] == b'\n\n']
-off = starts[8]  # the 9th event: the 6th run of 50 newlines (300 >= 256)
+off = starts[8]  # the 9th event: the 6th run of 50 newlines (300 >= 256 + 8 * 2)
 case('anthropic-runaway-tool.sse', 4, report('anthropic', 'runaway_whitespace', 9, [
     choice('none', None, '', False, tools=[
         tool(0, 'toolu_9', 'fill', '{"items": [' + '\n' * 300, False,

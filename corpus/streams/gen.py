@@ -84,6 +84,13 @@ write('openai-tools.sse', sse(
     + [tc(1, '', 'call_b', 'get_time'), tc(1, '{"tz":'), tc(1, ' "CET", "h24"'), tc(1, ': true}')]
     + [oc({}, 'tool_calls'), ousage(40, 30), DONE]))
 
+# a lost event: the middle arguments delta holds a raw 0xFF byte (not UTF-8),
+# so the event is rejected; {"cmd":"ls"} + } must not pass as complete
+write('openai-lost-event.sse', sse(
+    [oc({'role': 'assistant', 'content': None}), tc(0, '', 'call_x', 'sh'), tc(0, '{"cmd":"ls"'),
+     tc(0, ',"x":"@FF@"'), tc(0, '}'), oc({}, 'tool_calls'), DONE]).encode().replace(b'@FF@', b'\xff'),
+    raw=True)
+
 # n = 2, interleaved; choice 1 is JSON cut by length
 write('openai-n2.sse', sse(
     [oc({'role': 'assistant', 'content': ''}, index=0), oc({'role': 'assistant', 'content': ''}, index=1),

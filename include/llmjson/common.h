@@ -24,7 +24,8 @@ typedef enum llmj_status {
     LLMJ_INVALID = 2,            /* 2: not JSON (RFC 8259) at the error position */
     LLMJ_TOO_DEEP = 3,           /* 3: nesting deeper than the configured max_depth */
     LLMJ_TOO_LONG = 4,           /* 4: a string, key, number, line or event over its limit */
-    LLMJ_RUNAWAY_WHITESPACE = 5, /* 5: whitespace_limit consecutive whitespace bytes */
+    LLMJ_RUNAWAY_WHITESPACE = 5, /* 5: a whitespace run of whitespace_limit +
+                                    whitespace_indent * depth bytes */
     LLMJ_RUNAWAY_REPEAT = 6,     /* 6: the same unit repeated over repeat_limit bytes */
     LLMJ_ABORTED = 7,            /* 7: a callback returned non-zero */
     LLMJ_NOMEM = 8,              /* 8: an allocation failed; the object is unchanged */
@@ -42,7 +43,8 @@ typedef enum llmj_status {
     LLMJ_TIMEOUT_STALL = 20,     /* 20: no byte arrived within the stall timeout */
     LLMJ_CANCELLED = 21,         /* 21: the transfer was cancelled (runaway or callback) */
     LLMJ_IO = 22,                /* 22: reading or writing a file failed */
-    LLMJ_JSON_MODE_PROMPT = 23   /* 23: JSON mode requested, no message mentions "json" */
+    LLMJ_JSON_MODE_PROMPT = 23,  /* 23: JSON mode requested, no message mentions "json" */
+    LLMJ_TIMEOUT_IDLE = 24       /* 24: no event with data within the idle timeout */
 } llmj_status;
 
 /* A static English description of a status; never NULL. */
@@ -81,7 +83,8 @@ typedef struct llmj_config {
     size_t max_token;        /* longest string, key or number, in bytes of JSON
                                 text (default 64 MiB, at least 16) */
     size_t whitespace_limit; /* whitespace runaway at this many consecutive
-                                whitespace bytes outside strings (default 256; 0 off) */
+                                whitespace bytes outside strings, at depth 0
+                                (default 256; 0 off; see whitespace_indent) */
     size_t repeat_limit;     /* repetition runaway: a unit of 1-64 bytes repeated
                                 back to back over this many bytes (default 0: off;
                                 otherwise at least 128) */
@@ -95,6 +98,16 @@ typedef struct llmj_config {
     size_t max_tool_calls;   /* stream: most tool calls per choice (default 128) */
     size_t max_text;         /* stream: longest accumulated text (content, refusal,
                                 arguments) in bytes (default 256 MiB) */
+    size_t max_stream_memory; /* stream: the one budget, in bytes allocated, for
+                                everything a stream holds: every choice's content,
+                                refusal and finish reason, every tool call's id, name
+                                and arguments, the provider error's strings and the
+                                events held while the dialect is detected
+                                (default 0: 256 MiB) */
+    size_t whitespace_indent; /* whitespace runaway: bytes added to whitespace_limit
+                                per container open at the run's first byte, so the
+                                limit is whitespace_limit + whitespace_indent * depth
+                                (default 8; docs/salvage.md) */
 } llmj_config;
 
 LLMJ_API void llmj_config_init(llmj_config *cfg);

@@ -113,6 +113,24 @@ typedef struct llmj_http_options {
      * the stream was finished (llmj_http_perform and llmj_http_multi_run).
      * Not called when a request is refused before it starts. May be NULL. */
     void (*on_done)(void *ctx, llmj_http *h);
+    /* Names of request headers (in `headers`) whose values are secrets, NULL-
+     * terminated; NULL for none. The values of Authorization,
+     * Proxy-Authorization, x-api-key, api-key and x-goog-api-key are always
+     * secrets, as is api_key. A secret is never shown: in every message,
+     * error type and code (the result's, and the stream object's provider
+     * error, in-band errors included) it is replaced by "[redacted]", and a
+     * field that ends with its first 4 or more bytes (a secret cut at the
+     * field's edge) has that end replaced too. A secret shorter than 4 bytes
+     * is LLMJ_BAD_OPTION (it could not be told apart from ordinary text); so
+     * is an Authorization token shorter than 4 bytes. */
+    const char *const *secret_headers;
+    /* idle_ms: no event with data for this long, from the start of the
+     * transfer or from the last such event (LLMJ_TIMEOUT_IDLE; default 0:
+     * none). Keepalive comments, empty events and bytes that complete no
+     * event do not reset it, so a trickle cannot defeat it; an HTTP error
+     * body or a whole JSON response (no events until it is complete) must
+     * arrive within it. Negative: LLMJ_BAD_OPTION. */
+    long idle_ms;
 } llmj_http_options;
 
 /* Write the defaults into *o (all NULL/0 but connect_ms 30000,
@@ -147,7 +165,8 @@ LLMJ_API void llmj_http_free(llmj_http *h);
  * - LLMJ_CANCELLED: the transfer was cut short on purpose, the moment it was
  *   decided: a runaway or another stop of the stream object, a callback that
  *   returned non-zero, llmj_http_cancel(); result.cancel_reason says which;
- * - LLMJ_TIMEOUT_CONNECT, LLMJ_TIMEOUT_TOTAL, LLMJ_TIMEOUT_STALL;
+ * - LLMJ_TIMEOUT_CONNECT, LLMJ_TIMEOUT_TOTAL (it also covers the decoding
+ *   of a whole JSON response), LLMJ_TIMEOUT_STALL, LLMJ_TIMEOUT_IDLE;
  * - LLMJ_TRANSFER: a network or protocol failure (refused, reset, closed
  *   mid-body, TLS, a bad response);
  * - LLMJ_JSON_MODE_PROMPT: refused before sending (check_json_mode);

@@ -25,7 +25,7 @@ LLMJ_API const char *llmj_dialect_name(llmj_dialect d);
 /* The dialect of a name above (LLMJ_OK), or LLMJ_UNKNOWN_DIALECT. */
 LLMJ_API llmj_status llmj_dialect_from_name(const char *name, llmj_dialect *out);
 
-/* Finish reasons, normalised (shared/PROVIDERS.md section 6). */
+/* Finish reasons, normalised (docs/providers.md, "Finish reasons"). */
 typedef enum llmj_finish {
     LLMJ_FINISH_NONE = 0,       /* no finish reason (yet) */
     LLMJ_FINISH_STOP = 1,
@@ -147,12 +147,45 @@ typedef struct llmj_stream_callbacks {
     int (*usage)(void *ctx, const llmj_usage *usage);
     /* An in-band provider error, or an unreadable event (see above). */
     int (*error)(void *ctx, const llmj_provider_error *err);
+    /* An unreadable event (offset: its first byte) may have belonged to this
+     * text (tool LLMJ_NO_TOOL: the choice's content and refusal), which is
+     * then never complete (see lost_events below). Its JSON did not parse,
+     * so it cannot be attributed: every text still open is told (a choice
+     * without a finish reason, a tool call its provider has not closed);
+     * when none is open, it is counted for every text that opens later
+     * (told at once, not then). Called after error for that event. */
+    int (*lost)(void *ctx, size_t choice, size_t tool, uint64_t offset);
+    /* Appended: at llmj_stream_finish, once per JSON text (a choice's
+     * content, tool == LLMJ_NO_TOOL, then each tool call's arguments), its
+     * greedy salvage after the finish: sv->status is the text's verdict and
+     * sv->closed_pointer/closed_len name the containers that were cut, the
+     * innermost first (none for a complete text). Nothing can be stopped
+     * any more, so it returns nothing. */
+    void (*text_end)(void *ctx, size_t choice, size_t tool, const llmj_salvage *sv);
 } llmj_stream_callbacks;
+
+/* Calling the library from a callback, and threads.
+ * - From inside any callback of a stream, every const accessor of that
+ *   stream may be called (llmj_stream_choice, _tool, _tracker, _usage,
+ *   _choice_position...), and so may llmj_stream_salvage, llmj_stream_repair
+ *   and llmj_stream_doc (they read a text's state, which is consistent at
+ *   every callback; repair and doc results are valid until the next call).
+ *   A json callback sees the stream's partial documents with its event
+ *   already applied. Do not call llmj_stream_feed, _finish, _reset or _free
+ *   on the same stream from its callbacks (LLMJ_MISUSE is not guaranteed:
+ *   the behaviour is undefined); return non-zero to stop instead.
+ * - No object has hidden shared state: different streams, trackers and
+ *   documents may be used from different threads at once. One object must
+ *   not be used by two threads at the same time (lock around it); the
+ *   allocator you configure is called from whichever thread uses the object.
+ * - Callbacks run on the thread that called feed or finish, before it
+ *   returns. */
 
 /* Create a stream. cfg may be NULL (defaults; copied): its allocator, its
  * tracker settings (depth, token, whitespace and repetition limits, string
  * chunks) apply to every tracker, max_event to SSE events and NDJSON lines.
- * The stream's caps are config.max_choices, max_tool_calls and max_text.
+ * The stream's caps are config.max_choices, max_tool_calls, max_text and
+ * max_stream_memory.
  * dialect: the API dialect, or LLMJ_DIALECT_AUTO to detect it from the first
  * event (NDJSON when the first byte after an optional UTF-8 BOM and
  * whitespace is '{', SSE otherwise). content: see llmj_content_mode. cbs may
@@ -182,7 +215,9 @@ LLMJ_API llmj_status llmj_stream_reset(llmj_stream *s);
  *   transfer);
  * - LLMJ_TOO_LONG: an SSE event or line, or an NDJSON line, went over
  *   config.max_event; a text (content, refusal, arguments, id, name) over
- *   config.max_text; a choice index reached config.max_choices, or a
+ *   config.max_text; everything the stream holds (see
+ *   config.max_stream_memory) over that budget; a choice index reached
+ *   config.max_choices, or a
  *   choice's tool calls went over config.max_tool_calls (0 in any of the
  *   last three: the default);
  * - LLMJ_UNKNOWN_DIALECT: auto-detection found no dialect in the first
@@ -201,7 +236,9 @@ LLMJ_API llmj_status llmj_stream_feed(llmj_stream *s, const void *buf, size_t le
  * - the sticky status of a stopped feed (above);
  * - LLMJ_PROVIDER_ERROR: the provider reported an error in the stream;
  * - LLMJ_SSE_CUT: the input ended inside an SSE line or NDJSON line;
- * - LLMJ_TRUNCATED: the stream broke off: no end marker ([DONE],
+ * - LLMJ_TRUNCATED: some text lost an unreadable event (lost_events in
+ *   llmj_choice_info / llmj_tool_info; the error's offset is the first), or
+ *   the stream broke off: no end marker ([DONE],
  *   message_stop, response.completed, Ollama's done) for the dialects that
  *   send one, or a choice without a finish reason;
  * - LLMJ_EMPTY: no event at all;
@@ -251,6 +288,11 @@ LLMJ_API const llmj_provider_error *llmj_stream_provider_error(
 /* Number of choices seen so far. */
 LLMJ_API size_t llmj_stream_choice_count(const llmj_stream *s);
 
+/* Callbacks name a choice by the provider's index; the accessors by its
+ * position (0 .. count-1, in index order). The position of the choice with
+ * provider index index, or SIZE_MAX when there is none (yet). */
+LLMJ_API size_t llmj_stream_choice_position(const llmj_stream *s, size_t index);
+
 /* A choice, as it stands. Strings are borrowed (valid until the next
  * non-const call), NUL-terminated, and may hold NUL bytes.
  * - index: the provider's choice index;
@@ -282,6 +324,12 @@ typedef struct llmj_choice_info {
     llmj_text_status status;
     int complete;
     size_t tool_count;
+    /* unreadable events that may have belonged to the content or refusal
+     * (see the lost callback), and the first one's offset: when non-zero,
+     * complete is 0 (a plain text is LLMJ_TEXT_TRUNCATED; a JSON text keeps
+     * the salvage status of what was kept) */
+    uint64_t lost_events;
+    uint64_t lost_offset;
 } llmj_choice_info;
 
 /* Fill *out for the choice at position ci. LLMJ_OK, or LLMJ_MISUSE (s or
@@ -310,6 +358,8 @@ typedef struct llmj_tool_info {
     int ended;
     llmj_text_status status;
     int complete;
+    uint64_t lost_events; /* as for llmj_choice_info: complete is then 0 */
+    uint64_t lost_offset;
 } llmj_tool_info;
 
 /* Fill *out for tool call ti of choice ci (positions). LLMJ_OK, or
@@ -322,7 +372,18 @@ LLMJ_API llmj_status llmj_stream_tool(const llmj_stream *s, size_t ci, size_t ti
  * its state (depth, bytes, error); do not feed, finish or free it. */
 LLMJ_API llmj_tracker *llmj_stream_tracker(const llmj_stream *s, size_t ci, size_t ti);
 
-/* The salvage (shared/SALVAGE.md) of choice ci's JSON content (ti ==
+/* The partial document (llmj_doc) of choice ci's JSON content (ti ==
+ * LLMJ_NO_TOOL) or of tool call ti's arguments (positions). Made on the
+ * first call (from the text so far, read once), then kept up to date as
+ * events arrive, before the json callback sees them; owned by the stream
+ * (do not free it; valid until llmj_stream_reset or llmj_stream_free).
+ * Needs config.string_chunks (the default). The first call for a text may
+ * not be made from inside a json callback (later calls may). LLMJ_OK,
+ * LLMJ_NOMEM, or LLMJ_MISUSE (NULL, out of range, not JSON, string_chunks
+ * off, a first call inside a json callback). */
+LLMJ_API llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out);
+
+/* The salvage (docs/salvage.md) of choice ci's JSON content (ti ==
  * LLMJ_NO_TOOL) or of tool call ti's arguments: at any moment, or after
  * finish (then with the end the finish decided). Pointers in *out are valid
  * until the next non-const call. LLMJ_OK, LLMJ_NOMEM, or LLMJ_MISUSE (out

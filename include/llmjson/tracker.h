@@ -1,6 +1,6 @@
 /* llmjson — the JSON tracker: an incremental, strict (RFC 8259) JSON reader
  * fed in pieces of any size, with live events, runaway detection and an
- * O(depth) salvage of the longest valid prefix (shared/SALVAGE.md).
+ * O(depth) salvage of the longest valid prefix (docs/salvage.md).
  * Included by <llmjson.h>. */
 #ifndef LLMJSON_TRACKER_H
 #define LLMJSON_TRACKER_H
@@ -58,6 +58,18 @@ typedef struct llmj_event {
     size_t depth;
     const char *text;
     size_t len;
+    /* Appended: where the value is in the text, [offset, end) in bytes from
+     * the first byte ever fed. A scalar, string or key: its token (quotes
+     * included); BEGIN_*: the bracket; END_*: the whole container; a
+     * STRING_CHUNK: from the string's opening quote to the end of the text
+     * its chunks have covered so far. */
+    uint64_t offset;
+    uint64_t end;
+    /* STRING_CHUNK: 1 on the first chunk of a string value (it may be empty:
+     * the string has just begun), so a view can open a new cell; STRING: 1
+     * when no chunk of it came before (string_chunks off, or an empty string
+     * read whole). 0 otherwise. */
+    int first;
 } llmj_event;
 
 /* Return 0 to go on, non-zero to stop: the tracker then reports LLMJ_ABORTED
@@ -121,14 +133,18 @@ LLMJ_API const llmj_error *llmj_tracker_error(const llmj_tracker *t);
 LLMJ_API size_t llmj_tracker_depth(const llmj_tracker *t);     /* open containers */
 LLMJ_API size_t llmj_tracker_max_depth(const llmj_tracker *t); /* deepest so far */
 LLMJ_API uint64_t llmj_tracker_bytes(const llmj_tracker *t);   /* bytes fed */
+/* Length of the whitespace run (outside strings) the text ends with so far,
+ * 0 when it ends otherwise: how close it is to a whitespace runaway. */
+LLMJ_API uint64_t llmj_tracker_whitespace_run(const llmj_tracker *t);
 /* Offset of the first byte of a detected runaway (UINT64_MAX when none). */
 LLMJ_API uint64_t llmj_tracker_runaway_offset(const llmj_tracker *t);
 
-/* ---- salvage (shared/SALVAGE.md) --------------------------------------- */
+/* ---- salvage (docs/salvage.md) ------------------------------------------ */
 
 typedef enum llmj_salvage_mode {
     LLMJ_SALVAGE_LOSSLESS = 0, /* only complete values */
-    LLMJ_SALVAGE_GREEDY = 1    /* also a partial string value or number at the end */
+    LLMJ_SALVAGE_GREEDY = 1    /* also a partial string value at the end (never a
+                                  partial number, key or literal) */
 } llmj_salvage_mode;
 
 typedef enum llmj_text_status {
@@ -151,7 +167,7 @@ LLMJ_API const char *llmj_text_status_name(llmj_text_status status);
  *   LLMJ_TOO_LONG), else code LLMJ_OK.
  * - runaway/runaway_offset: for LLMJ_TEXT_RUNAWAY, which detector fired and
  *   the offset of its run's first byte. A whitespace runaway salvages
- *   S[0:r+1] (shared/SALVAGE.md); a repetition runaway salvages everything up
+ *   S[0:r+1] (docs/salvage.md); a repetition runaway salvages everything up
  *   to the byte that completed the run (detection happens at absolute offsets
  *   that are multiples of 32 at the latest, so at any split). */
 typedef struct llmj_salvage {

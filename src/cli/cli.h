@@ -97,8 +97,11 @@ int cli_size_option(const char *cmd, int argc, char **argv, int *i, const char *
 int cli_limit_option(const char *cmd, int argc, char **argv, int *i, llmj_config *cfg);
 #define CLI_LIMITS_HELP                                                              \
     "  --max-depth N         deepest nesting allowed (default 512)\n"               \
-    "  --whitespace-limit N  whitespace runaway at N consecutive whitespace bytes\n" \
-    "                        outside strings (default 256; 0 disables)\n"          \
+    "  --whitespace-limit N  whitespace runaway at N + I * depth consecutive\n"    \
+    "                        whitespace bytes outside strings, depth the\n"        \
+    "                        containers open at the run's first byte (default\n"   \
+    "                        256; 0 disables; docs/salvage.md)\n"                  \
+    "  --whitespace-indent I the allowance per open container (default 8)\n"      \
     "  --repeat-limit N      repetition runaway over N bytes (default 0: off;\n"    \
     "                        otherwise at least 128)\n"
 

@@ -1,9 +1,9 @@
 /* llmjson repair — the salvage of a truncated or broken JSON text
- * (shared/SALVAGE.md): print R, or the report object; --lines does the same
- * for a file of texts, one JSON string per line. */
+ * (docs/salvage.md): print R, or the report object; --lines does the same
+ * for a file of texts, one JSON string per line, in memory bounded by
+ * --max-line. */
 #include "cli.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_parse.h>
@@ -15,6 +15,7 @@ typedef struct repair_opts {
     int report;
     int lines;
     size_t chunk; /* 0: as read */
+    size_t max_line; /* --lines: longest line kept (0: config.max_token) */
     const char *path;
 } repair_opts;
 
@@ -22,10 +23,11 @@ static const char repair_help[] =
     "usage: llmjson repair [OPTIONS] [FILE|-]\n"
     "       llmjson repair --lines [OPTIONS] [FILE|-]\n"
     "\n"
-    "Salvage the longest valid prefix of a JSON text (shared/SALVAGE.md) and\n"
-    "print it, R, followed by a newline (nothing when R is empty).\n"
+    "Salvage the longest valid prefix of a JSON text and print it, R, followed\n"
+    "by a newline (nothing when R is empty). The exact rule: docs/salvage.md.\n"
     "\n"
-    "  --greedy              also keep a partial string value or number at the end\n"
+    "  --greedy              also keep a partial string value at the end (never\n"
+    "                        a partial number, key or literal)\n"
     "  --complete            the text ended normally (a top-level number at the end\n"
     "                        is complete); default: it was cut off\n"
     "  --report              print instead one JSON object on one line:\n"
@@ -35,6 +37,9 @@ static const char repair_help[] =
     "  --lines               every input line is a JSON string holding one text;\n"
     "                        print one report object per line (exit 0 unless usage\n"
     "                        or I/O failed)\n"
+    "  --max-line N          --lines: a line of more than N bytes (without its LF)\n"
+    "                        is reported as invalid and skipped, in bounded memory\n"
+    "                        (default: the token limit, 64 MiB)\n"
     "  --chunk N             feed the tracker at most N bytes at a time (default:\n"
     "                        as read)\n" CLI_LIMITS_HELP
     "\n"
@@ -65,6 +70,10 @@ static int parse_args(int argc, char **argv, repair_opts *o)
             else if (strcmp(a, "--lines") == 0)
                 o->lines = 1;
             else if ((r = cli_size_option(cmd, argc, argv, &i, "--chunk", 1, &o->chunk)) != 0) {
+                if (r < 0)
+                    return -1;
+            } else if ((r = cli_size_option(cmd, argc, argv, &i, "--max-line", 1,
+                                            &o->max_line)) != 0) {
                 if (r < 0)
                     return -1;
             } else if ((r = cli_limit_option(cmd, argc, argv, &i, &o->cfg)) != 0) {
@@ -315,51 +324,124 @@ static int decode_line(const char *line, size_t len, line_text *lt, size_t *col,
     return 0;
 }
 
+/* Lines read in bounded memory: a line is kept up to max bytes; the rest of
+ * a longer one is read and dropped up to its LF. */
+typedef struct line_reader {
+    cli_input *in;
+    char *rd;             /* [CLI_READ_SIZE]: bytes read, not yet taken */
+    size_t rpos, rlen;
+    char *line;           /* the kept line, [cap] with cap <= max + 1 */
+    size_t cap, len;
+    size_t max;
+} line_reader;
+
+/* The next line into lr->line[0:lr->len] (without its LF). *raw: its length
+ * in the input, LF included; *too_long: it had more than max bytes (then only
+ * max are kept). 1 a line, 0 the end, -1 a read error or no memory (printed). */
+static int next_line(line_reader *lr, uint64_t *raw, int *too_long)
+{
+    lr->len = 0;
+    *raw = 0;
+    *too_long = 0;
+    for (;;) {
+        if (lr->rpos == lr->rlen) {
+            int err = 0;
+            lr->rlen = cli_input_read(lr->in, lr->rd, CLI_READ_SIZE, &err);
+            lr->rpos = 0;
+            if (err)
+                return -1;
+            if (lr->rlen == 0)
+                return *raw > 0 ? 1 : 0;
+        }
+        const char *p = lr->rd + lr->rpos;
+        size_t avail = lr->rlen - lr->rpos;
+        const char *lf = memchr(p, '\n', avail);
+        size_t take = lf ? (size_t)(lf - p) : avail;
+        size_t keep = take;
+        if (lr->len + keep > lr->max) {
+            *too_long = 1;
+            keep = lr->max - lr->len;
+        }
+        if (lr->len + keep + 1 > lr->cap) {
+            size_t want = lr->cap ? lr->cap : 4096;
+            while (want < lr->len + keep + 1)
+                want *= 2;
+            if (want > lr->max + 1)
+                want = lr->max + 1;
+            char *nl = realloc(lr->line, want);
+            if (nl == NULL) {
+                cli_error("out of memory");
+                return -1;
+            }
+            lr->line = nl;
+            lr->cap = want;
+        }
+        memcpy(lr->line + lr->len, p, keep);
+        lr->len += keep;
+        *raw += take + (lf ? 1 : 0);
+        lr->rpos += take + (lf ? 1 : 0);
+        if (lf)
+            return 1;
+    }
+}
+
 static int repair_lines(const repair_opts *o, const char *cmd)
 {
     llmj_tracker *t = NULL;
     cli_input in;
-    char *line = NULL;
-    size_t cap = 0;
     uint64_t lineno = 0, offset = 0;
     int status = CLI_EXIT_FAILURE;
+    line_reader lr = {0};
 
+    lr.max = o->max_line ? o->max_line : o->cfg.max_token;
     if (new_tracker(cmd, o, &t) != 0)
         return CLI_EXIT_FAILURE;
     if (cli_input_open(&in, o->path) != 0) {
         llmj_tracker_free(t);
         return CLI_EXIT_FAILURE;
     }
+    lr.in = &in;
+    lr.rd = malloc(CLI_READ_SIZE);
+    if (lr.rd == NULL) {
+        cli_error("out of memory");
+        goto out;
+    }
     for (;;) {
-        errno = 0;
-        ssize_t got = getline(&line, &cap, in.fp);
-        if (got < 0) {
-            if (ferror(in.fp)) {
-                cli_error("%s: read error: %s", in.name, strerror(errno ? errno : EIO));
-                goto out;
-            }
+        uint64_t raw;
+        int too_long;
+        int got = next_line(&lr, &raw, &too_long);
+        if (got < 0)
+            goto out;
+        if (got == 0)
             break;
-        }
-        size_t len = (size_t)got;
+        const char *line = lr.line;
+        size_t len = lr.len;
         uint64_t line_offset = offset;
-        offset += len;
+        offset += raw;
         lineno++;
-        if (len > 0 && line[len - 1] == '\n')
-            len--;
 
         line_text lt = {0};
         size_t col = 0;
         char msg[256];
-        int r = decode_line(line, len, &lt, &col, msg, sizeof msg);
+        int r;
+        if (too_long) {
+            col = lr.max;
+            snprintf(msg, sizeof msg, "line longer than %zu bytes (--max-line)", lr.max);
+            r = 1;
+        } else {
+            r = decode_line(line, len, &lt, &col, msg, sizeof msg);
+        }
         if (r < 0) {
             free(lt.data);
             cli_error("out of memory");
             goto out;
         }
         if (r > 0) {
-            llmj_error err = {LLMJ_INVALID, line_offset + col, lineno, col + 1, msg};
+            llmj_error err = {too_long ? LLMJ_TOO_LONG : LLMJ_INVALID, line_offset + col, lineno,
+                              col + 1, msg};
             cli_print_failed_report(stdout, &err);
             putchar('\n');
+            fflush(stdout);
             free(lt.data);
             continue;
         }
@@ -378,12 +460,14 @@ static int repair_lines(const repair_opts *o, const char *cmd)
         llmj_salvage info;
         if (print_salvage(t, o, &info) != 0)
             goto out;
+        fflush(stdout);
         if (ferror(stdout))
             goto out;
     }
     status = CLI_EXIT_COMPLETE;
 out:
-    free(line);
+    free(lr.rd);
+    free(lr.line);
     cli_input_close(&in);
     llmj_tracker_free(t);
     return status;

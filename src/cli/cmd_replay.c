@@ -4,6 +4,7 @@
  * and the end) is shared with `llmjson stream` through cli.h
  * (cli_replay_*). */
 #include "cli.h"
+#include "live.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 typedef struct replay_opts {
     cli_replay_opts r; /* the options llmjson stream shares */
+    cli_live_args live; /* --live, --pace, --choice (live.c) */
     size_t chunk;      /* 0: as read */
     const char *path;
 } replay_opts;
@@ -28,7 +30,8 @@ static const char replay_help[] =
     "each text.\n"
     "\n"
     CLI_REPLAY_OPTIONS_HELP
-    "  --chunk N             feed at most N bytes at a time (default: as read)\n" CLI_LIMITS_HELP
+    "  --chunk N             feed at most N bytes at a time (default: as read)\n" CLI_LIVE_HELP
+    CLI_LIMITS_HELP
     "\n"
     "A runaway stops decoding at once. A stream that broke off (no end marker,\n"
     "no finish reason, input ending inside a line) is \"complete\":false and its\n"
@@ -219,11 +222,24 @@ static const char *status_word(llmj_status st)
     case LLMJ_TIMEOUT_CONNECT: return "timeout_connect";
     case LLMJ_TIMEOUT_TOTAL: return "timeout_total";
     case LLMJ_TIMEOUT_STALL: return "timeout_stall";
+    case LLMJ_TIMEOUT_IDLE: return "timeout_idle";
     case LLMJ_CANCELLED: return "cancelled";
     case LLMJ_IO: return "io";
     case LLMJ_JSON_MODE_PROMPT: return "json_mode_prompt";
     }
     return "error";
+}
+
+/* ,"lost_events":N,"lost_offset":X|null */
+static void put_lost(outbuf *o, uint64_t n, uint64_t off)
+{
+    OB_LIT(o, ",\"lost_events\":");
+    ob_u64(o, n);
+    OB_LIT(o, ",\"lost_offset\":");
+    if (n)
+        ob_u64(o, off);
+    else
+        OB_LIT(o, "null");
 }
 
 /* {"status":"provider_error","type":..,"code":..,"message":..,"offset":..,..} */
@@ -410,6 +426,17 @@ static int ev_error(void *ctx, const llmj_provider_error *e)
     return ob_failed(o);
 }
 
+/* An unreadable event that may have belonged to this text. */
+static int ev_lost(void *ctx, size_t choice, size_t tool, uint64_t offset)
+{
+    outbuf *o = ((replay_ctx *)ctx)->ob;
+    ev_head(o, choice, tool);
+    OB_LIT(o, ",\"event\":\"lost\",\"offset\":");
+    ob_u64(o, offset);
+    OB_LIT(o, "}\n");
+    return ob_failed(o);
+}
+
 static const llmj_stream_callbacks events_callbacks = {
     .json = ev_json,
     .text = ev_text,
@@ -420,6 +447,7 @@ static const llmj_stream_callbacks events_callbacks = {
     .finish = ev_finish,
     .usage = ev_usage,
     .error = ev_error,
+    .lost = ev_lost,
 };
 
 /* ---- callbacks: watching the text --------------------------------------- */
@@ -629,6 +657,7 @@ static int put_report(outbuf *o, llmj_stream *s, int greedy)
             OB_LIT(o, ",\"complete\":true");
         else
             OB_LIT(o, ",\"complete\":false");
+        put_lost(o, ci.lost_events, ci.lost_offset);
         OB_LIT(o, ",\"salvage\":");
         if (put_salvage(o, s, i, LLMJ_NO_TOOL, mode))
             return -1;
@@ -650,6 +679,7 @@ static int put_report(outbuf *o, llmj_stream *s, int greedy)
                 OB_LIT(o, ",\"complete\":true");
             else
                 OB_LIT(o, ",\"complete\":false");
+            put_lost(o, ti.lost_events, ti.lost_offset);
             OB_LIT(o, ",\"salvage\":");
             if (put_salvage(o, s, i, j, mode))
                 return -1;
@@ -705,6 +735,9 @@ static void summary(const char *name, const llmj_stream *s)
         llmj_stream_choice(s, i, &ci);
         fprintf(e, "; choice %zu: finish %s", ci.index, llmj_finish_name(ci.finish));
         fprintf(e, ", %s %s", ci.json == 1 ? "json" : "text", text_word(ci.status, ci.complete));
+        if (ci.lost_events)
+            fprintf(e, " (%llu lost events, the first at byte %llu)",
+                    (unsigned long long)ci.lost_events, (unsigned long long)ci.lost_offset);
         if (ci.refusal)
             fprintf(e, ", refusal %s", ci.complete ? "complete" : "truncated");
         for (size_t j = 0; j < ci.tool_count; j++) {
@@ -712,6 +745,9 @@ static void summary(const char *name, const llmj_stream *s)
             llmj_stream_tool(s, i, j, &ti);
             fprintf(e, ", tool call %zu %.*s %s", ti.index, (int)(ti.name_len > 64 ? 64 : ti.name_len),
                     ti.name, text_word(ti.status, ti.complete));
+            if (ti.lost_events)
+                fprintf(e, " (%llu lost events, the first at byte %llu)",
+                        (unsigned long long)ti.lost_events, (unsigned long long)ti.lost_offset);
         }
     }
     llmj_status st = llmj_stream_status(s);
@@ -840,6 +876,7 @@ static int parse_args(int argc, char **argv, replay_opts *o)
 
     memset(o, 0, sizeof *o);
     cli_replay_opts_init(&o->r);
+    cli_live_args_init(&o->live);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int r;
@@ -852,6 +889,9 @@ static int parse_args(int argc, char **argv, replay_opts *o)
                 if (r < 0)
                     return -1;
             } else if ((r = cli_size_option(cmd, argc, argv, &i, "--chunk", 1, &o->chunk)) != 0) {
+                if (r < 0)
+                    return -1;
+            } else if ((r = cli_live_option(cmd, argc, argv, &i, &o->live)) != 0) {
                 if (r < 0)
                     return -1;
             } else {
@@ -875,6 +915,8 @@ static int run(int argc, char **argv)
     const char *cmd = argv[0];
     if (parse_args(argc, argv, &o) != 0)
         return CLI_EXIT_FAILURE;
+    if (o.live.live)
+        return cli_live_replay(&o.r, &o.live, o.path);
 
     cli_replay_out *ro = cli_replay_out_new(stdout, o.r.mode, o.r.greedy);
     if (ro == NULL) {

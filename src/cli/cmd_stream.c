@@ -2,6 +2,7 @@
  * answer as it arrives: the same output and exit status as `llmjson replay`
  * on the bytes received, with the network's own failures added. */
 #include "cli.h"
+#include "live.h"
 
 #include <llmjson/http.h>
 
@@ -11,12 +12,14 @@
 #include <string.h>
 
 #define MAX_HEADERS 64
+#define HEADER_NAME_MAX 256
 
 static const char stream_help[] =
     "usage: llmjson stream [--url URL] [--dialect NAME]\n"
     "                      [--body FILE | --model M --prompt TEXT [--json]]\n"
-    "                      [--header 'Name: value']... [--events|--report] [--greedy]\n"
-    "                      [--timeout S] [--stall S] [--connect-timeout S]\n"
+    "                      [--header 'Name: value']... [--header-file FILE]\n"
+    "                      [--secret-header NAME]... [--events|--report] [--greedy]\n"
+    "                      [--timeout S] [--stall S] [--idle S] [--connect-timeout S]\n"
     "\n"
     "Send one streamed request to an LLM API and decode the answer as it arrives,\n"
     "as `llmjson replay` decodes a recording: the same output (the text as it\n"
@@ -36,15 +39,29 @@ static const char stream_help[] =
     "                        (response_format, text.format, responseMimeType, format)\n"
     "                        and a JSON-mode request whose messages never say \"json\"\n"
     "                        is refused before sending, as the API would refuse it\n"
-    "  --header 'Name: value'  an extra request header (repeatable; replaces a default)\n"
-    "  --timeout S           give up after S seconds in all (default: never)\n"
+    "  --header 'Name: value'  an extra request header (repeatable; replaces a default);\n"
+    "                        'Name: @env:VAR' takes the value from the environment\n"
+    "                        variable VAR, so it is not on the command line (nor in ps)\n"
+    "  --header-file FILE    request headers from FILE, one 'Name: value' a line (blank\n"
+    "                        lines and lines starting with # skipped)\n"
+    "  --secret-header NAME  the value of header NAME is a secret (repeatable)\n"
+    "  --timeout S           give up after S seconds in all, decoding included (default:\n"
+    "                        never)\n"
     "  --stall S             give up when no byte arrives for S seconds (default: never)\n"
+    "  --idle S              give up when no event with data arrives for S seconds;\n"
+    "                        keepalive comments do not count, so a trickle cannot\n"
+    "                        defeat it (default: never)\n"
     "  --connect-timeout S   give up when not connected within S seconds (default 30)\n"
     "  --dialect NAME, --text, --greedy, --events, --report, --max-depth N,\n"
     "  --whitespace-limit N, --repeat-limit N    as for replay (llmjson help replay)\n"
+    "  --live, --choice N    the live view, as for replay\n"
     "\n"
     "The key comes from OPENAI_API_KEY (openai, responses, auto), ANTHROPIC_API_KEY\n"
-    "or GEMINI_API_KEY and goes only into its header; it is never printed. Proxies\n"
+    "or GEMINI_API_KEY and goes only into its header; it is never printed. Neither\n"
+    "is the value of a secret header: Authorization, Proxy-Authorization, x-api-key,\n"
+    "api-key, x-goog-api-key, every header from @env: or --header-file, and every\n"
+    "--secret-header; it shows as [redacted] in every message. A key or secret\n"
+    "value shorter than 4 bytes is refused (it could not be told from text). Proxies\n"
     "and TLS follow libcurl's defaults and environment (https_proxy, no_proxy...).\n"
     "A network failure is one line on standard error; when no byte of an answer\n"
     "arrived, nothing else is printed. Ctrl-C cancels the transfer and reports\n"
@@ -63,8 +80,24 @@ typedef struct stream_opts {
     const char *prompt;
     const char *headers[MAX_HEADERS + 1];
     size_t nheaders;
-    long timeout_ms, stall_ms, connect_ms; /* 0: not given */
+    char *owned[MAX_HEADERS]; /* header lines built here (@env:, --header-file) */
+    size_t nowned;
+    const char *secret[MAX_HEADERS]; /* --secret-header names */
+    size_t nsecret;
+    long timeout_ms, stall_ms, idle_ms, connect_ms; /* 0: not given */
+    cli_live_args live;                    /* --live, --choice (live.c) */
 } stream_opts;
+
+static void opts_free(stream_opts *o)
+{
+    for (size_t i = 0; i < o->nowned; i++) {
+        volatile char *v = o->owned[i];
+        for (size_t k = 0; o->owned[i][k]; k++)
+            v[k] = 0;
+        free(o->owned[i]);
+    }
+    o->nowned = 0;
+}
 
 /* SIGINT / SIGTERM: cancel the transfer (the only global of the tool). */
 static volatile sig_atomic_t interrupted;
@@ -220,11 +253,119 @@ static long seconds_ms(const char *cmd, const char *opt, const char *v)
     return ms > 0 ? ms : 1;
 }
 
+/* Add a header line (line[0:n]): 'Name: value', the value '@env:VAR' taken
+ * from the environment. A value from @env: or from a file (secret set)
+ * makes its header secret. 0, or -1 after a message. */
+static int add_header_line(const char *cmd, stream_opts *o, const char *line, size_t n, const char *where,
+                           int secret)
+{
+    const char *colon = memchr(line, ':', n);
+    if (!colon || colon == line || memchr(line, '\r', n) || memchr(line, '\n', n)) {
+        cli_usage_error(cmd, "%s: expected 'Name: value'", where);
+        return -1;
+    }
+    if (o->nheaders == MAX_HEADERS || o->nowned == MAX_HEADERS) {
+        cli_usage_error(cmd, "at most %d request headers", MAX_HEADERS);
+        return -1;
+    }
+    size_t nl = (size_t)(colon - line);
+    if (nl >= HEADER_NAME_MAX) {
+        cli_usage_error(cmd, "%s: a header name of %zu bytes (at most %d)", where, nl, HEADER_NAME_MAX - 1);
+        return -1;
+    }
+    const char *v = colon + 1;
+    size_t vn = n - nl - 1;
+    while (vn > 0 && (*v == ' ' || *v == '\t')) {
+        v++;
+        vn--;
+    }
+    if (vn > 5 && memcmp(v, "@env:", 5) == 0) {
+        char var[256];
+        if (vn - 5 >= sizeof var) {
+            cli_usage_error(cmd, "%s: variable name too long", where);
+            return -1;
+        }
+        memcpy(var, v + 5, vn - 5);
+        var[vn - 5] = 0;
+        const char *ev = getenv(var);
+        if (!ev) {
+            cli_usage_error(cmd, "%s: header %.*s: the environment variable %s is not set", where, (int)nl, line,
+                            var);
+            return -1;
+        }
+        if (strpbrk(ev, "\r\n")) {
+            cli_usage_error(cmd, "%s: header %.*s: the value of %s holds a line break", where, (int)nl, line, var);
+            return -1;
+        }
+        v = ev;
+        vn = strlen(ev);
+        secret = 1;
+    } else if (!secret) {
+        o->headers[o->nheaders++] = line; /* argv, as it is */
+        return 0;
+    }
+    char *built = malloc(nl + 2 + vn + 1);
+    if (!built) {
+        cli_error("out of memory");
+        return -1;
+    }
+    memcpy(built, line, nl);
+    memcpy(built + nl, ": ", 2);
+    memcpy(built + nl + 2, v, vn);
+    built[nl + 2 + vn] = 0;
+    o->owned[o->nowned++] = built;
+    o->headers[o->nheaders++] = built;
+    return 0;
+}
+
+/* --header-file: every line a header, each one secret. 0, or -1 after a
+ * message. */
+static int read_header_file(const char *cmd, stream_opts *o, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        cli_error("%s: --header-file %s: cannot open", cmd, path);
+        return -1;
+    }
+    char line[8192];
+    unsigned lineno = 0;
+    int rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t n = strlen(line);
+        if (n == sizeof line - 1 && line[n - 1] != '\n') {
+            cli_usage_error(cmd, "--header-file %s: line %u is too long", path, lineno);
+            rc = -1;
+            break;
+        }
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = 0;
+        size_t i = 0;
+        while (i < n && (line[i] == ' ' || line[i] == '\t'))
+            i++;
+        if (i == n || line[i] == '#')
+            continue;
+        char where[64];
+        snprintf(where, sizeof where, "--header-file line %u", lineno);
+        rc = add_header_line(cmd, o, line + i, n - i, where, 1);
+    }
+    if (rc == 0 && ferror(f)) {
+        cli_error("%s: --header-file %s: read error", cmd, path);
+        rc = -1;
+    }
+    volatile char *vl = line;
+    for (size_t k = 0; k < sizeof line; k++)
+        vl[k] = 0;
+    fclose(f);
+    return rc;
+}
+
 static int parse_args(int argc, char **argv, stream_opts *o)
 {
     const char *cmd = argv[0];
     memset(o, 0, sizeof *o);
     cli_replay_opts_init(&o->r);
+    cli_live_args_init(&o->live);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
@@ -235,6 +376,9 @@ static int parse_args(int argc, char **argv, stream_opts *o)
             return -1;
         }
         if ((r = cli_replay_option(cmd, argc, argv, &i, &o->r)) != 0) {
+            if (r < 0)
+                return -1;
+        } else if (strcmp(a, "--pace") != 0 && (r = cli_live_option(cmd, argc, argv, &i, &o->live)) != 0) {
             if (r < 0)
                 return -1;
         } else if ((r = cli_option_value(cmd, argc, argv, &i, "--url", &v)) != 0) {
@@ -256,17 +400,28 @@ static int parse_args(int argc, char **argv, stream_opts *o)
         } else if ((r = cli_option_value(cmd, argc, argv, &i, "--header", &v)) != 0) {
             if (r < 0)
                 return -1;
-            if (o->nheaders == MAX_HEADERS) {
-                cli_usage_error(cmd, "at most %d --header options", MAX_HEADERS);
+            if (add_header_line(cmd, o, v, strlen(v), "--header", 0) != 0)
+                return -1;
+        } else if ((r = cli_option_value(cmd, argc, argv, &i, "--header-file", &v)) != 0) {
+            if (r < 0 || read_header_file(cmd, o, v) != 0)
+                return -1;
+        } else if ((r = cli_option_value(cmd, argc, argv, &i, "--secret-header", &v)) != 0) {
+            if (r < 0)
+                return -1;
+            if (!*v || strpbrk(v, ": \t\r\n")) {
+                cli_usage_error(cmd, "--secret-header: expected a header name, got '%s'", v);
                 return -1;
             }
-            if (!strchr(v, ':') || *v == ':' || strpbrk(v, "\r\n")) {
-                cli_usage_error(cmd, "--header: expected 'Name: value', got '%s'", v);
+            if (o->nsecret == MAX_HEADERS) {
+                cli_usage_error(cmd, "at most %d --secret-header options", MAX_HEADERS);
                 return -1;
             }
-            o->headers[o->nheaders++] = v;
+            o->secret[o->nsecret++] = v;
         } else if ((r = cli_option_value(cmd, argc, argv, &i, "--timeout", &v)) != 0) {
             if (r < 0 || (o->timeout_ms = seconds_ms(cmd, "--timeout", v)) < 0)
+                return -1;
+        } else if ((r = cli_option_value(cmd, argc, argv, &i, "--idle", &v)) != 0) {
+            if (r < 0 || (o->idle_ms = seconds_ms(cmd, "--idle", v)) < 0)
                 return -1;
         } else if ((r = cli_option_value(cmd, argc, argv, &i, "--stall", &v)) != 0) {
             if (r < 0 || (o->stall_ms = seconds_ms(cmd, "--stall", v)) < 0)
@@ -310,19 +465,23 @@ static int run(int argc, char **argv)
 {
     const char *cmd = argv[0];
     stream_opts o;
-    if (parse_args(argc, argv, &o) != 0)
+    if (parse_args(argc, argv, &o) != 0) {
+        opts_free(&o);
         return CLI_EXIT_FAILURE;
+    }
 
     sbuf body = {0};
     if (o.body_path) {
         if (read_body(&body, o.body_path) != 0) {
             free(body.data);
+            opts_free(&o);
             return CLI_EXIT_FAILURE;
         }
     } else {
         build_body(&body, o.r.dialect, o.model, o.prompt, o.r.content == LLMJ_CONTENT_JSON);
         if (body.nomem) {
             free(body.data);
+            opts_free(&o);
             cli_error("out of memory");
             return CLI_EXIT_FAILURE;
         }
@@ -330,13 +489,26 @@ static int run(int argc, char **argv)
 
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         free(body.data);
+        opts_free(&o);
         cli_error("libcurl could not start");
         return CLI_EXIT_FAILURE;
     }
     int status = CLI_EXIT_FAILURE;
     llmj_http *h = NULL;
     llmj_http_multi *m = NULL;
-    cli_replay_out *ro = cli_replay_out_new(stdout, o.r.mode, o.r.greedy);
+    cli_live *lv = NULL;
+    cli_replay_out *ro = NULL;
+    if (o.live.live) {
+        cli_live_opts lo;
+        cli_live_opts_init(&lo, stdout);
+        lo.choice = o.live.choice;
+        o.r.mode = CLI_REPLAY_WATCH; /* for the summary line at the end */
+        if ((lv = cli_live_new(stdout, &lo)) == NULL) {
+            cli_error("out of memory");
+            goto out;
+        }
+    }
+    ro = cli_replay_out_new(stdout, o.r.mode, o.r.greedy);
     if (ro == NULL) {
         cli_error("out of memory");
         goto out;
@@ -354,20 +526,40 @@ static int run(int argc, char **argv)
     ho.body_len = body.len;
     ho.total_ms = o.timeout_ms;
     ho.stall_ms = o.stall_ms;
+    ho.idle_ms = o.idle_ms;
+    /* secret headers: the named ones, and every header built from @env: or
+     * a file */
+    char names[MAX_HEADERS][HEADER_NAME_MAX];
+    const char *secret[2 * MAX_HEADERS + 1];
+    size_t ns = 0;
+    for (size_t i = 0; i < o.nsecret; i++)
+        secret[ns++] = o.secret[i];
+    for (size_t i = 0; i < o.nowned; i++) {
+        size_t nl = strcspn(o.owned[i], ":");
+        memcpy(names[i], o.owned[i], nl);
+        names[i][nl] = 0;
+        secret[ns++] = names[i];
+    }
+    secret[ns] = NULL;
+    ho.secret_headers = ns ? secret : NULL;
     if (o.connect_ms > 0)
         ho.connect_ms = o.connect_ms;
-    llmj_status st = llmj_http_new(&h, &o.r.cfg, &ho, cli_replay_callbacks(ro), ro);
+    llmj_status st = lv ? llmj_http_new(&h, &o.r.cfg, &ho, cli_live_callbacks(), lv)
+                        : llmj_http_new(&h, &o.r.cfg, &ho, cli_replay_callbacks(ro), ro);
     if (st != LLMJ_OK) {
         if (st == LLMJ_BAD_OPTION && !o.url && o.r.dialect == LLMJ_DIALECT_GEMINI)
             cli_usage_error(cmd, "the Gemini URL needs a model name (letters, digits, '.', '-', '_'): "
                                  "--model, or --url");
         else if (st == LLMJ_BAD_OPTION)
             cli_usage_error(cmd, "bad request options (an http:// or https:// URL, 'Name: value' "
-                                 "headers, limits in range): %s", llmj_strerror(st));
+                                 "headers, an API key and secret header values of at least 4 bytes, "
+                                 "limits in range): %s", llmj_strerror(st));
         else
             cli_error("%s", llmj_strerror(st));
         goto out;
     }
+    if (lv)
+        cli_live_attach(lv, llmj_http_stream(h));
     char shown[512];
     shown_url(shown, sizeof shown, o.url ? o.url : llmj_http_url(h));
 
@@ -399,7 +591,10 @@ static int run(int argc, char **argv)
         }
         if (llmj_http_multi_run(m, 100, &running) != LLMJ_OK)
             break;
-        cli_replay_flush(ro);
+        if (lv)
+            cli_live_update(lv, 0);
+        else
+            cli_replay_flush(ro);
     }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
@@ -411,7 +606,8 @@ static int run(int argc, char **argv)
     case LLMJ_TRANSFER:
     case LLMJ_TIMEOUT_CONNECT:
     case LLMJ_TIMEOUT_TOTAL:
-    case LLMJ_TIMEOUT_STALL: net = CLI_EXIT_TRANSFER; break;
+    case LLMJ_TIMEOUT_STALL:
+    case LLMJ_TIMEOUT_IDLE: net = CLI_EXIT_TRANSFER; break;
     case LLMJ_CANCELLED:
         if (res->cancel_reason == LLMJ_CANCELLED)
             net = CLI_EXIT_CANCELLED;
@@ -424,6 +620,8 @@ static int run(int argc, char **argv)
      * the network failed) */
     int replay_status = CLI_EXIT_COMPLETE;
     if (!(net && res->bytes_received == 0)) {
+        if (lv)
+            cli_live_end(lv);
         replay_status = cli_replay_end(ro, llmj_http_stream(h), shown);
         if (replay_status == CLI_EXIT_FAILURE)
             net = CLI_EXIT_FAILURE;
@@ -447,12 +645,19 @@ static int run(int argc, char **argv)
     if (res->whole)
         fprintf(stderr, "llmjson: %s: the server sent one JSON response (%s), not an event stream; "
                         "decoded whole\n", cmd, res->content_type);
+    /* a whole JSON response over the cap was not decoded: it is cut, not
+     * empty */
+    if (!net && res->status == LLMJ_CANCELLED && res->cancel_reason == LLMJ_TOO_LONG &&
+        replay_status == CLI_EXIT_EMPTY)
+        replay_status = CLI_EXIT_TRUNCATED;
     status = net ? net : replay_status;
 out:
     llmj_http_multi_free(m);
     llmj_http_free(h);
     cli_replay_out_free(ro);
+    cli_live_free(lv);
     free(body.data);
+    opts_free(&o);
     curl_global_cleanup();
     return status;
 }

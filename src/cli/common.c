@@ -148,6 +148,9 @@ int cli_limit_option(const char *cmd, int argc, char **argv, int *i, llmj_config
     if ((r = cli_size_option(cmd, argc, argv, i, "--whitespace-limit", 0,
                              &cfg->whitespace_limit)) != 0)
         return r;
+    if ((r = cli_size_option(cmd, argc, argv, i, "--whitespace-indent", 0,
+                             &cfg->whitespace_indent)) != 0)
+        return r;
     if ((r = cli_size_option(cmd, argc, argv, i, "--repeat-limit", 0, &v)) != 0) {
         if (r < 0)
             return r;

@@ -1,4 +1,4 @@
-/* Anthropic Messages streaming events: shared/PROVIDERS.md section 3.
+/* Anthropic Messages streaming events: docs/providers.md, "Anthropic Messages".
  *
  * One choice (0). message_start (usage), content_block_start (tool_use: id,
  * name; tool number = order of tool_use blocks), content_block_delta
@@ -179,7 +179,7 @@ static llmj_status an_records(an_state *s)
         } else if (s->djson.set &&
                    (!s->dtype.set || llmj__pk_seq(p, &s->dtype, "input_json_delta"))) {
             PUSH(R_ARGS);
-            r->flags = LLMJ__REC_TOOL;
+            r->flags = LLMJ__REC_TOOL | LLMJ__REC_TOOL_KEY;
             r->s[0] = s->djson;
         }
     } else if (an_type_is(s, "content_block_stop")) {

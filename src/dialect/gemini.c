@@ -1,5 +1,5 @@
-/* Google Gemini streamGenerateContent?alt=sse chunks: shared/PROVIDERS.md
- * section 4.
+/* Google Gemini streamGenerateContent?alt=sse chunks: docs/providers.md,
+ * "Google Gemini".
  *
  * Per candidate (candidates[].index; its position in the array when absent,
  * which is 0 for the usual single candidate): content.parts[].text deltas
@@ -283,6 +283,9 @@ static llmj_status gm_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
                     return LLMJ_NOMEM;
                 r->flags = LLMJ__REC_TOOL | (s->fwill ? F_WILL : 0) |
                            (s->fhas_args ? F_HAS_ARGS : 0);
+                /* an unnamed piece of a call left open continues it */
+                if (s->g.open && !(s->fname.set && s->fname.len) && !(s->fid.set && s->fid.len))
+                    r->flags |= LLMJ__REC_TOOL_LAST;
                 r->num = (int64_t)parg0;
                 r->key = (int64_t)nparg;
                 r->s[0] = s->fname;

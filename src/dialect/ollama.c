@@ -1,5 +1,5 @@
 /* Ollama's native NDJSON stream (/api/chat and /api/generate), one JSON
- * object per line: shared/PROVIDERS.md section 5.
+ * object per line: docs/providers.md, "Ollama".
  *
  * One choice (0). message.content (chat) or response (generate) -> text;
  * message.thinking / thinking are not items; message.tool_calls[] arrive

@@ -1,6 +1,7 @@
 /* OpenAI Chat Completions streaming chunks, and the servers that copy them
  * (Azure, vLLM, llama-server, DeepSeek, OpenRouter, Groq, Mistral, Z.ai,
- * Together, Snowflake, Ollama /v1, ...): shared/PROVIDERS.md section 1.
+ * Together, Snowflake, Ollama /v1, ...): docs/providers.md,
+ * "OpenAI Chat Completions".
  *
  * Per choice (choices[].index; its position when absent): delta.content
  * (a string, or Mistral's array of typed parts: the "text" parts), delta.
@@ -101,7 +102,7 @@ static llmj_status push_tool(oc_state *s, int64_t key, int has_index)
     if (!r)
         return LLMJ_NOMEM;
     r->key = key;
-    r->flags = LLMJ__REC_TOOL | (has_index ? F_HAS_INDEX : 0);
+    r->flags = LLMJ__REC_TOOL | (has_index ? F_HAS_INDEX | LLMJ__REC_TOOL_KEY : LLMJ__REC_TOOL_LAST);
     r->s[0] = s->tid;
     r->s[1] = s->tname;
     r->s[2] = s->targs;

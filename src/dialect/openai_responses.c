@@ -1,4 +1,4 @@
-/* OpenAI Responses API streaming events: shared/PROVIDERS.md section 2.
+/* OpenAI Responses API streaming events: docs/providers.md, "OpenAI Responses".
  *
  * One choice (0). response.output_text.delta -> text, response.refusal.delta
  * -> refusal, response.output_item.added with a function_call item -> a tool
@@ -166,6 +166,9 @@ static llmj_status rs_records(rs_state *s)
         if (s->output_index >= 0)                                \
             r->flags |= F_HAS_KEY;                               \
     } while (0)
+    /* how find_tool() will find the call of an ARGS or END record */
+#define CONTINUES(r)                                                            \
+    (((r)->flags & F_HAS_KEY) ? LLMJ__REC_TOOL_KEY : (r)->num == 0 ? LLMJ__REC_TOOL_LAST : 0)
     int terminal = 0;
     if (type_is(s, "response.created")) {
         PUSH(LLMJ__R_ANNOUNCE);
@@ -185,16 +188,16 @@ static llmj_status rs_records(rs_state *s)
         }
     } else if (type_is(s, "response.function_call_arguments.delta")) {
         PUSH(R_ARGS);
-        r->flags |= LLMJ__REC_TOOL;
+        r->flags |= LLMJ__REC_TOOL | CONTINUES(r);
         r->s[0] = s->delta;
     } else if (type_is(s, "response.function_call_arguments.done")) {
         PUSH(R_END);
-        r->flags |= LLMJ__REC_TOOL;
+        r->flags |= LLMJ__REC_TOOL | CONTINUES(r);
         r->s[0] = s->arguments;
     } else if (type_is(s, "response.output_item.done")) {
         if (llmj__pk_seq(p, &s->itype, "function_call")) {
             PUSH(R_END);
-            r->flags |= LLMJ__REC_TOOL;
+            r->flags |= LLMJ__REC_TOOL | CONTINUES(r);
             r->s[0] = s->iargs;
             r->s[1] = s->icall.set ? s->icall : s->iid;
             r->s[2] = s->iname;
@@ -243,6 +246,7 @@ static llmj_status rs_records(rs_state *s)
         r->choice = -1;
     }
 #undef PUSH
+#undef CONTINUES
     return LLMJ_OK;
 }
 

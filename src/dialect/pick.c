@@ -864,10 +864,26 @@ llmj_status llmj__lanes_prepare(llmj__lanes *l, llmj__pk *p)
         if (!seen)
             newc++;
         if (r->flags & LLMJ__REC_TOOL) {
+            /* does it start a call? (calls are counted, not records) */
+            int cont = 0;
+            if ((r->flags & LLMJ__REC_TOOL_KEY) && llmj__lanes_tool(l, r->choice, r->key, 0))
+                cont = 1;
+            if ((r->flags & LLMJ__REC_TOOL_LAST) && llmj__lanes_last_tool(l, r->choice))
+                cont = 1;
             size_t k = 1;
-            for (size_t j = 0; j < i; j++)
-                if (p->recs[j].choice == r->choice && (p->recs[j].flags & LLMJ__REC_TOOL))
+            for (size_t j = 0; j < i; j++) {
+                const llmj__rec *q = &p->recs[j];
+                if (q->choice != r->choice || !(q->flags & LLMJ__REC_TOOL))
+                    continue;
+                if ((r->flags & LLMJ__REC_TOOL_LAST) ||
+                    ((r->flags & LLMJ__REC_TOOL_KEY) && q->key == r->key))
+                    cont = 1;
+                if (q->flags & LLMJ__REC_STARTS)
                     k++;
+            }
+            if (cont)
+                continue;
+            p->recs[i].flags |= LLMJ__REC_STARTS;
             if (tools_of(l, r->choice) + k > l->max_tools) {
                 p->msg = "more tool calls in a choice than config.max_tool_calls";
                 return LLMJ_TOO_LONG;

@@ -238,6 +238,13 @@ int llmj__usage_any(const llmj_usage *u);
 /* Records with choice >= 0 touch the lanes; LLMJ__REC_TOOL marks one that
  * may start a tool call (dialects keep their own flags below 0x100). */
 #define LLMJ__REC_TOOL 0x100
+/* With LLMJ__REC_TOOL: the record continues the live call of its choice
+ * with its key when there is one (an arguments delta of an existing call),
+ * or continues the choice's last live call when there is one. Only records
+ * that start a call count against config.max_tool_calls. */
+#define LLMJ__REC_TOOL_KEY 0x200
+#define LLMJ__REC_TOOL_LAST 0x400
+#define LLMJ__REC_STARTS 0x800 /* set by llmj__lanes_prepare: it starts a call */
 
 /* A record kind every dialect handles the same way: the choice exists (the
  * provider sent a choice object, a message start, ...). */

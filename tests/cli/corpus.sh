@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # CLI goldens. For every corpus/json/NAME.json, `llmjson repair --report`
 # and `llmjson repair --report --greedy` must print exactly the two lines of
-# NAME.expect (derived from shared/SALVAGE.md by hand), whole and fed in
-# pieces of 1, 3 and 7 bytes, with the exit status of the report's status.
-# Then every example row of SALVAGE.md's table, byte for byte, through plain
-# `llmjson repair` and `llmjson repair --greedy` (R and a newline, nothing
-# when R is empty).
+# NAME.expect (derived from the rule of docs/salvage.md by hand), whole and
+# fed in pieces of 1, 3 and 7 bytes, with the exit status of the report's
+# status. Then every example row of docs/salvage.md's table, byte for byte,
+# through plain `llmjson repair` and `llmjson repair --greedy` (R and a
+# newline, nothing when R is empty). Then the whitespace-runaway allowance
+# per depth on a pretty-printed text 70 levels deep (`check`, `repair`,
+# `--whitespace-indent`).
 # Environment: LLMJ_TOOL (build/llmjson), LLMJ_ROOT (repository root).
 set -u
 TOOL=${LLMJ_TOOL:?LLMJ_TOOL must name the llmjson binary}
@@ -66,7 +68,7 @@ for json in "$ROOT"/corpus/json/*.json; do
 done
 [ $ncorpus -ge 40 ] && ok || bad "only $ncorpus corpus documents (want 40+)"
 
-# ---- SALVAGE.md's examples, R byte for byte ---------------------------------------
+# ---- docs/salvage.md's examples, R byte for byte ---------------------------------------
 # example S R_lossless R_greedy exit   (S through printf %b: \n is LF)
 example() {
     local s=$1 rl=$2 rg=$3 rc=$4 mode want flag got_rc
@@ -80,9 +82,9 @@ example() {
         "$TOOL" repair $flag "$TMP/in" > "$TMP/got" 2> /dev/null
         got_rc=$?
         if ! cmp -s "$TMP/want" "$TMP/got"; then
-            bad "SALVAGE.md example '$s' $mode: want '$want', got '$(cat "$TMP/got")'"
+            bad "docs/salvage.md example '$s' $mode: want '$want', got '$(cat "$TMP/got")'"
         elif [ $got_rc -ne "$rc" ]; then
-            bad "SALVAGE.md example '$s' $mode: exit $got_rc, want $rc"
+            bad "docs/salvage.md example '$s' $mode: exit $got_rc, want $rc"
         else
             ok
         fi
@@ -91,7 +93,7 @@ example() {
 spaces300=$(printf '%300s' '')
 example '{"a":1,"b":[true,fa' '{"a":1,"b":[true]}' '{"a":1,"b":[true]}' 2
 example '{"a":1,"b":' '{"a":1}' '{"a":1}' 2
-example '{"a":12' '{}' '{"a":12}' 2
+example '{"a":12' '{}' '{}' 2
 example '{"a":"hel' '{}' '{"a":"hel"}' 2
 example '{"a":"x\\u00' '{}' '{"a":"x"}' 2
 example '[1,2,' '[1,2]' '[1,2]' 2
@@ -99,12 +101,50 @@ example '[1, 2 ' '[1, 2]' '[1, 2]' 2
 example '{"k' '{}' '{}' 2
 example '{"a":1,"b":x}' '{"a":1}' '{"a":1}' 3
 example '"abc' '' '"abc"' 2
-example '12' '' '12' 2
+example '12' '' '' 2
 example "{\"a\":1$spaces300" '{"a":1}' '{"a":1}' 4
+example "[[[[\n$(printf '%270s' '')" '[[[[]]]]' '[[[[]]]]' 2
 example '{"a":[]}\n' '{"a":[]}' '{"a":[]}' 0
 example '{"a":[]} ok' '{"a":[]}' '{"a":[]}' 3
 example '{"a":1]' '{"a":1}' '{"a":1}' 3
 example '[1x' '[]' '[]' 3
+
+# ---- whitespace allowance per depth ------------------------------------------------
+# json.dumps(x, indent=4) of 70 nested arrays around 1: the deepest run is an
+# LF and 280 spaces, under the limit 256 + 8 * 70 = 816 (above 256 alone).
+awk 'BEGIN {
+    d = 70
+    for (i = 0; i < d; i++) { printf "%*s[\n", 4 * i, "" }
+    printf "%*s1\n", 4 * d, ""
+    for (i = d - 1; i >= 0; i--) { printf "%*s]", 4 * i, ""; if (i) printf "\n" }
+}' > "$TMP/deep.json"
+"$TOOL" check "$TMP/deep.json" > "$TMP/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok || bad "check of a pretty text 70 deep: exit $rc, want 0: $(head -c 300 "$TMP/out")"
+"$TOOL" repair "$TMP/deep.json" > "$TMP/got" 2>&1
+rc=$?
+{ cat "$TMP/deep.json"; echo; } > "$TMP/want"
+if [ $rc -eq 0 ] && cmp -s "$TMP/want" "$TMP/got"; then ok; else bad "repair of a pretty text 70 deep: exit $rc or R differs"; fi
+# with no allowance per depth (--whitespace-indent 0) the 257th byte of the
+# deepest run is a runaway: the run starts at the LF before the 280 spaces
+"$TOOL" check --whitespace-indent 0 "$TMP/deep.json" > "$TMP/out" 2>&1
+rc=$?
+[ $rc -eq 4 ] && ok || bad "check --whitespace-indent 0 of a pretty text 70 deep: exit $rc, want 4"
+# the allowance is I per open container: at depth 70 a run of 256 + 4 * 70 =
+# 536 bytes is a runaway with --whitespace-indent 4, one of 535 is not
+{ printf '%.0s[' $(seq 70); printf '%535s' ''; } > "$TMP/below"
+{ printf '%.0s[' $(seq 70); printf '%536s' ''; } > "$TMP/at"
+"$TOOL" check --whitespace-indent 4 "$TMP/below" > /dev/null 2>&1
+rc=$?
+[ $rc -eq 2 ] && ok || bad "535 spaces at depth 70, --whitespace-indent 4: exit $rc, want 2 (truncated)"
+"$TOOL" repair --report --whitespace-indent 4 "$TMP/at" > "$TMP/got" 2>&1
+rc=$?
+grep -q '^{"status":"runaway","bytes_kept":70,' "$TMP/got" && [ $rc -eq 4 ] && ok ||
+    bad "536 spaces at depth 70, --whitespace-indent 4: exit $rc, $(head -c 200 "$TMP/got")"
+"$TOOL" repair --whitespace-indent x "$TMP/at" > /dev/null 2> "$TMP/err"
+rc=$?
+[ $rc -ne 0 ] && grep -q -- '--whitespace-indent' "$TMP/err" && ok ||
+    bad "--whitespace-indent x: exit $rc, $(head -c 200 "$TMP/err")"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,4 +1,4 @@
-/* Reference implementation of shared/SALVAGE.md: see ref_salvage.h.
+/* Reference implementation of docs/salvage.md: see ref_salvage.h.
  * Deliberately naive; shares no code with src/. */
 #include "ref_salvage.h"
 
@@ -692,15 +692,18 @@ void ref_cfg_default(ref_cfg *c)
     c->max_depth = 512;
     c->max_token = (size_t)64 << 20;
     c->whitespace_limit = 256;
+    c->whitespace_indent = 8;
 }
 
-/* Offset of the first byte of the first run of W whitespace bytes outside
- * strings whose W-th byte lies before e; SIZE_MAX when none. s[0:e] is a
- * viable text, so a plain quote/backslash scan finds the strings. */
-static size_t find_runaway(const unsigned char *s, size_t e, size_t W)
+/* Offset of the first byte of the first run of whitespace bytes outside
+ * strings that reaches W + I * d bytes (d: containers open at its first byte)
+ * before e; SIZE_MAX when none. s[0:e] is a viable text, so a plain
+ * quote/backslash scan finds the strings and every bracket outside them opens
+ * or closes a container. */
+static size_t find_runaway(const unsigned char *s, size_t e, size_t W, size_t I)
 {
     int in_str = 0, esc = 0;
-    size_t run = 0, r = 0;
+    size_t run = 0, r = 0, depth = 0, limit = W;
     for (size_t i = 0; i < e; i++) {
         unsigned c = s[i];
         if (in_str) {
@@ -712,17 +715,23 @@ static size_t find_runaway(const unsigned char *s, size_t e, size_t W)
                 in_str = 0;
             continue;
         }
-        if (c == '"') {
-            in_str = 1;
-            run = 0;
-        } else if (is_ws(c)) {
-            if (run == 0)
+        if (is_ws(c)) {
+            if (run == 0) {
                 r = i;
-            if (++run == W)
+                /* W + I * depth, saturating */
+                limit = I && depth > (SIZE_MAX - W) / I ? SIZE_MAX : W + I * depth;
+            }
+            if (++run == limit)
                 return r;
-        } else {
-            run = 0;
+            continue;
         }
+        run = 0;
+        if (c == '"')
+            in_str = 1;
+        else if (c == '{' || c == '[')
+            depth++;
+        else if (c == '}' || c == ']')
+            depth--;
     }
     return SIZE_MAX;
 }
@@ -835,7 +844,7 @@ int ref_is_utf8(const void *sv, size_t n)
 
 int ref_is_json(const void *s, size_t n)
 {
-    ref_cfg cfg = { SIZE_MAX, SIZE_MAX, 0 };
+    ref_cfg cfg = { SIZE_MAX, SIZE_MAX, 0, 0 };
     ref_parser p;
     run(&p, s, n, 1, &cfg, NULL);
     int ok = p.outcome == RS_OK && !p.ref_fail;
@@ -876,7 +885,7 @@ int ref_salvage(const void *sv, size_t n, int greedy, int end_normal, const ref_
     size_t e = a.outcome == RS_ERR ? a.epos : n;
 
     if (cfg->whitespace_limit) {
-        size_t r = find_runaway(s, e, cfg->whitespace_limit);
+        size_t r = find_runaway(s, e, cfg->whitespace_limit, cfg->whitespace_indent);
         if (r != SIZE_MAX) {
             rp_free(&a);
             ref_cfg c2 = *cfg;
@@ -909,14 +918,8 @@ int ref_salvage(const void *sv, size_t n, int greedy, int end_normal, const ref_
             size_t c0 = a.eof_tok_start + 1;
             k = c0 + whole_units(s + c0, n - c0);
             string_cut = 1;
-        } else if (a.eof_tok == TOK_NUMBER) {
-            size_t best = 0;
-            for (size_t l = 1; a.eof_tok_start + l <= n; l++)
-                if (ref_is_number((const char *)s + a.eof_tok_start, l))
-                    best = l;
-            if (best)
-                k = a.eof_tok_start + best;
         }
+        /* a partial number, literal or key is dropped as in lossless mode */
     }
     out->k = k;
 
@@ -997,7 +1000,7 @@ int ref_events_of(const void *sv, size_t n, int end_normal, const ref_cfg *cfg, 
     rp_free(&a);
     size_t upto = n;
     if (cfg->whitespace_limit) {
-        size_t r = find_runaway(s, e, cfg->whitespace_limit);
+        size_t r = find_runaway(s, e, cfg->whitespace_limit, cfg->whitespace_indent);
         if (r != SIZE_MAX)
             upto = r + 1;
     }

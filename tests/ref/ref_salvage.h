@@ -1,4 +1,4 @@
-/* A reference implementation of shared/SALVAGE.md and of the tracker's
+/* A reference implementation of docs/salvage.md and of the tracker's
  * events, written for obviousness, not speed (O(n) per call, recursion per
  * nesting level). It shares no code with src/: the tests compare the tracker
  * with it. Include ref_salvage.c from a test file (tests/ref/ is not globbed
@@ -7,11 +7,12 @@
  * How it works: a recursive-descent reader of RFC 8259 that looks at one byte
  * at a time and knows three outcomes: the text is complete, it ran out of
  * input (every prefix it accepted can still be continued), or the byte at
- * position e can continue no valid text (e, by SALVAGE.md's definition). While
- * it reads, it records every safe point (SALVAGE.md, lossless rules 1 and 2)
+ * position e can continue no valid text (e, by docs/salvage.md's definition). While
+ * it reads, it records every safe point (docs/salvage.md, lossless rules 1 and 2)
  * and every complete value (the events). The containers open at the cut k are
  * found by reading S[0:k] again and looking at the open containers when the
- * input runs out. Whitespace runaways are found by a separate scan. */
+ * input runs out. Whitespace runaways are found by a separate scan that counts
+ * brackets outside strings to know the depth at each run's first byte. */
 #ifndef LLMJ_REF_SALVAGE_H
 #define LLMJ_REF_SALVAGE_H
 
@@ -21,10 +22,11 @@
 typedef struct ref_cfg {
     size_t max_depth;        /* TOO_DEEP when a container would be deeper */
     size_t max_token;        /* TOO_LONG when a string/key/number exceeds it */
-    size_t whitespace_limit; /* 0: off */
+    size_t whitespace_limit; /* W; 0: off */
+    size_t whitespace_indent; /* I: a run at depth d is a runaway at W + I * d bytes */
 } ref_cfg;
 
-/* The tracker's defaults: 512, 64 MiB, 256. */
+/* The tracker's defaults: 512, 64 MiB, 256, 8. */
 void ref_cfg_default(ref_cfg *c);
 
 /* Status values are llmj_text_status's; error codes are llmj_status's. */

@@ -16,14 +16,19 @@
  *   id=TEXT        the record's name (else "r<N>", sent back in X-Llmj-Id)
  *   pace=N         body bytes per write (default 16384)
  *   delay=MS, udelay=US   pause between writes (default 0)
+ *   slow_at=N      pace and delay apply from body byte N on (before: one write)
  *   hold=MS        pause before the status line
  *   cut=N          close the connection after N body bytes (no final chunk)
  *   stall_at=N, stall=MS  after N body bytes send nothing for MS ms (0: until
  *                  the client leaves, at most 60 s)
  *   status=CODE    answer with this status; the body is the file if one is
  *                  named, else a JSON error in the style err=openai|anthropic|
- *                  gemini|ollama (default openai)
+ *                  gemini|ollama (default openai), or err=raw: the message alone
  *   retry_after=V  send "Retry-After: V"
+ *   emsg=, etype=, ecode=   the JSON error body's message, type (status
+ *                  word for gemini) and code instead of the status's own
+ *   location=URL   send "Location: URL" (with status=302, a redirect)
+ *   bighdr=N       send one header line "X-Llmj-Big: " with N bytes of value
  *   ctype=TYPE     the Content-Type (default by extension: .sse
  *                  text/event-stream, .json application/json, .ndjson
  *                  application/x-ndjson)
@@ -114,12 +119,16 @@ typedef struct params {
     char id[64];
     size_t pace;
     usec delay;
+    uint64_t slow_at;  /* pace and delay apply from this body byte on */
     usec hold;
     uint64_t cut;      /* UINT64_MAX: none */
     uint64_t stall_at; /* UINT64_MAX: none */
     usec stall;        /* -1: until the client leaves */
     int status;
     char retry_after[64];
+    char location[256];
+    char emsg[2048], etype[256], ecode[256]; /* override the error body's */
+    size_t bighdr;
     char err[16];
     char ctype[128];
     char gen[16];
@@ -372,6 +381,8 @@ static void param_set(params *p, const char *k, size_t kn, const char *v)
             p->pace = 1;
     } else if (KEY("delay"))
         p->delay = (usec)parse_u64(v, 0) * 1000;
+    else if (KEY("slow_at"))
+        p->slow_at = parse_u64(v, 0);
     else if (KEY("udelay"))
         p->delay = (usec)parse_u64(v, 0);
     else if (KEY("hold"))
@@ -389,6 +400,16 @@ static void param_set(params *p, const char *k, size_t kn, const char *v)
         p->status = (int)parse_u64(v, 200);
     else if (KEY("retry_after"))
         COPY(retry_after);
+    else if (KEY("emsg"))
+        COPY(emsg);
+    else if (KEY("etype"))
+        COPY(etype);
+    else if (KEY("ecode"))
+        COPY(ecode);
+    else if (KEY("location"))
+        COPY(location);
+    else if (KEY("bighdr"))
+        p->bighdr = (size_t)parse_u64(v, 0) < (4u << 20) ? (size_t)parse_u64(v, 0) : (4u << 20);
     else if (KEY("err"))
         COPY(err);
     else if (KEY("ctype"))
@@ -423,7 +444,7 @@ static void params_parse(params *p, const char *q, size_t n)
         while (eq < j && q[eq] != '=')
             eq++;
         if (eq > i) {
-            char key[64], val[512];
+            char key[64], val[2048];
             url_decode(key, sizeof key, q + i, eq - i);
             url_decode(val, sizeof val, eq < j ? q + eq + 1 : q + j, eq < j ? j - eq - 1 : 0);
             param_set(p, key, strlen(key), val);
@@ -583,27 +604,35 @@ static char *error_body(const params *p, size_t *len)
         atype = "api_error"; gstatus = "UNKNOWN";
         break;
     }
-    char *b = xmalloc(1024);
+    if (p->emsg[0])
+        msg = p->emsg;
+    if (p->etype[0])
+        otype = atype = gstatus = p->etype;
+    if (p->ecode[0])
+        ocode = p->ecode;
+    char *b = xmalloc(4096);
     int n;
     if (strcmp(p->err, "anthropic") == 0)
-        n = snprintf(b, 1024,
+        n = snprintf(b, 4096,
                      "{\"type\":\"error\",\"error\":{\"type\":\"%s\",\"message\":\"%s\"},"
                      "\"request_id\":\"req_loopback\"}",
                      atype, msg);
     else if (strcmp(p->err, "gemini") == 0)
-        n = snprintf(b, 1024,
+        n = snprintf(b, 4096,
                      "{\n  \"error\": {\n    \"code\": %d,\n    \"message\": \"%s\",\n"
                      "    \"status\": \"%s\"\n  }\n}\n",
                      p->status, msg, gstatus);
+    else if (strcmp(p->err, "raw") == 0)
+        n = snprintf(b, 4096, "%s", msg);
     else if (strcmp(p->err, "ollama") == 0)
-        n = snprintf(b, 1024, "{\"error\":\"%s\"}", msg);
+        n = snprintf(b, 4096, "{\"error\":\"%s\"}", msg);
     else if (ocode)
-        n = snprintf(b, 1024,
+        n = snprintf(b, 4096,
                      "{\n  \"error\": {\n    \"message\": \"%s\",\n    \"type\": \"%s\",\n"
                      "    \"param\": null,\n    \"code\": \"%s\"\n  }\n}\n",
                      msg, otype, ocode);
     else
-        n = snprintf(b, 1024,
+        n = snprintf(b, 4096,
                      "{\n  \"error\": {\n    \"message\": \"%s\",\n    \"type\": \"%s\",\n"
                      "    \"param\": null,\n    \"code\": null\n  }\n}\n",
                      msg, otype);
@@ -826,6 +855,14 @@ static void start_headers(server *s, conn *c)
              p->status, reason_phrase(p->status), ctype, r->id);
     if (p->retry_after[0])
         out_addf(c, "Retry-After: %s\r\n", p->retry_after);
+    if (p->location[0])
+        out_addf(c, "Location: %s\r\n", p->location);
+    if (p->bighdr) {
+        out_addf(c, "X-Llmj-Big: ");
+        for (size_t i = 0; i < p->bighdr; i++)
+            out_add(c, "a", 1);
+        out_addf(c, "\r\n");
+    }
     if (p->gzip)
         out_addf(c, "Content-Encoding: gzip\r\n");
     if (framing == F_CHUNKED) {
@@ -932,7 +969,7 @@ static void next_frame(server *s, conn *c)
     uint64_t limit = p->cut;
     if (p->stall_at != UINT64_MAX && !c->stalled && p->stall_at < limit)
         limit = p->stall_at;
-    size_t want = p->pace;
+    size_t want = c->body_sent < p->slow_at ? (size_t)(p->slow_at - c->body_sent) : p->pace;
     if (c->body_sent + want > limit)
         want = (size_t)(limit - c->body_sent);
     char *piece = NULL;
@@ -1118,7 +1155,7 @@ static int pump(server *s, conn *c, int readable)
         if (c->out_payload == 0 && !c->finished)
             return 0;
         budget = budget > c->out_payload ? budget - c->out_payload : 0;
-        c->next_at = t + p->delay;
+        c->next_at = t + (c->body_sent < p->slow_at ? 0 : p->delay);
     }
 }
 
