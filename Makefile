@@ -4,6 +4,8 @@
 #   make demo         the main job on an embedded default
 #   make check        every test, then every test again under ASan+UBSan
 #   make bench        the benchmarks (figures and ratios, printed)
+#   make python-test  the Python package (python/): installed into a fresh
+#                     venv offline, then its pytest tests (part of make check)
 #   make valgrind     every test under valgrind memcheck
 #   make install      PREFIX=/usr/local DESTDIR=
 #
@@ -72,7 +74,7 @@ SHARED      := $(BUILD)/libllmjson.so.$(VERSION)
 TOOL        := $(BUILD)/llmjson
 EXAMPLE     := $(BUILD)/readme-example
 
-.PHONY: all lib tool tests check test test-run demo bench valgrind install clean fuzz
+.PHONY: all lib tool tests check test test-run demo bench valgrind install clean fuzz python-test python-venv
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -144,6 +146,7 @@ test-run: tests
 	$(EXAMPLE) > $(BUILD)/readme-actual.txt; \
 	run diff -u $(BUILD)/readme-output.txt $(BUILD)/readme-actual.txt; \
 	for s in $(sort $(wildcard tests/cli/*.sh)); do run bash $$s; done; \
+	if [ "$(SAN)" != 1 ]; then run $(MAKE) python-test; fi; \
 	if [ $$failed -ne 0 ]; then echo "failed:$$failures"; fi; \
 	echo "tests: $$passed passed, $$failed failed"; \
 	test $$failed -eq 0
@@ -162,6 +165,30 @@ valgrind: tests
 
 bench: all $(BENCHES) $(SERVER)
 	@for b in $(BENCHES); do echo "== $$b"; LLMJ_ROOT=$(CURDIR) LLMJ_SERVER=$(abspath $(SERVER)) $$b || exit 1; done
+	@if $(PY_OK); then $(MAKE) python-venv && echo "== python/bench.py" && $(PY_VENV)/bin/python python/bench.py; \
+	 else echo "$(PY_NOTICE)"; fi
+
+# ---- the Python package (python/) ------------------------------------------
+# Built and installed offline into a fresh venv (which sees the system's
+# pytest), then tested against the tool of this build. Without a Python that
+# has venv, the headers, setuptools and pytest: one NOTICE line, no failure.
+PYTHON      ?= /usr/bin/python3
+PY_VENV     := $(BUILD)/python-venv
+PY_OK       := $(PYTHON) -c 'import sys, os, sysconfig, venv, setuptools, pytest; \
+               sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null
+PY_NOTICE   := NOTICE: python: $(PYTHON) with venv, headers, setuptools and pytest not found \
+               (apt-get install python3-dev python3-venv python3-setuptools python3-pytest): Python package not tested
+
+python-venv:
+	@rm -rf $(PY_VENV)
+	$(PYTHON) -m venv --system-site-packages $(PY_VENV)
+	$(PY_VENV)/bin/python -m pip install -q --no-build-isolation --no-index ./python 2>&1 | grep -v '^ *DEPRECATION' || true
+	$(PY_VENV)/bin/python -c 'import llmjson'
+
+python-test: $(TOOL)
+	@if $(PY_OK); then $(MAKE) python-venv && cd python/tests && \
+	  LLMJ_ROOT=$(CURDIR) LLMJ_TOOL=$(abspath $(TOOL)) $(abspath $(PY_VENV))/bin/python -m pytest -q -p no:cacheprovider . ; \
+	 else echo "$(PY_NOTICE)"; fi
 
 # The main job: a recorded JSON-mode stream cut by the token limit, served over
 # real HTTP on 127.0.0.1, decoded live, salvaged (tests/demo_live.sh); without
