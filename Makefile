@@ -180,7 +180,7 @@ PY_NOTICE   := NOTICE: python: $(PYTHON) with venv, headers, setuptools and pyte
                (apt-get install python3-dev python3-venv python3-setuptools python3-pytest): Python package not tested
 
 python-venv:
-	@rm -rf $(PY_VENV)
+	@rm -rf $(PY_VENV) python/build
 	$(PYTHON) -m venv --system-site-packages $(PY_VENV)
 	$(PY_VENV)/bin/python -m pip install -q --no-build-isolation --no-index ./python 2>&1 | grep -v '^ *DEPRECATION' || true
 	$(PY_VENV)/bin/python -c 'import llmjson'

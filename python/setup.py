@@ -34,7 +34,8 @@ def lib_sources():
     found = [p for p in found if os.path.basename(p) != "http.c"]
     # `llmjson replay --report` is printed by the tool's own code: compiled
     # in, so Stream.report() is that report, not a copy of it.
-    found += [os.path.join(SRC, "cli", n) for n in ("report.c", "cmd_replay.c", "common.c")]
+    found += [os.path.join(SRC, "cli", n) for n in ("report.c", "cmd_replay.c", "common.c", "live.c")
+              if os.path.exists(os.path.join(SRC, "cli", n))]
     return found
 
 
