@@ -5,7 +5,7 @@ the module needs no shared library at run time. Nothing is downloaded:
     python3 -m pip install --no-build-isolation ./python
 
 needs only a C compiler, the Python headers (python3-dev), setuptools and
-yajl's headers and library (libyajl-dev). The HTTP client (src/http.c, which
+yajl's and PCRE2's headers and libraries (libyajl-dev, libpcre2-dev). The HTTP client (src/http.c, which
 needs libcurl) is left out: the package decodes streams, it does not fetch them.
 """
 import glob
@@ -34,16 +34,20 @@ def lib_sources():
     found = [p for p in found if os.path.basename(p) != "http.c"]
     # `llmjson replay --report` is printed by the tool's own code: compiled
     # in, so Stream.report() is that report, not a copy of it.
-    found += [os.path.join(SRC, "cli", n) for n in ("report.c", "cmd_replay.c", "common.c", "live.c")
+    found += [os.path.join(SRC, "cli", n) for n in ("report.c", "cmd_replay.c", "common.c", "live.c", "schema.c")
               if os.path.exists(os.path.join(SRC, "cli", n))]
     return found
+
+
+# yajl always; PCRE2 for the schema validator's `pattern` (src/schema/).
+DEPS = ["yajl", "libpcre2-8"]
 
 
 def pkg_config(flag, default):
     exe = shutil.which("pkg-config")
     if exe:
         try:
-            out = subprocess.run([exe, flag, "yajl"], check=True, capture_output=True, text=True)
+            out = subprocess.run([exe, flag] + DEPS, check=True, capture_output=True, text=True)
             return out.stdout.split()
         except (OSError, subprocess.CalledProcessError):
             pass
@@ -51,7 +55,7 @@ def pkg_config(flag, default):
 
 
 yajl_cflags = pkg_config("--cflags", [])
-yajl_libs = pkg_config("--libs", ["-lyajl"])
+yajl_libs = pkg_config("--libs", ["-lyajl", "-lpcre2-8"]) + ["-lm"]
 
 ext = Extension(
     "llmjson._llmjson",
