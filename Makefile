@@ -222,7 +222,7 @@ FUZZ_LIBSRC := $(LIB_SRC)
 
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC) $(HEADERS) $(wildcard tests/fuzz/*.h)
 	@mkdir -p build-fuzz
-	$(FUZZ_CC) $(CPPFLAGS) -Itests $(DEP_CFLAGS) -std=c11 -Wall -Wextra -Werror $(FUZZ_FLAGS) \
+	$(FUZZ_CC) $(CPPFLAGS) -Itests $(DEP_CFLAGS) -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers $(FUZZ_FLAGS) \
 	  -DLLMJ_BUILDING -o $@ $< $(FUZZ_LIBSRC) $(DEP_LIBS)
 
 fuzz: $(FUZZ_BIN)
