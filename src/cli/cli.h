@@ -130,6 +130,11 @@ int cli_input_open(cli_input *in, const char *path);
  * mix with stdio reads of the same input. */
 size_t cli_input_read(cli_input *in, void *buf, size_t cap, int *err);
 
+/* Read the rest of the input into one malloc'd, NUL-terminated buffer
+ * (*len without the NUL), for small files read whole (a schema). NULL on a
+ * read error (printed by cli_input_read) or after printing "out of memory". */
+char *cli_input_read_all(cli_input *in, size_t *len);
+
 void cli_input_close(cli_input *in);
 
 /* Feed buf[0:len] to t in pieces of at most chunk bytes (0: all at once),

@@ -248,32 +248,12 @@ static int run_lint(int argc, char **argv)
     cli_input in;
     if (cli_input_open(&in, path) != 0)
         return CLI_EXIT_FAILURE;
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    int err = 0;
-    for (;;) {
-        if (cap - len < 65536) {
-            char *n = realloc(text, cap + 65536 + 1);
-            if (!n) {
-                free(text);
-                cli_input_close(&in);
-                cli_error("out of memory");
-                return CLI_EXIT_FAILURE;
-            }
-            text = n;
-            cap += 65536;
-        }
-        size_t got = cli_input_read(&in, text + len, cap - len - 1, &err);
-        if (err || got == 0)
-            break;
-        len += got;
-    }
-    if (err) {
-        free(text);
+    size_t len = 0;
+    char *text = cli_input_read_all(&in, &len);
+    if (!text) {
         cli_input_close(&in);
         return CLI_EXIT_FAILURE;
     }
-    text[len] = '\0';
     char ebuf[256];
     yajl_val root = yajl_tree_parse(text, ebuf, sizeof ebuf);
     if (!root) {

@@ -202,6 +202,36 @@ size_t cli_input_read(cli_input *in, void *buf, size_t cap, int *err)
     }
 }
 
+char *cli_input_read_all(cli_input *in, size_t *len)
+{
+    char *text = NULL;
+    size_t n = 0, cap = 0;
+    int err = 0;
+    for (;;) {
+        if (cap - n < CLI_READ_SIZE) {
+            char *grown = realloc(text, cap + CLI_READ_SIZE + 1);
+            if (!grown) {
+                free(text);
+                cli_error("out of memory");
+                return NULL;
+            }
+            text = grown;
+            cap += CLI_READ_SIZE;
+        }
+        size_t got = cli_input_read(in, text + n, cap - n, &err);
+        if (err) {
+            free(text);
+            return NULL;
+        }
+        if (got == 0)
+            break;
+        n += got;
+    }
+    text[n] = '\0';
+    *len = n;
+    return text;
+}
+
 void cli_input_close(cli_input *in)
 {
     if (in->fp != NULL && !in->is_stdin)

@@ -16,28 +16,10 @@ llmj_schema *cli_schema_load(const char *path, const llmj_config *cfg)
     cli_input in;
     if (cli_input_open(&in, path) != 0)
         return NULL;
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    int err = 0;
-    for (;;) {
-        if (cap - len < 65536) {
-            char *n = realloc(text, cap + 65536 + 1);
-            if (!n) {
-                cli_error("out of memory");
-                free(text);
-                cli_input_close(&in);
-                return NULL;
-            }
-            text = n;
-            cap += 65536;
-        }
-        size_t got = cli_input_read(&in, text + len, cap - len, &err);
-        if (err || got == 0)
-            break;
-        len += got;
-    }
+    size_t len = 0;
+    char *text = cli_input_read_all(&in, &len);
     llmj_schema *s = NULL;
-    if (!err) {
+    if (text) {
         llmj_schema_error e;
         llmj_status st = llmj_schema_compile(&s, text, len, cfg, &e);
         if (st == LLMJ_SCHEMA_UNSUPPORTED && e.line)
