@@ -230,9 +230,14 @@ fuzz: $(FUZZ_BIN)
 	  name=$$(basename $$f); mkdir -p build-fuzz/corpus-$$name; \
 	  seeds=$$(for d in $$(sed -n 's|^// seeds: *||p' tests/fuzz/$$name.c); do [ -d $$d ] && echo $$d; done); \
 	  echo "== $$name for $(FUZZ_TIME) s (seeds: $$seeds)"; \
-	  $$f -artifact_prefix=build-fuzz/$$name- -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
-	    build-fuzz/corpus-$$name $$seeds 2>&1 | grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec|ERROR|SUMMARY|Done' ; \
-	  test $${PIPESTATUS[0]} -eq 0; \
+	  if $$f -artifact_prefix=build-fuzz/$$name- -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+	    build-fuzz/corpus-$$name $$seeds >build-fuzz/$$name.log 2>&1; then \
+	    grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec|Done' build-fuzz/$$name.log; \
+	  else \
+	    echo "== $$name FAILED; the end of build-fuzz/$$name.log:"; \
+	    grep -v '^INFO:\|^#[0-9]' build-fuzz/$$name.log | tail -n 40; \
+	    exit 1; \
+	  fi; \
 	done
 
 clean:

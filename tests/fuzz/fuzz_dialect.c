@@ -15,8 +15,11 @@
  *
  * Checked:
  * - event() returns only OK or BAD_EVENT (and ABORTED / NOMEM in the runs
- *   that cause them); message() is a string after a failure; sniff()
- *   returns 0, 1 or 2 for every event and every dialect;
+ *   that cause them), or TOO_LONG with a message when a configured limit
+ *   (max_choices, max_tool_calls) is reached: the stream stops there, so
+ *   the other checks are made on the events before that one; message()
+ *   is a string after a failure; sniff() returns 0, 1 or 2 for every
+ *   event and every dialect;
  * - items are sane: a known kind, non-NULL strings where a length is given,
  *   text, refusal, arguments, ids, names and error type/code valid UTF-8
  *   (an error message may be an unreadable event's raw bytes), finish
@@ -256,8 +259,12 @@ static void fd_run(const fd_events *ev, const fd_run_opts *o, fd_run_out *out)
         case LLMJ_ABORTED:
             CHECK(out->log.stopped, "ABORTED without a stop");
             break;
+        case LLMJ_TOO_LONG:
+            /* a configured limit (max_choices, max_tool_calls, ...): the
+             * stream stops there, so the run does too */
+            break;
         default:
-            CHECK(0, "event returned %s", llmj_strerror(st));
+            CHECK(0, "event %zu returned %s: %s", i, llmj_strerror(st), o->ops->message(state));
         }
         if (out->log.stopped)
             CHECK(st == LLMJ_ABORTED, "the emit callback stopped, event returned %s",
@@ -267,8 +274,11 @@ static void fd_run(const fd_events *ev, const fd_run_opts *o, fd_run_out *out)
             CHECK(m != NULL, "no message after %s", llmj_strerror(st));
             (void)strlen(m);
         }
-        if (st == LLMJ_ABORTED)
+        if (st == LLMJ_ABORTED || st == LLMJ_TOO_LONG) {
+            for (size_t j = i + 1; j < ev->n; j++)
+                out->st[j] = FD_SKIPPED;
             break;
+        }
     }
     o->ops->destroy(state);
     out->failed = ta.failed;
@@ -346,6 +356,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fd_run_opts o = { ops, &cfg, 0, 0, NULL };
     fd_run(&ev, &o, &full);
     CHECK(full.create_st == LLMJ_OK, "create failed");
+    /* a limit reached: the stream stops at that event, so the checks
+     * below are made on the events before it */
+    for (size_t i = 0; i < ev.n; i++) {
+        if (full.st[i] != LLMJ_TOO_LONG)
+            continue;
+        for (size_t j = i; j < ev.n; j++) {
+            free(ev.v[j].type);
+            free(ev.v[j].data);
+        }
+        ev.n = i;
+        fz_free(&full.log.b);
+        fd_run(&ev, &o, &full);
+        CHECK(full.create_st == LLMJ_OK, "create failed");
+        break;
+    }
     for (size_t i = 0; i < ev.n; i++)
         CHECK(full.st[i] == LLMJ_OK || full.st[i] == LLMJ_BAD_EVENT, "event %zu: %s", i,
               llmj_strerror(full.st[i]));
