@@ -736,13 +736,14 @@ void llmj__re_init(const llmj__re *re, llmj__re_state *st)
     st->matched = re->null_any;
 }
 
-void llmj__re_step(const llmj__re *re, llmj__re_state *st, uint32_t cp)
+static inline void step(const llmj__re *re, llmj__re_state *st, uint32_t cp)
 {
-    if (st->matched)
-        return;
-    uint64_t f = re->init_search;
-    for (uint64_t s = st->s; s; s &= s - 1)
-        f |= re->follow[ctz64(s)];
+    uint64_t f = re->init_search, s = st->s;
+    if (s && !(s & (s - 1)))
+        f |= re->follow[ctz64(s)]; /* one position: the common case */
+    else
+        for (; s; s &= s - 1)
+            f |= re->follow[ctz64(s)];
     if (!st->started)
         f |= re->init_anch;
     uint64_t m;
@@ -750,8 +751,8 @@ void llmj__re_step(const llmj__re *re, llmj__re_state *st, uint32_t cp)
         m = re->ascii[cp];
     } else {
         m = 0;
-        for (uint64_t s = f & re->nonascii; s; s &= s - 1) {
-            int p = ctz64(s);
+        for (uint64_t t = f & re->nonascii; t; t &= t - 1) {
+            int p = ctz64(t);
             if (cls_has(re->rg, re->coff, re->pcls[p], cp))
                 m |= 1ull << p;
         }
@@ -760,6 +761,12 @@ void llmj__re_step(const llmj__re *re, llmj__re_state *st, uint32_t cp)
     st->started = 1;
     if (st->s & re->fin_any)
         st->matched = 1;
+}
+
+void llmj__re_step(const llmj__re *re, llmj__re_state *st, uint32_t cp)
+{
+    if (!st->matched)
+        step(re, st, cp);
 }
 
 int llmj__re_viable(const llmj__re *re, const llmj__re_state *st)
@@ -773,4 +780,32 @@ int llmj__re_accepts(const llmj__re *re, const llmj__re_state *st)
 {
     return st->matched || (st->s & re->fin_end) != 0 || re->null_end_search ||
            (!st->started && re->null_end_anch);
+}
+
+size_t llmj__re_run(const llmj__re *re, llmj__re_state *st, const unsigned char *b, size_t len,
+                    unsigned *need, uint32_t *cp)
+{
+    unsigned nd = *need;
+    uint32_t c = *cp;
+    size_t k = 0;
+    for (; k < len; k++) {
+        unsigned char x = b[k];
+        if ((x & 0xC0) != 0x80) {
+            nd = x < 0x80 ? 0 : x >= 0xF0 ? 3 : x >= 0xE0 ? 2 : 1;
+            c = x & (0x7Fu >> nd);
+        } else {
+            c = (c << 6) | (x & 0x3Fu);
+            nd--;
+        }
+        if (nd)
+            continue;
+        if (!st->matched) {
+            step(re, st, c);
+            if (!st->matched && !re->search_viable && !(st->s & re->live))
+                break;
+        }
+    }
+    *need = nd;
+    *cp = c;
+    return k;
 }

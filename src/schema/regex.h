@@ -37,5 +37,11 @@ void llmj__re_step(const llmj__re *re, llmj__re_state *st, uint32_t cp);
 int llmj__re_viable(const llmj__re *re, const llmj__re_state *st);
 /* Do the characters read so far, as the whole string, match? */
 int llmj__re_accepts(const llmj__re *re, const llmj__re_state *st);
+/* Read the UTF-8 bytes b[0:len), a character at a time (*need: continuation
+ * bytes still due for the code point *cp so far, carried across calls).
+ * Returns the index of the byte ending the first character after which no
+ * continuation can match (len: none). */
+size_t llmj__re_run(const llmj__re *re, llmj__re_state *st, const unsigned char *b, size_t len,
+                    unsigned *need, uint32_t *cp);
 
 #endif

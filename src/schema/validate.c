@@ -31,6 +31,11 @@
 #include "tracker_int.h"
 
 #define NONE UINT32_MAX
+#if defined(__GNUC__)
+#define HOT static inline __attribute__((always_inline)) /* on the per-token path */
+#else
+#define HOT static inline
+#endif
 #define PATTERN_PREFIX_MAX 256 /* PCRE2 patterns: decoded bytes up to which prefixes are checked */
 #define MAX_CONJ 4096          /* conjunctions per value */
 
@@ -720,6 +725,33 @@ static size_t narrow(const char *base, size_t stride, const uint16_t *tab, uint3
     return len;
 }
 
+/* The index of the name equal to b[0:len) among the n sorted names at base
+ * (tab as for narrow()), NONE when there is none. */
+static uint32_t find_name(const char *base, size_t stride, const uint16_t *tab, size_t n,
+                          const unsigned char *b, size_t len)
+{
+    uint32_t lo = 0, hi = (uint32_t)n;
+    if (tab && len) {
+        lo = tab[b[0]];
+        hi = tab[b[0] + 1];
+    }
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const sstr *x = NAME(mid);
+        size_t cl = x->len < len ? x->len : len, j = 0;
+        while (j < cl && (unsigned char)x->s[j] == b[j])
+            j++;
+        int r = j < cl ? ((unsigned char)x->s[j] < b[j] ? -1 : 1) : x->len < len ? -1 : x->len > len;
+        if (r == 0)
+            return mid;
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NONE;
+}
+
 /* ---- strings ------------------------------------------------------------------ */
 
 static int pattern_viable(llmj__sval *v, const snode *n, size_t len, int partial)
@@ -749,11 +781,11 @@ enum { WHY_LEN, WHY_ENUM, WHY_RX, WHY_FORMAT, WHY_NONE };
 
 /* What member m (node n) of the string on top makes of its decoded bytes
  * b[0:len) (raw: the text as written, whose UTF-8 makes the characters;
- * else one escaped character, counted at its backslash); sb0: the bytes of
- * sbuf before b (when kept). Returns the index of the byte at which m fails
+ * else one escaped character, counted at its backslash; whole: b is the
+ * whole string); sb0: the bytes of sbuf before b (when kept). Returns the index of the byte at which m fails
  * (len: none) with *why; *one: where its enum came down to one value. */
 static size_t str_member(llmj__sval *v, const vlev *L, vmem *m, const snode *n, const unsigned char *b,
-                         size_t len, int raw, size_t sb0, int *why, size_t *one)
+                         size_t len, int raw, int whole, size_t sb0, int *why, size_t *one)
 {
     unsigned sc = n->str_checks;
     size_t best = len;
@@ -766,14 +798,29 @@ static size_t str_member(llmj__sval *v, const vlev *L, vmem *m, const snode *n, 
                 break;
             }
     }
-    if (sc & SC_ENUM) {
+    uint32_t exact = NONE;
+    if ((sc & SC_ENUM) && whole && !want_events(v) &&
+        (exact = find_name((const char *)n->es, sizeof(sstr), n->efirst, n->nes, b, len)) != NONE) {
+        /* the whole string is a value: no prefix of it failed */
+        m->lo = exact;
+        m->hi = exact + 1;
+    } else if (sc & SC_ENUM) {
         size_t f = narrow((const char *)n->es, sizeof(sstr), n->efirst, &m->lo, &m->hi, L->sbytes, b, len, one);
         if (f < best) {
             best = f;
             *why = WHY_ENUM;
         }
     }
-    if (sc & (SC_RX | SC_PCRE | SC_FORMAT)) {
+    if ((sc & (SC_RX | SC_FORMAT)) == SC_RX) {
+        /* the automaton alone: the whole run in one call */
+        unsigned need = raw ? v->u8_left : 0;
+        uint32_t cp = raw ? v->cp : 0;
+        size_t f = llmj__re_run(n->rx, &m->rs, b, best, &need, &cp);
+        if (f < best) {
+            best = f;
+            *why = WHY_RX;
+        }
+    } else if (sc & (SC_RX | SC_PCRE | SC_FORMAT)) {
         unsigned need = raw ? v->u8_left : 0;
         uint32_t cp = raw ? v->cp : 0;
         for (size_t k = 0; k < best; k++) {
@@ -812,7 +859,8 @@ static size_t str_member(llmj__sval *v, const vlev *L, vmem *m, const snode *n, 
 }
 
 /* The decoded bytes b[0:len) of the string on top, at its conjunctions. */
-static void str_run1(llmj__sval *v, size_t d, const unsigned char *b, size_t len, uint64_t off0, int raw, size_t sb0)
+static void str_run1(llmj__sval *v, size_t d, const unsigned char *b, size_t len, uint64_t off0, int raw,
+                     int whole, size_t sb0)
 {
     vlev *L = &v->lv[d];
     int single = L->alive <= 1;
@@ -826,7 +874,7 @@ static void str_run1(llmj__sval *v, size_t d, const unsigned char *b, size_t len
             if (!n->str_checks)
                 continue;
             int w = WHY_NONE;
-            size_t f = str_member(v, L, m, n, b, len, raw, sb0, &w, &one);
+            size_t f = str_member(v, L, m, n, b, len, raw, whole, sb0, &w, &one);
             if (f < best || (f == best && f < len && w < why)) {
                 best = f;
                 why = w;
@@ -868,8 +916,9 @@ static void str_run1(llmj__sval *v, size_t d, const unsigned char *b, size_t len
 }
 
 /* Decoded bytes of a string value (raw: as written at off0, off0 + 1, ...;
- * else one escaped character, all at off0). */
-static void str_run(llmj__sval *v, const unsigned char *b, size_t len, uint64_t off0, int raw)
+ * else one escaped character, all at off0; whole: its closing quote
+ * follows). */
+static void str_run(llmj__sval *v, const unsigned char *b, size_t len, uint64_t off0, int raw, int whole)
 {
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
@@ -879,7 +928,7 @@ static void str_run(llmj__sval *v, const unsigned char *b, size_t len, uint64_t 
     size_t k = 0;
     while (raw && L->alive > 1 && k < len) {
         /* branches still open: one byte at a time */
-        str_run1(v, d, b + k, 1, off0 + k, 1, sb0 + k);
+        str_run1(v, d, b + k, 1, off0 + k, 1, 0, sb0 + k);
         if (v->dec_pending)
             flush_decided(v);
         if ((L->work & W_ENUM) && !L->resolved && want_events(v))
@@ -887,7 +936,7 @@ static void str_run(llmj__sval *v, const unsigned char *b, size_t len, uint64_t 
         k++;
     }
     if (k < len)
-        str_run1(v, d, b + k, len - k, raw ? off0 + k : off0, raw, sb0 + k);
+        str_run1(v, d, b + k, len - k, raw ? off0 + k : off0, raw, whole && k == 0 && L->sbytes == 0, sb0 + k);
 }
 
 static void str_end(llmj__sval *v, uint64_t off)
@@ -1032,7 +1081,7 @@ static void key_run(llmj__sval *v, const unsigned char *b, size_t len, uint64_t 
 
 /* The key of the object at depth d is complete: member m's property; 0, or
  * -1 when m fails (set_fail said why). */
-static int key_member(llmj__sval *v, size_t d, vmem *m)
+HOT int key_member(llmj__sval *v, size_t d, vmem *m)
 {
     const vlev *L = &v->lv[d];
     const snode *n = N(v, m->node);
@@ -1060,7 +1109,7 @@ static int key_member(llmj__sval *v, size_t d, vmem *m)
 /* A whole key b[0:len) (no escapes) whose first byte is at off0, in one go:
  * 1 when done, 0 for the general path (an object with several members or
  * conjunctions). */
-static int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t off0)
+HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t off0)
 {
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
@@ -1076,31 +1125,10 @@ static int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t
         return 1;
     vmem *m = &v->mm[c->m0];
     const snode *n = N(v, m->node);
-    /* the property, by the table's range for the first byte, then halving */
-    uint32_t lo = 0, hi = (uint32_t)n->nprops;
-    if (n->pfirst && len) {
-        lo = n->pfirst[b[0]];
-        hi = n->pfirst[b[0] + 1];
-    }
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        const sstr *x = &n->props[mid].nm;
-        int r = memcmp(x->s, b, x->len < len ? x->len : len);
-        if (r == 0)
-            r = x->len < len ? -1 : x->len > len;
-        if (r == 0) {
-            lo = mid;
-            hi = mid + 1;
-            break;
-        }
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    m->lo = lo;
-    m->hi = hi;
-    if (lo == hi && n->addl_false) {
+    uint32_t f0 = find_name((const char *)n->props, sizeof(sprop), n->pfirst, n->nprops, b, len);
+    m->lo = f0 == NONE ? 0 : f0;
+    m->hi = f0 == NONE ? 0 : f0 + 1;
+    if (f0 == NONE && n->addl_false) {
         /* not a property: where that became certain */
         m->lo = 0;
         m->hi = (uint32_t)n->nprops;
@@ -1179,24 +1207,30 @@ static void arr_end(llmj__sval *v, uint64_t off)
     pop_level(v);
 }
 
-/* Is the number text an integer value (1.0 and 1e2 are)? */
-static int num_is_integer(const char *s, size_t n)
+/* Is the number text s[0:n] an integer value (1.0 and 1e2 are)? A
+ * mantissa with no fraction digits but zeros is decided by its text when the
+ * exponent is not negative, else by its value (1e-3 is not, 1000e-3 is). */
+static int num_is_integer(const char *s, size_t n, double (*value)(void *), void *ctx)
 {
-    long long exp = 0;
-    const char *e = memchr(s, 'e', n);
-    if (!e)
-        e = memchr(s, 'E', n);
-    size_t mlen = e ? (size_t)(e - s) : n;
-    if (e)
-        exp = strtoll(e + 1, NULL, 10);
-    /* digits after the point that are not zero, counted from the point */
-    const char *dot = memchr(s, '.', mlen);
-    if (!dot)
-        return 1; /* an integer mantissa: a negative exponent is checked on the value */
-    long long last = 0; /* position of the last non-zero fraction digit */
-    for (size_t i = (size_t)(dot - s) + 1; i < mlen; i++)
+    size_t dot = n, e = n;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.')
+            dot = i;
+        else if (s[i] == 'e' || s[i] == 'E')
+            e = i;
+    }
+    if (dot == n && e == n)
+        return 1;
+    long long exp = e < n ? strtoll(s + e + 1, NULL, 10) : 0;
+    if (dot == n) {
+        double x = value(ctx);
+        return exp >= 0 || x == floor(x);
+    }
+    /* the position of the last non-zero fraction digit, from the point */
+    long long last = 0;
+    for (size_t i = dot + 1; i < e; i++)
         if (s[i] != '0')
-            last = (long long)(i - (size_t)(dot - s));
+            last = (long long)(i - dot);
     return last <= exp;
 }
 
@@ -1231,14 +1265,22 @@ static double num_value(const char *s, size_t n)
     return s[0] == '-' ? -x : x;
 }
 
-/* The value, computed the first time it is needed. */
-static double lazy_value(double *x, int *have, const char *s, size_t len)
+/* The number being ended, its value computed the first time it is needed. */
+typedef struct numv {
+    const char *s;
+    size_t len;
+    int have;
+    double x;
+} numv;
+
+static double numv_value(void *ctx)
 {
-    if (!*have) {
-        *x = num_value(s, len);
-        *have = 1;
+    numv *nv = ctx;
+    if (!nv->have) {
+        nv->x = num_value(nv->s, nv->len);
+        nv->have = 1;
     }
-    return *x;
+    return nv->x;
 }
 
 static void num_end(llmj__sval *v, uint64_t off)
@@ -1249,17 +1291,14 @@ static void num_end(llmj__sval *v, uint64_t off)
         return;
     const char *s = v->num.data;
     size_t len = v->num.len - 1;
-    double x = 0;
-    int have_x = 0, integral = -1;
-#define X() lazy_value(&x, &have_x, s, len)
+    numv nv = {s, len, 0, 0};
+    int integral = -1;
+#define X() numv_value(&nv)
     FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
         const snode *n = N(v, v->mm[mi].node);
         if ((n->types & SK_INT) && !(n->types & SK_NUM)) {
-            if (integral < 0) {
-                integral = num_is_integer(s, len);
-                if (integral && !memchr(s, '.', len) && (memchr(s, 'e', len) || memchr(s, 'E', len)))
-                    integral = X() == floor(X());
-            }
+            if (integral < 0)
+                integral = num_is_integer(s, len, numv_value, &nv);
             if (!integral) {
                 set_fail(v, d, "type", "expected integer, got %.*s", SHOW(s, len));
                 kill(v, d, ci, off);
@@ -1337,7 +1376,7 @@ static void esc_out(llmj__sval *v, unsigned cp, uint64_t off)
     if (v->in_key)
         key_run(v, o, n, off, 0);
     else if (!v->flat && (v->lv[v->nlv - 1].work & W_LOOK))
-        str_run(v, o, n, off, 0);
+        str_run(v, o, n, off, 0, 0);
 }
 
 static int hexv(unsigned char c)
@@ -1351,7 +1390,7 @@ static int hexv(unsigned char c)
  * byte beyond that. 1 when done with a level pushed (or out of memory), 2
  * when done with no level (a scalar with nothing to check), 0 to take the
  * general path. */
-static int fast_start(llmj__sval *v, unsigned char kind)
+HOT int fast_start(llmj__sval *v, unsigned char kind)
 {
     size_t pd = v->nlv - 1;
     vlev *P = &v->lv[pd];
@@ -1443,7 +1482,7 @@ static int fast_start(llmj__sval *v, unsigned char kind)
 }
 
 /* A value of this kind begins at off: 1 when it has a level, 0 when not. */
-static int value_start(llmj__sval *v, unsigned char kind, uint64_t off)
+HOT int value_start(llmj__sval *v, unsigned char kind, uint64_t off)
 {
     v->pos_now = off;
     int r = v->nlv ? fast_start(v, kind) : 0;
@@ -1454,9 +1493,16 @@ static int value_start(llmj__sval *v, unsigned char kind, uint64_t off)
     return 1;
 }
 
+/* Bytes between tokens, by what the lexer does with them. */
+enum { C_VALUE, C_WS, C_NL, C_COMMA, C_COLON, C_OEND, C_AEND };
+static const unsigned char k_cls[256] = {
+    [' '] = C_WS, ['\t'] = C_WS, ['\r'] = C_WS, ['\n'] = C_NL,
+    [','] = C_COMMA, [':'] = C_COLON, ['}'] = C_OEND, [']'] = C_AEND,
+};
+
 /* The first quote or backslash in p[i:n) (n when none): 16 bytes at a time
  * with SSE2, else 8. */
-static size_t scan_plain(const unsigned char *p, size_t i, size_t n)
+HOT size_t scan_plain(const unsigned char *p, size_t i, size_t n)
 {
 #if defined(__SSE2__)
     const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
@@ -1489,7 +1535,7 @@ static int num_byte(unsigned char c)
 
 /* A value begins with byte c at off (not a key). A scalar with nothing to
  * check gets no level (flat); a literal never keeps one. */
-static void value_byte(llmj__sval *v, unsigned char c, uint64_t off)
+HOT void value_byte(llmj__sval *v, unsigned char c, uint64_t off)
 {
     v->started = 1;
     switch (c) {
@@ -1538,7 +1584,7 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                 if (v->in_key)
                     key_run(v, p + i, j - i, OFF, 1);
                 else if (!v->flat && (v->lv[v->nlv - 1].work & W_LOOK))
-                    str_run(v, p + i, j - i, OFF, 1);
+                    str_run(v, p + i, j - i, OFF, 1, j < n && p[j] == '"');
                 i = j;
                 if (i == n)
                     break;
@@ -1628,49 +1674,55 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                 v->ls = L_BETWEEN;
             break;
         default:
-            /* between tokens: whitespace and separators in one go */
-            for (;;) {
-                if (c == ' ' || c == '\t' || c == '\r') {
-                } else if (c == '\n') {
+            /* between tokens: whitespace, separators, container ends, whole
+             * keys and unchecked strings, until a token needs another state */
+            while (i < n) {
+                c = p[i++];
+                switch (k_cls[c]) {
+                case C_WS:
+                    continue;
+                case C_NL:
                     v->line++;
-                    v->line_start = OFF + 1;
-                } else if (c == ',') {
+                    v->line_start = OFF;
+                    continue;
+                case C_COMMA:
                     v->want_key = v->nlv && v->lv[v->nlv - 1].kind == '{';
-                } else if (c != ':') {
+                    continue;
+                case C_COLON:
+                    continue;
+                case C_OEND:
+                    obj_end(v, OFF - 1);
                     break;
-                }
-                if (++i == n)
+                case C_AEND:
+                    arr_end(v, OFF - 1);
                     break;
-                c = p[i];
-            }
-            if (i == n)
-                break;
-            i++;
-            if (c == '}') {
-                obj_end(v, OFF - 1);
-            } else if (c == ']') {
-                arr_end(v, OFF - 1);
-            } else if (c == '"' && v->want_key) {
-                size_t j = scan_plain(p, i, n);
-                if (j < n && p[j] == '"' && key_whole(v, p + i, j - i, OFF)) {
-                    i = j + 1; /* the whole key at once */
-                    v->want_key = 0;
-                } else {
-                    v->in_key = 1;
-                    key_begin(v);
-                    v->ls = L_STR;
-                }
-            } else {
-                value_byte(v, c, OFF - 1);
-                if (v->flat && v->ls == L_STR) {
-                    /* a string nothing looks into: to its end at once */
-                    size_t j = scan_plain(p, i, n);
-                    if (j < n && p[j] == '"') {
-                        i = j + 1;
-                        v->flat = 0;
-                        v->ls = L_BETWEEN;
+                default:
+                    if (c == '"' && v->want_key) {
+                        size_t j = scan_plain(p, i, n);
+                        if (j < n && p[j] == '"' && key_whole(v, p + i, j - i, OFF)) {
+                            i = j + 1; /* the whole key at once */
+                            v->want_key = 0;
+                        } else {
+                            v->in_key = 1;
+                            key_begin(v);
+                            v->ls = L_STR;
+                        }
+                        break;
                     }
+                    value_byte(v, c, OFF - 1);
+                    if (v->flat && v->ls == L_STR) {
+                        /* a string nothing looks into: to its end at once */
+                        size_t j = scan_plain(p, i, n);
+                        if (j < n && p[j] == '"') {
+                            i = j + 1;
+                            v->flat = 0;
+                            v->ls = L_BETWEEN;
+                        }
+                    }
+                    break;
                 }
+                if (v->ls != L_BETWEEN || v->dec_pending || v->nomem)
+                    break;
             }
             break;
         }
