@@ -324,6 +324,20 @@ static void flush_decided(llmj__sval *v)
     }
 }
 
+/* The string value at depth d can only become val (from byte off on). */
+static void tell_resolved(llmj__sval *v, size_t d, const sstr *val, uint64_t off)
+{
+    v->lv[d].resolved = 1;
+    if (!want_events(v))
+        return;
+    llmj_schema_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = LLMJ_SCHEMA_EV_ENUM;
+    ev.value = val->s;
+    ev.value_len = val->len;
+    emit(v, &ev, d, off);
+}
+
 /* The string value on top (depth d) can only become one enum value, when
  * every alive conjunction has a member whose enum came down to the same
  * single value: tell once. */
@@ -345,17 +359,8 @@ static void check_resolved(llmj__sval *v, size_t d, uint64_t off)
             return;
         val = one;
     }
-    if (!val)
-        return;
-    L->resolved = 1;
-    if (!want_events(v))
-        return;
-    llmj_schema_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = LLMJ_SCHEMA_EV_ENUM;
-    ev.value = val->s;
-    ev.value_len = val->len;
-    emit(v, &ev, d, off);
+    if (val)
+        tell_resolved(v, d, val, off);
 }
 
 /* ---- values begin ------------------------------------------------------------ */
@@ -662,9 +667,9 @@ static int first_byte(llmj__sval *v, unsigned char kind, uint64_t off)
  * to those that go on with b[0:len) (tab: the names' llmj__first_table, or
  * NULL). Returns the index of the byte at which
  * none is left (len: some are); *one: the index after which exactly one was
- * left, when that happened in this run (else unchanged). */
+ * left, when that happened in this run (else unchanged), *onei: that one. */
 static size_t narrow(const char *base, size_t stride, const uint16_t *tab, uint32_t *lo, uint32_t *hi,
-                     uint64_t depth, const unsigned char *b, size_t len, size_t *one)
+                     uint64_t depth, const unsigned char *b, size_t len, size_t *one, uint32_t *onei)
 {
     size_t k = 0;
     if (tab && depth == 0 && len) {
@@ -674,8 +679,10 @@ static size_t narrow(const char *base, size_t stride, const uint16_t *tab, uint3
         *hi = e;
         if (a == e)
             return 0;
-        if (e - a == 1)
+        if (e - a == 1) {
             *one = 0;
+            *onei = a;
+        }
         k = 1;
     }
     for (; k < len; k++) {
@@ -719,8 +726,10 @@ static size_t narrow(const char *base, size_t stride, const uint16_t *tab, uint3
         *hi = e;
         if (a == e)
             return k;
-        if (e - a == 1)
+        if (e - a == 1) {
             *one = k;
+            *onei = a;
+        }
     }
     return len;
 }
@@ -785,7 +794,8 @@ enum { WHY_LEN, WHY_ENUM, WHY_RX, WHY_FORMAT, WHY_NONE };
  * whole string); sb0: the bytes of sbuf before b (when kept). Returns the index of the byte at which m fails
  * (len: none) with *why; *one: where its enum came down to one value. */
 static size_t str_member(llmj__sval *v, const vlev *L, vmem *m, const snode *n, const unsigned char *b,
-                         size_t len, int raw, int whole, size_t sb0, int *why, size_t *one)
+                         size_t len, int raw, int whole, size_t sb0, int *why, size_t *one,
+                         const sstr **onev)
 {
     unsigned sc = n->str_checks;
     size_t best = len;
@@ -805,7 +815,13 @@ static size_t str_member(llmj__sval *v, const vlev *L, vmem *m, const snode *n, 
         m->lo = exact;
         m->hi = exact + 1;
     } else if (sc & SC_ENUM) {
-        size_t f = narrow((const char *)n->es, sizeof(sstr), n->efirst, &m->lo, &m->hi, L->sbytes, b, len, one);
+        size_t o = len;
+        uint32_t oi = 0;
+        size_t f = narrow((const char *)n->es, sizeof(sstr), n->efirst, &m->lo, &m->hi, L->sbytes, b, len, &o, &oi);
+        if (o < *one) {
+            *one = o;
+            *onev = &n->es[oi];
+        }
         if (f < best) {
             best = f;
             *why = WHY_ENUM;
@@ -866,6 +882,7 @@ static void str_run1(llmj__sval *v, size_t d, const unsigned char *b, size_t len
     int single = L->alive <= 1;
     FOR_ALIVE(L, ci) {
         size_t best = len, one = len;
+        const sstr *onev = NULL;
         int why = WHY_NONE;
         const snode *bn = NULL;
         FOR_MEM(ci, mi) {
@@ -874,7 +891,7 @@ static void str_run1(llmj__sval *v, size_t d, const unsigned char *b, size_t len
             if (!n->str_checks)
                 continue;
             int w = WHY_NONE;
-            size_t f = str_member(v, L, m, n, b, len, raw, whole, sb0, &w, &one);
+            size_t f = str_member(v, L, m, n, b, len, raw, whole, sb0, &w, &one, &onev);
             if (f < best || (f == best && f < len && w < why)) {
                 best = f;
                 why = w;
@@ -882,7 +899,7 @@ static void str_run1(llmj__sval *v, size_t d, const unsigned char *b, size_t len
             }
         }
         if (single && one < best && !L->resolved && want_events(v))
-            check_resolved(v, d, raw ? off0 + one : off0);
+            tell_resolved(v, d, onev, raw ? off0 + one : off0);
         if (best < len) {
             if (why == WHY_LEN)
                 set_fail(v, d, "maxLength", "longer than %llu characters", (unsigned long long)bn->max_len);
@@ -1020,7 +1037,9 @@ static size_t key_narrow(llmj__sval *v, const vlev *L, vmem *m, const unsigned c
     if (!n->nprops)
         return n->addl_false ? 0 : len; /* no key at all */
     size_t one;
-    size_t f = narrow((const char *)n->props, sizeof(sprop), n->pfirst, &m->lo, &m->hi, L->key_len, b, len, &one);
+    uint32_t onei;
+    size_t f = narrow((const char *)n->props, sizeof(sprop), n->pfirst, &m->lo, &m->hi, L->key_len, b, len, &one,
+                      &onei);
     return n->addl_false ? f : len;
 }
 
