@@ -92,8 +92,13 @@ static void expect(const char *schema, const char *text, int valid, long off, co
     tu_alloc ta;
     memset(&ta, 0, sizeof ta);
     llmj_schema *s = compile_ok(&ta, schema);
+    char msg0[320] = "";
     for (size_t piece = 0; piece <= 1; piece++) {
         verdict v = run(&ta, s, text, piece, 1);
+        if (piece == 0)
+            snprintf(msg0, sizeof msg0, "%s", v.msg);
+        else if (strcmp(msg0, v.msg))
+            fail_msg("schema %s text %s: message '%s' whole, '%s' one byte at a time", schema, text, msg0, v.msg);
         if (v.valid != valid || (off >= 0 ? v.off != (uint64_t)off : v.off != UINT64_MAX) ||
             (kw && strcmp(v.kw, kw)) || (ptr && strcmp(v.ptr, ptr)))
             fail_msg("schema %s text %s (pieces %zu): valid %d offset %lld keyword '%s' pointer '%s' (%s); "

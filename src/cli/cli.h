@@ -202,6 +202,10 @@ int cli_schema_option(const char *cmd, int argc, char **argv, int *i, const char
  * its pointer for a schema outside the supported subset). */
 llmj_schema *cli_schema_load(const char *path, const llmj_config *cfg);
 
+/* The schema for tracker t, with --events: its events printed on stdout as
+ * they happen, one JSON object per line (docs/schema.md). */
+llmj_status cli_schema_attach(llmj_tracker *t, const llmj_schema *s, int events);
+
 /* ,"schema":{"valid":true|false|null,"violation":null|{"pointer","offset",
  * "line","column","keyword","message"},"missing":[...],"cut":P|null} */
 int cli_print_schema_member(FILE *out, llmj_tracker *t);

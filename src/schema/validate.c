@@ -1153,11 +1153,11 @@ HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t of
         m->hi = (uint32_t)n->nprops;
         L->key_len = 0;
         size_t f = key_narrow(v, L, m, b, len);
-        L->key_len = len;
-        if (f < len) {
+        if (f < len)
             key_fail(v, d, L->c0, f, off0 + f);
+        L->key_len = len;
+        if (f < len)
             return 1;
-        }
     }
     if (key_member(v, d, m))
         kill(v, d, L->c0, off0 + len);

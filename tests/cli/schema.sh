@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # --schema on check and repair: the report's "schema" member, exit status 10
 # for a violation, the diagnostic on stderr, a refused schema (exit 1, the
-# keyword and its pointer), missing/cut on a cut text.
+# keyword and its pointer), missing/cut on a cut text, --events; schema lint
+# for each provider.
 # Environment: LLMJ_TOOL (build/llmjson), LLMJ_SCRATCH (scratch folder).
 set -u
 TOOL=${LLMJ_TOOL:?LLMJ_TOOL must name the llmjson binary}
@@ -57,6 +58,27 @@ printf '%s' '{"type":"object","properties":{"a":{"type":"string"}},"required":["
 "$TOOL" schema lint "$TMP/good.json" > "$TMP/out" 2> "$TMP/err"; rc=$?
 want_rc 0 "lint accepts"
 want_out '' "lint accepts silently"
+
+# --events: the schema's events at the byte they happen, then the report
+E=$TMP/e.json
+printf '%s' '{"type":"object","properties":{"kind":{"enum":["fish","film"]},"pet":{"anyOf":[{"type":"object","properties":{"cat":{"type":"string"}},"required":["cat"],"additionalProperties":false},{"type":"object","properties":{"dog":{"type":"integer"}},"required":["dog"],"additionalProperties":false}]}},"required":["kind","pet"],"additionalProperties":false}' > "$E"
+for chunk in 1 4096; do
+    runin '{"kind":"fis","pet":{"dog":"x"}}' check --events --chunk $chunk --schema "$E"
+    want_rc 10 "check --events (chunk $chunk)"
+    want_out '{"event":"enum_resolved","path":"/kind","offset":11,"line":1,"column":12,"value":"fish"}
+{"event":"schema_violation","path":"/kind","offset":12,"line":1,"column":13,"keyword":"enum","message":"the string is not an allowed value"}
+{"status":"complete","bytes":32,"max_depth":2,"error":null,"runaway":null,"schema":{"valid":false,"violation":{"pointer":"/kind","offset":12,"line":1,"column":13,"keyword":"enum","message":"the string is not an allowed value"},"missing":[],"cut":null}}' "check --events output (chunk $chunk)"
+    runin '{"kind":"film","pet":{"dog":"x"' repair --report --events --chunk $chunk --schema "$E"
+    want_rc 10 "repair --events (chunk $chunk)"
+    if [ "$(head -n 2 "$TMP/out")" = '{"event":"enum_resolved","path":"/kind","offset":11,"line":1,"column":12,"value":"film"}
+{"event":"branch_decided","path":"/pet","offset":23,"line":1,"column":24,"branch":1,"schema":"/properties/pet/anyOf/1"}' ]; then ok; else bad "repair --events (chunk $chunk): $(cat "$TMP/out")"; fi
+    if sed -n 3p "$TMP/out" | grep -q '"event":"schema_violation","path":"/pet/dog","offset":28'; then ok; else bad "repair --events violation (chunk $chunk)"; fi
+done
+runin '{}' check --events
+want_rc 1 "--events without --schema"
+want_err "--events needs --schema FILE" "--events without --schema message"
+runin '"{}"' repair --lines --events --schema "$E"
+want_rc 1 "--events with --lines"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
