@@ -478,7 +478,7 @@ static int compile_regex(comp *c, uint32_t ni, const jv *v)
 
 static const char *const k_ignored[] = {"title", "description", "default", "examples", "$comment",
                                         "$schema", "$anchor", "deprecated", "readOnly",
-                                        "writeOnly", NULL};
+                                        "writeOnly", "propertyOrdering", NULL};
 
 static long compile_node(comp2 *k, const jv *v)
 {
