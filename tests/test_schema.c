@@ -204,6 +204,14 @@ static void test_objects(void **state)
     BAD("{\"required\":[\"x\"]}", "{\"y\":null}", 9, "required", "");
     /* an explicit null is present */
     OK("{\"required\":[\"x\"],\"properties\":{\"x\":{\"type\":[\"null\",\"string\"]}}}", "{\"x\":null}");
+    /* no properties at all: a key is refused at its first byte, the empty key at its end */
+    BAD("{\"additionalProperties\":false}", "{\"a\":1}", 2, "additionalProperties", "");
+    BAD("{\"additionalProperties\":false}", "{\"\":1}", 2, "additionalProperties", "/");
+    OK("{\"additionalProperties\":false}", "{}");
+    /* a key that stops being a prefix in the middle, whole or split */
+    BAD(s, "{\"agx\":1}", 4, "additionalProperties", "");
+    /* Gemini's propertyOrdering is an annotation */
+    OK("{\"properties\":{\"a\":{}},\"propertyOrdering\":[\"a\"]}", "{\"a\":1}");
     /* escaped keys */
     OK("{\"properties\":{\"a/b\":{\"type\":\"string\"}},\"additionalProperties\":false}", "{\"a\\/b\":\"v\"}");
     BAD("{\"properties\":{\"a/b\":{\"type\":\"string\"}},\"additionalProperties\":false}",
@@ -242,6 +250,18 @@ static void test_numbers2(void **state)
     BAD(m, "[0.075]", 6, "multipleOf", "/0");
     /* a top-level number is complete only at a normal end */
     OK("{\"maximum\":5}", "5");
+    /* the value of a number is exactly strtod's (the const is read by strtod) */
+    static const char *const nums[] = {"0.1", "123.456", "-0.0001", "1e-3", "9007199254740993", "0.3",
+                                       "4.35", "999999999999999.9", "1.7976931348623157e308", "5e-324",
+                                       "0.1000000000000000055511151231257827", "2.5"};
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+        char sch[128], arr[96];
+        snprintf(sch, sizeof sch, "{\"type\":\"array\",\"items\":{\"const\":%s}}", nums[i]);
+        snprintf(arr, sizeof arr, "[%s]", nums[i]);
+        OK(sch, arr);
+    }
+    OK("{\"type\":\"array\",\"items\":{\"exclusiveMaximum\":0.3}}", "[0.2999]");
+    BAD("{\"type\":\"array\",\"items\":{\"exclusiveMaximum\":0.3}}", "[0.3]", 4, "exclusiveMaximum", "/0");
 }
 
 static void test_strings(void **state)
@@ -733,6 +753,76 @@ static void test_upcoming(void **state)
     assert_int_equal(ta.live, 0);
 }
 
+/* Every allocation can fail: compilation reports LLMJ_NOMEM, validation
+ * LLMJ_NOMEM from the result; nothing leaks, nothing crashes. */
+static void test_no_memory(void **state)
+{
+    (void)state;
+    const char *schema =
+        "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"pattern\":\"^[a-z]+-[0-9]+$\"},"
+        "\"p\":{\"pattern\":\"^(?!x)\"},\"kind\":{\"enum\":[\"a\",\"b\",\"cc\",\"dd\",\"e\",\"f\",\"g\",\"h\"]},"
+        "\"when\":{\"format\":\"date\"},\"pet\":{\"anyOf\":[{\"$ref\":\"#/$defs/cat\"},{\"type\":\"null\"}]}},"
+        "\"required\":[\"id\",\"kind\"],\"additionalProperties\":false,"
+        "\"$defs\":{\"cat\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}}}}}";
+    const char *text = "{\"id\":\"ab-12\",\"p\":\"y\",\"kind\":\"cc\",\"when\":\"2024-01-02\",\"pet\":{\"name\":\"x\"}}";
+    int compiled = 0;
+    for (size_t k = 1; !compiled; k++) {
+        tu_alloc ta;
+        memset(&ta, 0, sizeof ta);
+        ta.fail_at = k;
+        llmj_config cfg;
+        llmj_config_init(&cfg);
+        cfg.alloc = tu_allocator(&ta);
+        llmj_schema *s = NULL;
+        llmj_status st = llmj_schema_compile(&s, schema, strlen(schema), &cfg, NULL);
+        if (st == LLMJ_OK) {
+            compiled = ta.failed == 0;
+            llmj_schema_free(s);
+        } else {
+            assert_int_equal(st, LLMJ_NOMEM);
+            assert_null(s);
+        }
+        if (ta.live)
+            fail_msg("compile, allocation %zu refused: %zu blocks left", k, ta.live);
+    }
+    tu_alloc sa;
+    memset(&sa, 0, sizeof sa);
+    llmj_schema *s = compile_ok(&sa, schema);
+    int done = 0;
+    for (size_t k = 1; !done; k++) {
+        tu_alloc ta;
+        memset(&ta, 0, sizeof ta);
+        ta.fail_at = k;
+        llmj_config cfg;
+        llmj_config_init(&cfg);
+        cfg.alloc = tu_allocator(&ta);
+        llmj_tracker *t = NULL;
+        if (llmj_tracker_new(&t, &cfg, NULL, NULL) != LLMJ_OK || llmj_tracker_set_schema(t, s) != LLMJ_OK) {
+            llmj_tracker_free(t);
+            assert_int_equal(ta.live, 0);
+            continue;
+        }
+        for (size_t i = 0; text[i]; i++)
+            llmj_tracker_feed(t, text + i, 1);
+        llmj_tracker_finish(t, LLMJ_END_NORMAL);
+        llmj_schema_result r;
+        llmj_status st = llmj_tracker_schema_result(t, &r);
+        if (st == LLMJ_OK && ta.failed == 0) {
+            assert_int_equal(r.valid, LLMJ_SCHEMA_CONFORMING);
+            done = 1;
+        } else if (st == LLMJ_OK) {
+            assert_int_not_equal(r.valid, LLMJ_SCHEMA_NONCONFORMING); /* a refusal is never a violation */
+        } else {
+            assert_int_equal(st, LLMJ_NOMEM);
+        }
+        llmj_tracker_free(t);
+        if (ta.live)
+            fail_msg("validate, allocation %zu refused: %zu blocks left", k, ta.live);
+    }
+    llmj_schema_free(s);
+    assert_int_equal(sa.live, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -744,6 +834,7 @@ int main(void)
         cmocka_unit_test(test_big_schema),  cmocka_unit_test(test_after_violation),
         cmocka_unit_test(test_regex_vs_pcre2), cmocka_unit_test(test_regex_fallback),
         cmocka_unit_test(test_events),      cmocka_unit_test(test_upcoming),
+        cmocka_unit_test(test_no_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

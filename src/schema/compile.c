@@ -157,9 +157,6 @@ static const yajl_callbacks k_dom_cb = {
     d_null, d_bool, NULL, NULL, d_num, d_str, d_map, d_key, d_end, d_arr, d_end,
 };
 
-static void *ya_malloc(void *ctx, size_t n) { return llmj__malloc(ctx, n); }
-static void *ya_realloc(void *ctx, void *p, size_t n) { return llmj__realloc(ctx, p, n); }
-static void ya_free(void *ctx, void *p) { llmj__free(ctx, p); }
 
 /* ---- errors ---------------------------------------------------------------- */
 
@@ -459,6 +456,8 @@ static int compile_regex(comp *c, uint32_t ni, const jv *v)
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)v->s, v->len,
                                    PCRE2_UTF | PCRE2_ALT_BSUX | PCRE2_DOLLAR_ENDONLY, &ec, &eo, cc);
     pcre2_compile_context_free(cc);
+    if (!re && c->s->pc_refused)
+        return nomem(c);
     if (!re) {
         PCRE2_UCHAR msg[160];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -1079,8 +1078,23 @@ static void summarize(comp *c)
 
 /* ---- public ---------------------------------------------------------------- */
 
-static void *pc_malloc(size_t n, void *ctx) { return llmj__malloc(ctx, n); }
-static void pc_free(void *p, void *ctx) { llmj__free(ctx, p); }
+/* PCRE2's memory, from the schema's allocator; a refusal while compiling is
+ * remembered (PCRE2 reports it as a compile error like any other). Once
+ * compiled, the schema is shared read-only: trackers' match data come from
+ * here too, and nothing is written then. */
+static void *pc_malloc(size_t n, void *ctx)
+{
+    llmj_schema *s = ctx;
+    void *p = llmj__malloc(&s->a, n);
+    if (!p && s->compiling)
+        s->pc_refused = 1;
+    return p;
+}
+
+static void pc_free(void *p, void *ctx)
+{
+    llmj__free(&((llmj_schema *)ctx)->a, p);
+}
 
 uint16_t *llmj__first_table(const llmj_allocator *a, const void *names, size_t stride, size_t n)
 {
@@ -1163,7 +1177,8 @@ llmj_status llmj_schema_compile(llmj_schema **out, const void *text, size_t len,
         return LLMJ_NOMEM;
     memset(s, 0, sizeof *s);
     s->a = a;
-    s->gctx = pcre2_general_context_create(pc_malloc, pc_free, &s->a);
+    s->compiling = 1;
+    s->gctx = pcre2_general_context_create(pc_malloc, pc_free, s);
     comp2 k;
     memset(&k, 0, sizeof k);
     k.c.s = s;
@@ -1178,7 +1193,8 @@ llmj_status llmj_schema_compile(llmj_schema **out, const void *text, size_t len,
     dom d;
     memset(&d, 0, sizeof d);
     d.a = &s->a;
-    yajl_alloc_funcs yaf = {ya_malloc, ya_realloc, ya_free, &s->a};
+    /* yajl never sees a refusal: see llmj__yajl_malloc() */
+    yajl_alloc_funcs yaf = {llmj__yajl_malloc, llmj__yajl_realloc, llmj__yajl_free, &s->a};
     yajl_handle y = yajl_alloc(&k_dom_cb, &yaf, &d);
     if (!y) {
         llmj_schema_free(s);
@@ -1257,6 +1273,7 @@ llmj_status llmj_schema_compile(llmj_schema **out, const void *text, size_t len,
         llmj_schema_free(s);
         return st;
     }
+    s->compiling = 0;
     *out = s;
     return LLMJ_OK;
 }

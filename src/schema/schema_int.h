@@ -101,6 +101,7 @@ struct llmj_schema {
     snode *nodes;
     size_t nnodes, cap;
     pcre2_general_context *gctx;
+    int compiling, pc_refused; /* the allocator refused PCRE2 during compilation */
     char **ptrs; size_t nptrs; /* ptrs[i]: the JSON Pointer of node i + 2 in the schema text */
 };
 

@@ -505,7 +505,8 @@ static int expand(llmj__sval *v, uint64_t off)
                     vconj *c = new_conj(v, P ? ci : NONE, label, bix);
                     if (!c || grow(v, (void **)&v->mm, &v->mmcap, v->nmm + onm, sizeof *v->mm))
                         return -1;
-                    memcpy(&v->mm[v->nmm], &v->mm[om0], onm * sizeof *v->mm);
+                    if (onm)
+                        memcpy(&v->mm[v->nmm], &v->mm[om0], onm * sizeof *v->mm);
                     v->nmm += onm;
                     v->cj[v->ncj - 1].nm = onm;
                     if (add_atoms(v, (uint32_t)(v->ncj - 1), cn, a))
@@ -766,6 +767,10 @@ static uint32_t find_name(const char *base, size_t stride, const uint16_t *tab, 
 static int pattern_viable(llmj__sval *v, const snode *n, size_t len, int partial)
 {
     int rc = pcre2_match(n->re, (PCRE2_SPTR)v->sbuf.data, len, 0, partial ? PCRE2_PARTIAL_HARD : 0, v->md, NULL);
+    if (rc == PCRE2_ERROR_NOMEMORY || rc == PCRE2_ERROR_HEAPLIMIT) {
+        v->nomem = 1; /* not a verdict */
+        return 1;
+    }
     return rc >= 0 || rc == PCRE2_ERROR_PARTIAL;
 }
 
