@@ -753,6 +753,17 @@ static void test_upcoming(void **state)
     assert_int_equal(ta.live, 0);
 }
 
+/* A configuration whose allocator (ta, reset) refuses its k-th allocation. */
+static llmj_config failing_config(tu_alloc *ta, size_t k)
+{
+    memset(ta, 0, sizeof *ta);
+    ta->fail_at = k;
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    cfg.alloc = tu_allocator(ta);
+    return cfg;
+}
+
 /* Every allocation can fail: compilation reports LLMJ_NOMEM, validation
  * LLMJ_NOMEM from the result; nothing leaks, nothing crashes. */
 static void test_no_memory(void **state)
@@ -768,11 +779,7 @@ static void test_no_memory(void **state)
     int compiled = 0;
     for (size_t k = 1; !compiled; k++) {
         tu_alloc ta;
-        memset(&ta, 0, sizeof ta);
-        ta.fail_at = k;
-        llmj_config cfg;
-        llmj_config_init(&cfg);
-        cfg.alloc = tu_allocator(&ta);
+        llmj_config cfg = failing_config(&ta, k);
         llmj_schema *s = NULL;
         llmj_status st = llmj_schema_compile(&s, schema, strlen(schema), &cfg, NULL);
         if (st == LLMJ_OK) {
@@ -791,11 +798,7 @@ static void test_no_memory(void **state)
     int done = 0;
     for (size_t k = 1; !done; k++) {
         tu_alloc ta;
-        memset(&ta, 0, sizeof ta);
-        ta.fail_at = k;
-        llmj_config cfg;
-        llmj_config_init(&cfg);
-        cfg.alloc = tu_allocator(&ta);
+        llmj_config cfg = failing_config(&ta, k);
         llmj_tracker *t = NULL;
         if (llmj_tracker_new(&t, &cfg, NULL, NULL) != LLMJ_OK || llmj_tracker_set_schema(t, s) != LLMJ_OK) {
             llmj_tracker_free(t);

@@ -288,6 +288,14 @@ static int recursive(yajl_val root)
 #define OA_BIG_ENUM 250
 #define OA_BIG_ENUM_CHARS 15000
 
+/* The end of a problem's line (its head is printed): the message. */
+static void say(lint *l, const char *fmt, va_list ap)
+{
+    vprintf(fmt, ap);
+    putchar('\n');
+    l->problems++;
+}
+
 /* Invalid schema for response_format 'NAME': In context=(...), MSG */
 static void oa_problem(lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void oa_problem(lint *l, const char *fmt, ...)
@@ -298,10 +306,8 @@ static void oa_problem(lint *l, const char *fmt, ...)
     printf("%s), ", l->nctx == 1 ? "," : "");
     va_list ap;
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    say(l, fmt, ap);
     va_end(ap);
-    putchar('\n');
-    l->problems++;
 }
 
 static void oa_plain(lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -310,10 +316,8 @@ static void oa_plain(lint *l, const char *fmt, ...)
     printf("Invalid schema for response_format '%s': ", l->name);
     va_list ap;
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    say(l, fmt, ap);
     va_end(ap);
-    putchar('\n');
-    l->problems++;
 }
 
 static const char *const oa_allowed[] = {
@@ -413,10 +417,8 @@ static void an_problem(lint *l, const char *fmt, ...)
     fputs("output_config.format.schema: ", stdout);
     va_list ap;
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    say(l, fmt, ap);
     va_end(ap);
-    putchar('\n');
-    l->problems++;
 }
 
 /* The path of the current subschema, for the messages that are this tool's. */

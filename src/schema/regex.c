@@ -789,15 +789,7 @@ size_t llmj__re_run(const llmj__re *re, llmj__re_state *st, const unsigned char 
     uint32_t c = *cp;
     size_t k = 0;
     for (; k < len; k++) {
-        unsigned char x = b[k];
-        if ((x & 0xC0) != 0x80) {
-            nd = x < 0x80 ? 0 : x >= 0xF0 ? 3 : x >= 0xE0 ? 2 : 1;
-            c = x & (0x7Fu >> nd);
-        } else {
-            c = (c << 6) | (x & 0x3Fu);
-            nd--;
-        }
-        if (nd)
+        if (!llmj__utf8_step(b[k], &nd, &c))
             continue;
         if (!st->matched) {
             step(re, st, c);

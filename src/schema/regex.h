@@ -18,6 +18,20 @@
 
 typedef struct llmj__re llmj__re;
 
+/* One byte of valid UTF-8: *need (continuation bytes still due) and *cp (the
+ * code point so far) carry across calls. 1 when c ends a character. */
+static inline int llmj__utf8_step(unsigned char c, unsigned *need, uint32_t *cp)
+{
+    if ((c & 0xC0) != 0x80) {
+        *need = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
+        *cp = c & (0x7Fu >> *need);
+    } else {
+        *cp = (*cp << 6) | (c & 0x3Fu);
+        (*need)--;
+    }
+    return *need == 0;
+}
+
 /* The state of one string: the positions reached (s), whether a character
  * was read (started), whether a match was already completed that no
  * continuation can undo (matched: an alternative without `$`). */

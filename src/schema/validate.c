@@ -845,15 +845,7 @@ static size_t str_member(llmj__sval *v, const vlev *L, vmem *m, const snode *n, 
         unsigned need = raw ? v->u8_left : 0;
         uint32_t cp = raw ? v->cp : 0;
         for (size_t k = 0; k < best; k++) {
-            unsigned char c = b[k];
-            if ((c & 0xC0) != 0x80) {
-                need = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
-                cp = c & (0x7Fu >> need);
-            } else {
-                cp = (cp << 6) | (c & 0x3Fu);
-                need--;
-            }
-            if (need)
+            if (!llmj__utf8_step(b[k], &need, &cp))
                 continue;
             /* a character ends at b[k] */
             size_t sl = sb0 + k + 1;
@@ -922,15 +914,8 @@ static void str_run1(llmj__sval *v, size_t d, const unsigned char *b, size_t len
         unsigned need = v->u8_left;
         uint32_t cp = v->cp;
         for (size_t k = 0; k < len; k++) {
-            unsigned char c = b[k];
-            if ((c & 0xC0) != 0x80) {
-                L->chars++;
-                need = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
-                cp = c & (0x7Fu >> need);
-            } else {
-                cp = (cp << 6) | (c & 0x3Fu);
-                need--;
-            }
+            L->chars += (b[k] & 0xC0) != 0x80; /* a character begins */
+            llmj__utf8_step(b[k], &need, &cp);
         }
         v->u8_left = need;
         v->cp = cp;
