@@ -504,6 +504,8 @@ static int run(int argc, char **argv)
         cli_live_opts lo;
         cli_live_opts_init(&lo, stdout);
         lo.choice = o.live.choice;
+        lo.whitespace_limit = o.r.cfg.whitespace_limit;
+        lo.whitespace_indent = o.r.cfg.whitespace_indent;
         o.r.mode = CLI_REPLAY_WATCH; /* for the summary line at the end */
         if ((lv = cli_live_new(stdout, &lo)) == NULL) {
             cli_error("out of memory");
