@@ -25,7 +25,14 @@ command -v pkg-config > /dev/null || fail "pkg-config is not installed"
 [ -x "$TOOL" ] || fail "$TOOL not built"
 mkdir -p "$SCRATCH" || fail "no scratch folder $SCRATCH"
 W=$(mktemp -d "$SCRATCH/install.XXXXXX") || fail "mktemp failed"
-trap 'rm -rf "$W"' EXIT
+# the installs below rewrite the build's llmjson.pc for their prefixes: put
+# back the one this build had (with its time), so the build is left as found
+B=$BUILD
+[[ $B = /* ]] || B=$ROOT/$B
+saved=()
+for f in "$B/llmjson.pc" "$B/pc.vars"; do [ -f "$f" ] && cp -p "$f" "$W/saved.$(basename "$f")" && saved+=("$f"); done
+restore() { for f in "${saved[@]}"; do cp -p "$W/saved.$(basename "$f")" "$f"; done; rm -rf "$W"; }
+trap restore EXIT
 D=$W/dest
 CC=${CC:-cc}
 SANFLAGS=()
