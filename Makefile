@@ -292,7 +292,7 @@ FUZZ_CC     ?= clang
 FUZZ_FLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_LIBSRC := $(LIB_SRC)
 
-build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC) $(HEADERS) $(wildcard tests/fuzz/*.h)
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC) $(HEADERS) $(wildcard tests/fuzz/*.h) $(FUZZ_SRC)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(CPPFLAGS) -Itests $(DEP_CFLAGS) -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers $(FUZZ_FLAGS) \
 	  -DLLMJ_BUILDING -o $@ $< $(FUZZ_LIBSRC) $(DEP_LIBS)
