@@ -16,24 +16,9 @@ TMP=$(mktemp -d) || exit 1
 SPID=
 trap '[ -n "$SPID" ] && kill $SPID 2> /dev/null; rm -rf "$TMP"' EXIT
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$ROOT/tests/support/cli.sh" # ok, bad, run, want_rc, want_err
 
-# run ARGS...: stdout in $TMP/out, stderr in $TMP/err, status in $rc
-run() {
-    "$TOOL" "$@" > "$TMP/out" 2> "$TMP/err"
-    rc=$?
-}
-want_rc() { # want_rc N what
-    if [ "$rc" -eq "$1" ]; then ok; else bad "$2: exit $rc, want $1 (stderr: $(head -c 300 "$TMP/err"))"; fi
-}
-want_err() { # want_err ERE what   (stderr: one line matching ERE)
-    if [ "$(wc -l < "$TMP/err")" -eq 1 ] && grep -Eq -- "$1" "$TMP/err"; then ok
-    else bad "$2: stderr '$(cat "$TMP/err")' does not match /$1/"; fi
-}
-want_out() { # want_out ERE what   (stdout matches ERE)
+want_match() { # want_match ERE what   (stdout matches ERE)
     if grep -Eq -- "$1" "$TMP/out"; then ok; else bad "$2: stdout '$(head -c 400 "$TMP/out")' does not match /$1/"; fi
 }
 
@@ -58,7 +43,7 @@ verdict() {
         # shellcheck disable=SC2086
         run replay --report $dopt "$S/$f"
         want_rc "$want" "replay --report $dopt $f"
-        want_out "\"verdict\":\"$w\"}\$" "replay --report $dopt $f"
+        want_match "\"verdict\":\"$w\"}\$" "replay --report $dopt $f"
         # shellcheck disable=SC2086
         run replay --events --chunk 3 $dopt "$S/$f"
         want_rc "$want" "replay --events $dopt $f"
@@ -100,7 +85,7 @@ verdict openai-refusal-error.sse openai 6 'refusal truncated; stream provider_er
 # JSON cut by the content filter: 9 before 2 (the text says truncated)
 verdict openai-json-filtered.sse openai 9 'finish content_filter, json truncated; stream ok$'
 run replay --report "$S/openai-json-filtered.sse"
-want_out '"salvage":\{"status":"truncated".*"verdict":"refused"\}$' "openai-json-filtered: truncated text, refused"
+want_match '"salvage":\{"status":"truncated".*"verdict":"refused"\}$' "openai-json-filtered: truncated text, refused"
 # choice 0 refuses, choice 1 runs away: 9 before 4
 verdict openai-n2-refusal-runaway.sse openai 9 'choice 1: finish none, json runaway; stream runaway_whitespace'
 # an error cuts a text: 6 before 2
@@ -116,7 +101,7 @@ for f in noise-object.json noise-pretty.json gemini-no-sse.json noise-hello.txt 
         want_err "^llmjson: .*/$f:1:1: $NOT.* \(offset 0\)\$" "replay $mode $f: message"
     done
     run replay --report --chunk 1 "$S/$f"
-    want_out '"status":"not_a_stream","events":0,.*"error":\{"status":"not_a_stream","message":"not an SSE or NDJSON stream: .*"verdict":"invalid"\}$' \
+    want_match '"status":"not_a_stream","events":0,.*"error":\{"status":"not_a_stream","message":"not an SSE or NDJSON stream: .*"verdict":"invalid"\}$' \
         "replay --report --chunk 1 $f"
 done
 printf 'hello world' > "$TMP/hello"
@@ -196,7 +181,7 @@ else
         d=${rest%:*} want=${rest#*:}
         sstream --dialect "$d" --url "$U/$f" --report
         want_rc "$want" "stream $f"
-        want_out "\"verdict\":\"$(word_of "$want")\"}\$" "stream $f: report"
+        want_match "\"verdict\":\"$(word_of "$want")\"}\$" "stream $f: report"
     done
     # an HTTP error status: 6, one line; a 401 with no key names the variable
     sstream --url "$U/x?status=401&emsg=Missing%20bearer%20token" --report
@@ -209,7 +194,7 @@ else
     n=$(wc -c < "$S/openai-error.sse")
     sstream --url "$U/openai-error.sse?cut=$((n - 5))" --report
     want_rc 6 "stream: an error, then the connection cut"
-    want_out '"status":"provider_error".*"verdict":"provider_error"\}$' "stream: an error, then the connection cut: report"
+    want_match '"status":"provider_error".*"verdict":"provider_error"\}$' "stream: an error, then the connection cut: report"
     grep -q 'Transferred a partial file' "$TMP/err" && ok || bad "stream: the cut is still said: $(cat "$TMP/err")"
     # cut with no error: 7
     n=$(wc -c < "$S/openai-text.sse")
