@@ -51,6 +51,9 @@ struct stream_choice {
     text_ctx tc;
     size_t index;
     llmj__buf text, refusal, finish_raw;
+    llmj__buf reasoning, signature; /* reasoning text; the last signature */
+    uint64_t redacted;              /* redacted or encrypted reasoning parts */
+    int has_reasoning;              /* some reasoning item arrived */
     int has_refusal;
     int has_finish;       /* a finish item arrived (finish_raw valid) */
     llmj_finish finish;   /* as the dialect said */
@@ -395,6 +398,8 @@ static void choice_free(llmj_stream *s, stream_choice *c)
     llmj__buf_free(&c->text, &s->a);
     llmj__buf_free(&c->refusal, &s->a);
     llmj__buf_free(&c->finish_raw, &s->a);
+    llmj__buf_free(&c->reasoning, &s->a);
+    llmj__buf_free(&c->signature, &s->a);
     llmj__free(&s->a, c);
 }
 
@@ -630,6 +635,35 @@ static int item_refusal(llmj_stream *s, const ld_item *it)
     return 0;
 }
 
+/* Reasoning: its own text, never the content's (no tracker sees it). */
+static int item_reasoning(llmj_stream *s, const ld_item *it)
+{
+    stream_choice *c = get_choice(s, it->choice);
+    if (!c)
+        return 1;
+    c->has_reasoning = 1;
+    switch (it->kind) {
+    case LD_REASONING_SIGNATURE:
+        c->signature.len = 0;
+        return text_add_or_stop(s, &c->signature, it->text, it->len, "reasoning signature",
+                                c->index)
+                   ? 1
+                   : 0;
+    case LD_REASONING_REDACTED:
+        c->redacted++;
+        return 0;
+    default:
+        break;
+    }
+    if (!it->len)
+        return 0;
+    if (text_add_or_stop(s, &c->reasoning, it->text, it->len, "reasoning", c->index))
+        return 1;
+    if (s->cb.reasoning && cb_stop(s, s->cb.reasoning(s->ctx, c->index, it->text, it->len)))
+        return 1;
+    return 0;
+}
+
 static int tool_begin_cb(llmj_stream *s, stream_choice *c, stream_tool *t)
 {
     finish_touch(s, c);
@@ -813,6 +847,9 @@ static int on_item(void *ctx, const ld_item *it)
     case LD_USAGE: return item_usage(s, it);
     case LD_ERROR: return item_error(s, it);
     case LD_DONE: s->done = 1; return 0;
+    case LD_REASONING:
+    case LD_REASONING_SIGNATURE:
+    case LD_REASONING_REDACTED: return item_reasoning(s, it);
     }
     return 0;
 }
@@ -1715,6 +1752,21 @@ llmj_status llmj_stream_choice(const llmj_stream *s, size_t ci, llmj_choice_info
     out->tool_count = c->ntools;
     out->lost_events = c->lost;
     out->lost_offset = c->lost_off;
+    return LLMJ_OK;
+}
+
+llmj_status llmj_stream_reasoning(const llmj_stream *s, size_t ci, llmj_reasoning_info *out)
+{
+    if (!s || !out || ci >= s->nch)
+        return LLMJ_MISUSE;
+    const stream_choice *c = s->ch[ci];
+    memset(out, 0, sizeof *out);
+    out->present = c->has_reasoning;
+    out->text = c->reasoning.data ? c->reasoning.data : "";
+    out->text_len = c->reasoning.len;
+    out->signature = c->signature.len ? c->signature.data : NULL;
+    out->signature_len = c->signature.len;
+    out->redacted = c->redacted;
     return LLMJ_OK;
 }
 

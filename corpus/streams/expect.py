@@ -41,10 +41,17 @@ def tool(index, id, name, args, complete_, salv, lost=0, lost_at=None):
             'lost_events': lost, 'lost_offset': lost_at, 'salvage': salv}
 
 def choice(finish, raw_, content, complete_, json_=False, salv=None, refusal=None, tools=(),
-           index=0, lost=0, lost_at=None):
-    return {'index': index, 'finish_reason': finish, 'finish_reason_raw': raw_, 'content': content,
-            'refusal': refusal, 'json': json_, 'complete': complete_, 'lost_events': lost,
-            'lost_offset': lost_at, 'salvage': salv, 'tool_calls': list(tools)}
+           index=0, lost=0, lost_at=None, reasoning=None):
+    c = {'index': index, 'finish_reason': finish, 'finish_reason_raw': raw_, 'content': content,
+         'refusal': refusal}
+    if reasoning is not None:  # only a choice with reasoning has the member
+        c['reasoning'] = reasoning
+    c.update({'json': json_, 'complete': complete_, 'lost_events': lost, 'lost_offset': lost_at,
+              'salvage': salv, 'tool_calls': list(tools)})
+    return c
+
+def reasoning(text, signature=None, redacted=0):
+    return {'text': text, 'signature': signature, 'redacted': redacted}
 
 def perror(name, needle, type_, code, message):
     off, line, col = pos_of(name, needle)
@@ -305,6 +312,57 @@ for name, msg in [('noise-object.json', NOT_OLLAMA), ('noise-pretty.json', NOT_O
                   ('noise-html.txt', NOT_SSE), ('noise-random.bin', NOT_SSE)]:
     case(name, 3, report('auto', 'not_a_stream', 0, [], None,
                          serror('not_a_stream', msg, 0, 1, 1)))
+
+# ---- 2026 APIs: reasoning, tool-call shapes, provider quirks (see gen.py) --------------
+case('openai-reasoning.sse', 0, report('openai', 'ok', 9, [
+    choice('stop', 'stop', '{"ok":true}', True, True, complete('{"ok":true}'),
+           reasoning=reasoning('Need a JSON object.'))], usage(5, 9, 14, None, 4)))
+case('openai-tool-quirks.sse', 0, report('openai', 'ok', 5, [
+    choice('tool_calls', 'tool_calls', '', True, tools=[
+        tool(0, 'call_n', 'search', '{"q":"x"}', True, complete('{"q":"x"}')),
+        tool(1, 'call_e', 'now', '{}', True, complete('{}'))])]))
+case('mistral-thinking.sse', 0, report('openai', 'ok', 6, [
+    choice('stop', 'stop', 'Partial.', True, reasoning=reasoning('First. Second.'))]))
+case('responses-reasoning.sse', 0, report('responses', 'ok', 12, [
+    choice('stop', 'completed', '4', True, reasoning=reasoning('**Plan**\n\nAdd.', None, 1))],
+    usage(6, 30, 36, None, 29)))
+def event_at(name, needle, event):
+    '''offset, line, column of the `event:` line of the event holding needle.'''
+    d = raw(name)
+    i = d.rindex(('event: ' + event).encode(), 0, d.index(needle.encode()))
+    return {'offset': i, 'line': d[:i].count(b'\n') + 1, 'column': 1}
+F = '{"a":[1,'
+E = event_at('responses-failed-length.sse', '"type":"response.failed"', 'response.failed')
+# failed, cut by the token limit: the text is truncated, the verdict the
+# provider's error (6 before 2)
+case('responses-failed-length.sse', 6, report('responses', 'provider_error', 4, [
+    choice('length', 'max_output_tokens', F, False, True,
+           salvage('truncated', 7, ['/a', ''], '{"a":[1]}'))], None,
+    dict({'status': 'provider_error', 'type': '', 'code': 'server_error',
+          'message': 'response failed'}, **E)))
+case('anthropic-thinking.sse', 0, report('anthropic', 'ok', 13, [
+    choice('stop', 'end_turn', 'Done.', True,
+           reasoning=reasoning('Two steps.', 'EqQBCg==', 1))], AU(20)))
+case('anthropic-whole-input.sse', 0, report('anthropic', 'ok', 7, [
+    choice('tool_calls', 'tool_use', '', True, tools=[
+        tool(0, 'toolu_m', 'roll', '{"sides":6}', True, complete('{"sides":6}')),
+        tool(1, 'toolu_w', 'query', '{"sql":"SELECT 1"}', True, complete('{"sql":"SELECT 1"}')),
+        tool(2, 'toolu_e', 'refresh', '{}', True, complete('{}'))])], AU(12)))
+E = event_at('anthropic-spliced.sse', '"id":"msg_a2"', 'message_start')
+# the stream's error (two responses spliced together) is the provider's: 6
+case('anthropic-spliced.sse', 6, report('anthropic', 'provider_error', 9, [
+    choice('error', None, 'Hel', False)], AU(1),
+    dict({'status': 'provider_error', 'type': 'invalid_stream', 'code': '',
+          'message': 'a message_start while a message is open: the stream holds two responses '
+                     'spliced together'}, **E)))
+case('anthropic-two-messages.sse', 0, report('anthropic', 'ok', 12, [
+    choice('tool_calls', 'end_turn', 'Noon.', True, tools=[
+        tool(0, 'toolu_1', 'clock', '{"tz":"UTC"}', True, complete('{"tz":"UTC"}'))])], AU(4)))
+case('gemini-thought.sse', 0, report('gemini', 'ok', 3, [
+    choice('stop', 'STOP', 'Jupiter.', True, reasoning=reasoning('Compare sizes.', 'CiQB'))],
+    usage(4, 2, 6)))
+case('ollama-thinking.ndjson', 0, report('ollama', 'ok', 4, [
+    choice('stop', 'stop', 'Hi!', True, reasoning=reasoning('Say hi.'))], usage(14, 6)))
 
 def dump(o):
     return json.dumps(o, ensure_ascii=False, separators=(',', ':'))

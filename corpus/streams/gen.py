@@ -494,3 +494,160 @@ rng = random.Random(9)
 noise = bytes(rng.randrange(256) for _ in range(512))
 assert noise[0] not in b' \t\r\n{:deir\xef', noise[0]
 write('noise-random.bin', noise, raw=True)
+
+# ---- 2026 APIs: reasoning, tool calls in every shape, provider quirks ----------
+# OpenAI-compatible chat: reasoning_content and reasoning with the same text in
+# one delta (taken once), then differing (reasoning_content wins), then
+# reasoning alone; the content is JSON and is tracked on its own.
+write('openai-reasoning.sse', sse(
+    [oc({'role': 'assistant', 'content': ''}),
+     oc({'reasoning_content': 'Need a', 'reasoning': 'Need a'}),
+     oc({'reasoning': ' JSON {', 'reasoning_content': ' JSON object'}),
+     oc({'reasoning': '.'}),
+     oc({'content': '{"ok":'}), oc({'content': 'true}'}),
+     oc({}, 'stop'), ousage(5, 9, reasoning=4),
+     (None, '[DONE]')]))
+
+# a name in a later chunk than the call's first; a call sent whole with
+# empty arguments (it takes none)
+write('openai-tool-quirks.sse', sse(
+    [oc({'role': 'assistant', 'content': None,
+         'tool_calls': [{'index': 0, 'id': 'call_n', 'type': 'function',
+                         'function': {'name': '', 'arguments': ''}}]}),
+     oc({'tool_calls': [{'index': 0, 'function': {'name': 'search', 'arguments': '{"q":"x"}'}}]}),
+     oc({'tool_calls': [{'index': 1, 'id': 'call_e', 'type': 'function',
+                         'function': {'name': 'now', 'arguments': ''}}]}),
+     oc({}, 'tool_calls'),
+     (None, '[DONE]')]))
+
+# Mistral: thinking parts interleaved with text parts
+def mth(t):
+    return {'type': 'thinking', 'thinking': [{'type': 'text', 'text': t}]}
+write('mistral-thinking.sse', sse(
+    [oc({'role': 'assistant', 'content': [mth('First.')]}),
+     oc({'content': [{'type': 'text', 'text': 'Part'}]}),
+     oc({'content': [mth(' Second.')]}),
+     oc({'content': [{'type': 'text', 'text': 'ial.'}]}),
+     oc({'content': ''}, 'stop'),
+     (None, '[DONE]')]))
+
+# Responses: a reasoning item with two summary parts, one with an empty
+# summary and only encrypted content, then the message; then a response that
+# failed because the token limit cut it
+write('responses-reasoning.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'id': 'rs_1', 'type': 'reasoning', 'summary': []}),
+     rv('response.reasoning_summary_part.added', item_id='rs_1', output_index=0, summary_index=0,
+        part={'type': 'summary_text', 'text': ''}),
+     rv('response.reasoning_summary_text.delta', item_id='rs_1', output_index=0, summary_index=0,
+        delta='**Plan**'),
+     rv('response.reasoning_summary_part.added', item_id='rs_1', output_index=0, summary_index=1,
+        part={'type': 'summary_text', 'text': ''}),
+     rv('response.reasoning_summary_text.delta', item_id='rs_1', output_index=0, summary_index=1,
+        delta='Add.'),
+     rv('response.output_item.done', output_index=0,
+        item={'id': 'rs_1', 'type': 'reasoning',
+              'summary': [{'type': 'summary_text', 'text': '**Plan**'},
+                          {'type': 'summary_text', 'text': 'Add.'}]}),
+     rv('response.output_item.added', output_index=1,
+        item={'id': 'rs_2', 'type': 'reasoning', 'summary': []}),
+     rv('response.output_item.done', output_index=1,
+        item={'id': 'rs_2', 'type': 'reasoning', 'summary': [], 'encrypted_content': 'gAAAAB'}),
+     rv('response.output_item.added', output_index=2,
+        item={'id': 'msg_r', 'type': 'message', 'status': 'in_progress', 'role': 'assistant',
+              'content': []}),
+     rv('response.output_text.delta', item_id='msg_r', output_index=2, content_index=0, delta='4'),
+     rv('response.completed', response=resp(status='completed', usage={
+         'input_tokens': 6, 'output_tokens': 30, 'total_tokens': 36,
+         'output_tokens_details': {'reasoning_tokens': 29}}))]))
+
+write('responses-failed-length.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'id': 'msg_f', 'type': 'message', 'status': 'in_progress', 'role': 'assistant',
+              'content': []}),
+     rv('response.output_text.delta', item_id='msg_f', output_index=0, content_index=0,
+        delta='{"a":[1,'),
+     rv('response.failed', response=resp(status='failed',
+        error={'code': 'server_error', 'message': 'response failed'},
+        incomplete_details={'reason': 'max_output_tokens'}))]))
+
+# Anthropic: a thinking block with its signature, a redacted_thinking block,
+# then text; stop_sequence
+write('anthropic-thinking.sse', sse(
+    [an('message_start', message=MSG),
+     an('content_block_start', index=0, content_block={'type': 'thinking', 'thinking': ''}),
+     an('content_block_delta', index=0, delta={'type': 'thinking_delta', 'thinking': 'Two'}),
+     an('content_block_delta', index=0, delta={'type': 'thinking_delta', 'thinking': ' steps.'}),
+     an('content_block_delta', index=0, delta={'type': 'signature_delta', 'signature': 'EqQBCg=='}),
+     an('content_block_stop', index=0),
+     an('content_block_start', index=1, content_block={'type': 'redacted_thinking', 'data': 'EmwKAh'}),
+     an('content_block_stop', index=1),
+     an('content_block_start', index=2, content_block={'type': 'text', 'text': ''}),
+     an('content_block_delta', index=2, delta={'type': 'text_delta', 'text': 'Done.'}),
+     an('content_block_stop', index=2),
+     an('message_delta', delta={'stop_reason': 'end_turn', 'stop_sequence': None},
+        usage={'output_tokens': 20}),
+     an('message_stop')]))
+
+# Anthropic: a tool call already in message_start.message.content; a tool_use
+# block with its whole input in content_block_start (no deltas); one with the
+# {} placeholder and no deltas (a tool without arguments)
+write('anthropic-whole-input.sse', sse(
+    [an('message_start', message=dict(MSG, content=[
+        {'type': 'tool_use', 'id': 'toolu_m', 'name': 'roll', 'input': {'sides': 6}}])),
+     an('content_block_start', index=0, content_block={
+         'type': 'tool_use', 'id': 'toolu_w', 'name': 'query', 'input': {'sql': 'SELECT 1'}}),
+     an('content_block_stop', index=0),
+     an('content_block_start', index=1, content_block={
+         'type': 'tool_use', 'id': 'toolu_e', 'name': 'refresh', 'input': {}}),
+     an('content_block_stop', index=1),
+     an('message_delta', delta={'stop_reason': 'tool_use', 'stop_sequence': None},
+        usage={'output_tokens': 12}),
+     an('message_stop')]))
+
+# Anthropic: a second message_start while the first is open (a spliced
+# stream); and two whole messages back to back (a recording of two turns)
+write('anthropic-spliced.sse', sse(
+    [an('message_start', message=MSG),
+     an('content_block_start', index=0, content_block={'type': 'text', 'text': ''}),
+     an('content_block_delta', index=0, delta={'type': 'text_delta', 'text': 'Hel'}),
+     an('message_start', message=dict(MSG, id='msg_a2')),
+     an('content_block_start', index=0, content_block={
+         'type': 'tool_use', 'id': 'toolu_s', 'name': 'rm', 'input': {}}),
+     an('content_block_delta', index=0, delta={'type': 'input_json_delta', 'partial_json': '{}'}),
+     an('content_block_stop', index=0),
+     an('message_delta', delta={'stop_reason': 'tool_use', 'stop_sequence': None},
+        usage={'output_tokens': 3}),
+     an('message_stop')]))
+
+write('anthropic-two-messages.sse', sse(
+    [an('message_start', message=MSG),
+     an('content_block_start', index=0, content_block={
+         'type': 'tool_use', 'id': 'toolu_1', 'name': 'clock', 'input': {}}),
+     an('content_block_delta', index=0, delta={'type': 'input_json_delta', 'partial_json': '{"tz":"UTC"}'}),
+     an('content_block_stop', index=0),
+     an('message_delta', delta={'stop_reason': 'tool_use', 'stop_sequence': None},
+        usage={'output_tokens': 8}),
+     an('message_stop'),
+     an('message_start', message=dict(MSG, id='msg_a2')),
+     an('content_block_start', index=0, content_block={'type': 'text', 'text': ''}),
+     an('content_block_delta', index=0, delta={'type': 'text_delta', 'text': 'Noon.'}),
+     an('content_block_stop', index=0),
+     an('message_delta', delta={'stop_reason': 'end_turn', 'stop_sequence': None},
+        usage={'output_tokens': 4}),
+     an('message_stop')]))
+
+# Gemini: thought parts are reasoning; a part's thoughtSignature
+write('gemini-thought.sse', sse(
+    [gm([{'text': 'Compare sizes.', 'thought': True}]),
+     gm([{'text': 'Jupiter', 'thoughtSignature': 'CiQB'}]),
+     gm([{'text': '.'}], 'STOP', GU(4, 2))]))
+
+# Ollama: message.thinking before the content
+write('ollama-thinking.ndjson', ''.join(
+    [json.dumps({'model': 'qwen3', 'created_at': '2025-01-01T00:00:00Z',
+                 'message': {'role': 'assistant', 'content': '', 'thinking': t}, 'done': False},
+                separators=(',', ':')) + '\n' for t in ['Say', ' hi.']]
+    + [ol('Hi!'), ol('', True, done_reason='stop', **FIN)]))

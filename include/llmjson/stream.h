@@ -162,6 +162,10 @@ typedef struct llmj_stream_callbacks {
      * innermost first (none for a complete text). Nothing can be stopped
      * any more, so it returns nothing. */
     void (*text_end)(void *ctx, size_t choice, size_t tool, const llmj_salvage *sv);
+    /* Appended: the next piece of a choice's reasoning (the model's thinking
+     * or its summary, as the provider streams it: see llmj_stream_reasoning).
+     * Reasoning is never part of the content: no tracker, no salvage. */
+    int (*reasoning)(void *ctx, size_t choice, const char *text, size_t len);
 } llmj_stream_callbacks;
 
 /* Calling the library from a callback, and threads.
@@ -377,6 +381,31 @@ typedef struct llmj_tool_info {
     uint64_t lost_events; /* as for llmj_choice_info: complete is then 0 */
     uint64_t lost_offset;
 } llmj_tool_info;
+
+/* A choice's reasoning, as it stands (docs/providers.md says what each
+ * dialect reads as reasoning). Strings as for llmj_choice_info.
+ * - present: 1 when the provider sent any reasoning for the choice (text, a
+ *   signature or a redacted part), else 0;
+ * - text: the reasoning text ("" when none); parts (Anthropic thinking
+ *   blocks, Responses reasoning items and summary parts) are joined with
+ *   "\n\n", the only bytes the library adds;
+ * - signature: the last reasoning signature (Anthropic signature_delta or a
+ *   thinking block's signature, Gemini thoughtSignature), NULL when none;
+ * - redacted: reasoning parts that came without text (Anthropic
+ *   redacted_thinking blocks, Responses reasoning items' encrypted_content). */
+typedef struct llmj_reasoning_info {
+    int present;
+    const char *text;
+    size_t text_len;
+    const char *signature;
+    size_t signature_len;
+    uint64_t redacted;
+} llmj_reasoning_info;
+
+/* Fill *out for the choice at position ci. LLMJ_OK, or LLMJ_MISUSE (s or
+ * out NULL, ci out of range). */
+LLMJ_API llmj_status llmj_stream_reasoning(const llmj_stream *s, size_t ci,
+                                           llmj_reasoning_info *out);
 
 /* Fill *out for tool call ti of choice ci (positions). LLMJ_OK, or
  * LLMJ_MISUSE (NULL, out of range). */

@@ -263,13 +263,15 @@ int cli_replay_option(const char *cmd, int argc, char **argv, int *i, cli_replay
     "  --events              print instead one JSON object per line for every event:\n"   \
     "                        {\"choice\":0,\"path\":\"/a/0\",\"event\":\"string_chunk\",\n"  \
     "                         \"text\":\"Mer\"}, begin/end of containers, keys, values\n"  \
-    "                        (\"value\"), text and arguments deltas, tool calls,\n"       \
-    "                        finish, usage, errors, and a last \"end\" object with\n"  \
-    "                        \"worst_text\" and the report's last members\n"          \
+    "                        (\"value\"), text, reasoning and arguments deltas, tool\n" \
+    "                        calls, finish, usage, errors, and a last \"end\" object\n"   \
+    "                        with \"worst_text\" and the report's last members\n"      \
     "  --report              print instead one JSON object at the end:\n"                 \
     "                        {\"dialect\":D,\"status\":S,\"events\":N,\"bad_events\":N,\n" \
     "                         \"choices\":[{\"index\":I,\"finish_reason\":F,\n"           \
     "                         \"finish_reason_raw\":R,\"content\":T,\"refusal\":T|null,\n" \
+    "                         \"reasoning\":{\"text\":T,\"signature\":S|null,\n"        \
+    "                         \"redacted\":N} (only with reasoning),\n"                  \
     "                         \"json\":B,\"complete\":B,\"salvage\":REPORT|null,\n"       \
     "                         \"tool_calls\":[{\"index\":I,\"id\":S,\"name\":S,\n"        \
     "                         \"arguments\":T,\"complete\":B,\"salvage\":REPORT}]}],\n"   \

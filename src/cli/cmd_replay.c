@@ -24,8 +24,8 @@ static const char replay_help[] =
     "as a client would: per choice the text, the tool calls, the finish reason,\n"
     "the usage, any error, and the salvage of each JSON text.\n"
     "\n"
-    "By default the text is printed as it streams (tool calls, refusals and\n"
-    "other choices under a [bracketed] heading), then one summary line goes to\n"
+    "By default the text is printed as it streams (reasoning, tool calls, refusals\n"
+    "and other choices under a [bracketed] heading), then one summary line goes to\n"
     "standard error: the dialect, each choice's finish reason and the status of\n"
     "each text.\n"
     "\n"
@@ -35,9 +35,8 @@ static const char replay_help[] =
     "\n"
     "A runaway stops decoding at once. A stream that broke off (no end marker,\n"
     "no finish reason, input ending inside a line) is \"stream_complete\":false\n"
-    "and its texts are salvaged as truncated. Input that is no stream at all (a\n"
-    "JSON document, text, random bytes) is one line: \"...: not an SSE or NDJSON\n"
-    "stream: ...\".\n"
+    "and its texts are salvaged as truncated. Input that is no stream (a JSON\n"
+    "document, text) is one line: \"...: not an SSE or NDJSON stream: ...\".\n"
     "\n"
     "exit status, the first that applies (the same in every dialect and mode):\n"
     "1 usage or I/O error; 6 the provider reported an error (in the stream, or a\n"
@@ -301,7 +300,7 @@ static void put_stream_error(outbuf *o, const llmj_stream *s)
 typedef struct replay_ctx {
     outbuf *ob;     /* (first member: a cli_replay_out is its replay_ctx) */
     /* watch mode: what was printed last */
-    int section;      /* 0 nothing yet, 1 content, 2 refusal, 3 tool */
+    int section;      /* 0 nothing yet, 1 content, 2 refusal, 3 tool, 4 reasoning */
     size_t sec_choice, sec_tool;
     int at_bol;       /* the last byte printed was a newline (or nothing yet) */
 } replay_ctx;
@@ -375,6 +374,11 @@ static int ev_text(void *ctx, size_t choice, const char *text, size_t len)
 static int ev_refusal(void *ctx, size_t choice, const char *text, size_t len)
 {
     return ev_delta(ctx, "refusal", choice, LLMJ_NO_TOOL, text, len);
+}
+
+static int ev_reasoning(void *ctx, size_t choice, const char *text, size_t len)
+{
+    return ev_delta(ctx, "reasoning", choice, LLMJ_NO_TOOL, text, len);
 }
 
 static int ev_tool_args(void *ctx, size_t choice, size_t tool, const char *text, size_t len)
@@ -456,6 +460,7 @@ static const llmj_stream_callbacks events_callbacks = {
     .usage = ev_usage,
     .error = ev_error,
     .lost = ev_lost,
+    .reasoning = ev_reasoning,
 };
 
 /* ---- callbacks: watching the text --------------------------------------- */
@@ -487,6 +492,8 @@ static void watch_section(replay_ctx *rc, int section, size_t choice, size_t too
         OB_LIT(o, "[choice ");
     } else if (section == 2) {
         OB_LIT(o, "[refusal, choice ");
+    } else if (section == 4) {
+        OB_LIT(o, "[reasoning, choice ");
     } else {
         OB_LIT(o, "[tool call ");
         ob_u64(o, tool);
@@ -517,6 +524,14 @@ static int w_refusal(void *ctx, size_t choice, const char *text, size_t len)
     return ob_failed(rc->ob);
 }
 
+static int w_reasoning(void *ctx, size_t choice, const char *text, size_t len)
+{
+    replay_ctx *rc = ctx;
+    watch_section(rc, 4, choice, LLMJ_NO_TOOL, NULL, 0);
+    watch_write(rc, text, len);
+    return ob_failed(rc->ob);
+}
+
 static int w_tool_begin(void *ctx, size_t choice, size_t tool, const char *id, size_t id_len,
                         const char *name, size_t name_len)
 {
@@ -540,6 +555,7 @@ static const llmj_stream_callbacks watch_callbacks = {
     .refusal = w_refusal,
     .tool_begin = w_tool_begin,
     .tool_args = w_tool_args,
+    .reasoning = w_reasoning,
 };
 
 /* ---- the end: report, summary, exit status ------------------------------ */
@@ -680,6 +696,25 @@ static int put_salvage(outbuf *o, llmj_stream *s, size_t ci, size_t ti, llmj_sal
     return cli_print_report(o->out, &sv, text, len);
 }
 
+/* ,"reasoning":{"text":..,"signature":..|null,"redacted":N}, only for a
+ * choice with reasoning. */
+static void put_reasoning(outbuf *o, const llmj_stream *s, size_t ci)
+{
+    llmj_reasoning_info ri;
+    if (llmj_stream_reasoning(s, ci, &ri) != LLMJ_OK || !ri.present)
+        return;
+    OB_LIT(o, ",\"reasoning\":{\"text\":");
+    ob_str(o, ri.text, ri.text_len);
+    OB_LIT(o, ",\"signature\":");
+    if (ri.signature)
+        ob_str(o, ri.signature, ri.signature_len);
+    else
+        OB_LIT(o, "null");
+    OB_LIT(o, ",\"redacted\":");
+    ob_u64(o, ri.redacted);
+    OB_LIT(o, "}");
+}
+
 static int put_report(outbuf *o, llmj_stream *s, int greedy, int exit_status)
 {
     llmj_salvage_mode mode = greedy ? LLMJ_SALVAGE_GREEDY : LLMJ_SALVAGE_LOSSLESS;
@@ -714,6 +749,7 @@ static int put_report(outbuf *o, llmj_stream *s, int greedy, int exit_status)
             ob_str(o, ci.refusal, ci.refusal_len);
         else
             OB_LIT(o, "null");
+        put_reasoning(o, s, i);
         if (ci.json == 1)
             OB_LIT(o, ",\"json\":true");
         else

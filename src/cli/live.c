@@ -52,6 +52,10 @@ void cli_live_opts_init(cli_live_opts *o, FILE *out)
     o->tty = isatty(fileno(out));
     const char *nc = getenv("NO_COLOR");
     o->color = o->tty && !(nc && *nc);
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    o->whitespace_limit = cfg.whitespace_limit;
+    o->whitespace_indent = cfg.whitespace_indent;
     o->width = 80;
     o->height = 24;
     struct winsize ws;
@@ -344,12 +348,16 @@ static void status_line(cli_live *v, rowset *rs)
             finish = llmj_finish_name(info.finish);
         break;
     }
-    llmj_config cfg;
-    llmj_config_init(&cfg);
+    /* the run's limit: a whitespace run leaves the depth as it was at its
+     * first byte, so the depth now is the one the limit grows with */
+    char limit[32] = "off";
+    if (v->o.whitespace_limit)
+        snprintf(limit, sizeof limit, "%zu",
+                 v->o.whitespace_limit + v->o.whitespace_indent * depth);
     snprintf(buf, sizeof buf, " %" PRIu64 " bytes  %.0f events/s  depth %zu  whitespace %" PRIu64
-             "/%zu  finish %s ",
+             "/%s  finish %s ",
              llmj_stream_bytes(v->s), dt > 0 ? (double)v->events / dt : 0.0, depth, wsrun,
-             cfg.whitespace_limit, finish);
+             limit, finish);
     set_color(v, C_BAR);
     text_s(v, rs, buf);
     newline(v, rs);
@@ -591,6 +599,8 @@ int cli_live_replay(const cli_replay_opts *r, const cli_live_args *la, const cha
     cli_live_opts lo;
     cli_live_opts_init(&lo, stdout);
     lo.choice = la->choice;
+    lo.whitespace_limit = r->cfg.whitespace_limit;
+    lo.whitespace_indent = r->cfg.whitespace_indent;
     cli_live *v = cli_live_new(stdout, &lo);
     cli_replay_out *ro = cli_replay_out_new(stdout, CLI_REPLAY_WATCH, r->greedy);
     if (!v || !ro) {

@@ -18,7 +18,11 @@ typedef enum ld_kind {
     LD_FINISH = 6,     /* choice; finish, text = the raw reason string */
     LD_USAGE = 7,      /* usage (the latest counts; replace, do not add) */
     LD_ERROR = 8,      /* text = message; id = error type; name = error code */
-    LD_DONE = 9        /* the stream's own end marker ([DONE], message_stop, ...) */
+    LD_DONE = 9,       /* the stream's own end marker ([DONE], message_stop, ...) */
+    LD_REASONING = 10, /* choice; text = a reasoning delta (decoded), never content */
+    LD_REASONING_SIGNATURE = 11, /* choice; text = a reasoning signature, whole */
+    LD_REASONING_REDACTED = 12   /* choice; text = a redacted or encrypted reasoning part's
+                                    opaque data (may be empty) */
 } ld_kind;
 
 typedef struct ld_item {

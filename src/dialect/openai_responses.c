@@ -11,15 +11,23 @@
  * "completed"), response.incomplete (incomplete_details.reason:
  * max_output_tokens -> length, content_filter -> content_filter, else unknown;
  * raw = the reason), response.failed (its response.error as an error unless
- * an error event came first; finish error, raw "failed"); each carries usage
- * and is followed by LD_DONE (this API sends no [DONE]). The error event is
- * read in both shapes: code/message at the top (SDK type) or nested under
- * "error" (real capture). Reasoning events are not items. */
+ * an error event came first; finish error, raw "failed", or finish length
+ * with raw "max_output_tokens" when its incomplete_details say the token
+ * limit cut it); each carries usage and is followed by LD_DONE (this API
+ * sends no [DONE]). The error event is read in both shapes: code/message at
+ * the top (SDK type) or nested under "error" (real capture).
+ *
+ * Reasoning: response.reasoning_summary_text.delta and
+ * response.reasoning_text.delta -> reasoning; a reasoning item (its
+ * output_item.added) and a summary part (reasoning_summary_part.added) begin
+ * a new part; a reasoning item's output_item.done gives its summary[].text
+ * and content[].text when no delta came for it, and its encrypted_content
+ * as a redacted part. */
 #include "pick.h"
 
 #include <string.h>
 
-enum { R_TEXT = 1, R_REFUSAL, R_BEGIN, R_ARGS, R_END, R_FINISH, R_USAGE, R_ERROR, R_DONE };
+enum { R_BEGIN = 1, R_ARGS, R_END, R_FINISH, R_ERROR, R_RDELTA, R_RTEXT };
 
 #define F_FAILED 1 /* R_ERROR from response.failed */
 #define F_HAS_KEY 2
@@ -27,12 +35,15 @@ enum { R_TEXT = 1, R_REFUSAL, R_BEGIN, R_ARGS, R_END, R_FINISH, R_USAGE, R_ERROR
 typedef struct rs_state {
     llmj__dstate d; /* first: picker and lanes */
     int errored; /* an error was emitted */
+    uint64_t rdelta; /* the item (id hash) of the last reasoning delta */
     /* the event being parsed */
     llmj__str type, delta, item_id, arguments, code, message;
     int64_t output_index;
     llmj__str itype, iid, icall, iname, iargs;
     llmj__str status, reason, rcode, rmsg;
     llmj__str etype, ecode, emsg;
+    llmj__str encrypted;
+    size_t rtext0; /* first R_RTEXT record of the event */
     int has_usage;
     llmj_usage u;
 } rs_state;
@@ -41,12 +52,18 @@ typedef struct rs_state {
 #define IS(pat) llmj__pk_is(p, pat)
 #define KEEP(dst) llmj__pk_keep(p, v, &(dst))
 
-static llmj_status count(const llmj__pk_val *v, int64_t *dst)
+/* A reasoning item's summary[].text or content[].text (in the item of an
+ * output_item event: kept as records, dropped later unless the item is a
+ * reasoning item whose text did not come as deltas). */
+static llmj_status reasoning_text(llmj__pk *p, const llmj__pk_val *v)
 {
-    int64_t x;
-    if (v->type == LLMJ__PK_NUMBER && llmj__pk_int(v, &x) == 0 && x >= 0)
-        *dst = x;
-    return LLMJ_OK;
+    if (v->type != LLMJ__PK_STRING)
+        return LLMJ_OK;
+    llmj__rec *r = llmj__pk_push(p, R_RTEXT);
+    if (!r)
+        return LLMJ_NOMEM;
+    r->choice = 0;
+    return llmj__pk_keep(p, v, &r->s[0]);
 }
 
 static llmj_status rs_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
@@ -96,6 +113,8 @@ static llmj_status rs_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             return KEEP(s->iname);
         if (IS("item.arguments"))
             return KEEP(s->iargs);
+        if (IS("item.encrypted_content"))
+            return T(STRING) ? KEEP(s->encrypted) : LLMJ_OK;
         if (IS("response.status"))
             return KEEP(s->status);
         if (IS("response.usage")) {
@@ -112,11 +131,11 @@ static llmj_status rs_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         return LLMJ_OK;
     case 3:
         if (IS("response.usage.input_tokens"))
-            return count(v, &s->u.input_tokens);
+            return llmj__pk_count(v, &s->u.input_tokens);
         if (IS("response.usage.output_tokens"))
-            return count(v, &s->u.output_tokens);
+            return llmj__pk_count(v, &s->u.output_tokens);
         if (IS("response.usage.total_tokens"))
-            return count(v, &s->u.total_tokens);
+            return llmj__pk_count(v, &s->u.total_tokens);
         if (IS("response.incomplete_details.reason"))
             return KEEP(s->reason);
         if (IS("response.error.code"))
@@ -125,10 +144,12 @@ static llmj_status rs_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             return KEEP(s->rmsg);
         return LLMJ_OK;
     case 4:
+        if (IS("item.summary.#.text") || IS("item.content.#.text"))
+            return reasoning_text(p, v);
         if (IS("response.usage.input_tokens_details.cached_tokens"))
-            return count(v, &s->u.cached_tokens);
+            return llmj__pk_count(v, &s->u.cached_tokens);
         if (IS("response.usage.output_tokens_details.reasoning_tokens"))
-            return count(v, &s->u.reasoning_tokens);
+            return llmj__pk_count(v, &s->u.reasoning_tokens);
         return LLMJ_OK;
     default:
         return LLMJ_OK;
@@ -138,16 +159,6 @@ static llmj_status rs_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
 static int type_is(const rs_state *s, const char *lit)
 {
     return llmj__pk_seq(&s->d.pk, &s->type, lit);
-}
-
-static llmj__str lit_str(const char *lit)
-{
-    llmj__str r;
-    memset(&r, 0, sizeof r);
-    r.ptr = lit;
-    r.len = strlen(lit);
-    r.set = 1;
-    return r;
 }
 
 static llmj_status rs_records(rs_state *s)
@@ -170,14 +181,36 @@ static llmj_status rs_records(rs_state *s)
 #define CONTINUES(r)                                                            \
     (((r)->flags & F_HAS_KEY) ? LLMJ__REC_TOOL_KEY : (r)->num == 0 ? LLMJ__REC_TOOL_LAST : 0)
     int terminal = 0;
+    int reasoning_item = llmj__pk_seq(p, &s->itype, "reasoning");
+    if (!(reasoning_item && type_is(s, "response.output_item.done"))) {
+        for (size_t i = s->rtext0; i < p->nrec; i++)
+            if (p->recs[i].kind == R_RTEXT)
+                p->recs[i].kind = 0; /* not a reasoning item's own text */
+    } else {
+        for (size_t i = s->rtext0; i < p->nrec; i++)
+            p->recs[i].num = (int64_t)aux;
+    }
     if (type_is(s, "response.created")) {
         PUSH(LLMJ__R_ANNOUNCE);
     } else if (type_is(s, "response.output_text.delta")) {
-        PUSH(R_TEXT);
+        PUSH(LLMJ__R_TEXT);
         r->s[0] = s->delta;
     } else if (type_is(s, "response.refusal.delta")) {
-        PUSH(R_REFUSAL);
+        PUSH(LLMJ__R_REFUSAL);
         r->s[0] = s->delta;
+    } else if (type_is(s, "response.reasoning_summary_text.delta") ||
+               type_is(s, "response.reasoning_text.delta")) {
+        PUSH(R_RDELTA);
+        r->s[0] = s->delta;
+    } else if (type_is(s, "response.reasoning_summary_part.added")) {
+        PUSH(LLMJ__R_RPART);
+    } else if (type_is(s, "response.output_item.added") && reasoning_item) {
+        PUSH(LLMJ__R_RPART);
+    } else if (type_is(s, "response.output_item.done") && reasoning_item) {
+        if (s->encrypted.set) {
+            PUSH(LLMJ__R_REDACTED);
+            r->s[0] = s->encrypted;
+        }
     } else if (type_is(s, "response.output_item.added")) {
         if (llmj__pk_seq(p, &s->itype, "function_call")) {
             PUSH(R_BEGIN);
@@ -206,7 +239,7 @@ static llmj_status rs_records(rs_state *s)
         terminal = 1;
         PUSH(R_FINISH);
         r->num = -1; /* stop or tool_calls: decided when emitting */
-        r->s[0] = lit_str("completed");
+        r->s[0] = llmj__str_lit("completed");
     } else if (type_is(s, "response.incomplete")) {
         terminal = 1;
         PUSH(R_FINISH);
@@ -216,7 +249,7 @@ static llmj_status rs_records(rs_state *s)
             r->num = LLMJ_FINISH_CONTENT_FILTER;
         else
             r->num = LLMJ_FINISH_UNKNOWN;
-        r->s[0] = s->reason.set ? s->reason : lit_str("incomplete");
+        r->s[0] = s->reason.set ? s->reason : llmj__str_lit("incomplete");
     } else if (type_is(s, "response.failed")) {
         terminal = 1;
         if (s->rmsg.set || s->rcode.set) {
@@ -227,8 +260,13 @@ static llmj_status rs_records(rs_state *s)
             r->s[2] = s->rcode;
         }
         PUSH(R_FINISH);
-        r->num = LLMJ_FINISH_ERROR;
-        r->s[0] = lit_str("failed");
+        if (llmj__pk_seq(p, &s->reason, "max_output_tokens")) {
+            r->num = LLMJ_FINISH_LENGTH; /* failed, and cut by the token limit */
+            r->s[0] = s->reason;
+        } else {
+            r->num = LLMJ_FINISH_ERROR;
+            r->s[0] = llmj__str_lit("failed");
+        }
     } else if (type_is(s, "error")) {
         PUSH(R_ERROR);
         r->choice = -1;
@@ -238,11 +276,11 @@ static llmj_status rs_records(rs_state *s)
     }
     if (terminal) {
         if (s->has_usage && llmj__usage_any(&s->u)) {
-            PUSH(R_USAGE);
+            PUSH(LLMJ__R_USAGE);
             r->choice = -1;
             r->usage = s->u;
         }
-        PUSH(R_DONE);
+        PUSH(LLMJ__R_DONE);
         r->choice = -1;
     }
 #undef PUSH
@@ -263,79 +301,54 @@ static llmj__tool *find_tool(llmj__lanes *l, const llmj__rec *r)
     return NULL;
 }
 
-static llmj_status rs_emit(rs_state *s, llmj__out *o)
+static llmj_status rs_record(void *state, llmj__out *o, const llmj__rec *r, llmj__choice *c)
 {
+    rs_state *s = state;
     llmj__pk *p = &s->d.pk;
     llmj__lanes *l = &s->d.lanes;
-    llmj_status st = llmj__lanes_prepare(l, p);
-    if (st != LLMJ_OK)
-        return st;
-    for (size_t i = 0; i < p->nrec; i++) {
-        const llmj__rec *r = &p->recs[i];
-        llmj__choice *c = NULL;
-        llmj__tool *t;
-        if (r->choice >= 0 && !(c = llmj__lanes_choice(l, r->choice, 1)))
+    llmj__tool *t;
+    llmj_status st = LLMJ_OK;
+    switch (r->kind) {
+    case R_RDELTA:
+        s->rdelta = (uint64_t)r->num;
+        return llmj__emit_reasoning(o, p, c, &r->s[0]);
+    case R_RTEXT:
+        if (r->num && s->rdelta == (uint64_t)r->num)
+            return LLMJ_OK; /* its deltas came */
+        return llmj__emit_reasoning(o, p, c, &r->s[0]);
+    case R_BEGIN:
+        if (!(t = llmj__lanes_new_tool(l, 0, r->key, (uint64_t)r->num)))
             return LLMJ_TOO_LONG;
-        st = LLMJ_OK;
-        switch (r->kind) {
-        case LLMJ__R_ANNOUNCE:
-            st = llmj__emit_announce(o, c);
-            break;
-        case R_TEXT:
-            st = llmj__emit_text(o, p, LD_TEXT, c, NULL, &r->s[0]);
-            break;
-        case R_REFUSAL:
-            st = llmj__emit_text(o, p, LD_REFUSAL, c, NULL, &r->s[0]);
-            break;
-        case R_BEGIN:
+        st = llmj__emit_begin(o, p, c, t, &r->s[0], &r->s[1]);
+        return st == LLMJ_OK ? llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[2]) : st;
+    case R_ARGS:
+    case R_END:
+        t = find_tool(l, r);
+        if (!t) { /* no output_item.added seen for it */
             if (!(t = llmj__lanes_new_tool(l, 0, r->key, (uint64_t)r->num)))
                 return LLMJ_TOO_LONG;
-            st = llmj__emit_begin(o, p, c, t, &r->s[0], &r->s[1]);
-            if (st == LLMJ_OK)
-                st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[2]);
-            break;
-        case R_ARGS:
-        case R_END:
-            t = find_tool(l, r);
-            if (!t) { /* no output_item.added seen for it */
-                if (!(t = llmj__lanes_new_tool(l, 0, r->key, (uint64_t)r->num)))
-                    return LLMJ_TOO_LONG;
-                st = llmj__emit_begin(o, p, c, t, &r->s[1], &r->s[2]);
-            }
-            if (st != LLMJ_OK || t->ended)
-                break;
-            if (r->kind == R_ARGS || !t->args)
-                st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[0]);
-            if (st == LLMJ_OK && r->kind == R_END)
-                st = llmj__emit_end(o, t);
-            break;
-        case R_FINISH: {
-            llmj_finish f = (llmj_finish)r->num;
-            if (r->num < 0)
-                f = c->tools ? LLMJ_FINISH_TOOL_CALLS : LLMJ_FINISH_STOP;
-            st = llmj__emit_finish(o, p, l, c, f, &r->s[0], NULL,
-                                   f == LLMJ_FINISH_STOP || f == LLMJ_FINISH_TOOL_CALLS);
-            break;
+            st = llmj__emit_begin(o, p, c, t, &r->s[1], &r->s[2]);
         }
-        case R_USAGE:
-            st = llmj__emit_usage(o, &r->usage);
-            break;
-        case R_ERROR:
-            if ((r->flags & F_FAILED) && s->errored)
-                break; /* response.failed repeats the error event */
-            s->errored = 1;
-            st = llmj__emit_error(o, p, &r->s[0], &r->s[1], &r->s[2]);
-            break;
-        case R_DONE:
-            st = llmj__emit_done(o, l);
-            break;
-        default:
-            break;
-        }
-        if (st != LLMJ_OK)
+        if (st != LLMJ_OK || t->ended)
             return st;
+        if (r->kind == R_ARGS || !t->args)
+            st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[0]);
+        return st == LLMJ_OK && r->kind == R_END ? llmj__emit_end(o, t) : st;
+    case R_FINISH: {
+        llmj_finish f = (llmj_finish)r->num;
+        if (r->num < 0)
+            f = c->tools ? LLMJ_FINISH_TOOL_CALLS : LLMJ_FINISH_STOP;
+        return llmj__emit_finish(o, p, l, c, f, &r->s[0], NULL,
+                                 f == LLMJ_FINISH_STOP || f == LLMJ_FINISH_TOOL_CALLS);
     }
-    return LLMJ_OK;
+    case R_ERROR:
+        if ((r->flags & F_FAILED) && s->errored)
+            return LLMJ_OK; /* response.failed repeats the error event */
+        s->errored = 1;
+        return llmj__emit_error(o, p, &r->s[0], &r->s[1], &r->s[2]);
+    default:
+        return LLMJ_OK;
+    }
 }
 
 static llmj_status rs_create(void **state, const llmj_allocator *a, const llmj_config *cfg)
@@ -351,19 +364,19 @@ static llmj_status rs_event(void *state, const char *type, size_t type_len, cons
     llmj__str *clear[] = { &s->type, &s->delta, &s->item_id, &s->arguments, &s->code,
                            &s->message, &s->itype, &s->iid, &s->icall, &s->iname,
                            &s->iargs, &s->status, &s->reason, &s->rcode, &s->rmsg,
-                           &s->etype, &s->ecode, &s->emsg };
+                           &s->etype, &s->ecode, &s->emsg, &s->encrypted };
     for (size_t i = 0; i < sizeof clear / sizeof *clear; i++)
         memset(clear[i], 0, sizeof *clear[i]);
     s->output_index = -1;
     s->has_usage = 0;
+    s->rtext0 = 0;
     llmj__usage_none(&s->u);
-    int empty;
-    llmj_status st = llmj__pk_parse(&s->d.pk, data, data_len, rs_value, s, &empty);
-    if (st == LLMJ_BAD_EVENT && llmj__is_type(type, type_len, "error")) {
+    int raw, go;
+    llmj_status st = llmj__parse_event(&s->d, type, type_len, data, data_len, rs_value, s, &o,
+                                       &raw, &go);
+    if (raw)
         s->errored = 1;
-        return llmj__emit_raw_error(&o, data, data_len);
-    }
-    if (st != LLMJ_OK || empty)
+    if (!go)
         return st;
     if (!s->type.set && type && type_len) {
         s->type.ptr = type;
@@ -372,7 +385,7 @@ static llmj_status rs_event(void *state, const char *type, size_t type_len, cons
     }
     if ((st = rs_records(s)) != LLMJ_OK)
         return st;
-    return rs_emit(s, &o);
+    return llmj__emit_records(&s->d, &o, rs_record, s);
 }
 
 static int rs_sniff(const char *type, size_t type_len, const char *data, size_t data_len)

@@ -53,6 +53,14 @@ done
 n=$(grep -c '^  "destination": ' <<< "$final")
 [ "$n" -eq 1 ] || fail "\"destination\" shows $n times on the final screen:"$'\n'"$final"
 grep -q 'bytes .*events/s .*depth .*whitespace .*finish length' <<< "$final" || fail "no status line"
+# the runaway margin's limit grows with the depth: 256 + 8 x depth by default
+# (in every capture with a status line)
+for cap in "${caps[@]}"; do
+    line=$(grep -o 'depth [0-9]*  whitespace [0-9]*/[0-9a-z]*' <<< "$cap" | tail -n 1)
+    [ -n "$line" ] || continue
+    read -r _ d _ run_lim <<< "$line"
+    [ "${run_lim#*/}" = $((256 + 8 * d)) ] || fail "status line '$line': the limit at depth $d is $((256 + 8 * d))"
+done
 
 # a string grew between two captures: the same row, longer, starting with the old text
 grew=0

@@ -151,13 +151,16 @@ static int fd_emit(void *ctx, const ld_item *it)
 {
     fd_log *l = ctx;
     CHECK(!l->stopped, "an item after the emit callback asked to stop");
-    CHECK(it->kind >= LD_TEXT && it->kind <= LD_DONE, "item kind %d", (int)it->kind);
+    CHECK(it->kind >= LD_TEXT && it->kind <= LD_REASONING_REDACTED, "item kind %d", (int)it->kind);
     l->items++;
     fz_addf(&l->b, "k=%d c=%zu t=%zu ", (int)it->kind, it->choice, it->tool);
     switch (it->kind) {
     case LD_TEXT:
     case LD_REFUSAL:
     case LD_TOOL_ARGS:
+    case LD_REASONING:
+    case LD_REASONING_SIGNATURE:
+    case LD_REASONING_REDACTED:
         fd_str(&l->b, "text", it->text, it->len, 1);
         break;
     case LD_TOOL_BEGIN:
