@@ -21,19 +21,31 @@ enum {
     CLI_EXIT_COMPLETE = 0,  /* the text is one complete JSON value (or --lines ran) */
     CLI_EXIT_FAILURE = 1,   /* usage error, unreadable input, write error, no memory */
     CLI_EXIT_TRUNCATED = 2, /* viable but unfinished */
-    CLI_EXIT_INVALID = 3,   /* not JSON at some offset (also too deep / too long) */
+    CLI_EXIT_INVALID = 3,   /* not JSON at some offset (also too deep / too long), or
+                               no stream at all */
     CLI_EXIT_RUNAWAY = 4,   /* a whitespace or repetition runaway */
     CLI_EXIT_EMPTY = 5,     /* nothing but whitespace */
-    /* llmjson stream: the network's own outcomes */
-    CLI_EXIT_HTTP = 6,      /* the server answered with an HTTP error status */
+    /* streams (replay, stream) */
+    CLI_EXIT_PROVIDER = 6,  /* the provider reported an error: an HTTP error status,
+                               an error inside the stream, a finish reason "error" */
     CLI_EXIT_TRANSFER = 7,  /* the transfer failed (connection, reset, cut) or timed out */
     CLI_EXIT_CANCELLED = 8, /* the transfer was cancelled (interrupted) */
+    CLI_EXIT_REFUSED = 9,   /* the model refused, or the content was filtered */
     /* --schema */
     CLI_EXIT_SCHEMA = 10    /* the text does not conform to its schema */
 };
 
 /* The exit status of a text status (complete 0, truncated 2, ...). */
 int cli_exit_status(llmj_text_status status);
+
+/* Of two outcomes that both apply, the exit status that wins, in the order
+ * 1, 8, 6, 7, 9, 4, 3, 10, 2, 5, 0 (README.md, "Exit status and messages",
+ * says why). */
+int cli_exit_worst(int a, int b);
+
+/* The word of an exit status for JSON output ("complete", "truncated",
+ * "provider_error", "refused", ...). */
+const char *cli_exit_word(int status);
 
 /* ---- commands ----------------------------------------------------------- */
 
@@ -253,6 +265,7 @@ int cli_replay_option(const char *cmd, int argc, char **argv, int *i, cli_replay
     "                         \"text\":\"Mer\"}, begin/end of containers, keys, values\n"  \
     "                        (\"value\"), text, reasoning and arguments deltas, tool\n" \
     "                        calls, finish, usage, errors, and a last \"end\" object\n"   \
+    "                        with \"worst_text\" and the report's last members\n"      \
     "  --report              print instead one JSON object at the end:\n"                 \
     "                        {\"dialect\":D,\"status\":S,\"events\":N,\"bad_events\":N,\n" \
     "                         \"choices\":[{\"index\":I,\"finish_reason\":F,\n"           \
@@ -262,8 +275,11 @@ int cli_replay_option(const char *cmd, int argc, char **argv, int *i, cli_replay
     "                         \"json\":B,\"complete\":B,\"salvage\":REPORT|null,\n"       \
     "                         \"tool_calls\":[{\"index\":I,\"id\":S,\"name\":S,\n"        \
     "                         \"arguments\":T,\"complete\":B,\"salvage\":REPORT}]}],\n"   \
-    "                         \"usage\":{...}|null,\"error\":{...}|null,\"complete\":B}\n" \
-    "                        (REPORT as printed by llmjson repair --report)\n"
+    "                         \"usage\":{...}|null,\"error\":{...}|null,\n"            \
+    "                         \"stream_complete\":B,\"verdict\":V}\n"                  \
+    "                        (REPORT as printed by llmjson repair --report;\n"          \
+    "                        stream_complete: the stream ended as it should, whatever\n"\
+    "                        its texts hold; verdict: the exit status's word)\n"
 
 /* What replay prints, for one stream object: create it, give
  * cli_replay_callbacks(ro) and ro (as ctx) to llmj_stream_new() (or
@@ -278,9 +294,13 @@ void cli_replay_out_free(cli_replay_out *ro);
 const llmj_stream_callbacks *cli_replay_callbacks(const cli_replay_out *ro);
 void cli_replay_flush(cli_replay_out *ro);
 /* The end: the report (--report), the "end" object (--events), or the last
- * newline and the summary line "llmjson: NAME: dialect ..." on stderr.
- * Returns replay's exit status (from the worst text), or CLI_EXIT_FAILURE
- * when the report could not be made. */
+ * newline and the summary line "llmjson: NAME: dialect ..." on stderr (for
+ * input that is no stream, in every mode, one diagnostic instead:
+ * "llmjson: NAME:L:C: invalid: not an SSE or NDJSON stream: ..."). Returns
+ * replay's exit status: the provider's error (in the stream, or a choice
+ * that finished with "error") 6, a refusal or content filter 9, else the
+ * worst text's (cli_exit_status), in cli_exit_worst's order; or
+ * CLI_EXIT_FAILURE when the report could not be made. */
 int cli_replay_end(cli_replay_out *ro, llmj_stream *s, const char *name);
 
 #endif
