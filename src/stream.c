@@ -352,6 +352,21 @@ static int new_tracker(llmj_stream *s, llmj_tracker **out, text_ctx *tc)
     return -1;
 }
 
+/* The tracker of a choice's JSON content, validating against the response
+ * schema when one is set; 0, or -1 when the stream stopped. */
+static int new_content_tracker(llmj_stream *s, stream_choice *c)
+{
+    if (new_tracker(s, &c->tr, &c->tc))
+        return -1;
+    if (s->schema && llmj_tracker_set_schema(c->tr, s->schema) != LLMJ_OK) {
+        llmj_tracker_free(c->tr);
+        c->tr = NULL;
+        stop_nomem(s);
+        return -1;
+    }
+    return 0;
+}
+
 /* Feed a tracker; 0 to go on, -1 when the stream stopped. */
 static int track(llmj_stream *s, llmj_tracker *tr, const char *p, size_t n, size_t choice,
                  size_t tool)
@@ -472,7 +487,7 @@ static stream_choice *get_choice(llmj_stream *s, size_t idx)
     c->lost = s->lost_orphan;
     c->lost_off = s->lost_orphan_off;
     s->lost_texts += c->lost > 0;
-    if (c->json == 1 && new_tracker(s, &c->tr, &c->tc)) {
+    if (c->json == 1 && new_content_tracker(s, c)) {
         llmj__free(&s->a, c);
         return NULL;
     }
@@ -627,14 +642,8 @@ static int item_text(llmj_stream *s, const ld_item *it)
         c->json = 0;
         return 0;
     }
-    if (new_tracker(s, &c->tr, &c->tc))
+    if (new_content_tracker(s, c))
         return 1; /* still undecided: no tracker, so no JSON claimed */
-    if (s->schema && llmj_tracker_set_schema(c->tr, s->schema) != LLMJ_OK) {
-        llmj_tracker_free(c->tr);
-        c->tr = NULL;
-        stop_nomem(s);
-        return 1;
-    }
     c->json = 1;
     return track(s, c->tr, c->text.data, c->text.len, c->index, LLMJ_NO_TOOL) ? 1 : 0;
 }

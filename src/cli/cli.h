@@ -59,6 +59,8 @@ typedef struct cli_command {
     cli_run_fn run;
     const char *summary; /* one line for `llmjson --help`, no newline */
     const char *help;    /* the full text of `llmjson help NAME`, ends with '\n' */
+    const char *help_more; /* NULL, or its continuation (a C string literal has
+                              at most 4095 bytes in ISO C) */
 } cli_command;
 
 /* ---- diagnostics (stderr, one line each) -------------------------------- */
@@ -213,6 +215,9 @@ int cli_schema_option(const char *cmd, int argc, char **argv, int *i, const char
 /* Read and compile a schema file; NULL after printing why (the keyword and
  * its pointer for a schema outside the supported subset). */
 llmj_schema *cli_schema_load(const char *path, const llmj_config *cfg);
+/* The same, and the file's text (malloc'd) in *text, *len when it compiled. */
+llmj_schema *cli_schema_load_text(const char *path, const llmj_config *cfg, char **text,
+                                  size_t *len);
 
 /* ,"schema":{"valid":true|false|null,"violation":null|{"pointer","offset",
  * "line","column","keyword","message"},"missing":[...],"cut":P|null} */
@@ -237,18 +242,47 @@ typedef enum cli_replay_mode {
 } cli_replay_mode;
 
 /* The options both commands take. */
+#define CLI_MAX_TOOL_SCHEMAS 32
+
 typedef struct cli_replay_opts {
     llmj_config cfg;           /* the tracker limits */
     llmj_dialect dialect;      /* --dialect (default auto) */
     llmj_content_mode content; /* --json, --text (default auto) */
     int greedy;                /* --greedy */
     cli_replay_mode mode;      /* --events, --report (default watch) */
+    const char *schema_path;   /* --schema FILE: every choice's content */
+    size_t ntool_schemas;      /* --tool-schema NAME=FILE, each as given */
+    const char *tool_schema[CLI_MAX_TOOL_SCHEMAS];
 } cli_replay_opts;
+
+/* The schemas of --schema and --tool-schema, compiled, for a stream
+ * (src/cli/schema.c). load: 0, or -1 after printing why (the file, the
+ * schema's error). attach: before the first byte; -1 after printing. The
+ * schemas must outlive the stream. */
+typedef struct cli_stream_schemas {
+    llmj_schema *content;
+    char *content_text; /* --schema's file, as read */
+    size_t content_len;
+    size_t n;
+    llmj_schema *tool[CLI_MAX_TOOL_SCHEMAS];
+} cli_stream_schemas;
+int cli_stream_schemas_load(cli_stream_schemas *ss, const cli_replay_opts *o);
+int cli_stream_schemas_attach(const cli_stream_schemas *ss, const cli_replay_opts *o,
+                              llmj_stream *s);
+void cli_stream_schemas_free(cli_stream_schemas *ss);
+#define CLI_STREAM_SCHEMA_HELP                                                              \
+    "  --schema FILE         validate each choice's JSON content against this JSON\n"     \
+    "                        Schema (docs/schema.md): each salvage REPORT gains the\n"     \
+    "                        \"schema\" member of llmjson repair --schema; a violation\n"  \
+    "                        exits 10\n"                                                   \
+    "  --tool-schema NAME=FILE  validate the arguments of tool NAME's calls against\n"   \
+    "                        FILE (its parameters schema); repeatable\n"
+
 
 void cli_replay_opts_init(cli_replay_opts *o);
 
-/* --dialect NAME, --json, --text, --greedy, --events, --report and the
- * tracker limits (cli_limit_option). 1 when argv[*i] was one of them
+/* --dialect NAME, --json, --text, --greedy, --events, --report, --schema
+ * FILE, --tool-schema NAME=FILE and the tracker limits (cli_limit_option). 1 when argv[*i] was one of them
  * (written into *o, *i advanced past a value), 0 otherwise, -1 after a usage
  * error. CLI_REPLAY_OPTIONS_HELP is the matching help text. */
 int cli_replay_option(const char *cmd, int argc, char **argv, int *i, cli_replay_opts *o);

@@ -29,9 +29,11 @@ static const char replay_help[] =
     "standard error: the dialect, each choice's finish reason and the status of\n"
     "each text.\n"
     "\n"
-    CLI_REPLAY_OPTIONS_HELP
+    CLI_REPLAY_OPTIONS_HELP CLI_STREAM_SCHEMA_HELP
     "  --chunk N             feed at most N bytes at a time (default: as read)\n" CLI_LIVE_HELP
-    CLI_LIMITS_HELP
+    CLI_LIMITS_HELP;
+
+static const char replay_help_more[] =
     "\n"
     "A runaway stops decoding at once. A stream that broke off (no end marker,\n"
     "no finish reason, input ending inside a line) is \"stream_complete\":false\n"
@@ -41,8 +43,9 @@ static const char replay_help[] =
     "exit status, the first that applies (the same in every dialect and mode):\n"
     "1 usage or I/O error; 6 the provider reported an error (in the stream, or a\n"
     "finish reason \"error\"); 9 the model refused or the content was filtered;\n"
-    "4 runaway; 3 invalid (also no stream at all); 2 truncated (a text that did\n"
-    "not end normally, a stream that broke off); 5 empty; 0 complete.\n";
+    "4 runaway; 3 invalid (also no stream at all); 10 a text violates its schema\n"
+    "(--schema, --tool-schema); 2 truncated (a text that did not end normally, a\n"
+    "stream that broke off); 5 empty; 0 complete.\n";
 
 /* ---- output ----------------------------------------------------------------
  * Everything goes through a 64 KiB buffer (stdio's per-call cost dominated
@@ -651,9 +654,50 @@ static int refused(const llmj_stream *s)
 
 /* The exit status of a finished stream: the provider's error 6, a refusal
  * or content filter 9, else the worst text's (in cli_exit_worst's order). */
+/* The first schema violation of text (ci, ti), or NULL (no schema, none). */
+static const llmj_schema_violation *violation_of(const llmj_stream *s, size_t ci, size_t ti)
+{
+    llmj_schema_result r;
+    llmj_tracker *t = llmj_stream_tracker(s, ci, ti);
+    return t && llmj_tracker_schema_result(t, &r) == LLMJ_OK ? r.violation : NULL;
+}
+
+/* One diagnostic per text that violates its schema; 1 when there was one. */
+static int schema_violations(const llmj_stream *s, const char *name)
+{
+    int any = 0;
+    size_t nch = llmj_stream_choice_count(s);
+    for (size_t ci = 0; ci < nch; ci++) {
+        llmj_choice_info info;
+        if (llmj_stream_choice(s, ci, &info) != LLMJ_OK)
+            continue;
+        for (size_t ti = 0; ti <= info.tool_count; ti++) {
+            size_t tool = ti == info.tool_count ? LLMJ_NO_TOOL : ti;
+            const llmj_schema_violation *v = violation_of(s, ci, tool);
+            if (!v)
+                continue;
+            any = 1;
+            if (!name)
+                continue;
+            char msg[512];
+            if (tool == LLMJ_NO_TOOL)
+                snprintf(msg, sizeof msg, "choice %zu: %s: %s (at %s)", info.index, v->keyword,
+                         v->message, v->pointer[0] ? v->pointer : "the root");
+            else
+                snprintf(msg, sizeof msg, "choice %zu, tool call %zu: %s: %s (at %s)", info.index,
+                         tool, v->keyword, v->message, v->pointer[0] ? v->pointer : "the root");
+            /* line and column in that text, not in the stream */
+            cli_diag(name, v->line, v->column, v->offset, "schema violation", msg);
+        }
+    }
+    return any;
+}
+
 static int verdict(const llmj_stream *s, llmj_text_status worst)
 {
     int e = cli_exit_status(worst);
+    if (schema_violations(s, NULL))
+        e = cli_exit_worst(e, CLI_EXIT_SCHEMA);
     if (refused(s))
         e = cli_exit_worst(e, CLI_EXIT_REFUSED);
     if (provider_failed(s))
@@ -693,7 +737,11 @@ static int put_salvage(outbuf *o, llmj_stream *s, size_t ci, size_t ti, llmj_sal
         return -1;
     }
     ob_flush(o);
-    return cli_print_report(o->out, &sv, text, len);
+    llmj_tracker *t = llmj_stream_tracker(s, ci, ti);
+    llmj_schema_result r;
+    /* --schema / --tool-schema: the text's verdict, as repair --schema prints it */
+    return cli_print_report_schema(o->out, &sv, text, len,
+                                   llmj_tracker_schema_result(t, &r) == LLMJ_OK ? t : NULL);
 }
 
 /* ,"reasoning":{"text":..,"signature":..|null,"redacted":N}, only for a
@@ -935,6 +983,7 @@ int cli_replay_end(cli_replay_out *ro, llmj_stream *s, const char *name)
     }
     if (no_stream)
         cli_diag(name, er->line, er->column, er->offset, "invalid", er->message);
+    schema_violations(s, name);
     return exit_status;
 }
 
@@ -966,8 +1015,23 @@ int cli_replay_option(const char *cmd, int argc, char **argv, int *i, cli_replay
             return -1;
         }
         o->mode = m;
-    }
-    else if ((r = cli_option_value(cmd, argc, argv, i, "--dialect", &v)) != 0) {
+    } else if ((r = cli_schema_option(cmd, argc, argv, i, &o->schema_path)) != 0) {
+        if (r < 0)
+            return -1;
+    } else if ((r = cli_option_value(cmd, argc, argv, i, "--tool-schema", &v)) != 0) {
+        if (r < 0)
+            return -1;
+        const char *eq = strchr(v, '=');
+        if (!eq || eq == v || !eq[1]) {
+            cli_usage_error(cmd, "--tool-schema takes NAME=FILE, not '%s'", v);
+            return -1;
+        }
+        if (o->ntool_schemas == CLI_MAX_TOOL_SCHEMAS) {
+            cli_usage_error(cmd, "at most %d --tool-schema options", CLI_MAX_TOOL_SCHEMAS);
+            return -1;
+        }
+        o->tool_schema[o->ntool_schemas++] = v;
+    } else if ((r = cli_option_value(cmd, argc, argv, i, "--dialect", &v)) != 0) {
         if (r < 0)
             return -1;
         if (llmj_dialect_from_name(v, &o->dialect) != LLMJ_OK) {
@@ -1034,8 +1098,12 @@ static int run(int argc, char **argv)
     if (o.live.live)
         return cli_live_replay(&o.r, &o.live, o.path);
 
+    cli_stream_schemas ss;
+    if (cli_stream_schemas_load(&ss, &o.r) != 0)
+        return CLI_EXIT_FAILURE;
     cli_replay_out *ro = cli_replay_out_new(stdout, o.r.mode, o.r.greedy);
     if (ro == NULL) {
+        cli_stream_schemas_free(&ss);
         cli_error("out of memory");
         return CLI_EXIT_FAILURE;
     }
@@ -1043,9 +1111,16 @@ static int run(int argc, char **argv)
     llmj_status st = llmj_stream_new(&s, &o.r.cfg, o.r.dialect, o.r.content, cli_replay_callbacks(ro), ro);
     if (st != LLMJ_OK) {
         cli_replay_out_free(ro);
+        cli_stream_schemas_free(&ss);
         if (st == LLMJ_BAD_OPTION)
             return cli_usage_error(cmd, "option out of range: %s", llmj_strerror(st));
         cli_error("%s", llmj_strerror(st));
+        return CLI_EXIT_FAILURE;
+    }
+    if (cli_stream_schemas_attach(&ss, &o.r, s) != 0) {
+        llmj_stream_free(s);
+        cli_replay_out_free(ro);
+        cli_stream_schemas_free(&ss);
         return CLI_EXIT_FAILURE;
     }
 
@@ -1053,6 +1128,7 @@ static int run(int argc, char **argv)
     if (cli_input_open(&in, o.path) != 0) {
         llmj_stream_free(s);
         cli_replay_out_free(ro);
+        cli_stream_schemas_free(&ss);
         return CLI_EXIT_FAILURE;
     }
     int status = CLI_EXIT_FAILURE;
@@ -1093,9 +1169,10 @@ out:
     free(buf);
     cli_input_close(&in);
     llmj_stream_free(s);
+    cli_stream_schemas_free(&ss);
     return status;
 }
 
 const cli_command cli_cmd_replay = {
     "replay", run, "decode a recorded response stream: its text, events, or a report",
-    replay_help};
+    replay_help, replay_help_more};

@@ -52,9 +52,14 @@ static const char stream_help[] =
     "                        defeat it (default: never)\n"
     "  --connect-timeout S   give up when not connected within S seconds (default 30)\n"
     "  --dialect NAME, --text, --greedy, --events, --report, --max-depth N,\n"
-    "  --whitespace-limit N, --whitespace-indent I, --repeat-limit N\n"
-    "                        as for replay (llmjson help replay)\n"
-    "  --live, --choice N    the live view, as for replay\n"
+    "  --whitespace-limit N, --whitespace-indent I, --repeat-limit N,\n"
+    "  --schema FILE, --tool-schema NAME=FILE  as for replay (llmjson help replay);\n"
+    "                        with --prompt, --schema is also sent as Structured\n"
+    "                        Outputs in the dialect's field (--schema-name NAME,\n"
+    "                        default response)\n"
+    "  --live, --choice N    the live view, as for replay\n";
+
+static const char stream_help_more[] =
     "\n"
     "The key comes from OPENAI_API_KEY (openai, responses, auto), ANTHROPIC_API_KEY\n"
     "or GEMINI_API_KEY and goes only into its header; it is never printed. Without\n"
@@ -73,8 +78,8 @@ static const char stream_help[] =
     "key, a JSON-mode request refused before sending); 8 cancelled; 6 the provider\n"
     "reported an error (an HTTP error status, its message, type, code and\n"
     "Retry-After shown, or an error in the stream); 7 transfer failure or timeout;\n"
-    "then as replay's: 9 refused, 4 runaway, 3 invalid, 2 truncated, 5 empty,\n"
-    "0 complete.\n";
+    "then as replay's: 9 refused, 4 runaway, 3 invalid, 10 schema violation,\n"
+    "2 truncated, 5 empty, 0 complete.\n";
 
 #ifndef LLMJ_NO_HTTP
 
@@ -84,6 +89,7 @@ typedef struct stream_opts {
     const char *body_path;
     const char *model;
     const char *prompt;
+    const char *schema_name;  /* --schema-name (default "response") */
     const char *headers[MAX_HEADERS + 1];
     size_t nheaders;
     char *owned[MAX_HEADERS]; /* header lines built here (@env:, --header-file) */
@@ -168,16 +174,25 @@ static void sb_json(sbuf *b, const char *s)
     sb_add(b, "\"", 1);
 }
 
-/* One user message asking for a streamed answer, in the dialect's shape. */
-static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *prompt, int json)
+/* One user message asking for a streamed answer, in the dialect's shape.
+ * schema (JSON text, already compiled so known to be JSON) and its name:
+ * Structured Outputs in the dialect's own field; else json: JSON mode. */
+static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *prompt, int json,
+                       const char *schema, size_t schema_len, const char *name)
 {
     switch (d) {
     case LLMJ_DIALECT_GEMINI:
         sb_puts(b, "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":");
         sb_json(b, prompt);
         sb_puts(b, "}]}]");
-        if (json)
+        if (schema) {
+            sb_puts(b, ",\"generationConfig\":{\"responseMimeType\":\"application/json\","
+                       "\"responseJsonSchema\":");
+            sb_add(b, schema, schema_len);
+            sb_puts(b, "}");
+        } else if (json) {
             sb_puts(b, ",\"generationConfig\":{\"responseMimeType\":\"application/json\"}");
+        }
         sb_puts(b, "}");
         return;
     case LLMJ_DIALECT_OPENAI_RESPONSES:
@@ -185,8 +200,15 @@ static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *p
         sb_json(b, model);
         sb_puts(b, ",\"stream\":true,\"input\":");
         sb_json(b, prompt);
-        if (json)
+        if (schema) {
+            sb_puts(b, ",\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":");
+            sb_json(b, name);
+            sb_puts(b, ",\"strict\":true,\"schema\":");
+            sb_add(b, schema, schema_len);
+            sb_puts(b, "}}");
+        } else if (json) {
             sb_puts(b, ",\"text\":{\"format\":{\"type\":\"json_object\"}}");
+        }
         sb_puts(b, "}");
         return;
     case LLMJ_DIALECT_ANTHROPIC:
@@ -194,7 +216,13 @@ static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *p
         sb_json(b, model);
         sb_puts(b, ",\"max_tokens\":4096,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":");
         sb_json(b, prompt);
-        sb_puts(b, "}]}");
+        sb_puts(b, "}]");
+        if (schema) {
+            sb_puts(b, ",\"output_config\":{\"format\":{\"type\":\"json_schema\",\"schema\":");
+            sb_add(b, schema, schema_len);
+            sb_puts(b, "}}");
+        }
+        sb_puts(b, "}");
         return;
     case LLMJ_DIALECT_OLLAMA:
         sb_puts(b, "{\"model\":");
@@ -202,8 +230,12 @@ static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *p
         sb_puts(b, ",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":");
         sb_json(b, prompt);
         sb_puts(b, "}]");
-        if (json)
+        if (schema) {
+            sb_puts(b, ",\"format\":");
+            sb_add(b, schema, schema_len);
+        } else if (json) {
             sb_puts(b, ",\"format\":\"json\"");
+        }
         sb_puts(b, "}");
         return;
     case LLMJ_DIALECT_AUTO:
@@ -215,8 +247,15 @@ static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *p
                    "\"messages\":[{\"role\":\"user\",\"content\":");
         sb_json(b, prompt);
         sb_puts(b, "}]");
-        if (json)
+        if (schema) {
+            sb_puts(b, ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":");
+            sb_json(b, name);
+            sb_puts(b, ",\"strict\":true,\"schema\":");
+            sb_add(b, schema, schema_len);
+            sb_puts(b, "}}");
+        } else if (json) {
             sb_puts(b, ",\"response_format\":{\"type\":\"json_object\"}");
+        }
         sb_puts(b, "}");
         return;
     }
@@ -403,6 +442,16 @@ static int parse_args(int argc, char **argv, stream_opts *o)
             if (r < 0)
                 return -1;
             o->prompt = v;
+        } else if ((r = cli_option_value(cmd, argc, argv, &i, "--schema-name", &v)) != 0) {
+            if (r < 0)
+                return -1;
+            /* the name OpenAI accepts: a-z, A-Z, 0-9, _ and -, at most 64 */
+            if (!*v || strlen(v) > 64 || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                   "0123456789_-") != strlen(v)) {
+                cli_usage_error(cmd, "--schema-name '%s': letters, digits, '_' and '-', at most 64", v);
+                return -1;
+            }
+            o->schema_name = v;
         } else if ((r = cli_option_value(cmd, argc, argv, &i, "--header", &v)) != 0) {
             if (r < 0)
                 return -1;
@@ -448,6 +497,12 @@ static int parse_args(int argc, char **argv, stream_opts *o)
         cli_usage_error(cmd, "the request: --body FILE, or --model M and --prompt TEXT");
         return -1;
     }
+    if (o->schema_name && (!o->r.schema_path || o->body_path)) {
+        cli_usage_error(cmd, "--schema-name names the --schema of a --prompt request");
+        return -1;
+    }
+    if (o->r.schema_path && !o->body_path)
+        o->r.content = LLMJ_CONTENT_JSON;
     return 0;
 }
 
@@ -585,18 +640,26 @@ static int run(int argc, char **argv)
         return CLI_EXIT_FAILURE;
     }
 
+    cli_stream_schemas ss;
+    if (cli_stream_schemas_load(&ss, &o.r) != 0) {
+        opts_free(&o);
+        return CLI_EXIT_FAILURE;
+    }
     sbuf body = {0};
     if (o.body_path) {
         if (read_body(&body, o.body_path) != 0) {
             free(body.data);
             opts_free(&o);
+            cli_stream_schemas_free(&ss);
             return CLI_EXIT_FAILURE;
         }
     } else {
-        build_body(&body, o.r.dialect, o.model, o.prompt, o.r.content == LLMJ_CONTENT_JSON);
+        build_body(&body, o.r.dialect, o.model, o.prompt, o.r.content == LLMJ_CONTENT_JSON,
+                   ss.content_text, ss.content_len, o.schema_name ? o.schema_name : "response");
         if (body.nomem) {
             free(body.data);
             opts_free(&o);
+            cli_stream_schemas_free(&ss);
             cli_error("out of memory");
             return CLI_EXIT_FAILURE;
         }
@@ -614,12 +677,14 @@ static int run(int argc, char **argv)
         cli_usage_error(cmd, "%s '%s': %s", o.url ? "--url" : "OPENAI_BASE_URL", shown_bad, why);
         free(body.data);
         opts_free(&o);
+        cli_stream_schemas_free(&ss);
         return CLI_EXIT_FAILURE;
     }
 
     if (llmj_global_init() != LLMJ_OK) {
         free(body.data);
         opts_free(&o);
+        cli_stream_schemas_free(&ss);
         cli_error("libcurl could not start");
         return CLI_EXIT_FAILURE;
     }
@@ -690,6 +755,8 @@ static int run(int argc, char **argv)
             cli_error("%s", llmj_strerror(st));
         goto out;
     }
+    if (cli_stream_schemas_attach(&ss, &o.r, llmj_http_stream(h)) != 0)
+        goto out;
     if (lv)
         cli_live_attach(lv, llmj_http_stream(h));
     char shown[512];
@@ -805,6 +872,7 @@ out:
     cli_live_free(lv);
     free(body.data);
     opts_free(&o);
+    cli_stream_schemas_free(&ss);
     llmj_global_cleanup();
     return status;
 }
@@ -823,4 +891,5 @@ static int run(int argc, char **argv)
 #endif
 
 const cli_command cli_cmd_stream = {
-    "stream", run, "send a streamed request over HTTP and decode the answer live", stream_help};
+    "stream", run, "send a streamed request over HTTP and decode the answer live", stream_help,
+    stream_help_more};
