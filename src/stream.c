@@ -14,6 +14,11 @@
 /* Auto-detection holds at most this many unrecognised events. */
 #define STREAM_SNIFF_EVENTS 8
 
+/* Input that is no stream at all (a JSON document, plain text, random
+ * bytes) is told apart from a stream that broke off: LLMJ_NOT_A_STREAM,
+ * with this message. */
+#define NOT_A_STREAM "not an SSE or NDJSON stream: "
+
 /* Line numbers for stream errors: the offsets of the last LF_RING line feeds
  * fed to the SSE decoder, which is fed at most LF_SLICE bytes at a time, so
  * the line of an event start is exact unless the event spans more than
@@ -109,6 +114,14 @@ struct llmj_stream {
     /* SSE line numbers */
     uint64_t *lf;
     uint64_t lf_n;
+
+    /* SSE: the first line that is neither blank nor a comment (see
+     * sse_first_line) */
+    int fl_state;        /* FL_START, FL_COMMENT, FL_NAME, FL_DONE */
+    char fl_name[5];     /* its field name so far */
+    size_t fl_len;
+    size_t fl_bom;       /* BOM bytes at the start of the input */
+    uint64_t fl_off;     /* its first byte */
 
     stream_choice **ch;
     size_t nch, capch, last_ch;
@@ -339,6 +352,21 @@ static int new_tracker(llmj_stream *s, llmj_tracker **out, text_ctx *tc)
     return -1;
 }
 
+/* The tracker of a choice's JSON content, validating against the response
+ * schema when one is set; 0, or -1 when the stream stopped. */
+static int new_content_tracker(llmj_stream *s, stream_choice *c)
+{
+    if (new_tracker(s, &c->tr, &c->tc))
+        return -1;
+    if (s->schema && llmj_tracker_set_schema(c->tr, s->schema) != LLMJ_OK) {
+        llmj_tracker_free(c->tr);
+        c->tr = NULL;
+        stop_nomem(s);
+        return -1;
+    }
+    return 0;
+}
+
 /* Feed a tracker; 0 to go on, -1 when the stream stopped. */
 static int track(llmj_stream *s, llmj_tracker *tr, const char *p, size_t n, size_t choice,
                  size_t tool)
@@ -459,7 +487,7 @@ static stream_choice *get_choice(llmj_stream *s, size_t idx)
     c->lost = s->lost_orphan;
     c->lost_off = s->lost_orphan_off;
     s->lost_texts += c->lost > 0;
-    if (c->json == 1 && new_tracker(s, &c->tr, &c->tc)) {
+    if (c->json == 1 && new_content_tracker(s, c)) {
         llmj__free(&s->a, c);
         return NULL;
     }
@@ -614,14 +642,8 @@ static int item_text(llmj_stream *s, const ld_item *it)
         c->json = 0;
         return 0;
     }
-    if (new_tracker(s, &c->tr, &c->tc))
+    if (new_content_tracker(s, c))
         return 1; /* still undecided: no tracker, so no JSON claimed */
-    if (s->schema && llmj_tracker_set_schema(c->tr, s->schema) != LLMJ_OK) {
-        llmj_tracker_free(c->tr);
-        c->tr = NULL;
-        stop_nomem(s);
-        return 1;
-    }
     c->json = 1;
     return track(s, c->tr, c->text.data, c->text.len, c->index, LLMJ_NO_TOOL) ? 1 : 0;
 }
@@ -1064,6 +1086,15 @@ static int on_event(llmj_stream *s, const char *type, size_t type_len, const cha
         return 1;
     if (!s->ops) {
         if (s->wire == WIRE_NDJSON) {
+            /* detected from a '{': a first line that is no Ollama line is a
+             * JSON document, not a stream */
+            if (s->requested == LLMJ_DIALECT_AUTO &&
+                !llmj__dialect_ollama.sniff(type, type_len, data, data_len)) {
+                stop(s, LLMJ_NOT_A_STREAM, off,
+                     NOT_A_STREAM "this line starts with '{' but is no Ollama event (a JSON "
+                     "document?)");
+                return 1;
+            }
             if (start_dialect(s, &llmj__dialect_ollama))
                 return 1;
         } else {
@@ -1143,6 +1174,77 @@ static int on_field(void *ctx, const char *name, size_t name_len, const char *va
 
 /* ---- wire formats ------------------------------------------------------ */
 
+enum { FL_START = 0, FL_COMMENT, FL_NAME, FL_DONE };
+
+/* Does s[0:n] begin one of the field names an event stream starts with:
+ * the spec's data, event, id, retry, and old llama-server's error? *exact:
+ * it is one. */
+static int sse_field_prefix(const char *s, size_t n, int *exact)
+{
+    static const char *const names[] = { "data", "event", "id", "retry", "error" };
+    *exact = 0;
+    int any = 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        size_t l = strlen(names[i]);
+        if (n <= l && memcmp(s, names[i], n) == 0) {
+            any = 1;
+            if (n == l)
+                *exact = 1;
+        }
+    }
+    return any;
+}
+
+/* The first line of an SSE stream that is neither blank nor a comment must
+ * be one of those fields (its name ends at ':' or at the line end); any
+ * other line there means the input is no event stream. Decided within the
+ * first 6 bytes of that line, before the SSE decoder sees them, in any
+ * split. 0 to go on, -1 when the stream stopped. */
+static int sse_first_line(llmj_stream *s, const char *p, size_t n, uint64_t off)
+{
+    for (size_t i = 0; i < n && s->fl_state != FL_DONE; i++) {
+        unsigned char c = (unsigned char)p[i];
+        uint64_t at = off + i;
+        int eol = c == '\n' || c == '\r';
+        if (s->fl_state == FL_COMMENT) {
+            if (eol)
+                s->fl_state = FL_START;
+            continue;
+        }
+        if (s->fl_state == FL_START) {
+            if (at < 3 && at == s->fl_bom && c == (unsigned char)"\xEF\xBB\xBF"[at]) {
+                s->fl_bom++;
+                continue;
+            }
+            if (eol)
+                continue;
+            if (c == ':') {
+                s->fl_state = FL_COMMENT;
+                continue;
+            }
+            s->fl_state = FL_NAME;
+            s->fl_off = at;
+            s->fl_len = 0;
+        }
+        int exact;
+        if (c == ':' || eol) {
+            if (sse_field_prefix(s->fl_name, s->fl_len, &exact) && exact) {
+                s->fl_state = FL_DONE;
+                return 0;
+            }
+        } else if (s->fl_len < sizeof s->fl_name) {
+            s->fl_name[s->fl_len++] = (char)c;
+            if (sse_field_prefix(s->fl_name, s->fl_len, &exact))
+                continue;
+        }
+        stop(s, LLMJ_NOT_A_STREAM, s->fl_off,
+             NOT_A_STREAM "this line is neither an SSE field (data:, event:, id:, retry:) nor a "
+             "comment");
+        return -1;
+    }
+    return 0;
+}
+
 /* Take the SSE decoder's status: 0 to go on, -1 when the stream stopped. */
 static int sse_status(llmj_stream *s, llmj_status st)
 {
@@ -1173,6 +1275,8 @@ static int feed_sse(llmj_stream *s, const char *p, size_t n, uint64_t off)
             s->lf_n++;
             q++;
         }
+        if (s->fl_state != FL_DONE && sse_first_line(s, p, k, off))
+            return -1;
         if (sse_status(s, llmj_sse_feed(s->sse, p, k)))
             return -1;
         p += k;
@@ -1197,6 +1301,19 @@ static int nd_line(llmj_stream *s, const char *p, size_t n, int *bad)
     return on_event(s, NULL, 0, p, n, off, bad);
 }
 
+/* An NDJSON line over config.max_event: LLMJ_TOO_LONG, or, for the first
+ * line of an auto-detected stream, no stream at all (a JSON document). */
+static void nd_too_long(llmj_stream *s)
+{
+    if (s->requested == LLMJ_DIALECT_AUTO && !s->ops)
+        stop(s, LLMJ_NOT_A_STREAM, s->line_off,
+             NOT_A_STREAM "this first line is longer than %zu bytes (config.max_event)",
+             s->cfg.max_event);
+    else
+        stop(s, LLMJ_TOO_LONG, s->line_off, "NDJSON line longer than %zu bytes",
+             s->cfg.max_event);
+}
+
 static int feed_ndjson(llmj_stream *s, const char *p, size_t n, uint64_t off)
 {
     while (n) {
@@ -1205,8 +1322,7 @@ static int feed_ndjson(llmj_stream *s, const char *p, size_t n, uint64_t off)
             i++;
         if (i == n) {
             if (s->line.len + n > s->cfg.max_event) {
-                stop(s, LLMJ_TOO_LONG, s->line_off, "NDJSON line longer than %zu bytes",
-                     s->cfg.max_event);
+                nd_too_long(s);
                 return -1;
             }
             if (llmj__buf_append(&s->line, &s->a, p, n, SIZE_MAX)) {
@@ -1218,8 +1334,7 @@ static int feed_ndjson(llmj_stream *s, const char *p, size_t n, uint64_t off)
         int rc;
         if (s->line.len) {
             if (s->line.len + i > s->cfg.max_event) {
-                stop(s, LLMJ_TOO_LONG, s->line_off, "NDJSON line longer than %zu bytes",
-                     s->cfg.max_event);
+                nd_too_long(s);
                 return -1;
             }
             if (llmj__buf_append(&s->line, &s->a, p, i, SIZE_MAX)) {
@@ -1230,8 +1345,7 @@ static int feed_ndjson(llmj_stream *s, const char *p, size_t n, uint64_t off)
             s->line.len = 0;
         } else {
             if (i > s->cfg.max_event) {
-                stop(s, LLMJ_TOO_LONG, s->line_off, "NDJSON line longer than %zu bytes",
-                     s->cfg.max_event);
+                nd_too_long(s);
                 return -1;
             }
             rc = nd_line(s, p, i, NULL);
@@ -1331,6 +1445,9 @@ static llmj_status start(llmj_stream *s)
     s->bom = 0;
     s->line_off = s->nd_lf = s->nd_last_lf = 0;
     s->lf_n = 0;
+    s->fl_state = FL_START;
+    s->fl_len = s->fl_bom = 0;
+    s->fl_off = 0;
     s->notify = 0;
     s->status = LLMJ_OK;
     memset(&s->err, 0, sizeof s->err);
@@ -1748,13 +1865,22 @@ llmj_tracker *llmj_stream_tracker(const llmj_stream *s, size_t ci, size_t ti)
     return text_of(s, ci, ti, &text);
 }
 
+/* Why text_of() gave no tracker: LLMJ_NOT_JSON for a choice's content that
+ * is plain text (or still undecided), LLMJ_MISUSE when out of range. */
+static llmj_status no_tracker(const llmj_stream *s, size_t ci, size_t ti)
+{
+    return s && ci < s->nch && ti == LLMJ_NO_TOOL ? LLMJ_NOT_JSON : LLMJ_MISUSE;
+}
+
 llmj_status llmj_stream_salvage(llmj_stream *s, size_t ci, size_t ti, llmj_salvage_mode mode,
                                 llmj_salvage *out)
 {
     const llmj__buf *text;
     llmj_tracker *tr = text_of(s, ci, ti, &text);
-    if (!tr || !out)
+    if (!out)
         return LLMJ_MISUSE;
+    if (!tr)
+        return no_tracker(s, ci, ti);
     return llmj_tracker_salvage(tr, mode, out);
 }
 
@@ -1763,8 +1889,10 @@ llmj_status llmj_stream_repair(llmj_stream *s, size_t ci, size_t ti, llmj_salvag
 {
     const llmj__buf *src;
     llmj_tracker *tr = text_of(s, ci, ti, &src);
-    if (!tr || !text || !len)
+    if (!text || !len)
         return LLMJ_MISUSE;
+    if (!tr)
+        return no_tracker(s, ci, ti);
     llmj_salvage sv;
     llmj_status st = llmj_tracker_salvage(tr, mode, &sv);
     if (st != LLMJ_OK)
@@ -1793,8 +1921,10 @@ llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out
 {
     const llmj__buf *src;
     llmj_tracker *tr = text_of(s, ci, ti, &src);
-    if (!tr || !out || !s->cfg.string_chunks)
+    if (!out || !s || !s->cfg.string_chunks)
         return LLMJ_MISUSE;
+    if (!tr)
+        return no_tracker(s, ci, ti);
     stream_choice *c = s->ch[ci];
     text_ctx *tc = ti == LLMJ_NO_TOOL ? &c->tc : &c->tools[ti]->tc;
     if (!tc->doc) {

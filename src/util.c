@@ -37,6 +37,8 @@ const char *llmj_strerror(llmj_status status)
     case LLMJ_SCHEMA_UNSUPPORTED:
         return "the schema is outside the supported subset, or not a schema";
     case LLMJ_SCHEMA_VIOLATION: return "the text does not conform to its schema";
+    case LLMJ_NOT_A_STREAM: return "not an SSE or NDJSON stream";
+    case LLMJ_NOT_JSON: return "the text is plain text, not JSON";
     }
     return "unknown status";
 }

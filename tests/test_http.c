@@ -1888,7 +1888,7 @@ static void test_tool_secrets(void **state)
     assert_int_equal(TRUN("OPENAI_API_KEY=sk-test-SECRET",
                           "--url 'http://127.0.0.1:%d/openai-error-echo-key.sse' --model m --prompt p --report",
                           srv.port),
-                     2);
+                     6);
     assert_null(strstr(TERR(), "SECRET"));
     assert_non_null(out.data);
     assert_null(strstr(out.data, "SECRET"));
@@ -1896,7 +1896,7 @@ static void test_tool_secrets(void **state)
     assert_int_equal(TRUN("OPENAI_API_KEY=sk-test-SECRET",
                           "--url 'http://127.0.0.1:%d/openai-error-echo-key.sse' --model m --prompt p --events",
                           srv.port),
-                     2);
+                     6);
     assert_null(strstr(TERR(), "SECRET"));
     assert_null(strstr(out.data, "SECRET"));
 

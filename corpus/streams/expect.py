@@ -63,11 +63,16 @@ def serror(status, message, off, line, col):
 
 def report(dialect, status, events, choices, usage_=None, error=None, bad=0):
     return {'dialect': dialect, 'status': status, 'events': events, 'bad_events': bad,
-            'choices': choices, 'usage': usage_, 'error': error, 'complete': status == 'ok'}
+            'choices': choices, 'usage': usage_, 'error': error, 'stream_complete': status == 'ok'}
+
+# the exit status's word, the report's last member (README.md, "Exit status")
+VERDICT = {0: 'complete', 2: 'truncated', 3: 'invalid', 4: 'runaway', 5: 'empty', 6: 'provider_error',
+           9: 'refused'}
 
 CASES = []  # (name, exit, report file, report, args)
 
 def case(name, exit_, rep, args=(), report_name=None):
+    rep['verdict'] = VERDICT[exit_]
     CASES.append((name, exit_, report_name or name.rsplit('.', 1)[0] + '.report', rep, list(args)))
 
 # ---- OpenAI chat ---------------------------------------------------------------
@@ -113,7 +118,7 @@ case('openai-n2.sse', 2, report('openai', 'ok', 10, [
            salvage('truncated', 7, ['/a', ''], '{"a":[1]}'), index=1)], usage(5, 8, 13)),
      ['--greedy'], 'openai-n2.greedy.report')
 
-case('openai-refusal.sse', 0, report('openai', 'ok', 6, [
+case('openai-refusal.sse', 9, report('openai', 'ok', 6, [
     choice('refusal', 'stop', '', True, refusal="I'm sorry, I cannot help with that.")]))
 
 case('openai-length.sse', 2, report('openai', 'ok', 8, [
@@ -126,7 +131,7 @@ case('openai-length.sse', 2, report('openai', 'ok', 8, [
                    '{"name":"Mercury","moons":[{"n":"Mer"}]}'))], usage(10, 9, 19)),
      ['--greedy'], 'openai-length.greedy.report')
 
-case('openai-error.sse', 2, report('openai', 'provider_error', 5, [
+case('openai-error.sse', 6, report('openai', 'provider_error', 5, [
     choice('error', None, 'The answer is', False)], None,
     perror('openai-error.sse', 'data: {"error"', 'server_error', '',
            'The server had an error while processing your request.')))
@@ -163,7 +168,7 @@ case('openai-noend.sse', 2, report('openai', 'truncated', 3, [
     serror('truncated', "the stream ended before a choice's finish reason",
            *pos_end('openai-noend.sse'))))
 
-case('llama-error-field.sse', 2, report('openai', 'provider_error', 4, [
+case('llama-error-field.sse', 6, report('openai', 'provider_error', 4, [
     choice('error', None, 'Partial', False)], None,
     perror('llama-error-field.sse', 'error: {', 'server_error', '500',
            'context shift is disabled')))
@@ -178,7 +183,7 @@ case('responses-tools.sse', 0, report('responses', 'ok', 9, [
 case('responses-incomplete.sse', 2, report('responses', 'ok', 6, [
     choice('length', 'max_output_tokens', '{"steps":["one","tw', False, True,
            salvage('truncated', 15, ['/steps', ''], '{"steps":["one"]}'))], usage(7, 6, 13)))
-case('responses-error.sse', 2, report('responses', 'provider_error', 3, [
+case('responses-error.sse', 6, report('responses', 'provider_error', 3, [
     choice('error', 'failed', '', False)], None,
     perror('responses-error.sse', 'event: error', 'insufficient_quota', 'insufficient_quota',
            'You exceeded your current quota.')))
@@ -198,10 +203,10 @@ case('anthropic-max-tokens.sse', 2, report('anthropic', 'ok', 6, [
         tool(0, 'toolu_3', 'write_file', A, False,
              salvage('truncated', 39, ['/lines', ''],
                      '{"path": "notes.txt", "lines": ["first"]}'))])], AU(32)))
-case('anthropic-error.sse', 2, report('anthropic', 'provider_error', 4, [
+case('anthropic-error.sse', 6, report('anthropic', 'provider_error', 4, [
     choice('error', None, 'Let me think', False)], AU(1),
     perror('anthropic-error.sse', 'event: error', 'overloaded_error', '', 'Overloaded')))
-case('anthropic-refusal.sse', 5, report('anthropic', 'ok', 3, [
+case('anthropic-refusal.sse', 9, report('anthropic', 'ok', 3, [
     choice('refusal', 'refusal', '', True)], AU(0)))
 
 # ---- Gemini -----------------------------------------------------------------------
@@ -218,7 +223,7 @@ case('gemini-function.sse', 0, report('gemini', 'ok', 1, [
              complete('{"country": "France"}')),
         tool(1, '', 'get_capital', '{"country": "Peru","year": 2024}', True,
              complete('{"country": "Peru","year": 2024}'))])], usage(30, 12, 42)))
-case('gemini-blocked.sse', 5, report('gemini', 'ok', 1, [
+case('gemini-blocked.sse', 9, report('gemini', 'ok', 1, [
     choice('content_filter', 'SAFETY', '', False)], usage(6, None, 6)))
 
 # ---- Ollama -------------------------------------------------------------------------
@@ -233,7 +238,7 @@ case('ollama-tools.ndjson', 0, report('ollama', 'ok', 2, [
     choice('tool_calls', 'stop', '', True, tools=[
         tool(0, '', 'get_weather', '{"city":"Oslo","unit":"C"}', True,
              complete('{"city":"Oslo","unit":"C"}'))])], OU))
-case('ollama-error.ndjson', 2, report('ollama', 'provider_error', 3, [
+case('ollama-error.ndjson', 6, report('ollama', 'provider_error', 3, [
     choice('error', None, 'Half an', False)], None,
     perror('ollama-error.ndjson', '{"error"', '', '',
            'an error was encountered while running the model')))
@@ -253,10 +258,60 @@ case('anthropic-surrogate.sse', 0, report('anthropic', 'ok', 8, [
 case('gemini-n2-surrogate.sse', 2, report('gemini', 'ok', 4, [
     choice('stop', 'STOP', 'A \U0001F44D ok', True),
     choice('length', 'MAX_TOKENS', 'B\U0001F44E', False, index=1)]))
-case('responses-refusal.sse', 0, report('responses', 'ok', 5, [
+case('responses-refusal.sse', 9, report('responses', 'ok', 5, [
     choice('refusal', 'completed', '', True, refusal='I cannot do that.')], usage(4, 4, 8)))
 case('ollama-bom-crlf-surrogate.ndjson', 0, report('ollama', 'ok', 3, [
     choice('stop', 'stop', 'Hi \U0001F60A', True)], usage(3, 2)))
+
+# ---- verdicts: provider errors (6), refusals and filters (9), which wins -------
+case('openai-finish-error.sse', 6, report('openai', 'ok', 5, [
+    choice('error', 'insufficient_system_resource', 'The first step', False)], usage(9, 3, 12)))
+case('openai-content-filter.sse', 9, report('openai', 'ok', 6, [
+    choice('content_filter', 'content_filter', 'Here is how to', False)]))
+# the partial string value and its key are dropped: {} (docs/salvage.md)
+case('openai-json-filtered.sse', 9, report('openai', 'ok', 6, [
+    choice('content_filter', 'content_filter', '{"story":"Once upon', False, True,
+           salvage('truncated', 1, [''], '{}'))]))
+# a refusal, then the provider's error: 6 wins over 9
+case('openai-refusal-error.sse', 6, report('openai', 'provider_error', 4, [
+    choice('error', None, '', False, refusal="I can't")], None,
+    perror('openai-refusal-error.sse', 'data: {"error"', 'server_error', '', 'Internal error')))
+# choice 0 refuses, choice 1 runs away (3 runs of 100 spaces at depth 1: the
+# 264th byte is in the 3rd, the 7th event): 9 wins over 4
+d = raw('openai-n2-refusal-runaway.sse')
+starts = [0] + [i + 2 for i in range(len(d)) if d[i:i + 2] == b'\n\n']
+off = starts[6]
+case('openai-n2-refusal-runaway.sse', 9, report('openai', 'runaway_whitespace', 7, [
+    choice('refusal', 'stop', '', True, refusal='No.'),
+    choice('none', None, '{"a":' + ' ' * 300, False, True, salvage('runaway', 1, [''], '{}'), index=1)],
+    None, serror('runaway_whitespace', 'runaway in the content of choice 1 (text offset 5)', off,
+                 d[:off].count(b'\n') + 1, 1)))
+case('openai-empty.sse', 5, report('openai', 'ok', 4, [choice('stop', 'stop', '', True)], usage(5, 0, 5)))
+case('responses-failed.sse', 6, report('responses', 'provider_error', 4, [
+    choice('error', 'failed', 'Work', False)], None,
+    perror('responses-failed.sse', 'event: response.failed', '', 'server_error',
+           'The server had an error while processing your request.')))
+case('responses-content-filter.sse', 9, report('responses', 'ok', 4, [
+    choice('content_filter', 'content_filter', 'Step one:', False)], usage(8, 3, 11)))
+case('gemini-safety.sse', 9, report('gemini', 'ok', 2, [
+    choice('content_filter', 'SAFETY', 'To make it,', False)], usage(7, 3, 10)))
+case('gemini-error.sse', 6, report('gemini', 'provider_error', 2, [
+    choice('error', None, 'Sure,', False)], usage(5, 1, 6),
+    perror('gemini-error.sse', 'data: {"error"', 'UNAVAILABLE', '503',
+           'The model is overloaded. Please try again later.')))
+case('gemini-malformed-call.sse', 6, report('gemini', 'ok', 1, [
+    choice('error', 'MALFORMED_FUNCTION_CALL', '', False)], usage(12, 0, 12)))
+
+# ---- no stream at all: said at the first byte of the line that shows it -------
+NOT_SSE = ('not an SSE or NDJSON stream: this line is neither an SSE field (data:, event:, id:, '
+           'retry:) nor a comment')
+NOT_OLLAMA = ("not an SSE or NDJSON stream: this line starts with '{' but is no Ollama event (a JSON "
+              "document?)")
+for name, msg in [('noise-object.json', NOT_OLLAMA), ('noise-pretty.json', NOT_OLLAMA),
+                  ('gemini-no-sse.json', NOT_SSE), ('noise-hello.txt', NOT_SSE),
+                  ('noise-html.txt', NOT_SSE), ('noise-random.bin', NOT_SSE)]:
+    case(name, 3, report('auto', 'not_a_stream', 0, [], None,
+                         serror('not_a_stream', msg, 0, 1, 1)))
 
 # ---- 2026 APIs: reasoning, tool-call shapes, provider quirks (see gen.py) --------------
 case('openai-reasoning.sse', 0, report('openai', 'ok', 9, [
@@ -278,7 +333,9 @@ def event_at(name, needle, event):
     return {'offset': i, 'line': d[:i].count(b'\n') + 1, 'column': 1}
 F = '{"a":[1,'
 E = event_at('responses-failed-length.sse', '"type":"response.failed"', 'response.failed')
-case('responses-failed-length.sse', 2, report('responses', 'provider_error', 4, [
+# failed, cut by the token limit: the text is truncated, the verdict the
+# provider's error (6 before 2)
+case('responses-failed-length.sse', 6, report('responses', 'provider_error', 4, [
     choice('length', 'max_output_tokens', F, False, True,
            salvage('truncated', 7, ['/a', ''], '{"a":[1]}'))], None,
     dict({'status': 'provider_error', 'type': '', 'code': 'server_error',
@@ -292,7 +349,8 @@ case('anthropic-whole-input.sse', 0, report('anthropic', 'ok', 7, [
         tool(1, 'toolu_w', 'query', '{"sql":"SELECT 1"}', True, complete('{"sql":"SELECT 1"}')),
         tool(2, 'toolu_e', 'refresh', '{}', True, complete('{}'))])], AU(12)))
 E = event_at('anthropic-spliced.sse', '"id":"msg_a2"', 'message_start')
-case('anthropic-spliced.sse', 2, report('anthropic', 'provider_error', 9, [
+# the stream's error (two responses spliced together) is the provider's: 6
+case('anthropic-spliced.sse', 6, report('anthropic', 'provider_error', 9, [
     choice('error', None, 'Hel', False)], AU(1),
     dict({'status': 'provider_error', 'type': 'invalid_stream', 'code': '',
           'message': 'a message_start while a message is open: the stream holds two responses '

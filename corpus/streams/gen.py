@@ -395,6 +395,106 @@ def ol_raw(content, done=False):
 write('ollama-bom-crlf-surrogate.ndjson', '\ufeff' + '\r\n'.join(
     [ol_raw('Hi \\ud83d'), ol_raw('\\ude0a'), '', ol_raw('', True)]) + '\r\n')
 
+# ---- verdicts: every way a provider reports an error (exit 6), refuses or
+# filters (exit 9), the order in which they win, an empty answer (exit 5) ------
+
+# DeepSeek: finish reason insufficient_system_resource, no in-band error
+write('openai-finish-error.sse', sse(
+    [oc({'role': 'assistant', 'content': ''})] + texts(['The first', ' step'])
+    + [oc({'content': ''}, 'insufficient_system_resource',
+          usage={'prompt_tokens': 9, 'completion_tokens': 3, 'total_tokens': 12}), DONE]))
+
+# Azure OpenAI: prompt_filter_results first, content_filter_results on every
+# choice, the output filtered
+def az(delta, finish=None, cfr=None):
+    return (None, j({'choices': [{'content_filter_results': cfr or {}, 'delta': delta,
+                                  'finish_reason': finish, 'index': 0, 'logprobs': None}],
+                     'created': 1700000000, 'id': CID, 'model': 'gpt-4o', 'object': 'chat.completion.chunk',
+                     'system_fingerprint': 'fp_t'}))
+SAFE = {'hate': {'filtered': False, 'severity': 'safe'}, 'self_harm': {'filtered': False, 'severity': 'safe'},
+        'sexual': {'filtered': False, 'severity': 'safe'}, 'violence': {'filtered': False, 'severity': 'safe'}}
+write('openai-content-filter.sse', sse(
+    [(None, j({'choices': [], 'created': 0, 'id': '', 'model': '', 'object': '',
+               'prompt_filter_results': [{'prompt_index': 0, 'content_filter_results': SAFE}]})),
+     az({'content': '', 'role': 'assistant'}), az({'content': 'Here is how'}, cfr=SAFE),
+     az({'content': ' to'}, cfr=SAFE), az({}, 'content_filter'), DONE]))
+
+# JSON mode cut by the content filter: the text is truncated, the verdict refused
+write('openai-json-filtered.sse', sse(
+    [oc({'role': 'assistant', 'content': ''})] + texts(['{"story":', '"Once', ' upon'])
+    + [oc({}, 'content_filter'), DONE]))
+
+# a refusal, then an in-band error: the provider's error wins
+write('openai-refusal-error.sse', sse(
+    [oc({'role': 'assistant', 'content': None, 'refusal': ''}), oc({'refusal': "I can't"})]
+    + [(None, j({'error': {'message': 'Internal error', 'type': 'server_error', 'param': None,
+                           'code': None}})), DONE]))
+
+# n = 2: choice 0 refuses, choice 1 runs away in whitespace: the refusal wins
+write('openai-n2-refusal-runaway.sse', sse(
+    [oc({'role': 'assistant', 'content': None, 'refusal': ''}, index=0),
+     oc({'refusal': 'No.'}, index=0), oc({}, 'stop', index=0),
+     oc({'role': 'assistant', 'content': '{"a":'}, index=1)]
+    + [oc({'content': ' ' * 100}, index=1) for _ in range(4)] + [DONE]))
+
+# an answer with no content at all
+write('openai-empty.sse', sse(
+    [oc({'role': 'assistant', 'content': ''}), oc({}, 'stop'), ousage(5, 0), DONE]))
+
+# Responses: failed with an error, no separate error event
+write('responses-failed.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'id': 'msg_4', 'type': 'message', 'status': 'in_progress', 'role': 'assistant', 'content': []}),
+     rv('response.output_text.delta', item_id='msg_4', output_index=0, content_index=0, delta='Work'),
+     rv('response.failed', response=resp(status='failed', error={
+         'code': 'server_error', 'message': 'The server had an error while processing your request.'}))]))
+
+# Responses: incomplete because of the content filter
+write('responses-content-filter.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'id': 'msg_5', 'type': 'message', 'status': 'in_progress', 'role': 'assistant', 'content': []}),
+     rv('response.output_text.delta', item_id='msg_5', output_index=0, content_index=0, delta='Step one:'),
+     rv('response.incomplete', response=resp(status='incomplete', incomplete_details={'reason': 'content_filter'},
+          usage={'input_tokens': 8, 'output_tokens': 3, 'total_tokens': 11}))]))
+
+# Gemini: a candidate stopped by SAFETY mid-answer
+write('gemini-safety.sse', sse(
+    [gm([{'text': 'To make it,'}], usage=GU(7, 3)),
+     gm(None, 'SAFETY', usage=GU(7, 3), extra={'candidates': [{'finishReason': 'SAFETY', 'index': 0, 'safetyRatings': [
+         {'category': 'HARM_CATEGORY_DANGEROUS_CONTENT', 'probability': 'HIGH', 'blocked': True}]}]})], nl='\r\n'))
+
+# Gemini: an error object after the data events
+write('gemini-error.sse', sse(
+    [gm([{'text': 'Sure,'}], usage=GU(5, 1)),
+     (None, json.dumps({'error': {'code': 503, 'message': 'The model is overloaded. Please try again later.',
+                                  'status': 'UNAVAILABLE'}}, separators=(',', ': ')))], nl='\r\n'))
+
+# Gemini: a malformed function call (finish reason error, no text)
+write('gemini-malformed-call.sse', sse(
+    [gm(None, 'MALFORMED_FUNCTION_CALL', usage=GU(12, 0))], nl='\r\n'))
+
+# ---- no stream at all: replay says so (exit 3) --------------------------------
+# a whole chat completion saved instead of a stream
+write('noise-object.json', j({'id': CID, 'object': 'chat.completion', 'created': 1700000000, 'model': 'gpt-test',
+                              'choices': [{'index': 0, 'message': {'role': 'assistant', 'content': 'Hi.'},
+                                           'finish_reason': 'stop'}]}) + '\n')
+write('noise-pretty.json', json.dumps({'planets': ['Mercury', 'Venus'], 'count': 2}, indent=2) + '\n')
+# Gemini's streamGenerateContent without alt=sse: one JSON array
+write('gemini-no-sse.json', '[' + json.dumps({'candidates': [{'content': {'parts': [{'text': 'Hi'}], 'role': 'model'},
+                                                              'index': 0}]}, indent=2)
+      + '\n,\r\n' + json.dumps({'candidates': [{'content': {'parts': [{'text': '.'}], 'role': 'model'},
+                                                'finishReason': 'STOP', 'index': 0}]}, indent=2) + ']')
+write('noise-hello.txt', 'hello world\n')
+write('noise-html.txt', '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n'
+      '<body><h1>502 Bad Gateway</h1></body></html>\n')
+import random
+rng = random.Random(9)
+noise = bytes(rng.randrange(256) for _ in range(512))
+assert noise[0] not in b' \t\r\n{:deir\xef', noise[0]
+write('noise-random.bin', noise, raw=True)
+
 # ---- 2026 APIs: reasoning, tool calls in every shape, provider quirks ----------
 # OpenAI-compatible chat: reasoning_content and reasoning with the same text in
 # one delta (taken once), then differing (reasoning_content wins), then

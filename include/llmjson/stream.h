@@ -192,7 +192,17 @@ typedef struct llmj_stream_callbacks {
  * max_stream_memory.
  * dialect: the API dialect, or LLMJ_DIALECT_AUTO to detect it from the first
  * event (NDJSON when the first byte after an optional UTF-8 BOM and
- * whitespace is '{', SSE otherwise). content: see llmj_content_mode. cbs may
+ * whitespace is '{', SSE otherwise). Input that is no stream at all stops
+ * the stream with LLMJ_NOT_A_STREAM, at the first byte of the line that
+ * shows it (before anything of it is decoded):
+ * - SSE (auto or named): the first line that is neither blank nor a comment
+ *   (':') is no data, event, id or retry field (nor llama-server's error:
+ *   line), as in "hello", "[{...", "<!DOCTYPE html>" or random bytes;
+ * - NDJSON detected (auto): the first line is no Ollama event (no "done"
+ *   with its message/response or model, no string "error"), as a JSON
+ *   document is; or it is longer than config.max_event bytes (a named
+ *   Ollama dialect gets LLMJ_TOO_LONG instead).
+ * content: see llmj_content_mode. cbs may
  * be NULL (no callbacks); it is copied. Returns LLMJ_OK (*out set), or
  * LLMJ_NOMEM, LLMJ_BAD_OPTION (a bad config, dialect or mode), LLMJ_MISUSE
  * (out NULL); *out is then NULL. */
@@ -226,6 +236,8 @@ LLMJ_API llmj_status llmj_stream_reset(llmj_stream *s);
  *   last three: the default);
  * - LLMJ_UNKNOWN_DIALECT: auto-detection found no dialect in the first
  *   events (8 events or max_event bytes of them);
+ * - LLMJ_NOT_A_STREAM: the input is no SSE or NDJSON stream (see
+ *   llmj_stream_new); the error's message says why;
  * - LLMJ_ABORTED: a callback returned non-zero;
  * - LLMJ_NOMEM: an allocation failed; what was taken before it stays (the
  *   accessors, salvage and finish work on it) but no byte more is taken;
@@ -305,7 +317,11 @@ LLMJ_API size_t llmj_stream_choice_position(const llmj_stream *s, size_t index);
  * - finish, finish_raw: normalised and raw (NULL when none); a stop with
  *   refusal text is LLMJ_FINISH_REFUSAL, a stop with tool calls
  *   LLMJ_FINISH_TOOL_CALLS, and after finish a choice that has none in a
- *   stream that carried a provider error gets LLMJ_FINISH_ERROR;
+ *   stream that carried a provider error gets LLMJ_FINISH_ERROR. The model
+ *   refused, or a filter stopped the content, when refusal is not NULL or
+ *   finish is LLMJ_FINISH_REFUSAL or LLMJ_FINISH_CONTENT_FILTER (a blocked
+ *   Gemini prompt included); the provider reported an error when finish is
+ *   LLMJ_FINISH_ERROR (llmjson's exit statuses 9 and 6);
  * - json: 1 when the content is JSON (it has a tracker), 0 when plain text,
  *   -1 while undecided (LLMJ_CONTENT_AUTO, only whitespace so far);
  * - status: after finish, the content's status: for JSON its salvage
@@ -408,21 +424,22 @@ LLMJ_API llmj_tracker *llmj_stream_tracker(const llmj_stream *s, size_t ci, size
  * (do not free it; valid until llmj_stream_reset or llmj_stream_free).
  * Needs config.string_chunks (the default). The first call for a text may
  * not be made from inside a json callback (later calls may). LLMJ_OK,
- * LLMJ_NOMEM, or LLMJ_MISUSE (NULL, out of range, not JSON, string_chunks
- * off, a first call inside a json callback). */
+ * LLMJ_NOMEM, LLMJ_NOT_JSON (a plain-text content), or LLMJ_MISUSE (NULL,
+ * out of range, string_chunks off, a first call inside a json callback). */
 LLMJ_API llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out);
 
 /* The salvage (docs/salvage.md) of choice ci's JSON content (ti ==
  * LLMJ_NO_TOOL) or of tool call ti's arguments: at any moment, or after
  * finish (then with the end the finish decided). Pointers in *out are valid
- * until the next non-const call. LLMJ_OK, LLMJ_NOMEM, or LLMJ_MISUSE (out
- * of range, or that text is not JSON). */
+ * until the next non-const call. LLMJ_OK, LLMJ_NOMEM, LLMJ_NOT_JSON (the
+ * choice's content is plain text, or still undecided: no tracker), or
+ * LLMJ_MISUSE (NULL, out of range). */
 LLMJ_API llmj_status llmj_stream_salvage(llmj_stream *s, size_t ci, size_t ti,
                                          llmj_salvage_mode mode, llmj_salvage *out);
 
 /* The same, and the repaired text R = S[0:bytes_kept] + closer itself in
  * *text and *len (borrowed, NUL-terminated, valid until the next non-const
- * call). info may be NULL. LLMJ_OK, LLMJ_NOMEM, LLMJ_MISUSE. */
+ * call). info may be NULL. LLMJ_OK, LLMJ_NOMEM, LLMJ_NOT_JSON, LLMJ_MISUSE. */
 LLMJ_API llmj_status llmj_stream_repair(llmj_stream *s, size_t ci, size_t ti,
                                         llmj_salvage_mode mode, llmj_salvage *info,
                                         const char **text, size_t *len);

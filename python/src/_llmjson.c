@@ -61,6 +61,11 @@ static const char *const status_words[] = {
     [LLMJ_CANCELLED] = "cancelled",
     [LLMJ_IO] = "io",
     [LLMJ_JSON_MODE_PROMPT] = "json_mode_prompt",
+    [LLMJ_TIMEOUT_IDLE] = "timeout_idle",
+    [LLMJ_SCHEMA_UNSUPPORTED] = "schema_unsupported",
+    [LLMJ_SCHEMA_VIOLATION] = "schema_violation",
+    [LLMJ_NOT_A_STREAM] = "not_a_stream",
+    [LLMJ_NOT_JSON] = "not_json",
 };
 
 static const char *status_word(llmj_status st)

@@ -601,21 +601,31 @@ int cli_live_replay(const cli_replay_opts *r, const cli_live_args *la, const cha
     lo.choice = la->choice;
     lo.whitespace_limit = r->cfg.whitespace_limit;
     lo.whitespace_indent = r->cfg.whitespace_indent;
+    cli_stream_schemas ss;
+    if (cli_stream_schemas_load(&ss, r) != 0)
+        return CLI_EXIT_FAILURE;
     cli_live *v = cli_live_new(stdout, &lo);
     cli_replay_out *ro = cli_replay_out_new(stdout, CLI_REPLAY_WATCH, r->greedy);
     if (!v || !ro) {
         cli_live_free(v);
         cli_replay_out_free(ro);
+        cli_stream_schemas_free(&ss);
         cli_error("out of memory");
         return CLI_EXIT_FAILURE;
     }
     llmj_stream *s = NULL;
     llmj_status st = llmj_stream_new(&s, &r->cfg, r->dialect, r->content, cli_live_callbacks(), v);
+    if (st == LLMJ_OK && cli_stream_schemas_attach(&ss, r, s) != 0) {
+        llmj_stream_free(s);
+        st = LLMJ_MISUSE;
+    } else if (st != LLMJ_OK) {
+        cli_error("%s", llmj_strerror(st));
+    }
     if (st != LLMJ_OK) {
         cli_live_free(v);
         cli_replay_out_free(ro);
-        cli_error("%s", llmj_strerror(st));
-        return st == LLMJ_BAD_OPTION ? CLI_EXIT_FAILURE : CLI_EXIT_FAILURE;
+        cli_stream_schemas_free(&ss);
+        return CLI_EXIT_FAILURE;
     }
     cli_live_attach(v, s);
     cli_input in;
@@ -628,6 +638,7 @@ int cli_live_replay(const cli_replay_opts *r, const cli_live_args *la, const cha
         llmj_stream_free(s);
         cli_live_free(v);
         cli_replay_out_free(ro);
+        cli_stream_schemas_free(&ss);
         return CLI_EXIT_FAILURE;
     }
     st = LLMJ_OK;
@@ -676,6 +687,7 @@ out:
     cli_input_close(&in);
     llmj_stream_free(s);
     cli_live_free(v);
+    cli_stream_schemas_free(&ss);
     return status;
 }
 
