@@ -219,6 +219,10 @@ llmj_schema *cli_schema_load(const char *path, const llmj_config *cfg);
 llmj_schema *cli_schema_load_text(const char *path, const llmj_config *cfg, char **text,
                                   size_t *len);
 
+/* The schema for tracker t, with --events: its events printed on stdout as
+ * they happen, one JSON object per line (docs/schema.md). */
+llmj_status cli_schema_attach(llmj_tracker *t, const llmj_schema *s, int events);
+
 /* ,"schema":{"valid":true|false|null,"violation":null|{"pointer","offset",
  * "line","column","keyword","message"},"missing":[...],"cut":P|null} */
 int cli_print_schema_member(FILE *out, llmj_tracker *t);

@@ -1,6 +1,7 @@
 /* llmjson tool — --schema FILE on repair, check, replay and stream (and
  * --tool-schema NAME=FILE on the last two): loading the schemas, the
- * report's "schema" member and exit status 10. */
+ * report's "schema" member, --events on repair and check (the schema's
+ * events) and exit status 10. */
 #include "cli.h"
 
 #include <inttypes.h>
@@ -44,6 +45,39 @@ llmj_schema *cli_schema_load_text(const char *path, const llmj_config *cfg, char
     free(text);
     cli_input_close(&in);
     return s;
+}
+
+/* --events: one line per schema event, at the byte it happens. */
+static int print_schema_event(void *ctx, const llmj_schema_event *ev)
+{
+    FILE *out = ctx;
+    const char *name = llmj_schema_event_name(ev->type);
+    fputs("{\"event\":", out);
+    cli_print_json_string(out, name, strlen(name));
+    fputs(",\"path\":", out);
+    cli_print_json_string(out, ev->pointer, strlen(ev->pointer));
+    fprintf(out, ",\"offset\":%" PRIu64 ",\"line\":%" PRIu64 ",\"column\":%" PRIu64, ev->offset, ev->line,
+            ev->column);
+    if (ev->type == LLMJ_SCHEMA_EV_ENUM) {
+        fputs(",\"value\":", out);
+        cli_print_json_string(out, ev->value, ev->value_len);
+    } else if (ev->type == LLMJ_SCHEMA_EV_BRANCH) {
+        fprintf(out, ",\"branch\":%zu,\"schema\":", ev->branch);
+        cli_print_json_string(out, ev->schema, strlen(ev->schema));
+    } else if (ev->type == LLMJ_SCHEMA_EV_VIOLATION) {
+        fputs(",\"keyword\":", out);
+        cli_print_json_string(out, ev->violation->keyword, strlen(ev->violation->keyword));
+        fputs(",\"message\":", out);
+        cli_print_json_string(out, ev->violation->message, strlen(ev->violation->message));
+    }
+    fputs("}\n", out);
+    fflush(out);
+    return ferror(out) ? 1 : 0;
+}
+
+llmj_status cli_schema_attach(llmj_tracker *t, const llmj_schema *s, int events)
+{
+    return llmj_tracker_set_schema_cb(t, s, events ? print_schema_event : NULL, stdout);
 }
 
 void cli_stream_schemas_free(cli_stream_schemas *ss)
