@@ -226,6 +226,13 @@ llmj_status cli_schema_attach(llmj_tracker *t, const llmj_schema *s, int events)
 /* ,"schema":{"valid":true|false|null,"violation":null|{"pointer","offset",
  * "line","column","keyword","message"},"missing":[...],"cut":P|null} */
 int cli_print_schema_member(FILE *out, llmj_tracker *t);
+/* `llmjson schema lint` on a schema text (cmd_schema.c): the problems the
+ * provider ("openai", "anthropic", "gemini") would refuse, one line each on
+ * out, in its own wording (name: the schema's name in OpenAI's messages).
+ * Returns how many; -1 when the text is not JSON (said on out), -2 for an
+ * unknown provider. */
+int cli_schema_lint(FILE *out, const char *provider, const char *name, const char *text,
+                    size_t len);
 
 /* The exit status with the schema's verdict: CLI_EXIT_SCHEMA after a
  * violation (unless status already says the text is invalid or runaway),

@@ -7,6 +7,7 @@
  * the keywords it takes and a few rules, called at each subschema. */
 #include "cli.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,7 @@ typedef struct provider {
 } provider;
 
 struct lint {
+    FILE *out;            /* where the problems are printed */
     const provider *p;
     const char *name;     /* openai: the schema's name */
     yajl_val root;
@@ -291,8 +293,8 @@ static int recursive(yajl_val root)
 /* The end of a problem's line (its head is printed): the message. */
 static void say(lint *l, const char *fmt, va_list ap)
 {
-    vprintf(fmt, ap);
-    putchar('\n');
+    vfprintf(l->out, fmt, ap);
+    fputc('\n', l->out);
     l->problems++;
 }
 
@@ -300,10 +302,10 @@ static void say(lint *l, const char *fmt, va_list ap)
 static void oa_problem(lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void oa_problem(lint *l, const char *fmt, ...)
 {
-    printf("Invalid schema for response_format '%s': In context=(", l->name);
+    fprintf(l->out, "Invalid schema for response_format '%s': In context=(", l->name);
     for (size_t i = 0; i < l->nctx && i < 256; i++)
-        printf("%s'%s'", i ? ", " : "", l->ctx[i]);
-    printf("%s), ", l->nctx == 1 ? "," : "");
+        fprintf(l->out, "%s'%s'", i ? ", " : "", l->ctx[i]);
+    fprintf(l->out, "%s), ", l->nctx == 1 ? "," : "");
     va_list ap;
     va_start(ap, fmt);
     say(l, fmt, ap);
@@ -313,7 +315,7 @@ static void oa_problem(lint *l, const char *fmt, ...)
 static void oa_plain(lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void oa_plain(lint *l, const char *fmt, ...)
 {
-    printf("Invalid schema for response_format '%s': ", l->name);
+    fprintf(l->out, "Invalid schema for response_format '%s': ", l->name);
     va_list ap;
     va_start(ap, fmt);
     say(l, fmt, ap);
@@ -414,7 +416,7 @@ static const provider k_openai = {"openai", oa_allowed, oa_keyword, oa_root, oa_
 static void an_problem(lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void an_problem(lint *l, const char *fmt, ...)
 {
-    fputs("output_config.format.schema: ", stdout);
+    fputs("output_config.format.schema: ", l->out);
     va_list ap;
     va_start(ap, fmt);
     say(l, fmt, ap);
@@ -538,16 +540,56 @@ static const char *const gm_allowed[] = {
 /* Unknown name "K" at 'generation_config.response_json_schema.PATH': ... */
 static void gm_keyword(lint *l, const char *k)
 {
-    printf("Unknown name \"%s\" at 'generation_config.response_json_schema", k);
+    fprintf(l->out, "Unknown name \"%s\" at 'generation_config.response_json_schema", k);
     for (size_t i = 0; i < l->nctx && i < 256; i++)
-        printf(".%s", l->ctx[i]);
-    puts("': not enforced, Gemini ignores it.");
+        fprintf(l->out, ".%s", l->ctx[i]);
+    fputs("': not enforced, Gemini ignores it.\n", l->out);
     l->problems++;
 }
 
 static const provider k_gemini = {"gemini", gm_allowed, gm_keyword, NULL, NULL, NULL};
 
 /* ---- the command ------------------------------------------------------------- */
+
+int cli_schema_lint(FILE *out, const char *pname, const char *name, const char *text,
+                    size_t len)
+{
+    static const provider *const providers[] = {&k_openai, &k_anthropic, &k_gemini};
+    const provider *p = NULL;
+    for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
+        if (strcmp(pname, providers[i]->name) == 0)
+            p = providers[i];
+    if (!p)
+        return -2;
+    char ebuf[256];
+    yajl_val root = yajl_tree_parse(text, ebuf, sizeof ebuf);
+    if (!root) {
+        fprintf(out, "not JSON: %s\n", ebuf);
+        return -1;
+    }
+    lint l;
+    memset(&l, 0, sizeof l);
+    l.out = out;
+    l.p = p;
+    l.name = name;
+    l.root = root;
+    if (p->root)
+        p->root(&l, root);
+    walk(&l, root);
+    if (p->end)
+        p->end(&l, root);
+    /* and the library's own subset */
+    llmj_schema *s = NULL;
+    llmj_schema_error e;
+    llmj_status st = llmj_schema_compile(&s, text, len, NULL, &e);
+    if (st == LLMJ_SCHEMA_UNSUPPORTED) {
+        fprintf(out, "llmjson cannot validate it: %s\n", e.message);
+        l.problems++;
+    }
+    llmj_schema_free(s);
+    yajl_tree_free(root);
+    return l.problems > INT_MAX ? INT_MAX : (int)l.problems;
+}
 
 static int run_lint(int argc, char **argv)
 {
@@ -571,12 +613,7 @@ static int run_lint(int argc, char **argv)
     }
     if (!path)
         return cli_usage_error(cmd, "a schema FILE is needed");
-    static const provider *const providers[] = {&k_openai, &k_anthropic, &k_gemini};
-    const provider *p = NULL;
-    for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
-        if (strcmp(pname, providers[i]->name) == 0)
-            p = providers[i];
-    if (!p)
+    if (strcmp(pname, "openai") && strcmp(pname, "anthropic") && strcmp(pname, "gemini"))
         return cli_usage_error(cmd, "--provider %s: openai, gemini or anthropic", pname);
     char base[128];
     if (!name) {
@@ -605,29 +642,11 @@ static int run_lint(int argc, char **argv)
         cli_input_close(&in);
         return CLI_EXIT_INVALID;
     }
-    lint l;
-    memset(&l, 0, sizeof l);
-    l.p = p;
-    l.name = name;
-    l.root = root;
-    if (p->root)
-        p->root(&l, root);
-    walk(&l, root);
-    if (p->end)
-        p->end(&l, root);
-    /* and the library's own subset */
-    llmj_schema *s = NULL;
-    llmj_schema_error e;
-    llmj_status st = llmj_schema_compile(&s, text, len, NULL, &e);
-    if (st == LLMJ_SCHEMA_UNSUPPORTED) {
-        printf("llmjson cannot validate it: %s\n", e.message);
-        l.problems++;
-    }
-    llmj_schema_free(s);
     yajl_tree_free(root);
+    int problems = cli_schema_lint(stdout, pname, name, text, len);
     free(text);
     cli_input_close(&in);
-    return l.problems ? CLI_EXIT_INVALID : CLI_EXIT_COMPLETE;
+    return problems ? CLI_EXIT_INVALID : CLI_EXIT_COMPLETE;
 }
 
 static int run_schema(int argc, char **argv)

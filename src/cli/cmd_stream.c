@@ -54,9 +54,10 @@ static const char stream_help[] =
     "  --dialect NAME, --text, --greedy, --events, --report, --max-depth N,\n"
     "  --whitespace-limit N, --whitespace-indent I, --repeat-limit N,\n"
     "  --schema FILE, --tool-schema NAME=FILE  as for replay (llmjson help replay);\n"
-    "                        with --prompt, --schema is also sent as Structured\n"
-    "                        Outputs in the dialect's field (--schema-name NAME,\n"
-    "                        default response)\n"
+    "                        with --prompt, --schema is checked against the\n"
+    "                        provider's rules (llmjson schema lint), then sent as\n"
+    "                        Structured Outputs in the dialect's field\n"
+    "                        (--schema-name NAME, default response)\n"
     "  --live, --choice N    the live view, as for replay\n";
 
 static const char stream_help_more[] =
@@ -644,6 +645,24 @@ static int run(int argc, char **argv)
     if (cli_stream_schemas_load(&ss, &o.r) != 0) {
         opts_free(&o);
         return CLI_EXIT_FAILURE;
+    }
+    /* --schema with --prompt: sent as Structured Outputs, so first checked
+     * against the provider's own rules; a schema it would refuse is not sent */
+    const char *lint_as = o.r.dialect == LLMJ_DIALECT_ANTHROPIC ? "anthropic"
+                          : o.r.dialect == LLMJ_DIALECT_GEMINI  ? "gemini"
+                          : o.r.dialect == LLMJ_DIALECT_OLLAMA  ? NULL
+                                                                : "openai";
+    if (ss.content_text && !o.body_path && lint_as) {
+        int problems = cli_schema_lint(stderr, lint_as, o.schema_name ? o.schema_name : "response",
+                                       ss.content_text, ss.content_len);
+        if (problems) {
+            cli_error("%s: refused before sending: the %s API would not take this --schema "
+                      "(%d problem%s above; llmjson schema lint --provider %s)",
+                      cmd, lint_as, problems, problems == 1 ? "" : "s", lint_as);
+            opts_free(&o);
+            cli_stream_schemas_free(&ss);
+            return CLI_EXIT_FAILURE;
+        }
     }
     sbuf body = {0};
     if (o.body_path) {

@@ -19,6 +19,8 @@ want_out() { # want_out FIXED-STRING what
 # openai-json.sse's content: {"planets":[{"name":"Mercury","moons":0},{"name":"Venus","moons":0}]}
 printf '%s' '{"type":"object","properties":{"planets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"moons":{"type":"integer"}},"required":["name","moons"],"additionalProperties":false}}},"required":["planets"],"additionalProperties":false}' > "$TMP/planets.json"
 printf '%s' '{"type":"object","properties":{"planets":{"type":"array","maxItems":1}},"required":["planets"]}' > "$TMP/one.json"
+# strict (every provider's lint accepts it), and Venus is not allowed
+printf '%s' '{"type":"object","properties":{"planets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","enum":["Mercury"]},"moons":{"type":"integer"}},"required":["name","moons"],"additionalProperties":false}}},"required":["planets"],"additionalProperties":false}' > "$TMP/strict.json"
 printf '%s' '{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}' > "$TMP/city.json"
 printf '%s' '{"type":"object","properties":{"tz":{"enum":["UTC","GMT"]}},"required":["tz"]}' > "$TMP/tz.json"
 
@@ -95,11 +97,11 @@ else
         n=$((n + 1))
         OPENAI_API_KEY=sk-test-0000 ANTHROPIC_API_KEY=sk-test-0000 GEMINI_API_KEY=test-0000 \
             "$TOOL" stream --dialect "$d" --url "$U/$f?id=s$n" --model m --prompt 'the planets, as json' \
-            --schema "$TMP/one.json" --schema-name planets --report > "$TMP/out" 2> "$TMP/err"
+            --schema "$TMP/strict.json" --schema-name planets --report > "$TMP/out" 2> "$TMP/err"
         rc=$?
         # the answer is an OpenAI stream: for another dialect only the request is checked
         record "s$n" || { bad "stream $d: no record"; continue; }
-        python3 - "$TMP/record" "$path" "$TMP/one.json" "$d" <<'PY' && ok || bad "stream $d --schema: the request body ($(head -c 400 "$TMP/record"))"
+        python3 - "$TMP/record" "$path" "$TMP/strict.json" "$d" <<'PY' && ok || bad "stream $d --schema: the request body ($(head -c 400 "$TMP/record"))"
 import json, sys
 rec = json.load(open(sys.argv[1]))
 body = json.loads(rec["body"])
@@ -114,8 +116,21 @@ if sys.argv[4] == "openai":
 PY
         if [ "$d" = openai ]; then
             want_rc 10 "stream --schema: the answer violates it"
-            want_out '"keyword":"maxItems"' "stream --schema: report"
+            want_out '"violation":{"pointer":"/planets/1/name","offset":51,"line":2,"column":51,"keyword":"enum"' "stream --schema: report"
         fi
+    done
+    # a schema the provider would refuse is not sent: its problems, then one line
+    for d in openai anthropic; do # (Gemini takes it: maxItems is in its subset)
+        OPENAI_API_KEY=sk-test-0000 ANTHROPIC_API_KEY=sk-test-0000 GEMINI_API_KEY=test-0000 \
+            "$TOOL" stream --dialect "$d" --url "$U/openai-json.sse?id=refused-$d" --model m \
+            --prompt 'json please' --schema "$TMP/one.json" > "$TMP/out" 2> "$TMP/err"
+        rc=$?
+        want_rc 1 "stream --dialect $d --schema the provider refuses"
+        tail -n 1 "$TMP/err" | grep -q "^llmjson: stream: refused before sending: the $d API would not take this --schema" &&
+            ok || bad "stream $d: refused schema message: $(cat "$TMP/err")"
+        [ "$(wc -l < "$TMP/err")" -ge 2 ] && ok || bad "stream $d: the lint's problems are not shown"
+        record "refused-$d"
+        grep -q 'no such record' "$TMP/record" && ok || bad "stream $d: a refused schema was sent"
     done
     "$TOOL" stream --url "$U/x" --model m --prompt p --schema-name planets > "$TMP/out" 2> "$TMP/err"; rc=$?
     want_rc 1 "--schema-name without --schema"
