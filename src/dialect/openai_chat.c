@@ -510,9 +510,13 @@ static llmj_status oc_tool(oc_state *s, llmj__out *o, const llmj__rec *r)
                      (!t->idhash && id->set && id->len)) &&
         (st = llmj__emit_begin(o, p, c, t, id, &r->s[1])) != LLMJ_OK)
         return st;
-    if (r->s[3].set && r->s[3].len &&
-        (st = llmj__emit_extra(o, p, LD_TOOL_SIGNATURE, c, t->num, &r->s[3])) != LLMJ_OK)
-        return st;
+    if (r->s[3].set && r->s[3].len) {
+        llmj__str sig[4];
+        memset(sig, 0, sizeof sig);
+        sig[0] = r->s[3];
+        if ((st = llmj__emit_extra(o, p, LD_TOOL_SIGNATURE, c, t->num, sig)) != LLMJ_OK)
+            return st;
+    }
     if (t->ended)
         return LLMJ_OK;
     return llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[2]);

@@ -409,8 +409,9 @@ llmj_status llmj__emit_begin_typed(llmj__out *o, llmj__pk *p, llmj__choice *c, l
 llmj_status llmj__emit_server(llmj__out *o, llmj__pk *p, llmj__choice *c, size_t num,
                               const llmj__str *id, const llmj__str *name, const llmj__str *type,
                               const llmj__str *status, const llmj__str *input, unsigned flags);
-/* An item of kind with s[0] as text (may be NULL), type (s[1]), id (s[2]) and name
- * (s[3]), choice c (NULL: none), tool: for the extras (citations, logprobs, ...). */
+/* An item of kind with s[0] as its text, s[1] its type, s[2] its id and s[3] its
+ * name (s: four strings, each may be unset), choice c (NULL: none), tool: for
+ * the extras (citations, logprobs, ...). */
 llmj_status llmj__emit_extra(llmj__out *o, llmj__pk *p, ld_kind kind, llmj__choice *c,
                              size_t tool, const llmj__str *s);
 
