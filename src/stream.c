@@ -3,6 +3,7 @@
  * See include/llmjson/stream.h. */
 #include "alloc.h"
 #include "doc_int.h"
+#include "llmjson/schema.h"
 #include "dialect/dialect.h"
 #include "redact.h"
 
@@ -37,6 +38,7 @@ struct stream_tool {
     llmj__buf id, name, args;
     llmj_tracker *tr;
     int ended;
+    int schema_tried;        /* its parameters' schema looked up (at the first argument byte) */
     llmj_text_status status;
     int complete;
     uint64_t lost, lost_off; /* rejected events that may belong to it; the first's offset */
@@ -89,6 +91,13 @@ struct stream_choice {
 
 typedef enum wire_mode { WIRE_UNDECIDED = 0, WIRE_SSE = 1, WIRE_NDJSON = 2 } wire_mode;
 
+/* A tool's parameters schema, by tool name (llmj_stream_set_tool_schema). */
+typedef struct tool_schema {
+    char *name;
+    size_t len;
+    const llmj_schema *schema;
+} tool_schema;
+
 struct llmj_stream {
     llmj_allocator a;
     llmj_config cfg;
@@ -97,6 +106,11 @@ struct llmj_stream {
     llmj_content_mode content;
     llmj_stream_callbacks cb;
     void *ctx;
+
+    /* schemas (borrowed; kept across resets) */
+    const llmj_schema *schema; /* every choice's content */
+    tool_schema *tschemas;
+    size_t ntschemas;
 
     wire_mode wire;
     llmj_sse *sse;
@@ -652,6 +666,12 @@ static int item_text(llmj_stream *s, const ld_item *it)
     }
     if (new_tracker(s, &c->tr, &c->tc))
         return 1; /* still undecided: no tracker, so no JSON claimed */
+    if (s->schema && llmj_tracker_set_schema(c->tr, s->schema) != LLMJ_OK) {
+        llmj_tracker_free(c->tr);
+        c->tr = NULL;
+        stop_nomem(s);
+        return 1;
+    }
     c->json = 1;
     return track(s, c->tr, c->text.data, c->text.len, c->index, LLMJ_NO_TOOL) ? 1 : 0;
 }
@@ -739,6 +759,24 @@ static int item_tool_begin(llmj_stream *s, const ld_item *it)
     return created ? tool_begin_cb(s, c, t) : 0;
 }
 
+/* Before a tool call's first argument byte: its parameters' schema, by the
+ * name known by then. 0 to go on, 1 when the stream stopped. */
+static int tool_schema_set(llmj_stream *s, stream_tool *t)
+{
+    t->schema_tried = 1;
+    for (size_t i = 0; i < s->ntschemas; i++) {
+        const tool_schema *e = &s->tschemas[i];
+        if (e->len != t->name.len || (e->len && memcmp(e->name, t->name.data, e->len) != 0))
+            continue;
+        if (llmj_tracker_set_schema(t->tr, e->schema) != LLMJ_OK) {
+            stop_nomem(s);
+            return 1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
 static int item_tool_args(llmj_stream *s, const ld_item *it)
 {
     stream_choice *c = get_choice(s, it->choice);
@@ -758,7 +796,9 @@ static int item_tool_args(llmj_stream *s, const ld_item *it)
         cb_stop(s, s->cb.tool_args(s->ctx, c->index, t->index, it->text, it->len)))
         return 1;
     if (!t->tr)
-        return 0; /* free-text input */
+        return 0; /* free-text input: no tracker, no schema */
+    if (!t->schema_tried && tool_schema_set(s, t))
+        return 1;
     return track(s, t->tr, it->text, it->len, c->index, t->index) ? 1 : 0;
 }
 
@@ -1459,6 +1499,9 @@ void llmj_stream_free(llmj_stream *s)
     clear(s);
     llmj_sse_free(s->sse);
     llmj__free(&s->a, s->lf);
+    for (size_t i = 0; i < s->ntschemas; i++)
+        llmj__free(&s->a, s->tschemas[i].name);
+    llmj__free(&s->a, s->tschemas);
     llmj_allocator a = s->a;
     llmj__free(&a, s);
 }
@@ -2116,4 +2159,55 @@ size_t llmj_stream_choice_position(const llmj_stream *s, size_t index)
         return SIZE_MAX;
     size_t lo = choice_slot(s, index);
     return lo < s->nch && s->ch[lo]->index == index ? lo : SIZE_MAX;
+}
+
+/* ---- schemas (include/llmjson/schema.h) ---------------------------------- */
+
+/* Before the first byte: nothing has been read, no text exists. */
+static int stream_untouched(const llmj_stream *s)
+{
+    return s->bytes == 0 && s->nch == 0 && !s->finished;
+}
+
+llmj_status llmj_stream_set_schema(llmj_stream *s, const llmj_schema *content)
+{
+    if (!s || !stream_untouched(s))
+        return LLMJ_MISUSE;
+    s->schema = content;
+    return LLMJ_OK;
+}
+
+llmj_status llmj_stream_set_tool_schema(llmj_stream *s, const char *name, size_t name_len,
+                                        const llmj_schema *parameters)
+{
+    if (!s || (!name && name_len) || !stream_untouched(s))
+        return LLMJ_MISUSE;
+    for (size_t i = 0; i < s->ntschemas; i++) {
+        tool_schema *e = &s->tschemas[i];
+        if (e->len != name_len || (name_len && memcmp(e->name, name, name_len) != 0))
+            continue;
+        if (parameters) {
+            e->schema = parameters;
+        } else {
+            llmj__free(&s->a, e->name);
+            s->tschemas[i] = s->tschemas[--s->ntschemas];
+        }
+        return LLMJ_OK;
+    }
+    if (!parameters)
+        return LLMJ_OK;
+    if (s->ntschemas == s->cfg.max_tool_calls)
+        return LLMJ_BAD_OPTION;
+    tool_schema *n = llmj__realloc(&s->a, s->tschemas, (s->ntschemas + 1) * sizeof *n);
+    if (!n)
+        return LLMJ_NOMEM;
+    s->tschemas = n;
+    char *copy = llmj__malloc(&s->a, name_len + 1);
+    if (!copy)
+        return LLMJ_NOMEM;
+    if (name_len)
+        memcpy(copy, name, name_len);
+    copy[name_len] = '\0';
+    n[s->ntschemas++] = (tool_schema){ copy, name_len, parameters };
+    return LLMJ_OK;
 }

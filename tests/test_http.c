@@ -103,7 +103,8 @@ static unsigned long long json_num(const char *json, const char *key)
 static int server_start(void **state)
 {
     (void)state;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (llmj_global_init() != LLMJ_OK)
+        return -1;
     llmjt_server ls;
     if (llmjt_server_start(&ls, tu_root(), 60) != 0)
         return -1;
@@ -125,7 +126,7 @@ static int server_stop(void **state)
         waitpid(srv.pid, &st, 0);
         srv.pid = -1;
     }
-    curl_global_cleanup();
+    llmj_global_cleanup();
     return 0;
 }
 

@@ -7,6 +7,7 @@
 #define LLMJSON_SCHEMA_H
 
 #include "common.h"
+#include "stream.h"
 #include "tracker.h"
 
 #ifdef __cplusplus
@@ -80,6 +81,21 @@ typedef struct llmj_schema_result {
 
 /* LLMJ_OK, LLMJ_NOMEM, LLMJ_MISUSE (no schema set, or a NULL argument). */
 LLMJ_API llmj_status llmj_tracker_schema_result(llmj_tracker *t, llmj_schema_result *out);
+
+/* ---- on a stream ---------------------------------------------------------
+ * The stream validates each choice's JSON content against `content` and each
+ * tool call's arguments against the schema set for the tool's name (the name
+ * known when its first argument byte arrives; a call whose name comes later,
+ * or has no schema, is not validated). Read the verdict of a text with
+ * llmj_tracker_schema_result(llmj_stream_tracker(s, choice, tool), ...).
+ * Only before the first byte fed (schemas are kept across
+ * llmj_stream_reset); the schemas are borrowed and must outlive the
+ * stream's use of them. NULL removes a schema. LLMJ_OK, LLMJ_NOMEM,
+ * LLMJ_BAD_OPTION (more tool schemas than config.max_tool_calls),
+ * LLMJ_MISUSE. */
+LLMJ_API llmj_status llmj_stream_set_schema(llmj_stream *s, const llmj_schema *content);
+LLMJ_API llmj_status llmj_stream_set_tool_schema(llmj_stream *s, const char *name,
+                                                 size_t name_len, const llmj_schema *parameters);
 
 #ifdef __cplusplus
 }

@@ -6,7 +6,6 @@
 
 #include <llmjson/http.h>
 
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +52,8 @@ static const char stream_help[] =
     "                        defeat it (default: never)\n"
     "  --connect-timeout S   give up when not connected within S seconds (default 30)\n"
     "  --dialect NAME, --text, --greedy, --events, --report, --max-depth N,\n"
-    "  --whitespace-limit N, --repeat-limit N    as for replay (llmjson help replay)\n"
+    "  --whitespace-limit N, --whitespace-indent I, --repeat-limit N\n"
+    "                        as for replay (llmjson help replay)\n"
     "  --live, --choice N    the live view, as for replay\n"
     "\n"
     "The key comes from OPENAI_API_KEY (openai, responses, auto), ANTHROPIC_API_KEY\n"
@@ -71,6 +71,8 @@ static const char stream_help[] =
     "5 empty), or 6 HTTP error status (the provider's message, type, code and\n"
     "Retry-After shown), 7 transfer failure or timeout, 8 cancelled, 1 usage or\n"
     "I/O error (a JSON-mode request refused before sending included).\n";
+
+#ifndef LLMJ_NO_HTTP
 
 typedef struct stream_opts {
     cli_replay_opts r;
@@ -487,7 +489,7 @@ static int run(int argc, char **argv)
         }
     }
 
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    if (llmj_global_init() != LLMJ_OK) {
         free(body.data);
         opts_free(&o);
         cli_error("libcurl could not start");
@@ -660,9 +662,22 @@ out:
     cli_live_free(lv);
     free(body.data);
     opts_free(&o);
-    curl_global_cleanup();
+    llmj_global_cleanup();
     return status;
 }
+
+#else /* a library built without HTTP (make HTTP=0): no transport */
+
+static int run(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    cli_error("stream: this llmjson was built without HTTP (make HTTP=0); "
+              "'llmjson replay' decodes a recorded stream");
+    return CLI_EXIT_FAILURE;
+}
+
+#endif
 
 const cli_command cli_cmd_stream = {
     "stream", run, "send a streamed request over HTTP and decode the answer live", stream_help};
