@@ -47,7 +47,29 @@ struct stream_tool {
     llmj_text_status status;
     int complete;
     uint64_t lost, lost_off; /* rejected events that may belong to it; the first's offset */
+    llmj__buf type, sig; /* the tool's type ("" : function); its thought signature */
+    int text_input;      /* free-text input (a custom tool): no tracker */
 };
+
+/* Extras (stream.h, "extras"). */
+typedef struct stream_server {
+    size_t num; /* the dialect's number for it */
+    llmj__buf type, name, id, input, status, result;
+} stream_server;
+
+typedef struct stream_citation {
+    llmj__buf type, source, title, json;
+} stream_citation;
+
+typedef struct stream_extras {
+    llmj__buf stop_seq, logprobs; /* logprobs: "[e1,e2,...]" */
+    int has_stop_seq;
+    size_t nlogprobs;
+    stream_server **srv;
+    size_t nsrv, capsrv;
+    stream_citation **cit;
+    size_t ncit, capcit;
+} stream_extras;
 
 struct stream_choice {
     text_ctx tc;
@@ -69,6 +91,7 @@ struct stream_choice {
     llmj_text_status status;
     int complete;
     uint64_t lost, lost_off; /* rejected events that may belong to it; the first's offset */
+    stream_extras x;
 };
 
 typedef enum wire_mode { WIRE_UNDECIDED = 0, WIRE_SSE = 1, WIRE_NDJSON = 2 } wire_mode;
@@ -141,6 +164,8 @@ struct llmj_stream {
 
     llmj_usage usage;
     int has_usage;
+    llmj__buf tier; /* the service tier */
+    int has_tier;
 
     llmj_provider_error perr;
     int has_perr;
@@ -412,7 +437,31 @@ static void tool_free(llmj_stream *s, stream_tool *t)
     llmj__buf_free(&t->id, &s->a);
     llmj__buf_free(&t->name, &s->a);
     llmj__buf_free(&t->args, &s->a);
+    llmj__buf_free(&t->type, &s->a);
+    llmj__buf_free(&t->sig, &s->a);
     llmj__free(&s->a, t);
+}
+
+static void extras_free(llmj_stream *s, stream_extras *x)
+{
+    for (size_t i = 0; i < x->nsrv; i++) {
+        stream_server *v = x->srv[i];
+        llmj__buf *b[] = { &v->type, &v->name, &v->id, &v->input, &v->status, &v->result };
+        for (size_t k = 0; k < sizeof b / sizeof *b; k++)
+            llmj__buf_free(b[k], &s->a);
+        llmj__free(&s->a, v);
+    }
+    for (size_t i = 0; i < x->ncit; i++) {
+        stream_citation *v = x->cit[i];
+        llmj__buf *b[] = { &v->type, &v->source, &v->title, &v->json };
+        for (size_t k = 0; k < sizeof b / sizeof *b; k++)
+            llmj__buf_free(b[k], &s->a);
+        llmj__free(&s->a, v);
+    }
+    llmj__free(&s->a, x->srv);
+    llmj__free(&s->a, x->cit);
+    llmj__buf_free(&x->stop_seq, &s->a);
+    llmj__buf_free(&x->logprobs, &s->a);
 }
 
 static void choice_free(llmj_stream *s, stream_choice *c)
@@ -429,6 +478,7 @@ static void choice_free(llmj_stream *s, stream_choice *c)
     llmj__buf_free(&c->finish_raw, &s->a);
     llmj__buf_free(&c->reasoning, &s->a);
     llmj__buf_free(&c->signature, &s->a);
+    extras_free(s, &c->x);
     llmj__free(&s->a, c);
 }
 
@@ -719,6 +769,15 @@ static int item_tool_begin(llmj_stream *s, const ld_item *it)
     if (!t->name.len && it->name_len &&
         text_add_or_stop(s, &t->name, it->name, it->name_len, "tool call name", c->index))
         return 1;
+    if (!t->type.len && it->type_len &&
+        text_add_or_stop(s, &t->type, it->type, it->type_len, "tool call type", c->index))
+        return 1;
+    if ((it->flags & LD_F_TEXT_INPUT) && !t->text_input && !t->args.len) {
+        /* free-text input (a custom tool): not JSON, so no tracker */
+        llmj_tracker_free(t->tr);
+        t->tr = NULL;
+        t->text_input = 1;
+    }
     return created ? tool_begin_cb(s, c, t) : 0;
 }
 
@@ -758,6 +817,8 @@ static int item_tool_args(llmj_stream *s, const ld_item *it)
     if (s->cb.tool_args &&
         cb_stop(s, s->cb.tool_args(s->ctx, c->index, t->index, it->text, it->len)))
         return 1;
+    if (!t->tr)
+        return 0; /* free-text input: no tracker, no schema */
     if (!t->schema_tried && tool_schema_set(s, t))
         return 1;
     return track(s, t->tr, it->text, it->len, c->index, t->index) ? 1 : 0;
@@ -881,6 +942,10 @@ static int item_error(llmj_stream *s, const ld_item *it)
     return 0;
 }
 
+static int item_server_tool(llmj_stream *s, const ld_item *it);
+static int item_citation(llmj_stream *s, const ld_item *it);
+static int item_extra(llmj_stream *s, const ld_item *it);
+
 static int on_item(void *ctx, const ld_item *it)
 {
     llmj_stream *s = ctx;
@@ -899,6 +964,12 @@ static int on_item(void *ctx, const ld_item *it)
     case LD_REASONING:
     case LD_REASONING_SIGNATURE:
     case LD_REASONING_REDACTED: return item_reasoning(s, it);
+    case LD_SERVER_TOOL: return item_server_tool(s, it);
+    case LD_CITATION: return item_citation(s, it);
+    case LD_TOOL_SIGNATURE:
+    case LD_LOGPROB:
+    case LD_STOP_SEQUENCE:
+    case LD_SERVICE_TIER: return item_extra(s, it);
     }
     return 0;
 }
@@ -1437,6 +1508,8 @@ static void clear(llmj_stream *s)
     llmj__buf_free(&s->perr_code, &s->a);
     llmj__buf_free(&s->scratch, &s->a);
     llmj__buf_free(&s->field, &s->a);
+    llmj__buf_free(&s->tier, &s->a);
+    s->has_tier = 0;
 }
 
 static llmj_status start(llmj_stream *s)
@@ -1633,6 +1706,12 @@ static void finish_texts(llmj_stream *s)
         for (size_t j = 0; j < c->ntools; j++) {
             stream_tool *t = c->tools[j];
             int ended = t->ended || normal;
+            if (t->text_input) { /* free text: as a plain-text content */
+                t->complete = ended && !t->lost;
+                t->status = !t->args.len ? LLMJ_TEXT_EMPTY
+                            : t->complete ? LLMJ_TEXT_COMPLETE : LLMJ_TEXT_TRUNCATED;
+                continue;
+            }
             t->status = text_status_of(
                 llmj_tracker_finish(t->tr, ended ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED));
             t->complete = ended && !t->lost && t->status == LLMJ_TEXT_COMPLETE;
@@ -1840,7 +1919,247 @@ llmj_status llmj_stream_tool(const llmj_stream *s, size_t ci, size_t ti, llmj_to
     out->complete = s->finished ? t->complete : 0;
     out->lost_events = t->lost;
     out->lost_offset = t->lost_off;
+    out->type = t->type.len ? t->type.data : "function";
+    out->type_len = t->type.len ? t->type.len : 8;
+    out->text_input = t->text_input;
+    out->signature = t->sig.len ? t->sig.data : NULL;
+    out->signature_len = t->sig.len;
     return LLMJ_OK;
+}
+
+/* ---- extras ------------------------------------------------------------ */
+
+/* Room for one more pointer in *arr (n used, *cap allocated); 0 or -1 (stopped). */
+static int ptrs_grow(llmj_stream *s, void ***arr, size_t n, size_t *cap)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 4;
+    void **na = llmj__realloc(&s->a, *arr, ncap * sizeof *na);
+    if (!na) {
+        stop_nomem(s);
+        return -1;
+    }
+    *arr = na;
+    *cap = ncap;
+    return 0;
+}
+
+static void *zalloc_or_stop(llmj_stream *s, size_t n)
+{
+    void *p = llmj__malloc(&s->a, n);
+    if (!p)
+        stop_nomem(s);
+    else
+        memset(p, 0, n);
+    return p;
+}
+
+/* Replace b's text with p[0:n]. */
+static int text_set(llmj_stream *s, llmj__buf *b, const char *p, size_t n, const char *what,
+                    size_t choice)
+{
+    b->len = 0;
+    return text_add_or_stop(s, b, p, n, what, choice);
+}
+
+static void server_info(const stream_server *v, size_t i, llmj_server_tool_info *out)
+{
+#define STR(f)                                     \
+    do {                                           \
+        out->f = v->f.data ? v->f.data : "";       \
+        out->f##_len = v->f.len;                   \
+    } while (0)
+    memset(out, 0, sizeof *out);
+    out->index = i;
+    STR(type);
+    STR(name);
+    STR(id);
+    STR(input);
+    STR(status);
+    STR(result);
+#undef STR
+}
+
+static void citation_info(const stream_citation *v, llmj_citation_info *out)
+{
+    out->type = v->type.data ? v->type.data : "";
+    out->type_len = v->type.len;
+    out->source = v->source.data ? v->source.data : "";
+    out->source_len = v->source.len;
+    out->title = v->title.data ? v->title.data : "";
+    out->title_len = v->title.len;
+    out->json = v->json.data ? v->json.data : "";
+    out->json_len = v->json.len;
+}
+
+/* A server tool: found by id (or by the dialect's number when the item has
+ * no id), created when new; fields given are set, input appended or
+ * replaced. */
+static int item_server_tool(llmj_stream *s, const ld_item *it)
+{
+    stream_choice *c = get_choice(s, it->choice);
+    if (!c)
+        return 1;
+    stream_extras *x = &c->x;
+    stream_server *v = NULL;
+    size_t i;
+    for (i = x->nsrv; i-- > 0;) {
+        stream_server *w = x->srv[i];
+        if (it->id_len ? (w->id.len == it->id_len && memcmp(w->id.data, it->id, it->id_len) == 0)
+                       : w->num == it->tool) {
+            v = w;
+            break;
+        }
+    }
+    int tell = (it->flags & LD_F_TELL) != 0;
+    if (!v) {
+        if (ptrs_grow(s, (void ***)&x->srv, x->nsrv, &x->capsrv) ||
+            !(v = zalloc_or_stop(s, sizeof *v)))
+            return 1;
+        v->num = it->tool;
+        i = x->nsrv;
+        x->srv[x->nsrv++] = v;
+        tell = 1;
+    }
+    size_t ci = c->index;
+    if (it->flags & LD_F_RESULT) { /* a result block for it: type is the result's */
+        if (it->type_len &&
+            text_set(s, &v->result, it->type, it->type_len, "server tool result", ci))
+            return 1;
+    } else if (it->type_len && !v->type.len &&
+               text_set(s, &v->type, it->type, it->type_len, "server tool type", ci)) {
+        return 1;
+    }
+    if ((it->id_len && !v->id.len && text_set(s, &v->id, it->id, it->id_len, "server tool id", ci)) ||
+        (it->name_len && !v->name.len &&
+         text_set(s, &v->name, it->name, it->name_len, "server tool name", ci)))
+        return 1;
+    if (it->status_len &&
+        !(v->status.len == it->status_len && memcmp(v->status.data, it->status, it->status_len) == 0)) {
+        if (text_set(s, &v->status, it->status, it->status_len, "server tool status", ci))
+            return 1;
+        tell = 1;
+    }
+    if (it->flags & LD_F_WHOLE) {
+        if (text_set(s, &v->input, it->text, it->len, "server tool input", ci))
+            return 1;
+    } else if (it->len &&
+               text_add_or_stop(s, &v->input, it->text, it->len, "server tool input", ci)) {
+        return 1;
+    }
+    if (tell && s->cb.server_tool) {
+        llmj_server_tool_info info;
+        server_info(v, i, &info);
+        if (cb_stop(s, s->cb.server_tool(s->ctx, c->index, &info)))
+            return 1;
+    }
+    return 0;
+}
+
+static int item_citation(llmj_stream *s, const ld_item *it)
+{
+    stream_choice *c = get_choice(s, it->choice);
+    if (!c)
+        return 1;
+    stream_extras *x = &c->x;
+    for (size_t i = 0; i < x->ncit; i++)
+        if (x->cit[i]->json.len == it->len && memcmp(x->cit[i]->json.data, it->text, it->len) == 0)
+            return 0; /* sent again (Perplexity repeats its list in every chunk) */
+    stream_citation *v;
+    if (ptrs_grow(s, (void ***)&x->cit, x->ncit, &x->capcit) || !(v = zalloc_or_stop(s, sizeof *v)))
+        return 1;
+    x->cit[x->ncit++] = v;
+    size_t ci = c->index;
+    if (text_set(s, &v->json, it->text, it->len, "citation", ci) ||
+        text_set(s, &v->type, it->type, it->type_len, "citation", ci) ||
+        text_set(s, &v->source, it->id, it->id_len, "citation", ci) ||
+        text_set(s, &v->title, it->name, it->name_len, "citation", ci))
+        return 1;
+    if (s->cb.citation) {
+        llmj_citation_info info;
+        citation_info(v, &info);
+        if (cb_stop(s, s->cb.citation(s->ctx, c->index, &info)))
+            return 1;
+    }
+    return 0;
+}
+
+/* The other extras: a tool call's signature, logprobs, the stop sequence,
+ * the service tier. */
+static int item_extra(llmj_stream *s, const ld_item *it)
+{
+    if (it->kind == LD_SERVICE_TIER) {
+        s->has_tier = 1;
+        return text_set(s, &s->tier, it->text, it->len, "service tier", 0) ? 1 : 0;
+    }
+    stream_choice *c = get_choice(s, it->choice);
+    if (!c)
+        return 1;
+    stream_extras *x = &c->x;
+    if (it->kind == LD_STOP_SEQUENCE) {
+        x->has_stop_seq = 1;
+        return text_set(s, &x->stop_seq, it->text, it->len, "stop sequence", c->index) ? 1 : 0;
+    }
+    if (it->kind == LD_LOGPROB) {
+        if (x->logprobs.len)
+            x->logprobs.len--; /* the closing ] */
+        if (text_add_or_stop(s, &x->logprobs, x->nlogprobs ? "," : "[", 1, "logprobs", c->index) ||
+            text_add_or_stop(s, &x->logprobs, it->text, it->len, "logprobs", c->index) ||
+            text_add_or_stop(s, &x->logprobs, "]", 1, "logprobs", c->index))
+            return 1;
+        x->nlogprobs++;
+        return 0;
+    }
+    /* LD_TOOL_SIGNATURE */
+    int created;
+    stream_tool *t = get_tool(s, c, it->tool, &created);
+    if (!t || (created && tool_begin_cb(s, c, t)))
+        return 1;
+    return text_set(s, &t->sig, it->text, it->len, "tool call signature", c->index) ? 1 : 0;
+}
+
+llmj_status llmj_stream_extras(const llmj_stream *s, size_t ci, llmj_choice_extras *out)
+{
+    if (!s || !out || ci >= s->nch)
+        return LLMJ_MISUSE;
+    const stream_extras *x = &s->ch[ci]->x;
+    memset(out, 0, sizeof *out);
+    if (x->has_stop_seq) {
+        out->stop_sequence = x->stop_seq.data ? x->stop_seq.data : "";
+        out->stop_sequence_len = x->stop_seq.len;
+    }
+    if (x->nlogprobs) {
+        out->logprobs = x->logprobs.data;
+        out->logprobs_len = x->logprobs.len;
+    }
+    out->logprob_count = x->nlogprobs;
+    out->citation_count = x->ncit;
+    out->server_tool_count = x->nsrv;
+    return LLMJ_OK;
+}
+
+llmj_status llmj_stream_server_tool(const llmj_stream *s, size_t ci, size_t i,
+                                    llmj_server_tool_info *out)
+{
+    if (!s || !out || ci >= s->nch || i >= s->ch[ci]->x.nsrv)
+        return LLMJ_MISUSE;
+    server_info(s->ch[ci]->x.srv[i], i, out);
+    return LLMJ_OK;
+}
+
+llmj_status llmj_stream_citation(const llmj_stream *s, size_t ci, size_t i,
+                                 llmj_citation_info *out)
+{
+    if (!s || !out || ci >= s->nch || i >= s->ch[ci]->x.ncit)
+        return LLMJ_MISUSE;
+    citation_info(s->ch[ci]->x.cit[i], out);
+    return LLMJ_OK;
+}
+
+const char *llmj_stream_service_tier(const llmj_stream *s)
+{
+    return s && s->has_tier ? (s->tier.data ? s->tier.data : "") : NULL;
 }
 
 /* The tracker and text of (ci, ti), or NULL. */

@@ -142,6 +142,7 @@ const char *llmj_finish_name(llmj_finish f)
     case LLMJ_FINISH_REFUSAL: return "refusal";
     case LLMJ_FINISH_ERROR: return "error";
     case LLMJ_FINISH_UNKNOWN: return "unknown";
+    case LLMJ_FINISH_PAUSE_TURN: return "pause_turn";
     }
     return "unknown";
 }

@@ -46,6 +46,8 @@ typedef struct col {
     size_t nitems, stop_at; /* stop_at: return non-zero at that item (1-based) */
     tu_buf log;             /* every item, for comparing runs */
     tu_buf bad;             /* rule violations seen */
+    size_t nextras;         /* extras items (server tools, citations, ...) */
+    tu_buf extras;          /* and their log */
 } col;
 
 static void col_free(col *c)
@@ -62,6 +64,7 @@ static void col_free(col *c)
             tu_buf_free(&c->tool[i][j].args);
         }
     }
+    tu_buf_free(&c->extras);
     tu_buf_free(&c->emsg);
     tu_buf_free(&c->etype);
     tu_buf_free(&c->ecode);
@@ -118,6 +121,21 @@ static int on_item(void *ctx, const ld_item *it)
     c->nitems++;
     if (it->len && !it->text)
         tu_buf_addf(&c->bad, "item %zu: text NULL\n", c->nitems);
+    if (it->kind >= LD_TOOL_SIGNATURE && it->kind <= LD_STOP_SEQUENCE) {
+        /* the extras: logged (kind, text, type, id, name, status, flags); a
+         * server tool's number is the dialect's, not a tool call's */
+        if (!utf8_ok((const unsigned char *)it->text, it->len))
+            tu_buf_addf(&c->bad, "item %zu: extra not UTF-8\n", c->nitems);
+        c->nextras++;
+        tu_buf_addf(&c->extras, "%d:%zu", (int)it->kind, it->choice);
+        log_bytes(&c->extras, it->text, it->len);
+        log_bytes(&c->extras, it->type, it->type_len);
+        log_bytes(&c->extras, it->id, it->id_len);
+        log_bytes(&c->extras, it->name, it->name_len);
+        log_bytes(&c->extras, it->status, it->status_len);
+        tu_buf_addf(&c->extras, "%u\n", it->flags);
+        return c->stop_at && c->nitems >= c->stop_at;
+    }
     if (it->choice >= MAXC || it->tool >= MAXT) {
         tu_buf_addf(&c->bad, "item %zu: choice %zu tool %zu out of the test's range\n",
                     c->nitems, it->choice, it->tool);
@@ -1119,7 +1137,7 @@ static void test_anthropic_quirks(void **state)
         llmj_finish f;
     } fins[] = { { "end_turn", LLMJ_FINISH_STOP },
                  { "stop_sequence", LLMJ_FINISH_STOP },
-                 { "pause_turn", LLMJ_FINISH_STOP },
+                 { "pause_turn", LLMJ_FINISH_PAUSE_TURN },
                  { "max_tokens", LLMJ_FINISH_LENGTH },
                  { "model_context_window_exceeded", LLMJ_FINISH_LENGTH },
                  { "tool_use", LLMJ_FINISH_TOOL_CALLS },

@@ -73,8 +73,10 @@ static void describe(llmj_stream *s, tu_buf *b, int *reasoned)
             put_str(b, "id", t.id, t.id_len);
             put_str(b, "name", t.name, t.name_len);
             put_str(b, "args", t.arguments, t.arguments_len);
+            tu_dump_tool_extras(b, &t);
             tu_buf_add(b, "\n", 1);
         }
+        tu_dump_extras(b, s, i);
     }
     const llmj_usage *u = llmj_stream_usage(s);
     if (u)
@@ -165,7 +167,7 @@ static void test_peer_streams(void **state)
     closedir(d);
     qsort(names, nn, sizeof *names, cmp_str);
     assert_true(nn >= 100);
-    size_t with_reasoning = 0;
+    size_t with_reasoning = 0, with_server = 0, with_citations = 0, with_other_tools = 0;
     for (size_t i = 0; i < nn; i++) {
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -186,6 +188,10 @@ static void test_peer_streams(void **state)
             fail();
         }
         with_reasoning += reasoned;
+        with_server += strstr(whole.data, "  server tool ") != NULL;
+        with_citations += strstr(whole.data, "  citation ") != NULL;
+        with_other_tools += strstr(whole.data, " type \"function\"") == NULL &&
+                            strstr(whole.data, " type \"") != NULL;
         tu_buf_free(&whole);
         tu_buf_free(&one);
         tu_buf_free(&seven);
@@ -195,6 +201,13 @@ static void test_peer_streams(void **state)
     free(names);
     /* the reasoning streams of every dialect (26 differ from the peer for it) */
     assert_true(with_reasoning >= 26);
+    /* tools the providers ran (Responses, Anthropic), citations (Responses,
+     * Anthropic, Perplexity, xAI), client tools that are not functions */
+    if (with_server < 20 || with_citations < 10 || with_other_tools < 6) {
+        print_error("server tools in %zu streams, citations in %zu, other client tools in %zu\n",
+                    with_server, with_citations, with_other_tools);
+        fail();
+    }
 }
 
 int main(void)

@@ -206,9 +206,19 @@ static void dump_state(tu_buf *b, llmj_stream *s)
             tu_buf_addf(b, " ended %d %s complete %d ", ti.ended,
                         llmj_text_status_name(ti.status), ti.complete);
             str(b, ti.arguments, ti.arguments_len);
+            tu_buf_add(b, "\n   ", 4);
+            tu_dump_tool_extras(b, &ti);
             tu_buf_add(b, "\n", 1);
-            dump_salvage(b, s, i, j);
+            if (ti.text_input) { /* free text: no tracker, no salvage */
+                llmj_salvage sv;
+                assert_null(llmj_stream_tracker(s, i, j));
+                assert_int_equal(llmj_stream_salvage(s, i, j, LLMJ_SALVAGE_LOSSLESS, &sv),
+                                 LLMJ_MISUSE);
+            } else {
+                dump_salvage(b, s, i, j);
+            }
         }
+        tu_dump_extras(b, s, i);
     }
 }
 

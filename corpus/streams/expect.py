@@ -36,16 +36,28 @@ def usage(i=None, o=None, t=None, c=None, r=None):
     return {'input_tokens': i, 'output_tokens': o, 'total_tokens': t, 'cached_tokens': c,
             'reasoning_tokens': r}
 
-def tool(index, id, name, args, complete_, salv, lost=0, lost_at=None):
-    return {'index': index, 'id': id, 'name': name, 'arguments': args, 'complete': complete_,
-            'lost_events': lost, 'lost_offset': lost_at, 'salvage': salv}
+def tool(index, id, name, args, complete_, salv, lost=0, lost_at=None, type_=None,
+         text_input=False, signature=None):
+    t = {'index': index, 'id': id, 'name': name}
+    if type_ is not None:  # only a call that is not a function's says its type
+        t['type'] = type_
+    if text_input:
+        t['text_input'] = True
+    if signature is not None:
+        t['signature'] = signature
+    t.update({'arguments': args, 'complete': complete_, 'lost_events': lost,
+              'lost_offset': lost_at, 'salvage': salv})
+    return t
 
 def choice(finish, raw_, content, complete_, json_=False, salv=None, refusal=None, tools=(),
-           index=0, lost=0, lost_at=None, reasoning=None):
+           index=0, lost=0, lost_at=None, reasoning=None, extras=None):
     c = {'index': index, 'finish_reason': finish, 'finish_reason_raw': raw_, 'content': content,
          'refusal': refusal}
     if reasoning is not None:  # only a choice with reasoning has the member
         c['reasoning'] = reasoning
+    for k in ('stop_sequence', 'logprobs', 'citations', 'server_tools'):
+        if extras and k in extras:  # each only when the provider sent it
+            c[k] = extras[k]
     c.update({'json': json_, 'complete': complete_, 'lost_events': lost, 'lost_offset': lost_at,
               'salvage': salv, 'tool_calls': list(tools)})
     return c
@@ -61,13 +73,26 @@ def perror(name, needle, type_, code, message):
 def serror(status, message, off, line, col):
     return {'status': status, 'message': message, 'offset': off, 'line': line, 'column': col}
 
-def report(dialect, status, events, choices, usage_=None, error=None, bad=0):
-    return {'dialect': dialect, 'status': status, 'events': events, 'bad_events': bad,
-            'choices': choices, 'usage': usage_, 'error': error, 'stream_complete': status == 'ok'}
+def report(dialect, status, events, choices, usage_=None, error=None, bad=0, tier=None):
+    r = {'dialect': dialect, 'status': status, 'events': events, 'bad_events': bad,
+         'choices': choices, 'usage': usage_}
+    if tier is not None:
+        r['service_tier'] = tier
+    r.update({'error': error, 'stream_complete': status == 'ok'})
+    return r
 
 # the exit status's word, the report's last member (README.md, "Exit status")
 VERDICT = {0: 'complete', 2: 'truncated', 3: 'invalid', 4: 'runaway', 5: 'empty', 6: 'provider_error',
            9: 'refused'}
+
+def server(type_, name, id_, input_, status, result=None):
+    v = {'type': type_, 'name': name, 'id': id_, 'input': input_, 'status': status}
+    if result is not None:
+        v['result'] = result
+    return v
+
+def cite(type_, source, title=''):
+    return {'type': type_, 'source': source, 'title': title}
 
 CASES = []  # (name, exit, report file, report, args)
 
@@ -363,6 +388,56 @@ case('gemini-thought.sse', 0, report('gemini', 'ok', 3, [
     usage(4, 2, 6)))
 case('ollama-thinking.ndjson', 0, report('ollama', 'ok', 4, [
     choice('stop', 'stop', 'Hi!', True, reasoning=reasoning('Say hi.'))], usage(14, 6)))
+
+# ---- client tools other than functions, server tools, extras (see gen.py) -------------
+A = lambda s: complete(s)
+case('responses-client-tools.sse', 0, report('responses', 'ok', 19, [
+    choice('tool_calls', 'completed', '', True, tools=[
+        tool(0, 'call_c', 'sql', 'SELECT "a{" FROM t', True, None, type_='custom',
+             text_input=True),
+        tool(1, 'call_l', 'local_shell', '{"type":"exec","command":["ls","-a"],"env":{}}', True,
+             A('{"type":"exec","command":["ls","-a"],"env":{}}'), type_='local_shell'),
+        tool(2, 'call_s', 'shell', '{"commands":["pwd"],"timeout_ms":null,"max_output_length":4096}',
+             True, A('{"commands":["pwd"],"timeout_ms":null,"max_output_length":4096}'),
+             type_='shell'),
+        tool(3, 'call_p', 'apply_patch', '{"type":"create_file","path":"a.md","diff":"+hi\\n"}',
+             True, A('{"type":"create_file","path":"a.md","diff":"+hi\\n"}'),
+             type_='apply_patch')])], usage(30, 20, 50)))
+case('responses-server-tools.sse', 0, report('responses', 'ok', 18, [
+    choice('stop', 'completed', 'News.', True, extras={
+        'logprobs': [{'token': 'News', 'logprob': -0.5, 'top_logprobs': []},
+                     {'token': '.', 'logprob': -0.25, 'top_logprobs': []}],
+        'citations': [cite('url_citation', 'https://ex.com/n', 'N'),
+                      cite('file_citation', 'file-1', 'a.pdf')],
+        'server_tools': [
+            server('web_search_call', '', 'ws_1', '{"type":"search","query":"llm news"}', 'completed'),
+            server('file_search_call', '', 'fs_1', '["q1"]', 'completed'),
+            server('mcp_call', 'echo', 'mcp_1', '{"m":1}', 'completed'),
+            server('shell_call', '', 'sh_c', '{"commands":["uname"]}', 'completed'),
+            server('shell_call_output', '', 'sho_c', '', 'completed')]})],
+    usage(9, 2, 11), tier='flex'))
+# pause_turn: the turn goes on in a later request: its text did not end normally
+case('anthropic-server-tools.sse', 2, report('anthropic', 'ok', 19, [
+    choice('pause_turn', 'pause_turn', 'A fact.', False, extras={
+        'citations': [cite('web_search_result_location', 'https://ex.com/a', 'A')],
+        'server_tools': [
+            server('server_tool_use', 'web_search', 'srvtoolu_1', '{"query":"llm"}', 'completed',
+                   'web_search_tool_result'),
+            server('mcp_tool_use', 'echo', 'mcptoolu_1', '{"m":"hi"}', 'error', 'mcp_tool_result'),
+            server('server_tool_use', 'web_fetch', 'srvtoolu_2', '{}', 'in_progress')]})],
+    AU(40), tier='standard'))
+case('anthropic-stop-sequence.sse', 0, report('anthropic', 'ok', 6, [
+    choice('stop', 'stop_sequence', 'One, two', True, extras={'stop_sequence': '###'})], AU(3)))
+case('openai-logprobs.sse', 0, report('openai', 'ok', 5, [
+    choice('stop', 'stop', 'Hi!', True, extras={'logprobs': [
+        {'token': 'Hi', 'logprob': -0.125, 'bytes': [72, 105], 'top_logprobs': []},
+        {'token': '!', 'logprob': -1.5, 'bytes': [33], 'top_logprobs': []}]})], tier='default'))
+case('perplexity-citations.sse', 0, report('openai', 'ok', 4, [
+    choice('stop', 'stop', 'Two facts.', True, extras={'citations': [
+        cite('url', 'https://ex.com/1'), cite('url', 'https://ex.com/2')]})]))
+case('gemini-compat-signature.sse', 0, report('openai', 'ok', 3, [
+    choice('tool_calls', 'tool_calls', '', True, tools=[
+        tool(0, 'call_g', 'f', '{"x":1}', True, complete('{"x":1}'), signature='c2lnX2E=')])]))
 
 def dump(o):
     return json.dumps(o, ensure_ascii=False, separators=(',', ':'))

@@ -651,3 +651,185 @@ write('ollama-thinking.ndjson', ''.join(
                  'message': {'role': 'assistant', 'content': '', 'thinking': t}, 'done': False},
                 separators=(',', ':')) + '\n' for t in ['Say', ' hi.']]
     + [ol('Hi!'), ol('', True, done_reason='stop', **FIN)]))
+
+# ---- client tools other than functions, server tools, extras (issue 10) ------------
+# Responses: a custom tool (free-text input streamed as input deltas), local_shell,
+# shell (no container: the application runs it) and apply_patch calls: their
+# action comes whole in output_item.done
+def msg_item(id_, status='in_progress', content=()):
+    return {'id': id_, 'type': 'message', 'status': status, 'role': 'assistant',
+            'content': list(content)}
+
+write('responses-client-tools.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'type': 'custom_tool_call', 'id': 'ctc_1', 'call_id': 'call_c', 'name': 'sql',
+              'input': ''}),
+     rv('response.custom_tool_call_input.delta', item_id='ctc_1', output_index=0,
+        delta='SELECT "a{" '),
+     rv('response.custom_tool_call_input.delta', item_id='ctc_1', output_index=0,
+        delta='FROM t'),
+     rv('response.custom_tool_call_input.done', item_id='ctc_1', output_index=0,
+        input='SELECT "a{" FROM t'),
+     rv('response.output_item.done', output_index=0,
+        item={'type': 'custom_tool_call', 'id': 'ctc_1', 'call_id': 'call_c', 'name': 'sql',
+              'input': 'SELECT "a{" FROM t', 'status': 'completed'}),
+     rv('response.output_item.added', output_index=1,
+        item={'id': 'lsh_1', 'type': 'local_shell_call', 'status': 'in_progress',
+              'call_id': 'call_l', 'action': {'type': 'exec', 'command': [], 'env': {}}}),
+     rv('response.output_item.done', output_index=1,
+        item={'id': 'lsh_1', 'type': 'local_shell_call', 'status': 'completed',
+              'call_id': 'call_l', 'action': {'type': 'exec', 'command': ['ls', '-a'], 'env': {}}}),
+     rv('response.output_item.added', output_index=2,
+        item={'id': 'sh_1', 'type': 'shell_call', 'status': 'in_progress', 'call_id': 'call_s',
+              'action': {'commands': [], 'timeout_ms': None, 'max_output_length': None}}),
+     rv('response.shell_call_command.added', output_index=2, command_index=0, command=''),
+     rv('response.shell_call_command.delta', output_index=2, command_index=0, delta='pw'),
+     rv('response.shell_call_command.delta', output_index=2, command_index=0, delta='d'),
+     rv('response.shell_call_command.done', output_index=2, command_index=0, command='pwd'),
+     rv('response.output_item.done', output_index=2,
+        item={'id': 'sh_1', 'type': 'shell_call', 'status': 'completed', 'call_id': 'call_s',
+              'action': {'commands': ['pwd'], 'timeout_ms': None, 'max_output_length': 4096}}),
+     rv('response.output_item.added', output_index=3,
+        item={'id': 'apc_1', 'type': 'apply_patch_call', 'status': 'in_progress',
+              'call_id': 'call_p', 'operation': {'type': 'create_file', 'path': 'a.md', 'diff': ''}}),
+     rv('response.apply_patch_call_operation_diff.delta', item_id='apc_1', output_index=3,
+        delta='+hi\n'),
+     rv('response.apply_patch_call_operation_diff.done', item_id='apc_1', output_index=3,
+        diff='+hi\n'),
+     rv('response.output_item.done', output_index=3,
+        item={'id': 'apc_1', 'type': 'apply_patch_call', 'status': 'completed',
+              'call_id': 'call_p', 'operation': {'type': 'create_file', 'path': 'a.md',
+                                                 'diff': '+hi\n'}}),
+     rv('response.completed', response=resp(status='completed', usage={
+         'input_tokens': 30, 'output_tokens': 20, 'total_tokens': 50}))]))
+
+# Responses: tools OpenAI ran itself (web search, file search, MCP, a shell in
+# its container, and that shell's output), then a message with annotations
+# and logprobs; the service tier in response.completed
+write('responses-server-tools.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'id': 'ws_1', 'type': 'web_search_call', 'status': 'in_progress'}),
+     rv('response.web_search_call.searching', output_index=0, item_id='ws_1'),
+     rv('response.output_item.done', output_index=0,
+        item={'id': 'ws_1', 'type': 'web_search_call', 'status': 'completed',
+              'action': {'type': 'search', 'query': 'llm news'}}),
+     rv('response.output_item.added', output_index=1,
+        item={'id': 'fs_1', 'type': 'file_search_call', 'status': 'in_progress', 'queries': []}),
+     rv('response.output_item.done', output_index=1,
+        item={'id': 'fs_1', 'type': 'file_search_call', 'status': 'completed',
+              'queries': ['q1'], 'results': None}),
+     rv('response.output_item.added', output_index=2,
+        item={'id': 'mcp_1', 'type': 'mcp_call', 'status': 'in_progress', 'name': 'echo',
+              'server_label': 'srv', 'arguments': ''}),
+     rv('response.mcp_call_arguments.delta', output_index=2, item_id='mcp_1', delta='{"m":1}'),
+     rv('response.output_item.done', output_index=2,
+        item={'id': 'mcp_1', 'type': 'mcp_call', 'status': 'completed', 'name': 'echo',
+              'server_label': 'srv', 'arguments': '{"m":1}', 'output': 'big output'}),
+     rv('response.output_item.added', output_index=3,
+        item={'id': 'sh_c', 'type': 'shell_call', 'status': 'in_progress', 'call_id': 'call_sc',
+              'action': {'commands': []},
+              'environment': {'type': 'container_reference', 'container_id': 'cntr_1'}}),
+     rv('response.output_item.done', output_index=3,
+        item={'id': 'sh_c', 'type': 'shell_call', 'status': 'completed', 'call_id': 'call_sc',
+              'action': {'commands': ['uname']},
+              'environment': {'type': 'container_reference', 'container_id': 'cntr_1'}}),
+     rv('response.output_item.done', output_index=4,
+        item={'id': 'sho_c', 'type': 'shell_call_output', 'status': 'completed',
+              'call_id': 'call_sc', 'output': []}),
+     rv('response.output_item.added', output_index=5, item=msg_item('msg_s')),
+     rv('response.output_text.delta', item_id='msg_s', output_index=5, content_index=0,
+        delta='News', logprobs=[{'token': 'News', 'logprob': -0.5, 'top_logprobs': []}]),
+     rv('response.output_text.delta', item_id='msg_s', output_index=5, content_index=0,
+        delta='.', logprobs=[{'token': '.', 'logprob': -0.25, 'top_logprobs': []}]),
+     rv('response.output_text.annotation.added', item_id='msg_s', output_index=5,
+        content_index=0, annotation_index=0,
+        annotation={'type': 'url_citation', 'start_index': 0, 'end_index': 4,
+                    'url': 'https://ex.com/n', 'title': 'N'}),
+     rv('response.output_text.annotation.added', item_id='msg_s', output_index=5,
+        content_index=0, annotation_index=1,
+        annotation={'type': 'file_citation', 'file_id': 'file-1', 'filename': 'a.pdf',
+                    'index': 4}),
+     rv('response.completed', response=resp(status='completed', service_tier='flex', usage={
+         'input_tokens': 9, 'output_tokens': 2, 'total_tokens': 11}))]))
+
+# Anthropic: a server tool (web search, input streamed) and its result, text
+# with a citation, an MCP tool whose result is an error; service tier; the
+# finish pause_turn
+write('anthropic-server-tools.sse', sse(
+    [an('message_start', message=dict(MSG, usage=dict(MSG['usage'], service_tier='standard'))),
+     an('content_block_start', index=0, content_block={
+         'type': 'server_tool_use', 'id': 'srvtoolu_1', 'name': 'web_search', 'input': {}}),
+     an('content_block_delta', index=0, delta={'type': 'input_json_delta', 'partial_json': '{"query":'}),
+     an('content_block_delta', index=0, delta={'type': 'input_json_delta', 'partial_json': '"llm"}'}),
+     an('content_block_stop', index=0),
+     an('content_block_start', index=1, content_block={
+         'type': 'web_search_tool_result', 'tool_use_id': 'srvtoolu_1', 'content': [
+             {'type': 'web_search_result', 'url': 'https://ex.com/a', 'title': 'A',
+              'encrypted_content': 'Eq', 'page_age': None}]}),
+     an('content_block_stop', index=1),
+     an('content_block_start', index=2, content_block={'type': 'text', 'text': '', 'citations': []}),
+     an('content_block_delta', index=2, delta={'type': 'citations_delta', 'citation': {
+         'type': 'web_search_result_location', 'cited_text': 'a fact', 'url': 'https://ex.com/a',
+         'title': 'A', 'encrypted_index': 'Eo'}}),
+     an('content_block_delta', index=2, delta={'type': 'text_delta', 'text': 'A fact.'}),
+     an('content_block_stop', index=2),
+     an('content_block_start', index=3, content_block={
+         'type': 'mcp_tool_use', 'id': 'mcptoolu_1', 'name': 'echo', 'server_name': 'e',
+         'input': {'m': 'hi'}}),
+     an('content_block_stop', index=3),
+     an('content_block_start', index=4, content_block={
+         'type': 'mcp_tool_result', 'tool_use_id': 'mcptoolu_1', 'is_error': True,
+         'content': [{'type': 'text', 'text': 'boom'}]}),
+     an('content_block_stop', index=4),
+     an('content_block_start', index=5, content_block={
+         'type': 'server_tool_use', 'id': 'srvtoolu_2', 'name': 'web_fetch', 'input': {}}),
+     an('content_block_stop', index=5),
+     an('message_delta', delta={'stop_reason': 'pause_turn', 'stop_sequence': None},
+        usage={'output_tokens': 40}),
+     an('message_stop')]))
+
+# Anthropic: stopped by a stop sequence
+write('anthropic-stop-sequence.sse', sse(
+    [an('message_start', message=MSG),
+     an('content_block_start', index=0, content_block={'type': 'text', 'text': ''}),
+     an('content_block_delta', index=0, delta={'type': 'text_delta', 'text': 'One, two'}),
+     an('content_block_stop', index=0),
+     an('message_delta', delta={'stop_reason': 'stop_sequence', 'stop_sequence': '###'},
+        usage={'output_tokens': 3}),
+     an('message_stop')]))
+
+# OpenAI chat: logprobs per token, the service tier
+def lp(tok, p):
+    return {'content': [{'token': tok, 'logprob': p, 'bytes': list(tok.encode()),
+                         'top_logprobs': []}], 'refusal': None}
+def oc_lp(delta, logprobs, finish=None):
+    o = {'id': CID, 'object': 'chat.completion.chunk', 'created': 1700000000,
+         'model': 'gpt-test', 'service_tier': 'default',
+         'choices': [{'index': 0, 'delta': delta, 'logprobs': logprobs, 'finish_reason': finish}]}
+    return (None, j(o))
+write('openai-logprobs.sse', sse(
+    [oc_lp({'role': 'assistant', 'content': ''}, None),
+     oc_lp({'content': 'Hi'}, lp('Hi', -0.125)),
+     oc_lp({'content': '!'}, lp('!', -1.5)),
+     oc_lp({}, None, 'stop'), DONE]))
+
+# Perplexity: the citations array repeated on every chunk (kept once each)
+def px(delta, cites, finish=None):
+    return (None, j({'id': 'px-1', 'model': 'sonar', 'object': 'chat.completion.chunk',
+                     'created': 1700000000, 'citations': cites,
+                     'choices': [{'index': 0, 'delta': delta, 'finish_reason': finish}]}))
+C1 = ['https://ex.com/1']
+C2 = ['https://ex.com/1', 'https://ex.com/2']
+write('perplexity-citations.sse', sse(
+    [px({'role': 'assistant', 'content': 'Two'}, C1), px({'content': ' facts.'}, C2),
+     px({}, C2, 'stop'), DONE]))
+
+# Gemini's OpenAI compatibility: a tool call's thought signature in extra_content
+write('gemini-compat-signature.sse', sse(
+    [oc({'role': 'assistant', 'tool_calls': [
+        {'index': 0, 'id': 'call_g', 'type': 'function',
+         'function': {'name': 'f', 'arguments': '{"x":1}'},
+         'extra_content': {'google': {'thought_signature': 'c2lnX2E='}}}]}),
+     oc({}, 'tool_calls'), DONE]))

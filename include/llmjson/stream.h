@@ -34,11 +34,14 @@ typedef enum llmj_finish {
     LLMJ_FINISH_CONTENT_FILTER = 4,
     LLMJ_FINISH_REFUSAL = 5,
     LLMJ_FINISH_ERROR = 6,
-    LLMJ_FINISH_UNKNOWN = 7
+    LLMJ_FINISH_UNKNOWN = 7,
+    LLMJ_FINISH_PAUSE_TURN = 8  /* appended: the provider paused a long turn (Anthropic
+                                   pause_turn): send the response back to let it go on;
+                                   its texts did not end normally */
 } llmj_finish;
 
 /* "none", "stop", "length", "tool_calls", "content_filter", "refusal",
- * "error", "unknown". */
+ * "error", "unknown", "pause_turn". */
 LLMJ_API const char *llmj_finish_name(llmj_finish f);
 
 /* Token counts; -1 where the provider did not say. */
@@ -120,6 +123,10 @@ typedef struct llmj_provider_error {
  * (not a position); tool is the tool call's number in its choice (0, 1, ...
  * in the order the calls began), or LLMJ_NO_TOOL for the choice's content.
  * All data is borrowed for the call only. */
+/* Extras (defined below, with their accessors). */
+typedef struct llmj_server_tool_info llmj_server_tool_info;
+typedef struct llmj_citation_info llmj_citation_info;
+
 typedef struct llmj_stream_callbacks {
     /* A tracker event of a choice's JSON content (tool == LLMJ_NO_TOOL) or
      * of a tool call's arguments (see llmj_event). */
@@ -166,6 +173,12 @@ typedef struct llmj_stream_callbacks {
      * or its summary, as the provider streams it: see llmj_stream_reasoning).
      * Reasoning is never part of the content: no tracker, no salvage. */
     int (*reasoning)(void *ctx, size_t choice, const char *text, size_t len);
+    /* Appended: a tool the provider ran itself (see llmj_server_tool_info):
+     * when it begins, when its status changes, and when its input is whole.
+     * Not a tool call: never run it. */
+    int (*server_tool)(void *ctx, size_t choice, const llmj_server_tool_info *info);
+    /* Appended: a new citation attached to the choice's text. */
+    int (*citation)(void *ctx, size_t choice, const llmj_citation_info *info);
 } llmj_stream_callbacks;
 
 /* Calling the library from a callback, and threads.
@@ -380,6 +393,21 @@ typedef struct llmj_tool_info {
     int complete;
     uint64_t lost_events; /* as for llmj_choice_info: complete is then 0 */
     uint64_t lost_offset;
+    /* Appended:
+     * - type: the kind of tool the call is for: "function", or for the
+     *   Responses API's other client tools "custom", "local_shell", "shell",
+     *   "apply_patch" (their name is then the type; their arguments are the
+     *   action the provider sent: item.action or item.operation, JSON);
+     * - text_input: 1 when the arguments are free text, not JSON (a custom
+     *   tool's input): no tracker, no salvage (llmj_stream_tracker gives
+     *   NULL), status as for a plain-text content;
+     * - signature: the call's thought signature (OpenAI-compatible
+     *   tool_calls[].extra_content.google.thought_signature), NULL when none. */
+    const char *type;
+    size_t type_len;
+    int text_input;
+    const char *signature;
+    size_t signature_len;
 } llmj_tool_info;
 
 /* A choice's reasoning, as it stands (docs/providers.md says what each
@@ -411,6 +439,95 @@ LLMJ_API llmj_status llmj_stream_reasoning(const llmj_stream *s, size_t ci,
  * LLMJ_MISUSE (NULL, out of range). */
 LLMJ_API llmj_status llmj_stream_tool(const llmj_stream *s, size_t ci, size_t ti,
                                       llmj_tool_info *out);
+
+/* ---- extras: what the provider sends beside the texts -------------------
+ * (docs/providers.md, "Extras"). None of it is part of a text. */
+
+/* A tool the provider ran itself (Responses web_search_call,
+ * file_search_call, code_interpreter_call, mcp_call, mcp_list_tools,
+ * image_generation_call, ...; Anthropic server_tool_use, mcp_tool_use): not
+ * a call for the application, which must not run it, reported so that it
+ * does not lose sight of it. Strings as for llmj_choice_info.
+ * - index: its number in the choice (0, 1, ... in the order they began);
+ * - type: the provider's item or block type ("web_search_call",
+ *   "server_tool_use", ...); name: the tool's name where the provider gives
+ *   one (Anthropic's name, an MCP tool's name or server label), else "";
+ * - id: the provider's id for it;
+ * - input: what it ran with, as sent (JSON text of a Responses item's action
+ *   or queries, the arguments or code string of mcp_call or
+ *   code_interpreter_call; Anthropic's input, streamed), "" when none;
+ * - status: the provider's last status ("in_progress", "searching",
+ *   "completed", "failed", ...); Anthropic: "in_progress" from its block,
+ *   then "completed", or "error" when its result block says so;
+ * - result: the type of the block that gave its result (Anthropic
+ *   "web_search_tool_result", ...), "" when none came. */
+struct llmj_server_tool_info {
+    size_t index;
+    const char *type;
+    size_t type_len;
+    const char *name;
+    size_t name_len;
+    const char *id;
+    size_t id_len;
+    const char *input;
+    size_t input_len;
+    const char *status;
+    size_t status_len;
+    const char *result;
+    size_t result_len;
+};
+
+/* A citation or annotation attached to a choice's text (Responses
+ * annotations: url_citation, file_citation, container_file_citation,
+ * file_path; Anthropic citations_delta; the citations arrays of Perplexity
+ * and xAI chat chunks, type "url"). Identical citations are kept once.
+ * - type: the provider's type ("url_citation", "char_location", "url");
+ * - source: its URL or file id ("" when none); title: its title, file name
+ *   or document title ("" when none);
+ * - json: the citation as the provider sent it (JSON text: an object, or
+ *   for a bare URL its string), with its offsets into the text if any. */
+struct llmj_citation_info {
+    const char *type;
+    size_t type_len;
+    const char *source;
+    size_t source_len;
+    const char *title;
+    size_t title_len;
+    const char *json;
+    size_t json_len;
+};
+
+/* A choice's extras.
+ * - stop_sequence: the stop sequence that ended it (Anthropic
+ *   stop_sequence), NULL when none;
+ * - logprobs: the token logprob entries the provider sent, as a JSON array
+ *   of its own entries (OpenAI chat choices[].logprobs.content[], Responses
+ *   output_text.delta logprobs[]), NULL when none; logprob_count: entries;
+ * - citation_count, server_tool_count: see llmj_stream_citation and
+ *   llmj_stream_server_tool. */
+typedef struct llmj_choice_extras {
+    const char *stop_sequence;
+    size_t stop_sequence_len;
+    const char *logprobs;
+    size_t logprobs_len;
+    size_t logprob_count;
+    size_t citation_count;
+    size_t server_tool_count;
+} llmj_choice_extras;
+
+/* Fill *out for the choice at position ci. LLMJ_OK, or LLMJ_MISUSE. */
+LLMJ_API llmj_status llmj_stream_extras(const llmj_stream *s, size_t ci,
+                                        llmj_choice_extras *out);
+/* Server tool i of choice ci (positions). LLMJ_OK, or LLMJ_MISUSE. */
+LLMJ_API llmj_status llmj_stream_server_tool(const llmj_stream *s, size_t ci, size_t i,
+                                             llmj_server_tool_info *out);
+/* Citation i of choice ci (positions). LLMJ_OK, or LLMJ_MISUSE. */
+LLMJ_API llmj_status llmj_stream_citation(const llmj_stream *s, size_t ci, size_t i,
+                                          llmj_citation_info *out);
+/* The service tier the provider says served the response (OpenAI chat
+ * service_tier, Responses response.service_tier, Anthropic usage.service_tier;
+ * the latest), NUL-terminated, or NULL when none. */
+LLMJ_API const char *llmj_stream_service_tier(const llmj_stream *s);
 
 /* The tracker of choice ci's content (ti == LLMJ_NO_TOOL) or of its tool
  * call ti's arguments; NULL when that text is not JSON or out of range. For

@@ -309,18 +309,22 @@ int cli_replay_option(const char *cmd, int argc, char **argv, int *i, cli_replay
     "                        {\"choice\":0,\"path\":\"/a/0\",\"event\":\"string_chunk\",\n"  \
     "                         \"text\":\"Mer\"}, begin/end of containers, keys, values\n"  \
     "                        (\"value\"), text, reasoning and arguments deltas, tool\n" \
-    "                        calls, finish, usage, errors, and a last \"end\" object\n"   \
-    "                        with \"worst_text\" and the report's last members\n"      \
+    "                        calls, finish, usage, errors, server_tool and citation\n"  \
+    "                        events, and a last \"end\" object with \"worst_text\"\n"     \
+    "                        and the report's last members\n"                            \
     "  --report              print instead one JSON object at the end:\n"                 \
     "                        {\"dialect\":D,\"status\":S,\"events\":N,\"bad_events\":N,\n" \
     "                         \"choices\":[{\"index\":I,\"finish_reason\":F,\n"           \
     "                         \"finish_reason_raw\":R,\"content\":T,\"refusal\":T|null,\n" \
     "                         \"reasoning\":{\"text\":T,\"signature\":S|null,\n"        \
     "                         \"redacted\":N} (only with reasoning),\n"                  \
+    "                         stop_sequence, logprobs, citations, server_tools\n"      \
+    "                         (tools the provider ran; each only when sent),\n"         \
     "                         \"json\":B,\"complete\":B,\"salvage\":REPORT|null,\n"       \
     "                         \"tool_calls\":[{\"index\":I,\"id\":S,\"name\":S,\n"        \
+    "                         type, text_input, signature (when not a function's),\n" \
     "                         \"arguments\":T,\"complete\":B,\"salvage\":REPORT}]}],\n"   \
-    "                         \"usage\":{...}|null,\"error\":{...}|null,\n"            \
+    "                         \"usage\":{...}|null,service_tier,\"error\":{...}|null,\n" \
     "                         \"stream_complete\":B,\"verdict\":V}\n"                  \
     "                        (REPORT as printed by llmjson repair --report;\n"          \
     "                        stream_complete: the stream ended as it should, whatever\n"\

@@ -24,16 +24,17 @@ static const char replay_help[] =
     "as a client would: per choice the text, the tool calls, the finish reason,\n"
     "the usage, any error, and the salvage of each JSON text.\n"
     "\n"
-    "By default the text is printed as it streams (reasoning, tool calls, refusals\n"
-    "and other choices under a [bracketed] heading), then one summary line goes to\n"
-    "standard error: the dialect, each choice's finish reason and the status of\n"
-    "each text.\n"
+    "By default the text is printed as it streams (reasoning, tool calls, refusals,\n"
+    "tools the provider ran itself and other choices under a [bracketed] heading),\n"
+    "then one summary line goes to standard error: the dialect, each choice's\n"
+    "finish reason and the status of each text.\n"
     "\n"
-    CLI_REPLAY_OPTIONS_HELP CLI_STREAM_SCHEMA_HELP
-    "  --chunk N             feed at most N bytes at a time (default: as read)\n" CLI_LIVE_HELP
-    CLI_LIMITS_HELP;
+    CLI_REPLAY_OPTIONS_HELP;
 
 static const char replay_help_more[] =
+    CLI_STREAM_SCHEMA_HELP
+    "  --chunk N             feed at most N bytes at a time (default: as read)\n" CLI_LIVE_HELP
+    CLI_LIMITS_HELP
     "\n"
     "A runaway stops decoding at once. A stream that broke off (no end marker,\n"
     "no finish reason, input ending inside a line) is \"stream_complete\":false\n"
@@ -384,6 +385,60 @@ static int ev_reasoning(void *ctx, size_t choice, const char *text, size_t len)
     return ev_delta(ctx, "reasoning", choice, LLMJ_NO_TOOL, text, len);
 }
 
+/* {"type":..,"name":..,"id":..,"input":..,"status":..[,"result":..]} */
+static void put_server_tool(outbuf *o, const llmj_server_tool_info *v)
+{
+    OB_LIT(o, "{\"type\":");
+    ob_str(o, v->type, v->type_len);
+    OB_LIT(o, ",\"name\":");
+    ob_str(o, v->name, v->name_len);
+    OB_LIT(o, ",\"id\":");
+    ob_str(o, v->id, v->id_len);
+    OB_LIT(o, ",\"input\":");
+    ob_str(o, v->input, v->input_len);
+    OB_LIT(o, ",\"status\":");
+    ob_str(o, v->status, v->status_len);
+    if (v->result_len) {
+        OB_LIT(o, ",\"result\":");
+        ob_str(o, v->result, v->result_len);
+    }
+    OB_LIT(o, "}");
+}
+
+/* {"type":..,"source":..,"title":..} */
+static void put_citation(outbuf *o, const llmj_citation_info *v)
+{
+    OB_LIT(o, "{\"type\":");
+    ob_str(o, v->type, v->type_len);
+    OB_LIT(o, ",\"source\":");
+    ob_str(o, v->source, v->source_len);
+    OB_LIT(o, ",\"title\":");
+    ob_str(o, v->title, v->title_len);
+    OB_LIT(o, "}");
+}
+
+static int ev_server_tool(void *ctx, size_t choice, const llmj_server_tool_info *v)
+{
+    outbuf *o = ((replay_ctx *)ctx)->ob;
+    ev_head(o, choice, LLMJ_NO_TOOL);
+    OB_LIT(o, ",\"event\":\"server_tool\",\"server_tool\":");
+    ob_u64(o, v->index);
+    OB_LIT(o, ",\"info\":");
+    put_server_tool(o, v);
+    OB_LIT(o, "}\n");
+    return ob_failed(o);
+}
+
+static int ev_citation(void *ctx, size_t choice, const llmj_citation_info *v)
+{
+    outbuf *o = ((replay_ctx *)ctx)->ob;
+    ev_head(o, choice, LLMJ_NO_TOOL);
+    OB_LIT(o, ",\"event\":\"citation\",\"citation\":");
+    put_citation(o, v);
+    OB_LIT(o, "}\n");
+    return ob_failed(o);
+}
+
 static int ev_tool_args(void *ctx, size_t choice, size_t tool, const char *text, size_t len)
 {
     return ev_delta(ctx, "arguments", choice, tool, text, len);
@@ -464,6 +519,8 @@ static const llmj_stream_callbacks events_callbacks = {
     .error = ev_error,
     .lost = ev_lost,
     .reasoning = ev_reasoning,
+    .server_tool = ev_server_tool,
+    .citation = ev_citation,
 };
 
 /* ---- callbacks: watching the text --------------------------------------- */
@@ -497,6 +554,10 @@ static void watch_section(replay_ctx *rc, int section, size_t choice, size_t too
         OB_LIT(o, "[refusal, choice ");
     } else if (section == 4) {
         OB_LIT(o, "[reasoning, choice ");
+    } else if (section == 5) {
+        OB_LIT(o, "[server tool ");
+        ob_u64(o, tool);
+        OB_LIT(o, " (run by the provider), choice ");
     } else {
         OB_LIT(o, "[tool call ");
         ob_u64(o, tool);
@@ -553,12 +614,33 @@ static int w_tool_args(void *ctx, size_t choice, size_t tool, const char *text, 
     return ob_failed(rc->ob);
 }
 
+/* A tool the provider ran: one line under its own heading, when it begins
+ * and when its status changes. */
+static int w_server_tool(void *ctx, size_t choice, const llmj_server_tool_info *v)
+{
+    replay_ctx *rc = ctx;
+    watch_section(rc, 5, choice, v->index, NULL, 0);
+    ob_put(rc->ob, v->type, v->type_len);
+    if (v->name_len) {
+        OB_LIT(rc->ob, " ");
+        ob_put(rc->ob, v->name, v->name_len);
+    }
+    if (v->status_len) {
+        OB_LIT(rc->ob, ": ");
+        ob_put(rc->ob, v->status, v->status_len);
+    }
+    OB_LIT(rc->ob, "\n");
+    rc->at_bol = 1;
+    return ob_failed(rc->ob);
+}
+
 static const llmj_stream_callbacks watch_callbacks = {
     .text = w_text,
     .refusal = w_refusal,
     .tool_begin = w_tool_begin,
     .tool_args = w_tool_args,
     .reasoning = w_reasoning,
+    .server_tool = w_server_tool,
 };
 
 /* ---- the end: report, summary, exit status ------------------------------ */
@@ -763,6 +845,61 @@ static void put_reasoning(outbuf *o, const llmj_stream *s, size_t ci)
     OB_LIT(o, "}");
 }
 
+/* A tool call's appended fields, only where they say something: its type
+ * when not a function, free-text input, its thought signature. */
+static void put_tool_extras(outbuf *o, const llmj_tool_info *ti)
+{
+    if (!(ti->type_len == 8 && memcmp(ti->type, "function", 8) == 0)) {
+        OB_LIT(o, ",\"type\":");
+        ob_str(o, ti->type, ti->type_len);
+    }
+    if (ti->text_input)
+        OB_LIT(o, ",\"text_input\":true");
+    if (ti->signature) {
+        OB_LIT(o, ",\"signature\":");
+        ob_str(o, ti->signature, ti->signature_len);
+    }
+}
+
+/* A choice's extras, each only when the provider sent it:
+ * ,"stop_sequence":..,"logprobs":[..],"citations":[..],"server_tools":[..] */
+static void put_choice_extras(outbuf *o, const llmj_stream *s, size_t ci)
+{
+    llmj_choice_extras x;
+    if (llmj_stream_extras(s, ci, &x) != LLMJ_OK)
+        return;
+    if (x.stop_sequence) {
+        OB_LIT(o, ",\"stop_sequence\":");
+        ob_str(o, x.stop_sequence, x.stop_sequence_len);
+    }
+    if (x.logprobs) {
+        OB_LIT(o, ",\"logprobs\":");
+        ob_put(o, x.logprobs, x.logprobs_len); /* the provider's JSON, as sent */
+    }
+    if (x.citation_count) {
+        OB_LIT(o, ",\"citations\":[");
+        for (size_t i = 0; i < x.citation_count; i++) {
+            llmj_citation_info v;
+            llmj_stream_citation(s, ci, i, &v);
+            if (i)
+                OB_LIT(o, ",");
+            put_citation(o, &v);
+        }
+        OB_LIT(o, "]");
+    }
+    if (x.server_tool_count) {
+        OB_LIT(o, ",\"server_tools\":[");
+        for (size_t i = 0; i < x.server_tool_count; i++) {
+            llmj_server_tool_info v;
+            llmj_stream_server_tool(s, ci, i, &v);
+            if (i)
+                OB_LIT(o, ",");
+            put_server_tool(o, &v);
+        }
+        OB_LIT(o, "]");
+    }
+}
+
 static int put_report(outbuf *o, llmj_stream *s, int greedy, int exit_status)
 {
     llmj_salvage_mode mode = greedy ? LLMJ_SALVAGE_GREEDY : LLMJ_SALVAGE_LOSSLESS;
@@ -798,6 +935,7 @@ static int put_report(outbuf *o, llmj_stream *s, int greedy, int exit_status)
         else
             OB_LIT(o, "null");
         put_reasoning(o, s, i);
+        put_choice_extras(o, s, i);
         if (ci.json == 1)
             OB_LIT(o, ",\"json\":true");
         else
@@ -822,6 +960,7 @@ static int put_report(outbuf *o, llmj_stream *s, int greedy, int exit_status)
             ob_str(o, ti.id, ti.id_len);
             OB_LIT(o, ",\"name\":");
             ob_str(o, ti.name, ti.name_len);
+            put_tool_extras(o, &ti);
             OB_LIT(o, ",\"arguments\":");
             ob_str(o, ti.arguments, ti.arguments_len);
             if (ti.complete)
@@ -838,6 +977,10 @@ static int put_report(outbuf *o, llmj_stream *s, int greedy, int exit_status)
     }
     OB_LIT(o, "],\"usage\":");
     put_usage(o, llmj_stream_usage(s));
+    if (llmj_stream_service_tier(s)) {
+        OB_LIT(o, ",\"service_tier\":");
+        ob_cjson(o, llmj_stream_service_tier(s));
+    }
     OB_LIT(o, ",\"error\":");
     put_stream_error(o, s);
     put_tail(o, s, exit_status);

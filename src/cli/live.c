@@ -304,6 +304,19 @@ static int shown(const cli_live *v, size_t index)
     return v->o.choice == SIZE_MAX || v->o.choice == index;
 }
 
+/* A plain text, its lines wrapped. */
+static void plain_block(cli_live *v, rowset *rs, const char *plain, size_t plain_len)
+{
+    for (size_t i = 0; i < plain_len;) {
+        size_t e = i;
+        while (e < plain_len && plain[e] != '\n')
+            e++;
+        text(v, rs, plain + i, e - i);
+        newline(v, rs);
+        i = e + 1;
+    }
+}
+
 /* One text: its document, or the text itself when it is not JSON. */
 static void block(cli_live *v, rowset *rs, size_t ci, size_t ti, const char *plain,
                   size_t plain_len)
@@ -317,14 +330,7 @@ static void block(cli_live *v, rowset *rs, size_t ci, size_t ti, const char *pla
         }
         return;
     }
-    for (size_t i = 0; i < plain_len;) {
-        size_t e = i;
-        while (e < plain_len && plain[e] != '\n')
-            e++;
-        text(v, rs, plain + i, e - i);
-        newline(v, rs);
-        i = e + 1;
-    }
+    plain_block(v, rs, plain, plain_len);
 }
 
 static void status_line(cli_live *v, rowset *rs)
@@ -384,7 +390,36 @@ static void build(cli_live *v, rowset *rs)
             snprintf(h, sizeof h, "-- choice %zu --", info.index);
             heading(v, rs, h);
         }
+        /* reasoning apart from the answer, dimmed, above it */
+        llmj_reasoning_info ri;
+        if (llmj_stream_reasoning(v->s, ci, &ri) == LLMJ_OK && ri.present) {
+            heading(v, rs, "-- reasoning --");
+            set_color(v, C_DIM);
+            plain_block(v, rs, ri.text, ri.text_len);
+            if (ri.redacted) {
+                snprintf(h, sizeof h, "(%" PRIu64 " redacted part%s)", ri.redacted,
+                         ri.redacted == 1 ? "" : "s");
+                text_s(v, rs, h);
+                newline(v, rs);
+            }
+            set_color(v, "");
+            heading(v, rs, "-- answer --");
+        }
         block(v, rs, ci, LLMJ_NO_TOOL, info.content, info.content_len);
+        /* tools the provider ran: one line each, not calls to run */
+        llmj_choice_extras x;
+        if (llmj_stream_extras(v->s, ci, &x) == LLMJ_OK) {
+            for (size_t k = 0; k < x.server_tool_count; k++) {
+                llmj_server_tool_info st;
+                if (llmj_stream_server_tool(v->s, ci, k, &st) != LLMJ_OK)
+                    continue;
+                snprintf(h, sizeof h, "-- server tool %zu: %.*s %.*s (%.*s) --", k,
+                         (int)(st.type_len > 40 ? 40 : st.type_len), st.type,
+                         (int)(st.name_len > 40 ? 40 : st.name_len), st.name,
+                         (int)(st.status_len > 20 ? 20 : st.status_len), st.status);
+                heading(v, rs, h);
+            }
+        }
         for (size_t ti = 0; ti < info.tool_count; ti++) {
             llmj_tool_info tool;
             if (llmj_stream_tool(v->s, ci, ti, &tool) != LLMJ_OK)

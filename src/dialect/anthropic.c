@@ -26,13 +26,18 @@
 
 #include <string.h>
 
-enum { R_BLOCK = 1, R_BEGIN, R_ARGS, R_STOP, R_FINISH, R_USAGE, R_START, R_SPLICED, R_WHOLE, R_END };
+enum { R_BLOCK = 1, R_BEGIN, R_ARGS, R_STOP, R_FINISH, R_USAGE, R_START, R_SPLICED, R_WHOLE, R_END,
+       R_SBEGIN, R_SRESULT, R_EXTRA };
 
 typedef struct an_state {
     llmj__dstate d; /* first: picker and lanes */
     llmj_usage usage; /* merged so far */
     int64_t block;    /* the last content block started, -1 before any */
     int block_tool;   /* it is a tool_use block */
+    int block_server; /* it is a server_tool_use / mcp_tool_use block */
+    size_t snum;      /* its server tool number */
+    int sinput;       /* some input came for it */
+    size_t nserver;   /* server tools numbered so far */
     int open;         /* a message_start came, its message_stop not yet */
     int spliced;      /* a message_start came while a message was open */
     /* the event being parsed */
@@ -41,6 +46,10 @@ typedef struct an_state {
     llmj__str btype, bid, bname, btext, binput, bthink, bsig, bdata; /* content_block */
     size_t binput_at;
     llmj__str dtype, dtext, djson, dthink, dsig, stop; /* delta */
+    llmj__str buse, bctype, dstopseq, tier;           /* result block's tool_use_id, content.type */
+    int berror;                                       /* content_block.is_error: true */
+    llmj__str cite, ctype, curl, ctitle, cdoc;         /* delta.citation */
+    size_t cite_at;
     /* message_start's message.content[] element */
     llmj__str mtype, mid, mname, mtext, minput;
     size_t minput_at;
@@ -51,9 +60,10 @@ typedef struct an_state {
 
 static llmj_finish an_map(const char *s, size_t n)
 {
-    if (llmj__eq(s, n, "end_turn") || llmj__eq(s, n, "stop_sequence") ||
-        llmj__eq(s, n, "pause_turn"))
+    if (llmj__eq(s, n, "end_turn") || llmj__eq(s, n, "stop_sequence"))
         return LLMJ_FINISH_STOP;
+    if (llmj__eq(s, n, "pause_turn"))
+        return LLMJ_FINISH_PAUSE_TURN;
     if (llmj__eq(s, n, "max_tokens") || llmj__eq(s, n, "model_context_window_exceeded"))
         return LLMJ_FINISH_LENGTH;
     if (llmj__eq(s, n, "tool_use"))
@@ -79,6 +89,20 @@ static int placeholder(const llmj__pk *p, const llmj__str *in)
     while (i < n && llmj__ws(t[i]))
         i++;
     return i + 1 == n && t[i] == '}';
+}
+
+/* A block for a tool the provider runs itself. */
+static int server_block(const llmj__pk *p, const llmj__str *t)
+{
+    return llmj__pk_seq(p, t, "server_tool_use") || llmj__pk_seq(p, t, "mcp_tool_use");
+}
+
+/* A block holding such a tool's result (web_search_tool_result,
+ * mcp_tool_result, bash_code_execution_tool_result, ...). */
+static int result_block(const llmj__pk *p, const llmj__str *t)
+{
+    return t->set && t->len > 12 &&
+           memcmp(llmj__pk_sptr(p, t) + t->len - 12, "_tool_result", 12) == 0;
 }
 
 /* A tool_use or text block of message_start's message.content ends. */
@@ -113,6 +137,8 @@ static llmj_status usage_value(an_state *s, llmj__pk *p, const llmj__pk_val *v, 
           "message.usage.cache_read_input_tokens" }
     };
     int64_t *dst[3] = { &s->u.input_tokens, &s->u.output_tokens, &s->u.cached_tokens };
+    if (IS(nested ? "message.usage.service_tier" : "usage.service_tier"))
+        return v->type == LLMJ__PK_STRING ? KEEP(s->tier) : LLMJ_OK;
     for (int i = 0; i < 3; i++) {
         if (IS(keys[nested][i])) {
             s->has_usage = 1;
@@ -162,6 +188,16 @@ static llmj_status an_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         if (IS("content_block.input"))
             return llmj__pk_span(p, v, &s->binput_at, &s->binput,
                                  "content_block.input: cannot locate the value");
+        if (IS("content_block.tool_use_id"))
+            return T(STRING) ? KEEP(s->buse) : LLMJ_OK;
+        if (IS("content_block.is_error")) {
+            s->berror = T(BOOL) && v->boolean;
+            return LLMJ_OK;
+        }
+        if (IS("delta.stop_sequence"))
+            return T(STRING) ? KEEP(s->dstopseq) : LLMJ_OK;
+        if (IS("delta.citation"))
+            return llmj__pk_span(p, v, &s->cite_at, &s->cite, "delta.citation: cannot locate it");
         if (IS("delta.type"))
             return KEEP(s->dtype);
         if (IS("delta.text")) {
@@ -193,6 +229,16 @@ static llmj_status an_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         return usage_value(s, p, v, 0);
     }
     if (d == 3) {
+        if (IS("content_block.content.type"))
+            return T(STRING) ? KEEP(s->bctype) : LLMJ_OK;
+        if (IS("delta.citation.type"))
+            return T(STRING) ? KEEP(s->ctype) : LLMJ_OK;
+        if (IS("delta.citation.url"))
+            return T(STRING) ? KEEP(s->curl) : LLMJ_OK;
+        if (IS("delta.citation.title"))
+            return T(STRING) ? KEEP(s->ctitle) : LLMJ_OK;
+        if (IS("delta.citation.document_title"))
+            return T(STRING) ? KEEP(s->cdoc) : LLMJ_OK;
         if (IS("message.content.#")) {
             if (T(MAP)) {
                 memset(&s->mtype, 0, sizeof s->mtype);
@@ -260,7 +306,21 @@ static llmj_status an_records(an_state *s)
     } else if (an_type_is(s, "content_block_start")) {
         PUSH(R_BLOCK);
         r->flags = llmj__pk_seq(p, &s->btype, "tool_use");
-        if (r->flags) {
+        if (server_block(p, &s->btype)) {
+            PUSH(R_SBEGIN);
+            r->s[0] = s->bid;
+            r->s[1] = s->bname;
+            if (s->binput.set && !placeholder(p, &s->binput))
+                r->s[2] = s->binput;
+            r->s[3] = s->btype;
+        } else if (result_block(p, &s->btype)) {
+            PUSH(R_SRESULT);
+            r->s[0] = s->buse;
+            r->s[3] = s->btype;
+            r->flags = s->berror || (s->bctype.set && s->bctype.len >= 6 &&
+                                     memcmp(llmj__pk_sptr(p, &s->bctype) + s->bctype.len - 6,
+                                            "_error", 6) == 0);
+        } else if (r->flags) {
             PUSH(R_BEGIN);
             r->flags = LLMJ__REC_TOOL;
             r->s[0] = s->bid;
@@ -297,10 +357,22 @@ static llmj_status an_records(an_state *s)
         } else if (s->dsig.set) {
             PUSH(LLMJ__R_SIGNATURE);
             r->s[0] = s->dsig;
+        } else if (s->cite.set) {
+            PUSH(R_EXTRA);
+            r->num = LD_CITATION;
+            r->s[0] = s->cite;
+            r->s[1] = s->ctype;
+            r->s[2] = s->curl;
+            r->s[3] = s->ctitle.set ? s->ctitle : s->cdoc;
         }
     } else if (an_type_is(s, "content_block_stop")) {
         PUSH(R_STOP);
     } else if (an_type_is(s, "message_delta")) {
+        if (s->dstopseq.set) {
+            PUSH(R_EXTRA);
+            r->num = LD_STOP_SEQUENCE;
+            r->s[0] = s->dstopseq;
+        }
         if (s->stop.set) {
             PUSH(R_FINISH);
             r->s[0] = s->stop;
@@ -318,6 +390,12 @@ static llmj_status an_records(an_state *s)
         r->choice = -1;
         r->s[0] = s->emsg;
         r->s[1] = s->etype;
+    }
+    if (s->tier.set && s->tier.len) {
+        PUSH(R_EXTRA);
+        r->choice = -1;
+        r->num = LD_SERVICE_TIER;
+        r->s[0] = s->tier;
     }
 #undef PUSH
     return LLMJ_OK;
@@ -375,11 +453,34 @@ static llmj_status an_record(void *state, llmj__out *o, const llmj__rec *r, llmj
     case R_BLOCK:
         s->block = r->key;
         s->block_tool = r->flags;
+        s->block_server = 0;
         return LLMJ_OK;
+    case R_SBEGIN: {
+        llmj__str st_lit = llmj__str_lit("in_progress");
+        s->block_server = 1;
+        s->snum = s->nserver++;
+        s->sinput = r->s[2].set;
+        return llmj__emit_server(o, p, c, s->snum, &r->s[0], &r->s[1], &r->s[3], &st_lit,
+                                 &r->s[2], LD_F_TELL | (r->s[2].set ? LD_F_WHOLE : 0));
+    }
+    case R_SRESULT: {
+        llmj__str st_lit = llmj__str_lit(r->flags ? "error" : "completed");
+        return llmj__emit_server(o, p, c, SIZE_MAX, &r->s[0], NULL, &r->s[3], &st_lit, NULL,
+                                 LD_F_RESULT | LD_F_TELL);
+    }
+    case R_EXTRA:
+        return llmj__emit_extra(o, p, (ld_kind)r->num, c, 0, r->s);
     case R_ARGS:
         t = llmj__lanes_tool(l, 0, r->key, 0);
+        if (!t && r->key == s->block && s->block_server) {
+            /* a server tool's input: reported apart, not a call */
+            if (!r->s[0].len)
+                return LLMJ_OK;
+            s->sinput = 1;
+            return llmj__emit_server(o, p, c, s->snum, NULL, NULL, NULL, NULL, &r->s[0], 0);
+        }
         if (!t && r->key == s->block && !s->block_tool)
-            return LLMJ_OK; /* server_tool_use and the like: not the caller's calls */
+            return LLMJ_OK; /* other blocks' input: not the caller's calls */
         if (!t) { /* no content_block_start seen for it */
             if (!(t = llmj__lanes_new_tool(l, 0, r->key, 0)))
                 return LLMJ_TOO_LONG;
@@ -389,6 +490,13 @@ static llmj_status an_record(void *state, llmj__out *o, const llmj__rec *r, llmj
             st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[0]);
         return st;
     case R_STOP:
+        if (r->key == s->block && s->block_server) { /* its input is whole */
+            llmj__str none = llmj__str_lit("{}");
+            s->block_server = 0;
+            return llmj__emit_server(o, p, c, s->snum, NULL, NULL, NULL, NULL,
+                                     s->sinput ? NULL : &none,
+                                     LD_F_TELL | (s->sinput ? 0 : LD_F_WHOLE));
+        }
         t = llmj__lanes_tool(l, 0, r->key, 0);
         return t ? llmj__emit_end(o, t) : LLMJ_OK;
     case R_FINISH:
@@ -422,10 +530,14 @@ static llmj_status an_event(void *state, const char *type, size_t type_len, cons
         return LLMJ_OK; /* nothing after a spliced message_start is read */
     llmj__str *clear[] = { &s->type,  &s->btype, &s->bid,   &s->bname, &s->btext, &s->binput,
                            &s->bthink, &s->bsig, &s->bdata, &s->dtype, &s->dtext, &s->djson,
-                           &s->dthink, &s->dsig, &s->stop,  &s->emsg,  &s->etype };
+                           &s->dthink, &s->dsig, &s->stop,  &s->emsg,  &s->etype,
+                           &s->buse,   &s->bctype, &s->dstopseq, &s->tier, &s->cite,
+                           &s->ctype,  &s->curl, &s->ctitle, &s->cdoc };
     for (size_t i = 0; i < sizeof clear / sizeof *clear; i++)
         memset(clear[i], 0, sizeof *clear[i]);
     s->binput_at = 0;
+    s->cite_at = 0;
+    s->berror = 0;
     s->index = 0;
     s->has_usage = 0;
     llmj__usage_none(&s->u);

@@ -12,7 +12,7 @@ static void item_init(ld_item *it, ld_kind kind)
 {
     memset(it, 0, sizeof *it);
     it->kind = kind;
-    it->text = it->id = it->name = "";
+    it->text = it->id = it->name = it->type = it->status = "";
     llmj__usage_none(&it->usage);
 }
 
@@ -107,8 +107,66 @@ llmj_status llmj__emit_text(llmj__out *o, llmj__pk *p, ld_kind kind, llmj__choic
 llmj_status llmj__emit_begin(llmj__out *o, llmj__pk *p, llmj__choice *c, llmj__tool *t,
                              const llmj__str *id, const llmj__str *name)
 {
+    return llmj__emit_begin_typed(o, p, c, t, id, name, NULL, 0);
+}
+
+/* it->X = the kept string (when set). */
+static void put_str(const llmj__pk *p, const llmj__str *s, const char **dst, size_t *len)
+{
+    if (s && s->set) {
+        *dst = llmj__pk_sptr(p, s);
+        *len = s->len;
+    }
+}
+
+llmj_status llmj__emit_server(llmj__out *o, llmj__pk *p, llmj__choice *c, size_t num,
+                              const llmj__str *id, const llmj__str *name, const llmj__str *type,
+                              const llmj__str *status, const llmj__str *input, unsigned flags)
+{
+    ld_item it;
+    item_init(&it, LD_SERVER_TOOL);
+    it.choice = (size_t)c->index;
+    it.tool = num;
+    it.flags = flags;
+    c->seen = 1;
+    put_str(p, id, &it.id, &it.id_len);
+    put_str(p, name, &it.name, &it.name_len);
+    put_str(p, type, &it.type, &it.type_len);
+    put_str(p, status, &it.status, &it.status_len);
+    put_str(p, input, &it.text, &it.len);
+    return llmj__emit(o, &it);
+}
+
+llmj_status llmj__emit_extra(llmj__out *o, llmj__pk *p, ld_kind kind, llmj__choice *c,
+                             size_t tool, const llmj__str *s)
+{
+    ld_item it;
+    item_init(&it, kind);
+    if (c) {
+        it.choice = (size_t)c->index;
+        c->seen = 1;
+    }
+    it.tool = tool;
+    put_str(p, &s[0], &it.text, &it.len);
+    put_str(p, &s[1], &it.type, &it.type_len);
+    put_str(p, &s[2], &it.id, &it.id_len);
+    put_str(p, &s[3], &it.name, &it.name_len);
+    return llmj__emit(o, &it);
+}
+
+llmj_status llmj__emit_begin_typed(llmj__out *o, llmj__pk *p, llmj__choice *c, llmj__tool *t,
+                                   const llmj__str *id, const llmj__str *name, const char *type,
+                                   unsigned flags)
+{
     ld_item it;
     item_init(&it, LD_TOOL_BEGIN);
+    if (type) {
+        it.type = type;
+        it.type_len = strlen(type);
+    }
+    it.flags = flags;
+    if (flags & LD_F_TEXT_INPUT)
+        t->text = 1;
     it.choice = (size_t)c->index;
     it.tool = t->num;
     if (id && id->set) {
@@ -134,7 +192,7 @@ llmj_status llmj__emit_end(llmj__out *o, llmj__tool *t)
         return LLMJ_OK;
     t->ended = 1;
     ld_item it;
-    if (!t->args) {
+    if (!t->args && !t->text) {
         t->args = 1;
         item_init(&it, LD_TOOL_ARGS);
         it.choice = (size_t)t->choice;

@@ -19,7 +19,7 @@
 
 #include <string.h>
 
-enum { R_TOOL = 1, R_FINISH };
+enum { R_TOOL = 1, R_FINISH, R_EXTRA };
 
 #define F_HAS_INDEX 1
 
@@ -30,7 +30,8 @@ typedef struct oc_state {
     int64_t cindex;   /* its index, -1 until seen */
     llmj__str finish; /* its finish_reason */
     int64_t tindex;   /* current tool call: index, -1 until seen */
-    llmj__str tid, tname, targs;
+    llmj__str tid, tname, targs, tsig; /* tsig: extra_content.google.thought_signature */
+    size_t lp_at; /* a logprobs.content[] element: where it began */
     size_t targs_at;  /* arguments given as an object: where it began */
     llmj__str ptext, ptype; /* current content part */
     int64_t rrec;      /* the delta's reasoning record, -1: none yet */
@@ -67,7 +68,8 @@ enum {
     K_PROMPT_TOKENS_DETAILS, K_CACHED_TOKENS, K_COMPLETION_TOKENS_DETAILS,
     K_REASONING_TOKENS, K_INDEX, K_FINISH_REASON, K_DELTA, K_CONTENT, K_REFUSAL,
     K_TOOL_CALLS, K_FUNCTION_CALL, K_TEXT, K_NAME, K_ARGUMENTS, K_ID, K_FUNCTION,
-    K_REASONING_CONTENT, K_REASONING, K_THINKING
+    K_REASONING_CONTENT, K_REASONING, K_THINKING, K_LOGPROBS, K_SERVICE_TIER, K_CITATIONS,
+    K_EXTRA_CONTENT, K_GOOGLE, K_THOUGHT_SIGNATURE
 };
 
 static const char *const oc_keys[] = {
@@ -76,7 +78,8 @@ static const char *const oc_keys[] = {
     "prompt_tokens_details", "cached_tokens", "completion_tokens_details",
     "reasoning_tokens", "index", "finish_reason", "delta", "content", "refusal",
     "tool_calls", "function_call", "text", "name", "arguments", "id", "function",
-    "reasoning_content", "reasoning", "thinking"
+    "reasoning_content", "reasoning", "thinking", "logprobs", "service_tier", "citations",
+    "extra_content", "google", "thought_signature"
 };
 
 #define T(x) (v->type == LLMJ__PK_##x)
@@ -105,7 +108,43 @@ static llmj_status push_tool(oc_state *s, int64_t key, int has_index)
     r->s[0] = s->tid;
     r->s[1] = s->tname;
     r->s[2] = s->targs;
+    r->s[3] = s->tsig;
     return LLMJ_OK;
+}
+
+/* An extra (citation, logprob entry, service tier): kind, and s[0..3] as
+ * llmj__emit_extra takes them. */
+static llmj_status push_extra(llmj__pk *p, ld_kind kind, int64_t choice, const llmj__str *text,
+                              const llmj__str *type, const llmj__str *source)
+{
+    llmj__rec *r = llmj__pk_push(p, R_EXTRA);
+    if (!r)
+        return LLMJ_NOMEM;
+    r->num = kind;
+    r->choice = choice;
+    r->s[0] = *text;
+    if (type)
+        r->s[1] = *type;
+    if (source)
+        r->s[2] = *source;
+    return LLMJ_OK;
+}
+
+/* A bare URL of a top-level citations array (Perplexity, xAI): a citation
+ * of choice 0, its JSON the string as sent. */
+static llmj_status url_citation(llmj__pk *p, const llmj__pk_val *v)
+{
+    const char *raw;
+    size_t n;
+    llmj__str url, json;
+    if (v->type != LLMJ__PK_STRING || llmj__pk_raw(p, v, &raw, &n) != 0)
+        return LLMJ_OK;
+    llmj_status st = llmj__pk_keep(p, v, &url);
+    if (st != LLMJ_OK)
+        return st;
+    json = llmj__str_of(raw - 1, n + 2);
+    llmj__str type = llmj__str_lit("url");
+    return push_extra(p, LD_CITATION, 0, &json, &type, &url);
 }
 
 static void tool_reset(oc_state *s)
@@ -115,6 +154,7 @@ static void tool_reset(oc_state *s)
     memset(&s->tid, 0, sizeof s->tid);
     memset(&s->tname, 0, sizeof s->tname);
     memset(&s->targs, 0, sizeof s->targs);
+    memset(&s->tsig, 0, sizeof s->tsig);
 }
 
 /* function.arguments given as a JSON object or array: keep its text. */
@@ -212,6 +252,13 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             return KEEP(s->ftype);
         case K_CODE:
             return KEEP(s->fcode);
+        case K_SERVICE_TIER:
+            if (T(STRING)) {
+                llmj__str t;
+                llmj_status st = KEEP(t);
+                return st ? st : push_extra(p, LD_SERVICE_TIER, -1, &t, NULL, NULL);
+            }
+            break;
         default:
             break;
         }
@@ -219,6 +266,8 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
     }
     /* below choices[] */
     if (!K(0, CHOICES)) {
+        if (d == 2 && K(0, CITATIONS) && A(1))
+            return url_citation(p, v);
         if (d == 2) {
             if (K(0, USAGE)) {
                 switch (llmj__pk_kid(p, 1)) {
@@ -346,6 +395,12 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         }
         return LLMJ_OK;
     case 5:
+        if (A(1) && K(2, LOGPROBS) && K(3, CONTENT) && A(4)) { /* one token's entry */
+            llmj__str e;
+            memset(&e, 0, sizeof e);
+            llmj_status st = llmj__pk_span(p, v, &s->lp_at, &e, "logprobs.content[]: cannot locate it");
+            return st || !e.set ? st : push_extra(p, LD_LOGPROB, 0, &e, NULL, NULL);
+        }
         if (!A(1) || !K(2, DELTA))
             return LLMJ_OK;
         if (K(3, CONTENT) && A(4)) {
@@ -397,6 +452,9 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         }
         return LLMJ_OK;
     case 8: /* Mistral: delta.content[].thinking[].text */
+        if (A(1) && K(2, DELTA) && K(3, TOOL_CALLS) && A(4) && K(5, EXTRA_CONTENT) &&
+            K(6, GOOGLE) && K(7, THOUGHT_SIGNATURE) && T(STRING))
+            return KEEP(s->tsig); /* Gemini's OpenAI compatibility */
         if (A(1) && K(2, DELTA) && K(3, CONTENT) && A(4) && K(5, THINKING) && A(6) &&
             K(7, TEXT) && T(STRING)) {
             llmj__str t;
@@ -452,6 +510,13 @@ static llmj_status oc_tool(oc_state *s, llmj__out *o, const llmj__rec *r)
                      (!t->idhash && id->set && id->len)) &&
         (st = llmj__emit_begin(o, p, c, t, id, &r->s[1])) != LLMJ_OK)
         return st;
+    if (r->s[3].set && r->s[3].len) {
+        llmj__str sig[4];
+        memset(sig, 0, sizeof sig);
+        sig[0] = r->s[3];
+        if ((st = llmj__emit_extra(o, p, LD_TOOL_SIGNATURE, c, t->num, sig)) != LLMJ_OK)
+            return st;
+    }
     if (t->ended)
         return LLMJ_OK;
     return llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[2]);
@@ -463,6 +528,8 @@ static llmj_status oc_record(void *state, llmj__out *o, const llmj__rec *r, llmj
     llmj__pk *p = &s->d.pk;
     if (r->kind == R_TOOL)
         return oc_tool(s, o, r);
+    if (r->kind == R_EXTRA)
+        return llmj__emit_extra(o, p, (ld_kind)r->num, c, 0, r->s);
     /* R_FINISH */
     llmj_finish f = oc_map(llmj__pk_sptr(p, &r->s[0]), r->s[0].len);
     return llmj__emit_finish(o, p, &s->d.lanes, c, f, &r->s[0], NULL,
@@ -504,6 +571,7 @@ static llmj_status oc_event(void *state, const char *type, size_t type_len, cons
     s->has_error = 0;
     s->error_event = llmj__is_type(type, type_len, "error");
     s->cache_hit = -1;
+    s->lp_at = 0;
     llmj__usage_none(&s->u);
     memset(&s->emsg, 0, sizeof s->emsg);
     memset(&s->etype, 0, sizeof s->etype);

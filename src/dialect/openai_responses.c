@@ -27,10 +27,15 @@
 
 #include <string.h>
 
-enum { R_BEGIN = 1, R_ARGS, R_END, R_FINISH, R_ERROR, R_RDELTA, R_RTEXT };
+enum { R_BEGIN = 1, R_ARGS, R_END, R_FINISH, R_ERROR, R_RDELTA, R_RTEXT, R_SERVER, R_EXTRA };
 
 #define F_FAILED 1 /* R_ERROR from response.failed */
 #define F_HAS_KEY 2
+/* R_BEGIN, R_END: the call's tool type (bits 4-7): a function, else */
+#define F_TYPE_SHIFT 4
+enum { TT_FUNCTION = 0, TT_CUSTOM, TT_LOCAL_SHELL, TT_SHELL, TT_APPLY_PATCH };
+static const char *const tt_names[] = { NULL, "custom", "local_shell", "shell", "apply_patch" };
+#define TT_OF(flags) (((flags) >> F_TYPE_SHIFT) & 0xF)
 
 typedef struct rs_state {
     llmj__dstate d; /* first: picker and lanes */
@@ -43,6 +48,17 @@ typedef struct rs_state {
     llmj__str status, reason, rcode, rmsg;
     llmj__str etype, ecode, emsg;
     llmj__str encrypted;
+    /* other items: custom input, MCP server label, code, status; the action,
+     * operation or queries (JSON text); an environment (a container) */
+    llmj__str iinput, iserver, icode, istatus, iaction, iop, iqueries;
+    size_t iaction_at, iop_at, iqueries_at;
+    int ienv;
+    /* response.output_text.annotation.added */
+    llmj__str annot, atype, aurl, atitle, afile, afname;
+    size_t annot_at;
+    size_t lp_at; /* a logprobs[] element */
+    llmj__str tier;
+    size_t nserver; /* server tools numbered so far */
     size_t rtext0; /* first R_RTEXT record of the event */
     int has_usage;
     llmj_usage u;
@@ -101,8 +117,56 @@ static llmj_status rs_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             return KEEP(s->message);
         if (IS("error") && T(STRING))
             return KEEP(s->emsg);
+        if (IS("annotation"))
+            return llmj__pk_span(p, v, &s->annot_at, &s->annot, "annotation: cannot locate it");
         return LLMJ_OK;
     case 2:
+        if (IS("logprobs.#")) { /* output_text.delta: one entry per token */
+            llmj__str e;
+            memset(&e, 0, sizeof e);
+            llmj_status st = llmj__pk_span(p, v, &s->lp_at, &e, "logprobs[]: cannot locate it");
+            if (st != LLMJ_OK || !e.set)
+                return st;
+            llmj__rec *r = llmj__pk_push(p, R_EXTRA);
+            if (!r)
+                return LLMJ_NOMEM;
+            r->choice = 0;
+            r->num = LD_LOGPROB;
+            r->s[0] = e;
+            return LLMJ_OK;
+        }
+        if (IS("annotation.type"))
+            return KEEP(s->atype);
+        if (IS("annotation.url"))
+            return KEEP(s->aurl);
+        if (IS("annotation.title"))
+            return KEEP(s->atitle);
+        if (IS("annotation.file_id"))
+            return KEEP(s->afile);
+        if (IS("annotation.filename"))
+            return KEEP(s->afname);
+        if (IS("response.service_tier"))
+            return T(STRING) ? KEEP(s->tier) : LLMJ_OK;
+        if (IS("item.input"))
+            return T(STRING) ? KEEP(s->iinput) : LLMJ_OK;
+        if (IS("item.server_label"))
+            return T(STRING) ? KEEP(s->iserver) : LLMJ_OK;
+        if (IS("item.code"))
+            return T(STRING) ? KEEP(s->icode) : LLMJ_OK;
+        if (IS("item.status"))
+            return T(STRING) ? KEEP(s->istatus) : LLMJ_OK;
+        if (IS("item.action"))
+            return llmj__pk_span(p, v, &s->iaction_at, &s->iaction, "item.action: cannot locate it");
+        if (IS("item.operation"))
+            return llmj__pk_span(p, v, &s->iop_at, &s->iop, "item.operation: cannot locate it");
+        if (IS("item.queries"))
+            return llmj__pk_span(p, v, &s->iqueries_at, &s->iqueries,
+                                 "item.queries: cannot locate it");
+        if (IS("item.environment")) {
+            if (T(MAP))
+                s->ienv = 1;
+            return LLMJ_OK;
+        }
         if (IS("item.type"))
             return KEEP(s->itype);
         if (IS("item.id"))
@@ -161,6 +225,47 @@ static int type_is(const rs_state *s, const char *lit)
     return llmj__pk_seq(&s->d.pk, &s->type, lit);
 }
 
+/* The tool type of an output item that is a call for the application:
+ * TT_*, or -1 when it is not one (a message, reasoning, or a tool the
+ * provider ran: a shell_call in a container environment is run by OpenAI). */
+static int client_type(const rs_state *s)
+{
+    const llmj__pk *p = &s->d.pk;
+    if (llmj__pk_seq(p, &s->itype, "function_call"))
+        return TT_FUNCTION;
+    if (llmj__pk_seq(p, &s->itype, "custom_tool_call"))
+        return TT_CUSTOM;
+    if (llmj__pk_seq(p, &s->itype, "local_shell_call"))
+        return TT_LOCAL_SHELL;
+    if (llmj__pk_seq(p, &s->itype, "shell_call") && !s->ienv)
+        return TT_SHELL;
+    if (llmj__pk_seq(p, &s->itype, "apply_patch_call"))
+        return TT_APPLY_PATCH;
+    return -1;
+}
+
+/* An output item that is neither text, reasoning nor a call for the
+ * application: a tool the provider ran (or its output). */
+static int server_item(const rs_state *s)
+{
+    const llmj__pk *p = &s->d.pk;
+    return s->itype.set && s->itype.len && client_type(s) < 0 &&
+           !llmj__pk_seq(p, &s->itype, "message") && !llmj__pk_seq(p, &s->itype, "reasoning");
+}
+
+/* A call's input as the item gives it whole: a function's arguments, a
+ * custom tool's input, the action or operation of the built-in ones. */
+static llmj__str item_input(const rs_state *s, int tt)
+{
+    switch (tt) {
+    case TT_CUSTOM: return s->iinput;
+    case TT_LOCAL_SHELL:
+    case TT_SHELL: return s->iaction;
+    case TT_APPLY_PATCH: return s->iop;
+    default: return s->iargs;
+    }
+}
+
 static llmj_status rs_records(rs_state *s)
 {
     llmj__pk *p = &s->d.pk;
@@ -211,15 +316,29 @@ static llmj_status rs_records(rs_state *s)
             PUSH(LLMJ__R_REDACTED);
             r->s[0] = s->encrypted;
         }
+    } else if ((type_is(s, "response.output_item.added") ||
+                type_is(s, "response.output_item.done")) && server_item(s)) {
+        PUSH(R_SERVER);
+        r->s[0] = s->iid;
+        r->s[1] = s->iname.set ? s->iname : s->iserver;
+        r->s[2] = s->iaction.set     ? s->iaction
+                  : s->iqueries.set  ? s->iqueries
+                  : s->iargs.set     ? s->iargs
+                                     : s->icode;
+        r->s[3] = s->itype;
+        r->s[4] = s->istatus;
     } else if (type_is(s, "response.output_item.added")) {
-        if (llmj__pk_seq(p, &s->itype, "function_call")) {
+        int tt = client_type(s);
+        if (tt >= 0) {
             PUSH(R_BEGIN);
-            r->flags |= LLMJ__REC_TOOL;
+            r->flags |= LLMJ__REC_TOOL | (tt << F_TYPE_SHIFT);
             r->s[0] = s->icall.set ? s->icall : s->iid;
-            r->s[1] = s->iname;
-            r->s[2] = s->iargs;
+            r->s[1] = tt_names[tt] && tt != TT_CUSTOM ? llmj__str_lit(tt_names[tt]) : s->iname;
+            if (tt == TT_FUNCTION)
+                r->s[2] = s->iargs; /* the built-in ones' action comes whole at done */
         }
-    } else if (type_is(s, "response.function_call_arguments.delta")) {
+    } else if (type_is(s, "response.function_call_arguments.delta") ||
+               type_is(s, "response.custom_tool_call_input.delta")) {
         PUSH(R_ARGS);
         r->flags |= LLMJ__REC_TOOL | CONTINUES(r);
         r->s[0] = s->delta;
@@ -227,13 +346,25 @@ static llmj_status rs_records(rs_state *s)
         PUSH(R_END);
         r->flags |= LLMJ__REC_TOOL | CONTINUES(r);
         r->s[0] = s->arguments;
+    } else if (type_is(s, "response.custom_tool_call_input.done")) {
+        PUSH(R_END);
+        r->flags |= LLMJ__REC_TOOL | CONTINUES(r) | (TT_CUSTOM << F_TYPE_SHIFT);
+        r->s[0] = s->iinput.set ? s->iinput : s->delta;
+    } else if (type_is(s, "response.output_text.annotation.added") && s->annot.set) {
+        PUSH(R_EXTRA);
+        r->num = LD_CITATION;
+        r->s[0] = s->annot;
+        r->s[1] = s->atype;
+        r->s[2] = s->aurl.set ? s->aurl : s->afile;
+        r->s[3] = s->atitle.set ? s->atitle : s->afname;
     } else if (type_is(s, "response.output_item.done")) {
-        if (llmj__pk_seq(p, &s->itype, "function_call")) {
+        int tt = client_type(s);
+        if (tt >= 0) {
             PUSH(R_END);
-            r->flags |= LLMJ__REC_TOOL | CONTINUES(r);
-            r->s[0] = s->iargs;
+            r->flags |= LLMJ__REC_TOOL | CONTINUES(r) | (tt << F_TYPE_SHIFT);
+            r->s[0] = item_input(s, tt);
             r->s[1] = s->icall.set ? s->icall : s->iid;
-            r->s[2] = s->iname;
+            r->s[2] = tt_names[tt] && tt != TT_CUSTOM ? llmj__str_lit(tt_names[tt]) : s->iname;
         }
     } else if (type_is(s, "response.completed")) {
         terminal = 1;
@@ -274,6 +405,12 @@ static llmj_status rs_records(rs_state *s)
         r->s[1] = s->etype;
         r->s[2] = s->code.set ? s->code : s->ecode;
     }
+    if (s->tier.set && s->tier.len) {
+        PUSH(R_EXTRA);
+        r->choice = -1;
+        r->num = LD_SERVICE_TIER;
+        r->s[0] = s->tier;
+    }
     if (terminal) {
         if (s->has_usage && llmj__usage_any(&s->u)) {
             PUSH(LLMJ__R_USAGE);
@@ -286,6 +423,15 @@ static llmj_status rs_records(rs_state *s)
 #undef PUSH
 #undef CONTINUES
     return LLMJ_OK;
+}
+
+/* LD_TOOL_BEGIN for a call of the record's tool type. */
+static llmj_status begin_call(llmj__out *o, llmj__pk *p, llmj__choice *c, llmj__tool *t,
+                              const llmj__rec *r, const llmj__str *id, const llmj__str *name)
+{
+    int tt = TT_OF(r->flags);
+    return llmj__emit_begin_typed(o, p, c, t, id, name, tt_names[tt],
+                                  tt == TT_CUSTOM ? LD_F_TEXT_INPUT : 0);
 }
 
 /* The call an event is about: by output_index, else by item id. */
@@ -319,7 +465,7 @@ static llmj_status rs_record(void *state, llmj__out *o, const llmj__rec *r, llmj
     case R_BEGIN:
         if (!(t = llmj__lanes_new_tool(l, 0, r->key, (uint64_t)r->num)))
             return LLMJ_TOO_LONG;
-        st = llmj__emit_begin(o, p, c, t, &r->s[0], &r->s[1]);
+        st = begin_call(o, p, c, t, r, &r->s[0], &r->s[1]);
         return st == LLMJ_OK ? llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[2]) : st;
     case R_ARGS:
     case R_END:
@@ -327,13 +473,21 @@ static llmj_status rs_record(void *state, llmj__out *o, const llmj__rec *r, llmj
         if (!t) { /* no output_item.added seen for it */
             if (!(t = llmj__lanes_new_tool(l, 0, r->key, (uint64_t)r->num)))
                 return LLMJ_TOO_LONG;
-            st = llmj__emit_begin(o, p, c, t, &r->s[1], &r->s[2]);
+            st = begin_call(o, p, c, t, r, &r->s[1], &r->s[2]);
         }
         if (st != LLMJ_OK || t->ended)
             return st;
         if (r->kind == R_ARGS || !t->args)
             st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[0]);
         return st == LLMJ_OK && r->kind == R_END ? llmj__emit_end(o, t) : st;
+    case R_SERVER: {
+        /* numbered by the dialect; found again by its id */
+        unsigned flags = LD_F_WHOLE | LD_F_TELL;
+        return llmj__emit_server(o, p, c, s->nserver++, &r->s[0], &r->s[1], &r->s[3], &r->s[4],
+                                 r->s[2].set ? &r->s[2] : NULL, r->s[2].set ? flags : LD_F_TELL);
+    }
+    case R_EXTRA:
+        return llmj__emit_extra(o, p, (ld_kind)r->num, c, 0, r->s);
     case R_FINISH: {
         llmj_finish f = (llmj_finish)r->num;
         if (r->num < 0)
@@ -364,10 +518,15 @@ static llmj_status rs_event(void *state, const char *type, size_t type_len, cons
     llmj__str *clear[] = { &s->type, &s->delta, &s->item_id, &s->arguments, &s->code,
                            &s->message, &s->itype, &s->iid, &s->icall, &s->iname,
                            &s->iargs, &s->status, &s->reason, &s->rcode, &s->rmsg,
-                           &s->etype, &s->ecode, &s->emsg, &s->encrypted };
+                           &s->etype, &s->ecode, &s->emsg, &s->encrypted, &s->iinput,
+                           &s->iserver, &s->icode, &s->istatus, &s->iaction, &s->iop,
+                           &s->iqueries, &s->annot, &s->atype, &s->aurl, &s->atitle,
+                           &s->afile, &s->afname, &s->tier };
     for (size_t i = 0; i < sizeof clear / sizeof *clear; i++)
         memset(clear[i], 0, sizeof *clear[i]);
     s->output_index = -1;
+    s->iaction_at = s->iop_at = s->iqueries_at = s->annot_at = s->lp_at = 0;
+    s->ienv = 0;
     s->has_usage = 0;
     s->rtext0 = 0;
     llmj__usage_none(&s->u);

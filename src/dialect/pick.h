@@ -70,7 +70,7 @@ typedef struct llmj__rec {
     int64_t key;
     int64_t num;
     int flags;
-    llmj__str s[3];
+    llmj__str s[5];
     llmj_usage usage;
 } llmj__rec;
 
@@ -321,6 +321,7 @@ typedef struct llmj__tool {
     unsigned char begun, ended, args, live;
     unsigned char named; /* a non-empty name was emitted */
     unsigned char whole; /* its arguments came whole (Anthropic: in the block's start) */
+    unsigned char text;  /* its input is free text (no "{}" for none) */
 } llmj__tool;
 
 typedef struct llmj__lanes {
@@ -398,6 +399,22 @@ llmj_status llmj__emit_bytes(llmj__out *o, ld_kind kind, llmj__choice *c, llmj__
 /* LD_TOOL_BEGIN for t (marks it begun; marks its choice as having tools). */
 llmj_status llmj__emit_begin(llmj__out *o, llmj__pk *p, llmj__choice *c, llmj__tool *t,
                              const llmj__str *id, const llmj__str *name);
+/* The same, for a call of another type than a function: type (a literal),
+ * flags LD_F_TEXT_INPUT for free-text input. */
+llmj_status llmj__emit_begin_typed(llmj__out *o, llmj__pk *p, llmj__choice *c, llmj__tool *t,
+                                   const llmj__str *id, const llmj__str *name, const char *type,
+                                   unsigned flags);
+/* A tool the provider ran itself (LD_SERVER_TOOL; see dialect.h): num, and
+ * id, name, type, status, input (each may be NULL or unset). */
+llmj_status llmj__emit_server(llmj__out *o, llmj__pk *p, llmj__choice *c, size_t num,
+                              const llmj__str *id, const llmj__str *name, const llmj__str *type,
+                              const llmj__str *status, const llmj__str *input, unsigned flags);
+/* An item of kind with s[0] as its text, s[1] its type, s[2] its id and s[3] its
+ * name (s: four strings, each may be unset), choice c (NULL: none), tool: for
+ * the extras (citations, logprobs, ...). */
+llmj_status llmj__emit_extra(llmj__out *o, llmj__pk *p, ld_kind kind, llmj__choice *c,
+                             size_t tool, const llmj__str *s);
+
 /* LD_TOOL_END for t if begun and not ended (after flushing a held surrogate);
  * a call that got no arguments at all gets "{}" first: a call its provider
  * finished with empty arguments takes none. */

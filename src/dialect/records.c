@@ -28,6 +28,8 @@ llmj__rec *llmj__pk_push(llmj__pk *p, int kind)
     r->s[0] = none;
     r->s[1] = none;
     r->s[2] = none;
+    r->s[3] = none;
+    r->s[4] = none;
     llmj__usage_none(&r->usage);
     return r;
 }

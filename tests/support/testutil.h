@@ -64,4 +64,10 @@ void tu_buf_free(tu_buf *b);
 /* Append s[0:n] as a JSON string literal (with quotes) to b. */
 void tu_buf_add_json_string(tu_buf *b, const char *s, size_t n);
 
+/* A stream choice's extras (stop sequence, logprobs, citations, server
+ * tools), one line each, for comparing runs; and a tool call's appended
+ * fields (type, text_input, signature) on the current line. */
+void tu_dump_extras(tu_buf *b, const llmj_stream *s, size_t ci);
+void tu_dump_tool_extras(tu_buf *b, const llmj_tool_info *t);
+
 #endif
