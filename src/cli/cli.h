@@ -338,6 +338,9 @@ int cli_replay_option(const char *cmd, int argc, char **argv, int *i, cli_replay
 typedef struct cli_replay_out cli_replay_out;
 
 cli_replay_out *cli_replay_out_new(FILE *out, cli_replay_mode mode, int greedy); /* NULL: no memory */
+/* --choice N: show only the choice whose provider index is N, in the watch
+ * view and --events (SIZE_MAX: all; the report always has every choice). */
+void cli_replay_set_choice(cli_replay_out *ro, size_t index);
 void cli_replay_out_free(cli_replay_out *ro);
 /* The stream callbacks of the mode (NULL for --report). */
 const llmj_stream_callbacks *cli_replay_callbacks(const cli_replay_out *ro);

@@ -25,9 +25,10 @@ static const char replay_help[] =
     "the usage, any error, and the salvage of each JSON text.\n"
     "\n"
     "By default the text is printed as it streams (reasoning, tool calls, refusals,\n"
-    "tools the provider ran itself and other choices under a [bracketed] heading),\n"
-    "then one summary line goes to standard error: the dialect, each choice's\n"
-    "finish reason and the status of each text.\n"
+    "tools the provider ran itself and other choices under a [bracketed] heading;\n"
+    "with several choices the first streams and each other one is shown whole\n"
+    "when the one before it finishes), then one summary line goes to standard\n"
+    "error: the dialect, each choice's finish reason and the status of each text.\n"
     "\n"
     CLI_REPLAY_OPTIONS_HELP;
 
@@ -301,13 +302,42 @@ static void put_stream_error(outbuf *o, const llmj_stream *s)
 
 /* ---- callbacks: --events ------------------------------------------------ */
 
+typedef struct watch_lane watch_lane;
+
 typedef struct replay_ctx {
     outbuf *ob;     /* (first member: a cli_replay_out is its replay_ctx) */
-    /* watch mode: what was printed last */
+    /* watch mode: what was printed last (in a lane: into its buffer) */
     int section;      /* 0 nothing yet, 1 content, 2 refusal, 3 tool, 4 reasoning */
     size_t sec_choice, sec_tool;
     int at_bol;       /* the last byte printed was a newline (or nothing yet) */
+    int plain_ok;     /* choice 0's text may start with no heading (the first lane) */
+    /* the root only */
+    size_t only;      /* --choice N: the provider's index shown (SIZE_MAX: all) */
+    watch_lane *lanes; /* watch mode: one per choice, in order of appearance */
+    size_t nlanes, caplanes;
+    size_t live;      /* the lane printed as it streams (SIZE_MAX: none yet) */
 } replay_ctx;
+
+/* Watch mode with several choices: the first choice to appear streams
+ * live; what the others print meanwhile is held, each in its own buffer,
+ * and shown whole, in order, when the live one finishes (or at the end). */
+struct watch_lane {
+    size_t choice;
+    replay_ctx rc;  /* its own sections; rc.ob: the main output once live */
+    outbuf *held;   /* while held: a buffer over a memory stream */
+    FILE *mem;
+    char *mem_data;
+    size_t mem_len;
+    int finished;
+    int shown;      /* live now, or done */
+};
+
+/* Not the --choice asked for: not shown. */
+static int skip_choice(void *ctx, size_t choice)
+{
+    const replay_ctx *rc = ctx;
+    return rc->only != SIZE_MAX && rc->only != choice;
+}
 
 static int ob_failed(const outbuf *o)
 {
@@ -326,6 +356,8 @@ static void ev_head(outbuf *o, size_t choice, size_t tool)
 
 static int ev_json(void *ctx, size_t choice, size_t tool, const llmj_event *ev)
 {
+    if (skip_choice(ctx, choice))
+        return 0;
     outbuf *o = ((replay_ctx *)ctx)->ob;
     ev_head(o, choice, tool);
     OB_LIT(o, ",\"path\":");
@@ -372,16 +404,22 @@ static int ev_delta(replay_ctx *rc, const char *what, size_t choice, size_t tool
 
 static int ev_text(void *ctx, size_t choice, const char *text, size_t len)
 {
+    if (skip_choice(ctx, choice))
+        return 0;
     return ev_delta(ctx, "text", choice, LLMJ_NO_TOOL, text, len);
 }
 
 static int ev_refusal(void *ctx, size_t choice, const char *text, size_t len)
 {
+    if (skip_choice(ctx, choice))
+        return 0;
     return ev_delta(ctx, "refusal", choice, LLMJ_NO_TOOL, text, len);
 }
 
 static int ev_reasoning(void *ctx, size_t choice, const char *text, size_t len)
 {
+    if (skip_choice(ctx, choice))
+        return 0;
     return ev_delta(ctx, "reasoning", choice, LLMJ_NO_TOOL, text, len);
 }
 
@@ -419,6 +457,8 @@ static void put_citation(outbuf *o, const llmj_citation_info *v)
 
 static int ev_server_tool(void *ctx, size_t choice, const llmj_server_tool_info *v)
 {
+    if (skip_choice(ctx, choice))
+        return 0;
     outbuf *o = ((replay_ctx *)ctx)->ob;
     ev_head(o, choice, LLMJ_NO_TOOL);
     OB_LIT(o, ",\"event\":\"server_tool\",\"server_tool\":");
@@ -431,6 +471,8 @@ static int ev_server_tool(void *ctx, size_t choice, const llmj_server_tool_info 
 
 static int ev_citation(void *ctx, size_t choice, const llmj_citation_info *v)
 {
+    if (skip_choice(ctx, choice))
+        return 0;
     outbuf *o = ((replay_ctx *)ctx)->ob;
     ev_head(o, choice, LLMJ_NO_TOOL);
     OB_LIT(o, ",\"event\":\"citation\",\"citation\":");
@@ -441,12 +483,16 @@ static int ev_citation(void *ctx, size_t choice, const llmj_citation_info *v)
 
 static int ev_tool_args(void *ctx, size_t choice, size_t tool, const char *text, size_t len)
 {
+    if (skip_choice(ctx, choice))
+        return 0;
     return ev_delta(ctx, "arguments", choice, tool, text, len);
 }
 
 static int ev_tool_begin(void *ctx, size_t choice, size_t tool, const char *id, size_t id_len,
                          const char *name, size_t name_len)
 {
+    if (skip_choice(ctx, choice))
+        return 0;
     outbuf *o = ((replay_ctx *)ctx)->ob;
     ev_head(o, choice, tool);
     OB_LIT(o, ",\"event\":\"tool_call\",\"id\":");
@@ -459,6 +505,8 @@ static int ev_tool_begin(void *ctx, size_t choice, size_t tool, const char *id, 
 
 static int ev_tool_end(void *ctx, size_t choice, size_t tool)
 {
+    if (skip_choice(ctx, choice))
+        return 0;
     outbuf *o = ((replay_ctx *)ctx)->ob;
     ev_head(o, choice, tool);
     OB_LIT(o, ",\"event\":\"tool_call_end\"}\n");
@@ -468,6 +516,8 @@ static int ev_tool_end(void *ctx, size_t choice, size_t tool)
 static int ev_finish(void *ctx, size_t choice, llmj_finish finish, const char *raw,
                      size_t raw_len)
 {
+    if (skip_choice(ctx, choice))
+        return 0;
     outbuf *o = ((replay_ctx *)ctx)->ob;
     ev_head(o, choice, LLMJ_NO_TOOL);
     OB_LIT(o, ",\"event\":\"finish\",\"finish_reason\":");
@@ -499,6 +549,8 @@ static int ev_error(void *ctx, const llmj_provider_error *e)
 /* An unreadable event that may have belonged to this text. */
 static int ev_lost(void *ctx, size_t choice, size_t tool, uint64_t offset)
 {
+    if (skip_choice(ctx, choice))
+        return 0;
     outbuf *o = ((replay_ctx *)ctx)->ob;
     ev_head(o, choice, tool);
     OB_LIT(o, ",\"event\":\"lost\",\"offset\":");
@@ -544,8 +596,8 @@ static void watch_section(replay_ctx *rc, int section, size_t choice, size_t too
     rc->section = section;
     rc->sec_choice = choice;
     rc->sec_tool = tool;
-    if (first && section == 1 && choice == 0)
-        return; /* the plain case: choice 0's text, no heading */
+    if (first && section == 1 && choice == 0 && rc->plain_ok)
+        return; /* the plain case: choice 0's text first, no heading */
     if (!rc->at_bol)
         OB_LIT(o, "\n");
     if (section == 1) {
@@ -572,9 +624,153 @@ static void watch_section(replay_ctx *rc, int section, size_t choice, size_t too
     rc->at_bol = 1;
 }
 
+/* Show a held lane: its buffer, whole, on the main output; it is live from
+ * now on. */
+static void lane_show(replay_ctx *root, watch_lane *l, int main_at_bol)
+{
+    l->shown = 1;
+    if (l->held) {
+        ob_flush(l->held);
+        fflush(l->mem);
+        if (l->mem_len) {
+            if (!main_at_bol)
+                OB_LIT(root->ob, "\n");
+            ob_put(root->ob, l->mem_data, l->mem_len);
+        } else {
+            l->rc.at_bol = main_at_bol;
+        }
+        fclose(l->mem);
+        free(l->mem_data);
+        free(l->held);
+        l->held = NULL;
+        l->mem = NULL;
+        l->mem_data = NULL;
+    }
+    l->rc.ob = root->ob;
+}
+
+/* The live lane has finished: the next ones in order are shown, up to the
+ * first still streaming, which becomes live. */
+static void lanes_advance(replay_ctx *root)
+{
+    while (root->live < root->nlanes && root->lanes[root->live].finished) {
+        int at_bol = root->lanes[root->live].rc.at_bol;
+        size_t next = root->live + 1;
+        while (next < root->nlanes && root->lanes[next].shown)
+            next++;
+        if (next >= root->nlanes) {
+            root->live = SIZE_MAX; /* the next choice to appear streams live */
+            root->at_bol = at_bol;
+            return;
+        }
+        lane_show(root, &root->lanes[next], at_bol);
+        root->live = next;
+    }
+}
+
+/* The end of the stream: every lane still held, in order. */
+static void lanes_flush(replay_ctx *root)
+{
+    int at_bol = root->live < root->nlanes ? root->lanes[root->live].rc.at_bol : root->at_bol;
+    for (size_t i = 0; i < root->nlanes; i++) {
+        watch_lane *l = &root->lanes[i];
+        if (l->shown)
+            continue;
+        lane_show(root, l, at_bol);
+        at_bol = l->rc.at_bol;
+    }
+    root->at_bol = at_bol;
+    root->live = SIZE_MAX;
+}
+
+static void lanes_free(replay_ctx *root)
+{
+    for (size_t i = 0; i < root->nlanes; i++) {
+        watch_lane *l = &root->lanes[i];
+        if (l->mem)
+            fclose(l->mem);
+        free(l->mem_data);
+        free(l->held);
+    }
+    free(root->lanes);
+    root->lanes = NULL;
+    root->nlanes = root->caplanes = 0;
+}
+
+/* What a callback of choice writes into: the live lane (the main output) or
+ * its held buffer. NULL: a choice not shown (--choice). */
+static replay_ctx *lane_rc(void *ctx, size_t choice)
+{
+    replay_ctx *root = ctx;
+    if (skip_choice(ctx, choice))
+        return NULL;
+    for (size_t i = 0; i < root->nlanes; i++)
+        if (root->lanes[i].choice == choice) {
+            watch_lane *l = &root->lanes[i];
+            if (l->shown || root->live != SIZE_MAX)
+                return &l->rc;
+            /* held, and nothing is live any more: it goes live */
+            lane_show(root, l, root->at_bol);
+            root->live = i;
+            return &l->rc;
+        }
+    if (root->nlanes == root->caplanes) {
+        size_t cap = root->caplanes ? 2 * root->caplanes : 4;
+        watch_lane *n = realloc(root->lanes, cap * sizeof *n);
+        if (!n)
+            return root; /* no memory: straight to the output, as it comes */
+        root->lanes = n;
+        root->caplanes = cap;
+    }
+    watch_lane *l = &root->lanes[root->nlanes];
+    memset(l, 0, sizeof *l);
+    l->choice = choice;
+    l->rc.at_bol = 1;
+    l->rc.plain_ok = root->nlanes == 0;
+    l->rc.only = SIZE_MAX;
+    l->rc.live = SIZE_MAX;
+    if (root->live == SIZE_MAX) {
+        l->rc.at_bol = root->at_bol;
+        l->rc.ob = root->ob;
+        l->shown = 1;
+        root->live = root->nlanes;
+    } else {
+        l->held = malloc(sizeof *l->held);
+        l->mem = l->held ? open_memstream(&l->mem_data, &l->mem_len) : NULL;
+        if (!l->mem) {
+            free(l->held);
+            return root; /* no memory: straight to the output, as it comes */
+        }
+        l->held->out = l->mem;
+        l->held->len = 0;
+        l->rc.ob = l->held;
+    }
+    return &root->lanes[root->nlanes++].rc;
+}
+
+static int w_finish(void *ctx, size_t choice, llmj_finish finish, const char *raw, size_t raw_len)
+{
+    replay_ctx *root = ctx;
+    (void)finish;
+    (void)raw;
+    (void)raw_len;
+    if (skip_choice(ctx, choice))
+        return 0;
+    for (size_t i = 0; i < root->nlanes; i++)
+        if (root->lanes[i].choice == choice) {
+            root->lanes[i].finished = 1;
+            if (i == root->live)
+                lanes_advance(root);
+            break;
+        }
+    return ob_failed(root->ob);
+}
+
 static int w_text(void *ctx, size_t choice, const char *text, size_t len)
 {
-    replay_ctx *rc = ctx;
+    replay_ctx *rc = lane_rc(ctx, choice);
+    if (!rc)
+        return 0;
     watch_section(rc, 1, choice, LLMJ_NO_TOOL, NULL, 0);
     watch_write(rc, text, len);
     return ob_failed(rc->ob);
@@ -582,7 +778,9 @@ static int w_text(void *ctx, size_t choice, const char *text, size_t len)
 
 static int w_refusal(void *ctx, size_t choice, const char *text, size_t len)
 {
-    replay_ctx *rc = ctx;
+    replay_ctx *rc = lane_rc(ctx, choice);
+    if (!rc)
+        return 0;
     watch_section(rc, 2, choice, LLMJ_NO_TOOL, NULL, 0);
     watch_write(rc, text, len);
     return ob_failed(rc->ob);
@@ -590,7 +788,9 @@ static int w_refusal(void *ctx, size_t choice, const char *text, size_t len)
 
 static int w_reasoning(void *ctx, size_t choice, const char *text, size_t len)
 {
-    replay_ctx *rc = ctx;
+    replay_ctx *rc = lane_rc(ctx, choice);
+    if (!rc)
+        return 0;
     watch_section(rc, 4, choice, LLMJ_NO_TOOL, NULL, 0);
     watch_write(rc, text, len);
     return ob_failed(rc->ob);
@@ -599,7 +799,9 @@ static int w_reasoning(void *ctx, size_t choice, const char *text, size_t len)
 static int w_tool_begin(void *ctx, size_t choice, size_t tool, const char *id, size_t id_len,
                         const char *name, size_t name_len)
 {
-    replay_ctx *rc = ctx;
+    replay_ctx *rc = lane_rc(ctx, choice);
+    if (!rc)
+        return 0;
     (void)id;
     (void)id_len;
     watch_section(rc, 3, choice, tool, name, name_len);
@@ -608,7 +810,9 @@ static int w_tool_begin(void *ctx, size_t choice, size_t tool, const char *id, s
 
 static int w_tool_args(void *ctx, size_t choice, size_t tool, const char *text, size_t len)
 {
-    replay_ctx *rc = ctx;
+    replay_ctx *rc = lane_rc(ctx, choice);
+    if (!rc)
+        return 0;
     watch_section(rc, 3, choice, tool, NULL, 0);
     watch_write(rc, text, len);
     return ob_failed(rc->ob);
@@ -618,7 +822,9 @@ static int w_tool_args(void *ctx, size_t choice, size_t tool, const char *text, 
  * and when its status changes. */
 static int w_server_tool(void *ctx, size_t choice, const llmj_server_tool_info *v)
 {
-    replay_ctx *rc = ctx;
+    replay_ctx *rc = lane_rc(ctx, choice);
+    if (!rc)
+        return 0;
     watch_section(rc, 5, choice, v->index, NULL, 0);
     ob_put(rc->ob, v->type, v->type_len);
     if (v->name_len) {
@@ -641,6 +847,7 @@ static const llmj_stream_callbacks watch_callbacks = {
     .tool_args = w_tool_args,
     .reasoning = w_reasoning,
     .server_tool = w_server_tool,
+    .finish = w_finish,
 };
 
 /* ---- the end: report, summary, exit status ------------------------------ */
@@ -1073,6 +1280,9 @@ cli_replay_out *cli_replay_out_new(FILE *out, cli_replay_mode mode, int greedy)
         return NULL;
     memset(&ro->rc, 0, sizeof ro->rc);
     ro->rc.at_bol = 1;
+    ro->rc.plain_ok = 1;
+    ro->rc.only = SIZE_MAX;
+    ro->rc.live = SIZE_MAX;
     ro->rc.ob = &ro->ob;
     ro->ob.out = out;
     ro->ob.len = 0;
@@ -1086,7 +1296,13 @@ void cli_replay_out_free(cli_replay_out *ro)
     if (ro == NULL)
         return;
     ob_flush(&ro->ob);
+    lanes_free(&ro->rc);
     free(ro);
+}
+
+void cli_replay_set_choice(cli_replay_out *ro, size_t index)
+{
+    ro->rc.only = index;
 }
 
 const llmj_stream_callbacks *cli_replay_callbacks(const cli_replay_out *ro)
@@ -1117,6 +1333,7 @@ int cli_replay_end(cli_replay_out *ro, llmj_stream *s, const char *name)
     } else if (ro->mode == CLI_REPLAY_EVENTS) {
         put_end_event(&ro->ob, s, worst, exit_status);
     } else {
+        lanes_flush(&ro->rc);
         if (!ro->rc.at_bol)
             OB_LIT(&ro->ob, "\n");
         ob_flush(&ro->ob);
@@ -1250,6 +1467,7 @@ static int run(int argc, char **argv)
         cli_error("out of memory");
         return CLI_EXIT_FAILURE;
     }
+    cli_replay_set_choice(ro, o.live.choice);
     llmj_stream *s = NULL;
     llmj_status st = llmj_stream_new(&s, &o.r.cfg, o.r.dialect, o.r.content, cli_replay_callbacks(ro), ro);
     if (st != LLMJ_OK) {

@@ -729,6 +729,7 @@ static int run(int argc, char **argv)
         cli_error("out of memory");
         goto out;
     }
+    cli_replay_set_choice(ro, o.live.choice);
 
     llmj_http_options ho;
     llmj_http_options_init(&ho);

@@ -60,7 +60,8 @@ int cli_live_option(const char *cmd, int argc, char **argv, int *i, cli_live_arg
     "                        the verdict and the salvage (plain lines without a terminal;\n" \
     "                        NO_COLOR turns colours off)\n"                                \
     "  --pace MS             with --live: pause MS milliseconds after every event\n"      \
-    "  --choice N            with --live: show only the choice with index N\n"
+    "  --choice N            show only the choice with index N (the live view, the\n"  \
+    "                        default view and --events; --report has every choice)\n"
 
 struct cli_replay_opts;
 int cli_live_replay(const struct cli_replay_opts *r, const cli_live_args *la, const char *path);
