@@ -2,7 +2,7 @@
  * every real recorded stream of ../shared/corpus-real (expected values read
  * off the files by hand and, for long texts, their length and FNV-1a hash
  * computed from the files with an independent script), hand-made events for
- * each quirk of shared/PROVIDERS.md, surrogate halves split across events,
+ * each quirk of docs/providers.md, surrogate halves split across events,
  * malformed events, the callback stop, sniff(), and allocation failures. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1023,7 +1023,7 @@ static void test_escapes_and_unicode(void **state)
     fed_close(&f);
 }
 
-/* Invalid bytes: the error offset, hand-computed from SALVAGE.md's e, and
+/* Invalid bytes: the error offset, hand-computed from docs/salvage.md's e, and
  * the same through the reference. */
 static void test_invalid_bytes(void **state)
 {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes corpus/streams/real.expected: for every stream of
 ../shared/corpus-real, the texts and finish reasons a client must get, read
-with this small decoder of our own (Python's json, PROVIDERS.md's rules), not
+with this small decoder of our own (Python's json, the wire formats of docs/providers.md), not
 with llmjson. One JSON object per line:
 {"file","dialect","status","choices":[{"index","finish","content","refusal",
 "tools":[{"name","arguments","complete"}]}]}
