@@ -439,6 +439,33 @@ case('gemini-compat-signature.sse', 0, report('openai', 'ok', 3, [
     choice('tool_calls', 'tool_calls', '', True, tools=[
         tool(0, 'call_g', 'f', '{"x":1}', True, complete('{"x":1}'), signature='c2lnX2E=')])]))
 
+# Gemini: logprobsResult objects as sent, one per chunk; grounding chunks (type url) and
+# a citation source, each once although the last two chunks both send them; two code
+# executions (server tools, no text): one ran, one ran out of time
+def glp(tok, lp):
+    return {'topCandidates': [{'candidates': [{'token': tok, 'tokenId': 7, 'logProbability': lp}]}],
+            'chosenCandidates': [{'token': tok, 'tokenId': 7, 'logProbability': lp}],
+            'logProbabilitySum': lp}
+case('gemini-extras.sse', 0, report('gemini', 'ok', 6, [
+    choice('stop', 'STOP', 'Tall.', True, extras={
+        'logprobs': [glp('Tall', -0.5), glp('.', -0.25)],
+        'citations': [cite('url', 'https://ex.com/t', 'ex.com'),
+                      cite('url', 'https://ex.org/s', 'ex.org'),
+                      cite('citation_source', 'https://ex.net/c')],
+        'server_tools': [
+            server('code_execution', '', '', 'print(6*7)', 'completed', 'codeExecutionResult'),
+            server('code_execution', '', 'ce_2', 'while True: pass', 'failed',
+                   'codeExecutionResult')]})]))
+case('ollama-logprobs.ndjson', 0, report('ollama', 'ok', 3, [
+    choice('stop', 'stop', 'Hi there', True, extras={'logprobs': [
+        {'token': 'Hi', 'logprob': -0.125, 'top_logprobs': [{'token': 'Hi', 'logprob': -0.125}]},
+        {'token': ' there', 'logprob': -2.5,
+         'top_logprobs': [{'token': ' there', 'logprob': -2.5}]}]})], usage(14, 6)))
+# vLLM: the stop string matched is the stop sequence; a stop token id is none
+case('vllm-stop-reason.sse', 0, report('openai', 'ok', 7, [
+    choice('stop', 'stop', 'One, two', True, extras={'stop_sequence': '###'}),
+    choice('stop', 'stop', 'Three', True, index=1)]))
+
 def dump(o):
     return json.dumps(o, ensure_ascii=False, separators=(',', ':'))
 

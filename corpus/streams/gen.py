@@ -833,3 +833,60 @@ write('gemini-compat-signature.sse', sse(
          'function': {'name': 'f', 'arguments': '{"x":1}'},
          'extra_content': {'google': {'thought_signature': 'c2lnX2E='}}}]}),
      oc({}, 'tool_calls'), DONE]))
+
+# Gemini extras: logprobsResult per chunk, code execution parts (server tools,
+# never text), grounding chunks and citation sources repeated on two chunks
+# (kept once each)
+def lpr(tok, lp):
+    return {'topCandidates': [{'candidates': [{'token': tok, 'tokenId': 7, 'logProbability': lp}]}],
+            'chosenCandidates': [{'token': tok, 'tokenId': 7, 'logProbability': lp}],
+            'logProbabilitySum': lp}
+GROUND = {'webSearchQueries': ['tallest tower'],
+          'groundingChunks': [{'web': {'uri': 'https://ex.com/t', 'title': 'ex.com'}},
+                              {'web': {'uri': 'https://ex.org/s', 'title': 'ex.org'}}],
+          'groundingSupports': [{'segment': {'startIndex': 0, 'endIndex': 5, 'text': 'Tall.'},
+                                 'groundingChunkIndices': [0, 1]}]}
+CITES = {'citationSources': [{'startIndex': 0, 'endIndex': 5, 'uri': 'https://ex.net/c',
+                              'license': 'mit'}]}
+def gmx(parts, finish=None, **cand_extra):
+    cand = {'content': {'parts': parts, 'role': 'model'}, 'index': 0}
+    if finish:
+        cand['finishReason'] = finish
+    cand.update(cand_extra)
+    # compact, unlike Google: the report repeats the logprobs as sent, and
+    # expect.py writes reports compact
+    return (None, j({'candidates': [cand], 'modelVersion': 'gemini-test'}))
+write('gemini-extras.sse', sse(
+    [gmx([{'executableCode': {'language': 'PYTHON', 'code': 'print(6*7)'}}]),
+     gmx([{'codeExecutionResult': {'outcome': 'OUTCOME_OK', 'output': '42\n'}}]),
+     gmx([{'executableCode': {'language': 'PYTHON', 'code': 'while True: pass', 'id': 'ce_2'}},
+          {'codeExecutionResult': {'outcome': 'OUTCOME_DEADLINE_EXCEEDED', 'id': 'ce_2'}}]),
+     gmx([{'text': 'Tall'}], logprobsResult=lpr('Tall', -0.5)),
+     gmx([{'text': '.'}], logprobsResult=lpr('.', -0.25), groundingMetadata=GROUND,
+         citationMetadata=CITES),
+     gmx([{'text': ''}], 'STOP', groundingMetadata=GROUND, citationMetadata=CITES)], nl='\r\n'))
+
+# Ollama: logprobs entries on each line (logprobs: true, top_logprobs: 1)
+def ol_lp(content, entries, done=False, **kw):
+    o = {'model': 'llama-test', 'created_at': '2025-01-01T00:00:00Z',
+         'message': {'role': 'assistant', 'content': content}, 'done': done}
+    if entries is not None:
+        o['logprobs'] = entries
+    o.update(kw)
+    return json.dumps(o, ensure_ascii=False, separators=(',', ':')) + '\n'
+write('ollama-logprobs.ndjson', ''.join([
+    ol_lp('Hi', [{'token': 'Hi', 'logprob': -0.125, 'top_logprobs': [{'token': 'Hi', 'logprob': -0.125}]}]),
+    ol_lp(' there', [{'token': ' there', 'logprob': -2.5, 'top_logprobs': [{'token': ' there', 'logprob': -2.5}]}]),
+    ol_lp('', None, True, done_reason='stop', **FIN)]))
+
+# vLLM: stop_reason is the stop string matched (choice 0) or a stop token id
+# (choice 1: not a stop sequence)
+def vl(delta, index, finish=None, stop=None):
+    return (None, j({'id': 'chatcmpl-v1', 'object': 'chat.completion.chunk', 'created': 1700000000,
+                     'model': 'llama-test', 'choices': [{'index': index, 'delta': delta,
+                                                         'logprobs': None, 'finish_reason': finish,
+                                                         'stop_reason': stop}]}))
+write('vllm-stop-reason.sse', sse(
+    [vl({'role': 'assistant', 'content': ''}, 0), vl({'role': 'assistant', 'content': ''}, 1),
+     vl({'content': 'One, two'}, 0), vl({'content': 'Three'}, 1),
+     vl({}, 0, 'stop', '###'), vl({}, 1, 'stop', 128009), DONE]))

@@ -445,22 +445,27 @@ LLMJ_API llmj_status llmj_stream_tool(const llmj_stream *s, size_t ci, size_t ti
 
 /* A tool the provider ran itself (Responses web_search_call,
  * file_search_call, code_interpreter_call, mcp_call, mcp_list_tools,
- * image_generation_call, ...; Anthropic server_tool_use, mcp_tool_use): not
+ * image_generation_call, ...; Anthropic server_tool_use, mcp_tool_use; Gemini
+ * executableCode parts, answered by codeExecutionResult parts): not
  * a call for the application, which must not run it, reported so that it
  * does not lose sight of it. Strings as for llmj_choice_info.
  * - index: its number in the choice (0, 1, ... in the order they began);
  * - type: the provider's item or block type ("web_search_call",
- *   "server_tool_use", ...); name: the tool's name where the provider gives
- *   one (Anthropic's name, an MCP tool's name or server label), else "";
+ *   "server_tool_use", ...; Gemini: "code_execution"); name: the tool's
+ *   name where the provider gives one (Anthropic's name, an MCP tool's name
+ *   or server label), else "";
  * - id: the provider's id for it;
  * - input: what it ran with, as sent (JSON text of a Responses item's action
  *   or queries, the arguments or code string of mcp_call or
- *   code_interpreter_call; Anthropic's input, streamed), "" when none;
+ *   code_interpreter_call; Anthropic's input, streamed; Gemini's code), ""
+ *   when none;
  * - status: the provider's last status ("in_progress", "searching",
  *   "completed", "failed", ...); Anthropic: "in_progress" from its block,
- *   then "completed", or "error" when its result block says so;
+ *   then "completed", or "error" when its result block says so; Gemini:
+ *   "in_progress", then "completed" or "failed" from the result's outcome;
  * - result: the type of the block that gave its result (Anthropic
- *   "web_search_tool_result", ...), "" when none came. */
+ *   "web_search_tool_result", ..., Gemini "codeExecutionResult"), "" when
+ *   none came. */
 struct llmj_server_tool_info {
     size_t index;
     const char *type;
@@ -480,7 +485,9 @@ struct llmj_server_tool_info {
 /* A citation or annotation attached to a choice's text (Responses
  * annotations: url_citation, file_citation, container_file_citation,
  * file_path; Anthropic citations_delta; the citations arrays of Perplexity
- * and xAI chat chunks, type "url"). Identical citations are kept once.
+ * and xAI chat chunks, type "url"; Gemini grounding chunks, type "url" for a
+ * web source, and citation sources, type "citation_source"). Identical
+ * citations are kept once.
  * - type: the provider's type ("url_citation", "char_location", "url");
  * - source: its URL or file id ("" when none); title: its title, file name
  *   or document title ("" when none);
@@ -499,10 +506,12 @@ struct llmj_citation_info {
 
 /* A choice's extras.
  * - stop_sequence: the stop sequence that ended it (Anthropic
- *   stop_sequence), NULL when none;
+ *   stop_sequence, vLLM's stop_reason when a string), NULL when none;
  * - logprobs: the token logprob entries the provider sent, as a JSON array
  *   of its own entries (OpenAI chat choices[].logprobs.content[], Responses
- *   output_text.delta logprobs[]), NULL when none; logprob_count: entries;
+ *   output_text.delta logprobs[], Ollama logprobs[]: one per token; Gemini
+ *   candidates[].logprobsResult: one per chunk), NULL when none;
+ *   logprob_count: entries;
  * - citation_count, server_tool_count: see llmj_stream_citation and
  *   llmj_stream_server_tool. */
 typedef struct llmj_choice_extras {

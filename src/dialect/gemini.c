@@ -32,7 +32,7 @@
 
 #include <string.h>
 
-enum { R_PARG = 1, R_FC, R_FINISH, R_BLOCKED };
+enum { R_PARG = 1, R_FC, R_FINISH, R_BLOCKED, R_EXTRA, R_CODE, R_RESULT };
 
 #define F_WILL 1      /* willContinue: true */
 #define F_HAS_ARGS 2  /* R_FC: args present */
@@ -84,6 +84,13 @@ typedef struct gm_state {
     llmj_usage u;
     llmj__str block, emsg, estatus, ecode;
     int has_error;
+    /* extras: the current executableCode / codeExecutionResult part, the
+     * current grounding chunk or citation source, a logprobsResult */
+    int pcode, presult;
+    llmj__str code, cid, outcome;
+    size_t cit_at, lp_at;
+    const char *cit_type;
+    llmj__str cit_json, cit_uri, cit_title;
 } gm_state;
 
 /* ---- finish reasons ------------------------------------------------------ */
@@ -135,8 +142,113 @@ static llmj_status keep_raw(llmj__pk *p, const llmj__pk_val *v, llmj__str *out)
     return LLMJ_OK;
 }
 
+/* An extra (citation, logprobs) of the candidate: s[0] its JSON, s[1] type,
+ * s[2] source, s[3] title, as llmj__emit_extra takes them. */
+static llmj_status push_extra(llmj__pk *p, ld_kind kind, const llmj__str *json, const char *type,
+                              const llmj__str *source, const llmj__str *title)
+{
+    llmj__rec *r = llmj__pk_push(p, R_EXTRA);
+    if (!r)
+        return LLMJ_NOMEM;
+    r->num = kind;
+    r->s[0] = *json;
+    if (type)
+        r->s[1] = llmj__str_lit(type);
+    if (source)
+        r->s[2] = *source;
+    if (title)
+        r->s[3] = *title;
+    return LLMJ_OK;
+}
+
+#define GC "candidates.#.groundingMetadata.groundingChunks.#"
+#define CS "candidates.#.citationMetadata.citationSources.#"
+#define CV "candidates.#.citationMetadata.citations.#" /* Vertex's name */
+#define EC PART ".executableCode"
+#define CR PART ".codeExecutionResult"
+
+/* The extras of a candidate (docs/providers.md, "Extras"): grounding chunks
+ * and citation sources -> citations, logprobsResult -> logprobs,
+ * executableCode / codeExecutionResult parts -> a server tool. None is text. */
+static llmj_status gm_extras(gm_state *s, llmj__pk *p, const llmj__pk_val *v, size_t d)
+{
+    llmj__rec *r;
+    if (d == 3 && IS("candidates.#.logprobsResult")) {
+        if (!(T(MAP) || T(END_MAP)))
+            return LLMJ_OK;
+        llmj__str e;
+        memset(&e, 0, sizeof e);
+        llmj_status st = llmj__pk_span(p, v, &s->lp_at, &e, "logprobsResult: cannot locate it");
+        return st || !e.set ? st : push_extra(p, LD_LOGPROB, &e, NULL, NULL, NULL);
+    }
+    if (d == 5 && (IS(GC) || IS(CS) || IS(CV))) {
+        if (!(T(MAP) || T(END_MAP)))
+            return LLMJ_OK;
+        if (T(MAP)) {
+            memset(&s->cit_uri, 0, sizeof s->cit_uri);
+            s->cit_title = s->cit_uri;
+            s->cit_type = IS(GC) ? NULL : "citation_source";
+        }
+        llmj_status st = llmj__pk_span(p, v, &s->cit_at, &s->cit_json,
+                                       "a citation: cannot locate it");
+        if (st || !T(END_MAP) || !s->cit_type || !(s->cit_uri.set || s->cit_title.set))
+            return st;
+        return push_extra(p, LD_CITATION, &s->cit_json, s->cit_type, &s->cit_uri,
+                          &s->cit_title);
+    }
+    if (d == 6) {
+        if (IS(CS ".uri") || IS(CV ".uri"))
+            return T(STRING) ? KEEP(s->cit_uri) : LLMJ_OK;
+        if (IS(CS ".title") || IS(CV ".title"))
+            return T(STRING) ? KEEP(s->cit_title) : LLMJ_OK;
+        if (T(MAP) && IS(GC ".web"))
+            s->cit_type = "url";
+        else if (T(MAP) && IS(GC ".retrievedContext"))
+            s->cit_type = "retrieved_context";
+        else if (T(MAP) && IS(GC ".maps"))
+            s->cit_type = "maps";
+        if (IS(EC) || IS(CR)) {
+            int code = IS(EC);
+            if (T(MAP)) {
+                memset(&s->code, 0, sizeof s->code);
+                s->cid = s->outcome = s->code;
+                return LLMJ_OK;
+            }
+            if (!T(END_MAP))
+                return llmj__pk_bad(p, code ? "parts[].executableCode is not an object"
+                                            : "parts[].codeExecutionResult is not an object");
+            if (!(r = llmj__pk_push(p, code ? R_CODE : R_RESULT)))
+                return LLMJ_NOMEM;
+            r->s[0] = code ? s->code : s->outcome;
+            r->s[1] = s->cid;
+        }
+        return LLMJ_OK;
+    }
+    if (d == 7) {
+        if (IS(GC ".web.uri") || IS(GC ".retrievedContext.uri") || IS(GC ".maps.uri"))
+            return T(STRING) ? KEEP(s->cit_uri) : LLMJ_OK;
+        if (IS(GC ".web.title") || IS(GC ".retrievedContext.title") || IS(GC ".maps.title"))
+            return T(STRING) ? KEEP(s->cit_title) : LLMJ_OK;
+        if (IS(EC ".code"))
+            return T(STRING) ? KEEP(s->code) : LLMJ_OK;
+        if (IS(EC ".id"))
+            return T(STRING) ? KEEP(s->cid) : LLMJ_OK;
+        if (IS(CR ".outcome"))
+            return T(STRING) ? KEEP(s->outcome) : LLMJ_OK;
+    }
+    return LLMJ_OK;
+}
+
 static llmj_status gm_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
 {
+    {
+        size_t d = llmj__pk_depth(p);
+        if (d >= 3 && d <= 7) {
+            llmj_status st = gm_extras(ctx, p, v, d);
+            if (st != LLMJ_OK)
+                return st;
+        }
+    }
     gm_state *s = ctx;
     llmj__rec *r;
     switch (llmj__pk_depth(p)) {
@@ -702,6 +814,35 @@ static llmj_status gm_prepare(gm_state *s)
     return need ? llmj__pk_reserve(p, need) : LLMJ_OK;
 }
 
+/* An executableCode part begins a server tool of the choice (input: its
+ * code, whole); a codeExecutionResult part answers the choice's latest one
+ * (one without code before it begins one with no input): its outcome is the
+ * status, OUTCOME_OK -> completed, OUTCOME_FAILED and
+ * OUTCOME_DEADLINE_EXCEEDED -> failed, another as sent. */
+static llmj_status gm_code(llmj__out *o, llmj__pk *p, llmj__choice *c, const llmj__rec *r)
+{
+    llmj__str type = llmj__str_lit("code_execution");
+    llmj__str running = llmj__str_lit("in_progress");
+    llmj__str none = llmj__str_lit("");
+    llmj_status st;
+    if (r->kind == R_CODE || c->nserver == 0) {
+        int code = r->kind == R_CODE;
+        if ((st = llmj__emit_server(o, p, c, c->nserver++, code ? &r->s[1] : NULL, NULL, &type,
+                                    &running, code ? &r->s[0] : &none,
+                                    LD_F_TELL | LD_F_WHOLE)) != LLMJ_OK || code)
+            return st;
+    }
+    const char *out = llmj__pk_sptr(p, &r->s[0]);
+    size_t n = r->s[0].len;
+    llmj__str status = r->s[0], result = llmj__str_lit("codeExecutionResult");
+    if (llmj__eq(out, n, "OUTCOME_OK"))
+        status = llmj__str_lit("completed");
+    else if (llmj__eq(out, n, "OUTCOME_FAILED") || llmj__eq(out, n, "OUTCOME_DEADLINE_EXCEEDED"))
+        status = llmj__str_lit("failed");
+    return llmj__emit_server(o, p, c, c->nserver - 1, NULL, NULL, &result, &status, NULL,
+                             LD_F_RESULT | LD_F_TELL);
+}
+
 static llmj_status gm_record(void *state, llmj__out *o, const llmj__rec *r, llmj__choice *c)
 {
     gm_state *s = state;
@@ -721,6 +862,11 @@ static llmj_status gm_record(void *state, llmj__out *o, const llmj__rec *r, llmj
     }
     case R_BLOCKED:
         return llmj__emit_finish(o, p, l, c, LLMJ_FINISH_CONTENT_FILTER, &r->s[0], NULL, 0);
+    case R_EXTRA:
+        return llmj__emit_extra(o, p, (ld_kind)r->num, c, 0, r->s);
+    case R_CODE:
+    case R_RESULT:
+        return gm_code(o, p, c, r);
     default: /* R_PARG: taken by its R_FC */
         return LLMJ_OK;
     }

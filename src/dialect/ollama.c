@@ -8,18 +8,20 @@
  * TOOL_END. The line with done:true gives the finish (done_reason: stop ->
  * stop, or tool_calls when a tool call was sent; length -> length; load,
  * unload, absent or other -> unknown, raw kept), usage (prompt_eval_count ->
- * input, eval_count -> output) and LD_DONE. {"error":"..."} -> error. */
+ * input, eval_count -> output) and LD_DONE. {"error":"..."} -> error.
+ * logprobs[] (per line, when asked for): each entry, as sent, a logprob. */
 #include "pick.h"
 
 #include <string.h>
 
-enum { R_TOOL = 1, R_FINISH };
+enum { R_TOOL = 1, R_FINISH, R_LOGPROB };
 
 typedef struct ol_state {
     llmj__dstate d; /* first: picker and lanes */
     /* the line being parsed */
     llmj__str tid, tname, targs;
     size_t targs_at;
+    size_t lp_at; /* a logprobs[] entry: where it began */
     int done;
     llmj__str reason, emsg, etype, ecode;
     int has_error;
@@ -96,6 +98,19 @@ static llmj_status ol_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         }
         return LLMJ_OK;
     case 2:
+        if (IS("logprobs.#") && (T(MAP) || T(END_MAP))) { /* one token's entry */
+            llmj__rec *r;
+            llmj__str e;
+            memset(&e, 0, sizeof e);
+            llmj_status st = llmj__pk_span(p, v, &s->lp_at, &e, "logprobs[]: cannot locate it");
+            if (st || !e.set)
+                return st;
+            if (!(r = llmj__pk_push(p, R_LOGPROB)))
+                return LLMJ_NOMEM;
+            r->choice = 0;
+            r->s[0] = e;
+            return LLMJ_OK;
+        }
         if (IS("message.content"))
             return push_text(p, v, LLMJ__R_TEXT);
         if (IS("message.thinking"))
@@ -165,6 +180,8 @@ static llmj_status ol_record(void *state, llmj__out *o, const llmj__rec *r, llmj
             st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[2]);
         return st == LLMJ_OK ? llmj__emit_end(o, t) : st;
     }
+    if (r->kind == R_LOGPROB)
+        return llmj__emit_extra(o, p, LD_LOGPROB, c, 0, r->s);
     /* R_FINISH */
     const char *raw = llmj__pk_sptr(p, &r->s[0]);
     size_t n = r->s[0].len;

@@ -14,7 +14,10 @@
  * [DONE]. Reasoning: delta.reasoning_content, else delta.reasoning (servers
  * that send both send the same text: it is taken once, and reasoning_content
  * wins when they differ), and Mistral's content parts of type "thinking"
- * (their thinking[].text), interleaved with the text parts. */
+ * (their thinking[].text), interleaved with the text parts. Extras: logprobs.
+ * content[] entries, service_tier, Perplexity / xAI citations, a tool call's
+ * extra_content.google.thought_signature, vLLM's stop_reason when it is a
+ * string (the stop sequence matched). */
 #include "pick.h"
 
 #include <string.h>
@@ -69,7 +72,7 @@ enum {
     K_REASONING_TOKENS, K_INDEX, K_FINISH_REASON, K_DELTA, K_CONTENT, K_REFUSAL,
     K_TOOL_CALLS, K_FUNCTION_CALL, K_TEXT, K_NAME, K_ARGUMENTS, K_ID, K_FUNCTION,
     K_REASONING_CONTENT, K_REASONING, K_THINKING, K_LOGPROBS, K_SERVICE_TIER, K_CITATIONS,
-    K_EXTRA_CONTENT, K_GOOGLE, K_THOUGHT_SIGNATURE
+    K_EXTRA_CONTENT, K_GOOGLE, K_THOUGHT_SIGNATURE, K_STOP_REASON
 };
 
 static const char *const oc_keys[] = {
@@ -79,7 +82,7 @@ static const char *const oc_keys[] = {
     "reasoning_tokens", "index", "finish_reason", "delta", "content", "refusal",
     "tool_calls", "function_call", "text", "name", "arguments", "id", "function",
     "reasoning_content", "reasoning", "thinking", "logprobs", "service_tier", "citations",
-    "extra_content", "google", "thought_signature"
+    "extra_content", "google", "thought_signature", "stop_reason"
 };
 
 #define T(x) (v->type == LLMJ__PK_##x)
@@ -342,6 +345,14 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
                 return KEEP(s->finish);
             if (!T(NULL))
                 return llmj__pk_bad(p, "choices[].finish_reason is not a string");
+            break;
+        case K_STOP_REASON: /* vLLM: the stop string matched (or a token id: not kept) */
+            if (T(STRING)) {
+                llmj__str stop;
+                memset(&stop, 0, sizeof stop);
+                llmj_status st = KEEP(stop);
+                return st || !stop.len ? st : push_extra(p, LD_STOP_SEQUENCE, 0, &stop, NULL, NULL);
+            }
             break;
         case K_DELTA:
             if (!(T(MAP) || T(END_MAP) || T(NULL)))

@@ -309,6 +309,8 @@ typedef struct llmj__choice {
     unsigned char reasoned; /* some reasoning text was emitted */
     unsigned char rpart;    /* a new reasoning part began */
     size_t ntools;       /* tool numbers handed out in this choice */
+    size_t nserver;      /* server tool numbers handed out (dialects that number them per
+                            choice) */
 } llmj__choice;
 
 typedef struct llmj__tool {
