@@ -82,10 +82,10 @@ static size_t load_recorded(input *v, size_t cap)
 {
     size_t n = 0;
     for (size_t k = 0; k < sizeof k_recorded / sizeof *k_recorded && n < cap; k++) {
-        char path[4096];
-        snprintf(path, sizeof path, "corpus/streams/%s", k_recorded[k]);
+        char rel[256];
+        snprintf(rel, sizeof rel, "corpus/streams/%s", k_recorded[k]);
         size_t len;
-        char *d = tu_read_file(tu_path(path, sizeof path, path), &len);
+        char *d = tu_read_file(rel, &len);
         if (!d)
             continue;
         snprintf(v[n].name, sizeof v[n].name, "%s", k_recorded[k]);
