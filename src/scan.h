@@ -13,7 +13,9 @@
 
 #include <stdint.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* LLMJ_NO_SIMD (a build option, -DLLMJ_NO_SIMD) builds the portable path
+ * alone, as on a machine that is not x86-64. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(LLMJ_NO_SIMD)
 #define LLMJ__SCAN_X86 1
 #include <immintrin.h>
 #endif

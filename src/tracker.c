@@ -756,7 +756,7 @@ static inline int reserve_open(llmj_tracker *t, size_t pb)
      : (path) == LLMJ__SCAN_SSE2 ? llmj__classify_sse2(q)                      \
                                  : llmj__classify_portable(q))
 #else
-#define CLASSIFY(path, q) llmj__classify_portable(q)
+#define CLASSIFY(path, q) ((void)(path), llmj__classify_portable(q))
 #endif
 
 /* Returns the number of bytes taken; sets t->status on a stop.

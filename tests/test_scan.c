@@ -71,7 +71,7 @@ static void test_classify_paths(void **state)
     int np = npaths_supported(paths);
     assert_true(np >= 1);
     assert_true(llmj__scan_path_supported(LLMJ__SCAN_PORTABLE));
-#if defined(__x86_64__)
+#ifdef LLMJ__SCAN_X86
     assert_true(llmj__scan_path_supported(LLMJ__SCAN_SSE2));
 #endif
     /* a byte buffer with room on both sides: blocks at every alignment */
