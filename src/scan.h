@@ -1,9 +1,9 @@
 /* Internal: the structural classifier in front of the tracker's scanner.
  *
- * classify() reads exactly 64 bytes and returns three bit masks, bit k for
+ * classify() reads exactly 64 bytes and returns two bit masks, bit k for
  * byte k: the bytes that end a plain run inside a string ('"', '\\', the
- * controls below 0x20 and every byte >= 0x80), the JSON whitespace (space,
- * tab, LF, CR) and LF alone. One implementation per path: portable C
+ * controls below 0x20 and every byte >= 0x80) and the JSON whitespace
+ * (space, tab, LF, CR). One implementation per path: portable C
  * (8 bytes at a time), SSE2 (every x86-64) and AVX2 (chosen at run time
  * when the CPU has it). Every path returns the same masks for the same
  * bytes; the scanner only ever reads the masks, so its results are the same
@@ -23,7 +23,6 @@
 typedef struct llmj__masks {
     uint64_t special; /* '"', '\\', < 0x20, >= 0x80 */
     uint64_t ws;      /* ' ', '\t', '\n', '\r' */
-    uint64_t nl;      /* '\n' */
 } llmj__masks;
 
 enum {
@@ -68,25 +67,31 @@ static inline uint64_t llmj__swar_bits(uint64_t h)
     return ((h >> 7) * 0x0102040810204080ULL) >> 56;
 }
 
+/* 0x80 in every byte of x that ends a plain run inside a string ('"',
+ * '\\', < 0x20, >= 0x80), 0 in the others. */
+static inline uint64_t llmj__swar_special(uint64_t x)
+{
+    uint64_t lt20 = ~(((x & LLMJ__L7) + LLMJ__REP(0x60)) | x) & LLMJ__H8; /* bytes < 0x20 */
+    return llmj__swar_eq(x, LLMJ__REP('"')) | llmj__swar_eq(x, LLMJ__REP('\\')) | lt20 |
+           (x & LLMJ__H8);
+}
+
 static inline llmj__masks llmj__classify_portable(const unsigned char *p)
 {
-    uint64_t sp = 0, ws = 0, nl = 0;
+    uint64_t sp = 0, ws = 0;
     for (int k = 0; k < 8; k++) {
         const unsigned char *q = p + 8 * k;
         /* little-endian assembly: byte j is bits 8j..8j+7 on every machine */
         uint64_t x = (uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
                      (uint64_t)q[3] << 24 | (uint64_t)q[4] << 32 | (uint64_t)q[5] << 40 |
                      (uint64_t)q[6] << 48 | (uint64_t)q[7] << 56;
-        uint64_t lt20 = ~(((x & LLMJ__L7) + LLMJ__REP(0x60)) | x) & LLMJ__H8; /* bytes < 0x20 */
-        uint64_t s = llmj__swar_eq(x, LLMJ__REP('"')) | llmj__swar_eq(x, LLMJ__REP('\\')) | lt20 | (x & LLMJ__H8);
-        uint64_t n = llmj__swar_eq(x, LLMJ__REP('\n'));
-        uint64_t w = n | llmj__swar_eq(x, LLMJ__REP(' ')) | llmj__swar_eq(x, LLMJ__REP('\t')) |
-                     llmj__swar_eq(x, LLMJ__REP('\r'));
+        uint64_t s = llmj__swar_special(x);
+        uint64_t w = llmj__swar_eq(x, LLMJ__REP('\n')) | llmj__swar_eq(x, LLMJ__REP(' ')) |
+                     llmj__swar_eq(x, LLMJ__REP('\t')) | llmj__swar_eq(x, LLMJ__REP('\r'));
         sp |= llmj__swar_bits(s) << (8 * k);
         ws |= llmj__swar_bits(w) << (8 * k);
-        nl |= llmj__swar_bits(n) << (8 * k);
     }
-    llmj__masks m = { sp, ws, nl };
+    llmj__masks m = { sp, ws };
     return m;
 }
 
@@ -102,20 +107,18 @@ static inline llmj__masks llmj__classify_sse2(const unsigned char *p)
     const __m128i lf = _mm_set1_epi8('\n');
     const __m128i cr = _mm_set1_epi8('\r');
     const __m128i tab = _mm_set1_epi8('\t');
-    uint64_t sp = 0, ws = 0, nl = 0;
+    uint64_t sp = 0, ws = 0;
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
         /* signed v < 0x20: the controls and every byte >= 0x80 */
         __m128i s = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
                                  _mm_cmplt_epi8(v, space));
-        __m128i n = _mm_cmpeq_epi8(v, lf);
-        __m128i w = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, space), n),
+        __m128i w = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, lf)),
                                  _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tab)));
         sp |= (uint64_t)(unsigned)_mm_movemask_epi8(s) << (16 * k);
         ws |= (uint64_t)(unsigned)_mm_movemask_epi8(w) << (16 * k);
-        nl |= (uint64_t)(unsigned)_mm_movemask_epi8(n) << (16 * k);
     }
-    llmj__masks m = { sp, ws, nl };
+    llmj__masks m = { sp, ws };
     return m;
 }
 
@@ -126,7 +129,6 @@ __attribute__((target("avx2"))) static inline llmj__masks llmj__classify_avx2(co
     const __m256i quote = _mm256_set1_epi8('"');
     const __m256i bslash = _mm256_set1_epi8('\\');
     const __m256i below = _mm256_set1_epi8(0x20);
-    const __m256i lf = _mm256_set1_epi8('\n');
     /* whitespace by its low nibble: tbl[c & 15] == c only for ' ', '\t',
      * '\n', '\r' (a byte >= 0x80 gives 0 from the shuffle) */
     const __m256i tbl = _mm256_setr_epi8(' ', 0, 0, 0, 0, 0, 0, 0, 0, '\t', '\n', 0, 0, '\r', 0, 0,
@@ -145,9 +147,7 @@ __attribute__((target("avx2"))) static inline llmj__masks llmj__classify_avx2(co
                   (uint64_t)(uint32_t)_mm256_movemask_epi8(s1) << 32;
     uint64_t ws = (uint64_t)(uint32_t)_mm256_movemask_epi8(w0) |
                   (uint64_t)(uint32_t)_mm256_movemask_epi8(w1) << 32;
-    uint64_t nl = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, lf)) |
-                  (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, lf)) << 32;
-    llmj__masks m = { sp, ws, nl };
+    llmj__masks m = { sp, ws };
     return m;
 }
 

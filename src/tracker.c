@@ -157,12 +157,12 @@ static void *y_realloc(void *ctx, void *ptr, size_t size)
  * or a key. */
 static inline void copy_small(char *d, const unsigned char *s, size_t k)
 {
-    if (k >= 8 && k <= 16) {
-        memcpy(d, s, 8);
-        memcpy(d + k - 8, s + k - 8, 8);
-    } else if (k >= 4 && k < 8) {
+    if (k - 4 <= 4) { /* 4..8 */
         memcpy(d, s, 4);
         memcpy(d + k - 4, s + k - 4, 4);
+    } else if (k - 8 <= 8) { /* 9..16 */
+        memcpy(d, s, 8);
+        memcpy(d + k - 8, s + k - 8, 8);
     } else if (k < 4) {
         for (size_t j = 0; j < k; j++)
             d[j] = (char)s[j];
@@ -790,7 +790,7 @@ static inline __attribute__((always_inline)) size_t scan_impl(llmj_tracker *t,
     /* small: n < 64, blocks compiled out */
     const int blocks = !small && n >= 64;
     const uint64_t base = t->pos;
-    llmj__masks m = { 0, 0, 0 };
+    llmj__masks m = { 0, 0 };
     size_t bb = 0, be = 0;
     int st = t->st;
     size_t i = 0;
@@ -1007,14 +1007,12 @@ str_begin: /* p[i] is the opening quote */
 ws: { /* p[i] is whitespace between tokens: one segment of the run, up to
        * its end or the block's end (the next segment is the next turn) */
     size_t j;
-    uint64_t nlm = 0; /* blocks: the LFs from p[i] on, bit k for p[i + k] */
-    int ended;        /* the run ends at p[j] */
+    int ended; /* the run ends at p[j] */
     if (blocks) {
         if (i >= be)
             BLOCK_AT(i);
         uint64_t other = ~m.ws >> (i - bb);
         j = other ? i + ctz64(other) : be;
-        nlm = m.nl >> (i - bb);
         ended = other != 0 || (j < n && !is_ws(p[j]));
     } else {
         j = i + 1;
@@ -1022,33 +1020,33 @@ ws: { /* p[i] is whitespace between tokens: one segment of the run, up to
             j++;
         ended = j < n;
     }
+    const uint64_t wlim = t->cfg.whitespace_limit;
+    if (ended && t->ws_len == 0 && (wlim == 0 || j - i < wlim)) {
+        /* the whole run, shorter than any limit (W + I * d >= W): the
+         * common case, indentation */
+        for (size_t k = i; k < j; k++)
+            if (p[k] == '\n') {
+                t->line++;
+                t->line_start = base + k + 1;
+            }
+        i = j;
+        goto resume;
+    }
     if (t->ws_len == 0)
         t->ws_start = ABS;
     int hit = 0;
-    if (t->cfg.whitespace_limit) {
+    if (wlim) {
         uint64_t left = ws_limit(t) - t->ws_len; /* > 0 */
         if (left <= (uint64_t)(j - i)) {
             j = i + (size_t)left; /* the byte that reaches the limit is the last */
             hit = 1;
         }
     }
-    if (blocks) {
-        if (j - i < 64)
-            nlm &= ((uint64_t)1 << (j - i)) - 1;
-        if (nlm) {
-            t->line_start = ABS + (63 - (unsigned)__builtin_clzll(nlm)) + 1;
-            do {
-                t->line++;
-                nlm &= nlm - 1;
-            } while (nlm);
+    for (size_t k = i; k < j; k++)
+        if (p[k] == '\n') {
+            t->line++;
+            t->line_start = base + k + 1;
         }
-    } else {
-        for (size_t k = i; k < j; k++)
-            if (p[k] == '\n') {
-                t->line++;
-                t->line_start = base + k + 1;
-            }
-    }
     t->ws_len += j - i;
     i = j;
     if (hit) {
