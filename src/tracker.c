@@ -199,11 +199,29 @@ static uint64_t ytok_end(const llmj_tracker *t)
     return t->ybase + yajl_get_bytes_consumed(t->y);
 }
 
-/* Inside a yajl callback for a string or key ending at end (after its
- * closing quote): its opening quote, found backwards (the byte before an
- * unescaped '"' is never a backslash outside a string, so the first '"'
- * preceded by an even run of backslashes is the opening one). */
-static uint64_t ystring_start(const llmj_tracker *t, uint64_t end)
+/* 1 when no byte of the readable text in [from, to) is a backslash. */
+static int ybytes_plain(const llmj_tracker *t, uint64_t from, uint64_t to)
+{
+    if (from >= to)
+        return 1;
+    if (from < t->ybase) { /* the part in yprev */
+        uint64_t e = to < t->ybase ? to : t->ybase;
+        if (memchr(t->yprev + (from - t->yprev_base), '\\', (size_t)(e - from)))
+            return 0;
+        from = e;
+    }
+    return from >= to || !memchr(t->ycur + (from - t->ybase), '\\', (size_t)(to - from));
+}
+
+/* Inside a yajl callback for a string or key of decoded length len ending
+ * at end (after its closing quote): its opening quote. Without escapes it
+ * sits len + 2 bytes before end: when that byte is a '"' and no backslash
+ * follows it in the string, it is the opening quote (an escaped quote
+ * there would need more escape bytes before it than the bytes before it
+ * can hold). Otherwise it is found backwards (the byte before an unescaped
+ * '"' is never a backslash outside a string, so the first '"' preceded by
+ * an even run of backslashes is the opening one). */
+static uint64_t ystring_start(const llmj_tracker *t, uint64_t end, size_t len)
 {
     /* the readable bytes: [lo, ybase) in yprev, [ybase, ybase + ycur_len) */
     uint64_t lo = t->yprev ? t->yprev_base : t->ybase;
@@ -212,9 +230,26 @@ static uint64_t ystring_start(const llmj_tracker *t, uint64_t end)
 #define YBYTE(o) ((o) >= t->ybase ? t->ycur[(o) - t->ybase] : t->yprev[(o) - t->yprev_base])
     if (!t->ycur || end < lo + 2)
         return lo;
-    for (uint64_t i = end - 1; i-- > lo;) {
-        if (YBYTE(i) != '"')
-            continue;
+    if (end - lo >= (uint64_t)len + 2) {
+        uint64_t q = end - 2 - len;
+        if (YBYTE(q) == '"' && ybytes_plain(t, q + 1, end - 1))
+            return q;
+    }
+    for (uint64_t i = end - 1; i > lo;) {
+        /* the previous '"', a segment at a time */
+        if (i > t->ybase) {
+            uint64_t seg = lo > t->ybase ? lo : t->ybase;
+            while (i > seg && t->ycur[i - 1 - t->ybase] != '"')
+                i--;
+            if (i == seg)
+                continue; /* on to yprev (or done) */
+        } else {
+            while (i > lo && t->yprev[i - 1 - t->yprev_base] != '"')
+                i--;
+            if (i == lo)
+                break;
+        }
+        i--; /* YBYTE(i) == '"' */
         uint64_t k = i, bs = 0;
         while (k > lo && YBYTE(k - 1) == '\\')
             k--, bs++;
@@ -370,7 +405,7 @@ static int y_string(void *ctx, const unsigned char *s, size_t len)
     if (value_begin(t))
         return 0;
     uint64_t end = ytok_end(t);
-    uint64_t start = ystring_start(t, end);
+    uint64_t start = ystring_start(t, end, len);
     span(t, start, end - 1);
     if (t->cfg.string_chunks) {
         /* The chunks delivered while the string was open, then the rest. */
@@ -455,7 +490,7 @@ static int y_map_key(void *ctx, const unsigned char *key, size_t len)
     t->seg[t->ydepth - 1].key_len = len;
     t->seg[t->ydepth - 1].index = 0;
     uint64_t end = ytok_end(t);
-    span(t, ystring_start(t, end), end);
+    span(t, ystring_start(t, end, len), end);
     emit(t, LLMJ_EV_KEY, t->ydepth, (const char *)key, len);
     return 1;
 }
@@ -1466,7 +1501,8 @@ static void emit_chunks(llmj_tracker *t, const unsigned char *s, size_t n)
             size_t run = 1;
             while (i + run < n && s[i + run] != '\\')
                 run++;
-            if (o == 0 && run >= sizeof out / 2) {
+            if (o == 0 && (run >= sizeof out / 2 || i + run == n)) {
+                /* nothing waiting in out: the run goes as it is */
                 emit(t, LLMJ_EV_STRING_CHUNK, t->ydepth, (const char *)s + i, run);
                 t->chunk_len += run;
                 i += run;

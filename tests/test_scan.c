@@ -10,6 +10,7 @@
  *   UTF-8 sequences, quotes, whitespace runs, token limits and errors at
  *   and around the 64-byte block boundaries, the generated documents and
  *   corpus/json, whole and at several splits, under several configurations;
+ * - every STRING and KEY event's span is exactly its string token;
  * - on every path, the salvage at every prefix of those documents equals
  *   the independent reference's (tests/ref). */
 #include <setjmp.h>
@@ -165,6 +166,16 @@ static void boundary_docs(ref_docs *d)
         snprintf(name, sizeof name, "ws-%zu", run);
         add_doc(d, name, &b);
     }
+    /* escaped quotes followed by other escapes: a string's start is not
+     * always its decoded length before its end */
+    static const char *const quoted[] = {
+        "{\"k\":\"\\\"\\n\",\"m\":[\"\\\"\\\\\",\"x\\\"\\t\\\"\\\\n\"]}",
+        "[\"\\\"\\u00e9\",\"\\\"\\ud83d\\ude00\\n\",{\"\\\"\\n\":\"\\\"\\r\\n\"}]",
+    };
+    for (size_t q = 0; q < sizeof quoted / sizeof *quoted; q++) {
+        snprintf(name, sizeof name, "quoted-%zu", q);
+        ref_docs_add(d, name, quoted[q], strlen(quoted[q]));
+    }
     /* many small tokens, so that every kind meets a boundary */
     b.n = 0;
     rb_addc(&b, '[');
@@ -214,9 +225,35 @@ static void boundary_docs(ref_docs *d)
 
 /* ---- transcripts ------------------------------------------------------------------ */
 
+/* The text being fed to the tracker whose events log_event checks. */
+static const char *g_doc;
+static size_t g_doc_len, g_bad_spans;
+
+/* [off, end) of doc is exactly one string token: a '"' not preceded by a
+ * backslash, no unescaped '"' inside, a closing '"'. */
+static int is_string_span(const char *doc, size_t n, uint64_t off, uint64_t end)
+{
+    if (end > n || end < off + 2 || doc[off] != '"' || doc[end - 1] != '"')
+        return 0;
+    if (off > 0 && doc[off - 1] == '\\')
+        return 0;
+    for (uint64_t i = off + 1; i < end - 1; i++) {
+        if (doc[i] == '\\')
+            i++;
+        else if (doc[i] == '"')
+            return 0;
+    }
+    return 1;
+}
+
 static int log_event(void *ctx, const llmj_event *ev)
 {
     tu_buf *b = ctx;
+    if ((ev->type == LLMJ_EV_STRING || ev->type == LLMJ_EV_KEY) && g_doc &&
+        !is_string_span(g_doc, g_doc_len, ev->offset, ev->end) && ++g_bad_spans <= 5)
+        fprintf(stderr, "MISMATCH: a %s event's span [%llu, %llu) is not its string token\n",
+                llmj_event_type_name(ev->type), (unsigned long long)ev->offset,
+                (unsigned long long)ev->end);
     tu_buf_addf(b, "E%d d%zu o%llu-%llu f%d ", (int)ev->type, ev->depth,
                 (unsigned long long)ev->offset, (unsigned long long)ev->end, ev->first);
     tu_buf_add(b, ev->pointer, ev->pointer_len);
@@ -250,6 +287,8 @@ static void transcript(tu_buf *out, const char *s, size_t n, const size_t *sizes
 {
     llmj_tracker *t;
     assert_int_equal(llmj_tracker_new(&t, cfg, with_cb ? log_event : NULL, out), LLMJ_OK);
+    g_doc = s;
+    g_doc_len = n;
     size_t off = 0, k = 0;
     llmj_status st = LLMJ_OK;
     while (off < n && st == LLMJ_OK) {
@@ -332,8 +371,11 @@ static void test_paths_agree(void **state)
                 }
     }
     unsetenv("LLMJ_SCAN");
-    fprintf(stderr, "paths agree: %zu documents, %d paths, %zu comparisons, %zu mismatches\n",
-            docs.n, np, checks, bad);
+    fprintf(stderr,
+            "paths agree: %zu documents, %d paths, %zu comparisons, %zu mismatches; %zu string "
+            "spans wrong\n",
+            docs.n, np, checks, bad, g_bad_spans);
+    assert_int_equal(g_bad_spans, 0);
     tu_buf_free(&base);
     tu_buf_free(&got);
     ref_docs_free(&docs);
