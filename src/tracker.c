@@ -775,6 +775,17 @@ static const char *unexpected_msg(const llmj_tracker *t, int st)
     }
 }
 
+/* The LFs of p[i:j] (whitespace at offset base + i): lines and their starts. */
+static inline void count_lines(llmj_tracker *t, const unsigned char *p, size_t i, size_t j,
+                               uint64_t base)
+{
+    for (size_t k = i; k < j; k++)
+        if (p[k] == '\n') {
+            t->line++;
+            t->line_start = base + k + 1;
+        }
+}
+
 /* Reserve what a container opening at depth sdepth needs (the fast check
  * inline, the growth in the functions). */
 static inline int reserve_open(llmj_tracker *t, size_t pb)
@@ -1059,11 +1070,7 @@ ws: { /* p[i] is whitespace between tokens: one segment of the run, up to
     if (ended && t->ws_len == 0 && (wlim == 0 || j - i < wlim)) {
         /* the whole run, shorter than any limit (W + I * d >= W): the
          * common case, indentation */
-        for (size_t k = i; k < j; k++)
-            if (p[k] == '\n') {
-                t->line++;
-                t->line_start = base + k + 1;
-            }
+        count_lines(t, p, i, j, base);
         i = j;
         goto resume;
     }
@@ -1077,11 +1084,7 @@ ws: { /* p[i] is whitespace between tokens: one segment of the run, up to
             hit = 1;
         }
     }
-    for (size_t k = i; k < j; k++)
-        if (p[k] == '\n') {
-            t->line++;
-            t->line_start = base + k + 1;
-        }
+    count_lines(t, p, i, j, base);
     t->ws_len += j - i;
     i = j;
     if (hit) {

@@ -37,39 +37,6 @@ typedef struct input {
     size_t len;
 } input;
 
-static const char chunk_head[] =
-    "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o\","
-    "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"";
-static const char chunk_tail[] = "\"},\"finish_reason\":null}]}\n\n";
-
-/* answer[0:n] as OpenAI chunks of 3 and 4 characters (JSON-escaped), then
- * the finish chunk and [DONE]. */
-static void make_sse(tu_buf *sse, const char *answer, size_t n)
-{
-    for (size_t p = 0, k = 0; p < n; k++) {
-        size_t step = k & 1 ? 4 : 3;
-        if (step > n - p)
-            step = n - p;
-        tu_buf_add(sse, chunk_head, sizeof chunk_head - 1);
-        for (size_t i = p; i < p + step; i++) {
-            char c = answer[i];
-            if (c == '"' || c == '\\')
-                tu_buf_add(sse, "\\", 1);
-            if ((unsigned char)c < 0x20)
-                tu_buf_addf(sse, "\\u%04x", (unsigned)(unsigned char)c);
-            else
-                tu_buf_add(sse, &c, 1);
-        }
-        tu_buf_add(sse, chunk_tail, sizeof chunk_tail - 1);
-        p += step;
-    }
-    static const char end[] =
-        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\","
-        "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
-        "data: [DONE]\n\n";
-    tu_buf_add(sse, end, sizeof end - 1);
-}
-
 /* The JSON-mode recordings of corpus/streams (their reports say "json":true). */
 static const char *const k_recorded[] = {
     "openai-json.sse",     "openai-length.sse",   "openai-cut.sse",
@@ -225,7 +192,7 @@ int main(void)
     ref_rng r = { 4242 };
     ref_gen_llm_object(&r, &answer, 4000);
     tu_buf sse = { 0 };
-    make_sse(&sse, answer.d, answer.n);
+    tu_openai_sse(&sse, NULL, answer.d, answer.n, 0);
 
     printf("one object (bytes the library allocated, malloc overhead not included):\n");
     tracker_row("without callback", answer.d, answer.n, 0);

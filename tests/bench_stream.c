@@ -45,44 +45,6 @@ static void make_answer(tu_buf *b, size_t n)
     tu_buf_add(b, "]", 1);
 }
 
-static const char chunk_head[] =
-    "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o\","
-    "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"";
-static const char chunk_tail[] = "\"},\"finish_reason\":null}]}\n\n";
-
-/* The answer as SSE chunks of `step` characters (alternating 3 and 4 when
- * step is 0), then a finish chunk and [DONE]; the payloads alone (one per
- * line) in *payloads when not NULL. Returns the number of chunks. */
-static size_t make_stream(tu_buf *sse, tu_buf *payloads, const tu_buf *answer, size_t step)
-{
-    size_t n = 0;
-    for (size_t p = 0; p < answer->len; n++) {
-        size_t k = step ? step : (n & 1) ? 4 : 3;
-        if (k > answer->len - p)
-            k = answer->len - p;
-        size_t start = sse->len;
-        tu_buf_add(sse, chunk_head, sizeof chunk_head - 1);
-        for (size_t i = p; i < p + k; i++) {
-            char c = answer->data[i];
-            if (c == '"' || c == '\\')
-                tu_buf_add(sse, "\\", 1);
-            tu_buf_add(sse, &c, 1);
-        }
-        tu_buf_add(sse, chunk_tail, sizeof chunk_tail - 1);
-        if (payloads) {
-            tu_buf_add(payloads, sse->data + start + 6, sse->len - start - 6 - 2);
-            tu_buf_add(payloads, "\n", 1);
-        }
-        p += k;
-    }
-    static const char end[] =
-        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\","
-        "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
-        "data: [DONE]\n\n";
-    tu_buf_add(sse, end, sizeof end - 1);
-    return n + 2;
-}
-
 /* ---- counting callbacks ----------------------------------------------------- */
 
 typedef struct counts {
@@ -166,7 +128,7 @@ static void bench_chunks(void)
     tu_buf answer = { 0 }, sse = { 0 }, payloads = { 0 };
     /* 1M chunks of 3-4 characters: about 3.5 MB of JSON */
     make_answer(&answer, 3500000);
-    size_t chunks = make_stream(&sse, &payloads, &answer, 0);
+    size_t chunks = tu_openai_sse(&sse, &payloads, answer.data, answer.len, 0);
     printf("stream: %zu chunks, %.1f MB of SSE (%.0f bytes a chunk), %.2f MB of JSON content\n",
            chunks, sse.len / 1e6, (double)sse.len / chunks, answer.len / 1e6);
 
@@ -302,7 +264,7 @@ static void bench_live_ui(void)
 {
     tu_buf answer = { 0 }, sse = { 0 }, payloads = { 0 };
     make_answer(&answer, 1000000);
-    size_t chunks = make_stream(&sse, &payloads, &answer, 4);
+    size_t chunks = tu_openai_sse(&sse, &payloads, answer.data, answer.len, 4);
     printf("live UI: a %.2f MB JSON answer in %zu SSE deltas of 4 characters (%.1f MB)\n",
            answer.len / 1e6, chunks, sse.len / 1e6);
 

@@ -167,60 +167,6 @@ static void gen_doc(rbuf *b, uint64_t seed, size_t target)
     }
 }
 
-/* s pretty-printed the way JSON-mode answers often are: a newline and two
- * spaces per level before every member and element, ": " after keys. */
-static void pretty(const char *s, size_t n, rbuf *out)
-{
-    int in_str = 0, esc = 0;
-    size_t depth = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (in_str) {
-            rb_addc(out, c);
-            if (esc)
-                esc = 0;
-            else if (c == '\\')
-                esc = 1;
-            else if (c == '"')
-                in_str = 0;
-            continue;
-        }
-        switch (c) {
-        case '"':
-            in_str = 1;
-            rb_addc(out, c);
-            break;
-        case '{':
-        case '[':
-            rb_addc(out, c);
-            depth++;
-            rb_addc(out, '\n');
-            for (size_t k = 0; k < 2 * depth; k++)
-                rb_addc(out, ' ');
-            break;
-        case '}':
-        case ']':
-            depth--;
-            rb_addc(out, '\n');
-            for (size_t k = 0; k < 2 * depth; k++)
-                rb_addc(out, ' ');
-            rb_addc(out, c);
-            break;
-        case ',':
-            rb_addc(out, c);
-            rb_addc(out, '\n');
-            for (size_t k = 0; k < 2 * depth; k++)
-                rb_addc(out, ' ');
-            break;
-        case ':':
-            rb_add(out, ": ", 2);
-            break;
-        default:
-            rb_addc(out, c);
-        }
-    }
-}
-
 /* ---- instruction counts (callgrind) ---------------------------------------------- */
 
 /* The one run callgrind counts (--toggle-collect=counted_run). */
@@ -406,24 +352,25 @@ int main(int argc, char **argv)
         return bad;
     }
 
-    rbuf doc1 = { 0 }, doc32 = { 0 }, pr = { 0 };
+    rbuf doc1 = { 0 }, doc32 = { 0 };
+    tu_buf prb = { 0 };
     gen_doc(&doc1, 12345, (size_t)1 << 20);
     gen_doc(&doc32, 999, (size_t)32 << 20);
-    pretty(doc1.d, doc1.n, &pr);
-    if (!ref_is_json(pr.d, pr.n)) {
+    tu_pretty_json(&prb, doc1.d, doc1.n);
+    if (!ref_is_json(prb.data, prb.len)) {
         fprintf(stderr, "bench: the pretty-printed document is not valid JSON\n");
         return 1;
     }
     printf("LLM-like documents: %.2f MB and %.2f MB; pretty-printed %.2f MB\n", doc1.n / 1e6,
-           doc32.n / 1e6, pr.n / 1e6);
+           doc32.n / 1e6, prb.len / 1e6);
     printf("(CPU time, median of alternating runs; the scanner's path: %s)\n\n",
            getenv("LLMJ_SCAN") ? getenv("LLMJ_SCAN") : "the best the CPU has");
     header();
     row("1 MB, 4-byte pieces", doc1.d, doc1.n, 4, 7);
     row("32 MB, 64 KiB pieces", doc32.d, doc32.n, 65536, 5);
     row("32 MB, whole", doc32.d, doc32.n, 0, 5);
-    row("1 MB pretty-printed, 4-byte", pr.d, pr.n, 4, 7);
-    row("1 MB pretty-printed, 64 KiB", pr.d, pr.n, 65536, 9);
+    row("1 MB pretty-printed, 4-byte", prb.data, prb.len, 4, 7);
+    row("1 MB pretty-printed, 64 KiB", prb.data, prb.len, 65536, 9);
 
     /* one long string, 4 bytes at a time */
     for (size_t len = 16384; len <= 65536; len *= 4) {
@@ -468,7 +415,7 @@ int main(int argc, char **argv)
         setenv("LLMJ_SCAN", paths[k], 1);
         double a[NWHO], b[NWHO];
         measure(doc32.d, doc32.n, 65536, 5, 3, a);
-        measure(pr.d, pr.n, 65536, 9, 3, b);
+        measure(prb.data, prb.len, 65536, 9, 3, b);
         printf("  %-9s 32 MB at 64 KiB %6.3f   pretty-printed 1 MB at 64 KiB %6.3f\n", paths[k],
                a[TRACKER] / a[YAJL], b[TRACKER] / b[YAJL]);
     }
@@ -495,7 +442,7 @@ int main(int argc, char **argv)
     printf("goal: salvage time flat (O(depth), not O(bytes))\n");
     free(doc1.d);
     free(doc32.d);
-    free(pr.d);
+    tu_buf_free(&prb);
     if (bench_failed) {
         fprintf(stderr, "bench: a parser rejected the input\n");
         return 1;

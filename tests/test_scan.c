@@ -187,37 +187,10 @@ static void boundary_docs(ref_docs *d)
     rbuf llm = { 0 };
     ref_rng r = { 77 };
     ref_gen_llm_object(&r, &llm, 3000);
-    b.n = 0;
-    int in_str = 0, esc = 0;
-    size_t depth = 0;
-    for (size_t i = 0; i < llm.n; i++) {
-        char c = llm.d[i];
-        if (in_str) {
-            rb_addc(&b, c);
-            esc = esc ? 0 : c == '\\';
-            if (!esc && c == '"')
-                in_str = 0;
-            continue;
-        }
-        if (c == '"')
-            in_str = 1;
-        if (c == '}' || c == ']') {
-            depth--;
-            rb_addc(&b, '\n');
-            for (size_t k = 0; k < 2 * depth; k++)
-                rb_addc(&b, ' ');
-        }
-        rb_addc(&b, c);
-        if (c == '{' || c == '[' || c == ',') {
-            depth += c != ',';
-            rb_addc(&b, '\n');
-            for (size_t k = 0; k < 2 * depth; k++)
-                rb_addc(&b, ' ');
-        } else if (c == ':') {
-            rb_addc(&b, ' ');
-        }
-    }
-    add_doc(d, "llm-pretty", &b);
+    tu_buf pretty = { 0 };
+    tu_pretty_json(&pretty, llm.d, llm.n);
+    ref_docs_add(d, "llm-pretty", pretty.data, pretty.len);
+    tu_buf_free(&pretty);
     add_doc(d, "llm-compact", &llm);
     free(llm.d);
     free(b.d);
