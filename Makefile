@@ -7,7 +7,13 @@
 #   make python-test  the Python package (python/): installed into a fresh
 #                     venv offline, then its pytest tests (part of make check)
 #   make valgrind     every test under valgrind memcheck
-#   make install      PREFIX=/usr/local DESTDIR=
+#   make install      headers, libraries, llmjson.pc, the tool, the man pages
+#                     into DESTDIR + PREFIX (/usr/local), or the directories
+#                     below (GNU names: BINDIR, LIBDIR, INCLUDEDIR, MANDIR...)
+#   make uninstall    removes what make install put there (same variables)
+#   make HTTP=0       the library without libcurl: no llmj_http_*, no transport
+#                     (tracker, SSE, stream, dialects, schema); `llmjson stream`
+#                     then says so. Its tests skip what needs HTTP.
 #
 # Every source file under src/ belongs to the library, except src/cli/ (the
 # tool). tests/test_*.c are cmocka tests, tests/bench_*.c benchmarks,
@@ -15,8 +21,19 @@
 
 VERSION     := 0.1.0
 SOVERSION   := 0
-PREFIX      ?= /usr/local
 BUILD       ?= build
+HTTP        ?= 1
+
+# Installation directories, as the GNU coding standards name them; each one
+# may be set on its own (make install LIBDIR=/usr/lib/x86_64-linux-gnu).
+PREFIX      ?= /usr/local
+EXEC_PREFIX ?= $(PREFIX)
+BINDIR      ?= $(EXEC_PREFIX)/bin
+LIBDIR      ?= $(EXEC_PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+DATAROOTDIR ?= $(PREFIX)/share
+MANDIR      ?= $(DATAROOTDIR)/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 CC          ?= cc
 PKG_CONFIG  ?= pkg-config
 
@@ -25,6 +42,11 @@ WARN        := -std=c11 -Wall -Wextra -Werror -pedantic -Wshadow -Wstrict-protot
                -Wmissing-prototypes -Wno-missing-field-initializers
 CPPFLAGS    += -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L
 LIB_CFLAGS  := -fPIC -fvisibility=hidden -DLLMJ_BUILDING
+ifeq ($(HTTP),0)
+CPPFLAGS    += -DLLMJ_NO_HTTP
+else ifneq ($(HTTP),1)
+$(error HTTP=$(HTTP): use HTTP=1 (the default, with libcurl) or HTTP=0)
+endif
 
 ifeq ($(SAN),1)
 CFLAGS      := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -32,14 +54,14 @@ LDFLAGS     += -fsanitize=address,undefined
 endif
 
 # ---- dependencies, found with pkg-config ---------------------------------
-HAVE_HTTP   := $(wildcard src/http.c)
+HAVE_HTTP   := $(filter 1,$(HTTP))
 need = $(if $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo y),,$(error $(1) not found: run   apt-get install -y $(2)   (and pkg-config)))
 NEED_TESTS  := $(filter check test tests valgrind bench fuzz,$(MAKECMDGOALS))
-ifeq ($(filter clean,$(MAKECMDGOALS)),)
+ifeq ($(filter clean uninstall,$(MAKECMDGOALS)),)
 $(call need,yajl,libyajl-dev)
 $(call need,libpcre2-8,libpcre2-dev)
 ifneq ($(HAVE_HTTP),)
-$(call need,libcurl,libcurl4-openssl-dev)
+$(call need,libcurl,libcurl4-openssl-dev   (or build without HTTP: make HTTP=0))
 endif
 ifneq ($(NEED_TESTS),)
 $(call need,cmocka,libcmocka-dev)
@@ -51,10 +73,15 @@ DEP_LIBS    := $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null) -lm
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 # ---- sources --------------------------------------------------------------
-LIB_SRC     := $(sort $(wildcard src/*.c src/dialect/*.c src/schema/*.c))
+# src/http.c is the transport (libcurl); src/http_none.c stands in for it in
+# a build without HTTP. The programs that need the transport are left out of
+# that build (test-run says so in one NOTICE line).
+LIB_SRC     := $(filter-out $(if $(HAVE_HTTP),src/http_none.c,src/http.c),\
+                 $(sort $(wildcard src/*.c src/dialect/*.c src/schema/*.c)))
+NEEDS_HTTP  := tests/test_http.c tests/bench_http.c examples/http_multi.c
 CLI_SRC     := $(sort $(wildcard src/cli/*.c))
-TEST_SRC    := $(sort $(wildcard tests/test_*.c))
-BENCH_SRC   := $(sort $(wildcard tests/bench_*.c))
+TEST_SRC    := $(filter-out $(if $(HAVE_HTTP),,$(NEEDS_HTTP)),$(sort $(wildcard tests/test_*.c)))
+BENCH_SRC   := $(filter-out $(if $(HAVE_HTTP),,$(NEEDS_HTTP)),$(sort $(wildcard tests/bench_*.c)))
 SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 SERVER_SRC  := $(sort $(wildcard tests/server/*.c))
 HEADERS     := include/llmjson.h $(wildcard include/llmjson/*.h)
@@ -64,9 +91,9 @@ CLI_OBJ     := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS       := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCHES     := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
-SERVER      := $(if $(SERVER_SRC),$(BUILD)/llmj-testserver)
+SERVER      := $(if $(and $(SERVER_SRC),$(HAVE_HTTP)),$(BUILD)/llmj-testserver)
 
-EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
+EXAMPLE_SRC := $(filter-out $(if $(HAVE_HTTP),,$(NEEDS_HTTP)),$(sort $(wildcard examples/*.c)))
 EXAMPLES    := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
 
 STATIC      := $(BUILD)/libllmjson.a
@@ -74,7 +101,7 @@ SHARED      := $(BUILD)/libllmjson.so.$(VERSION)
 TOOL        := $(BUILD)/llmjson
 EXAMPLE     := $(BUILD)/readme-example
 
-.PHONY: all lib tool tests check test test-run demo bench valgrind install clean fuzz python-test python-venv
+.PHONY: all lib tool tests check test test-run demo bench valgrind install uninstall clean fuzz python-test python-venv FORCE
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -84,11 +111,26 @@ all: lib tool
 lib: $(STATIC) $(SHARED) $(BUILD)/llmjson.pc
 tool: $(TOOL)
 
-$(BUILD)/obj/src/%.o: src/%.c $(HEADERS) $(wildcard src/*.h src/dialect/*.h src/cli/*.h src/schema/*.h)
+# What a build was configured with, one file each, rewritten only when a
+# value changes (so what depends on it is rebuilt then, and only then):
+# http.vars for every object (HTTP=0 compiles with -DLLMJ_NO_HTTP),
+# pc.vars for llmjson.pc (a second make install PREFIX=... gets its own).
+define vars_file
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(1) | cmp -s - $@ 2> /dev/null || printf '%s\n' $(1) > $@
+endef
+$(BUILD)/http.vars: FORCE
+	$(call vars_file,'HTTP=$(HTTP)')
+$(BUILD)/pc.vars: FORCE
+	$(call vars_file,'VERSION=$(VERSION)' 'HTTP=$(HTTP)' 'PREFIX=$(PREFIX)' 'EXEC_PREFIX=$(EXEC_PREFIX)' \
+	  'LIBDIR=$(LIBDIR)' 'INCLUDEDIR=$(INCLUDEDIR)')
+FORCE:
+
+$(BUILD)/obj/src/%.o: src/%.c $(HEADERS) $(wildcard src/*.h src/dialect/*.h src/cli/*.h src/schema/*.h) $(BUILD)/http.vars
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(WARN) $(CFLAGS) $(if $(filter src/cli/%,$<),,$(LIB_CFLAGS)) -c $< -o $@
 
-$(BUILD)/obj/tests/%.o: tests/%.c $(HEADERS) $(wildcard tests/support/*.h tests/ref/*)
+$(BUILD)/obj/tests/%.o: tests/%.c $(HEADERS) $(wildcard tests/support/*.h tests/ref/*) $(BUILD)/http.vars
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(DEP_CFLAGS) $(WARN) $(CFLAGS) -c $< -o $@
 
@@ -102,12 +144,23 @@ $(SHARED): $(LIB_OBJ)
 	ln -sf libllmjson.so.$(VERSION) $(BUILD)/libllmjson.so.$(SOVERSION)
 	ln -sf libllmjson.so.$(SOVERSION) $(BUILD)/libllmjson.so
 
-$(BUILD)/llmjson.pc: Makefile
+# llmjson.pc for the configured directories (pc.vars). What libllmjson.a
+# needs besides itself: yajl and PCRE2 by their own .pc files; libcurl as
+# plain -lcurl, so that the static line links with Debian's
+# libcurl4-openssl-dev alone (libcurl.pc's Libs.private would want the -dev
+# package of each of libcurl's own libraries). A build without HTTP: no
+# libcurl, and -DLLMJ_NO_HTTP for the programs (http.h).
+# $(call pc_rel,DIR,BASE,VAR): DIR written as ${VAR}/... when under BASE.
+pc_rel = $(if $(filter $(2),$(1)),$${$(3)},$(patsubst $(2)/%,$${$(3)}/%,$(1)))
+$(BUILD)/llmjson.pc: $(BUILD)/pc.vars Makefile
 	@mkdir -p $(dir $@)
-	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	printf '%s\n' 'prefix=$(PREFIX)' 'exec_prefix=$(call pc_rel,$(EXEC_PREFIX),$(PREFIX),prefix)' \
+	  'libdir=$(call pc_rel,$(LIBDIR),$(EXEC_PREFIX),exec_prefix)' \
+	  'includedir=$(call pc_rel,$(INCLUDEDIR),$(PREFIX),prefix)' '' \
 	  'Name: llmjson' 'Description: JSON that LLMs stream: live events, runaway detection, salvage' \
-	  'Version: $(VERSION)' 'Requires.private: $(DEP_PKGS)' 'Libs.private: -lm' \
-	  'Libs: -L$${libdir} -lllmjson' 'Cflags: -I$${includedir}' > $@
+	  'Version: $(VERSION)' 'Requires.private: yajl libpcre2-8' \
+	  'Libs: -L$${libdir} -lllmjson' 'Libs.private: $(if $(HAVE_HTTP),-lcurl )-lm' \
+	  'Cflags: -I$${includedir}$(if $(HAVE_HTTP),, -DLLMJ_NO_HTTP)' > $@
 
 $(TOOL): $(CLI_OBJ) $(STATIC)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(DEP_LIBS)
@@ -141,6 +194,8 @@ test-run: tests
 	run() { echo "== $$*"; if "$$@"; then passed=$$((passed+1)); else failed=$$((failed+1)); failures="$$failures $$1"; fi; }; \
 	mkdir -p $(BUILD)/scratch; \
 	export LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_SERVER=$(abspath $(SERVER)) LLMJ_ROOT=$(CURDIR) LLMJ_SCRATCH=$(abspath $(BUILD))/scratch; \
+	export LLMJ_HTTP=$(HTTP) LLMJ_BUILD=$(BUILD) LLMJ_SAN=$(SAN); \
+	$(if $(HAVE_HTTP),,echo "NOTICE: built without HTTP (HTTP=0): $(notdir $(basename $(NEEDS_HTTP))) not built or run";) \
 	for t in $(TESTS); do run $$t; done; \
 	sed -n '/<!-- output:begin -->/,/<!-- output:end -->/p' README.md | sed '/^<!--/d;/^```/d' > $(BUILD)/readme-output.txt; \
 	$(EXAMPLE) > $(BUILD)/readme-actual.txt; \
@@ -205,16 +260,33 @@ demo:
 	@if [ -n "$(SERVER)" ] && [ -f tests/demo_live.sh ]; then bash tests/demo_live.sh $(TOOL) $(SERVER); \
 	 else bash tests/demo.sh $(TOOL); fi
 
+# ---- install, uninstall ------------------------------------------------------
+# Into $(DESTDIR) + the directories above. uninstall removes exactly those
+# files (and the llmjson/ headers folder); the standard folders stay.
+INSTALL     ?= install
+INST_HEADERS := $(notdir $(wildcard include/llmjson/*.h))
+INST_LIBS   := libllmjson.a libllmjson.so libllmjson.so.$(SOVERSION) libllmjson.so.$(VERSION)
+MAN_PAGES   := $(sort $(wildcard docs/man/*.[1-8]))
+D           := $(DESTDIR)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/include/llmjson $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
-	install -m 644 include/llmjson.h $(DESTDIR)$(PREFIX)/include/
-	install -m 644 include/llmjson/*.h $(DESTDIR)$(PREFIX)/include/llmjson/
-	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/
-	ln -sf libllmjson.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libllmjson.so.$(SOVERSION)
-	ln -sf libllmjson.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libllmjson.so
-	install -m 644 $(BUILD)/llmjson.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
-	install -m 755 $(TOOL) $(DESTDIR)$(PREFIX)/bin/
+	$(INSTALL) -d $(D)$(BINDIR) $(D)$(LIBDIR) $(D)$(PKGCONFIGDIR) $(D)$(INCLUDEDIR)/llmjson \
+	  $(sort $(foreach m,$(MAN_PAGES),$(D)$(MANDIR)/man$(subst .,,$(suffix $(m)))))
+	$(INSTALL) -m 644 include/llmjson.h $(D)$(INCLUDEDIR)/
+	$(INSTALL) -m 644 $(addprefix include/llmjson/,$(INST_HEADERS)) $(D)$(INCLUDEDIR)/llmjson/
+	$(INSTALL) -m 644 $(STATIC) $(D)$(LIBDIR)/
+	$(INSTALL) -m 755 $(SHARED) $(D)$(LIBDIR)/
+	ln -sf libllmjson.so.$(VERSION) $(D)$(LIBDIR)/libllmjson.so.$(SOVERSION)
+	ln -sf libllmjson.so.$(SOVERSION) $(D)$(LIBDIR)/libllmjson.so
+	$(INSTALL) -m 644 $(BUILD)/llmjson.pc $(D)$(PKGCONFIGDIR)/
+	$(INSTALL) -m 755 $(TOOL) $(D)$(BINDIR)/
+	$(foreach m,$(MAN_PAGES),$(INSTALL) -m 644 $(m) $(D)$(MANDIR)/man$(subst .,,$(suffix $(m)))/ &&) true
+
+uninstall:
+	rm -f $(D)$(BINDIR)/llmjson $(addprefix $(D)$(LIBDIR)/,$(INST_LIBS)) $(D)$(PKGCONFIGDIR)/llmjson.pc
+	rm -f $(D)$(INCLUDEDIR)/llmjson.h $(addprefix $(D)$(INCLUDEDIR)/llmjson/,$(INST_HEADERS))
+	rmdir $(D)$(INCLUDEDIR)/llmjson 2> /dev/null || true
+	rm -f $(foreach m,$(MAN_PAGES),$(D)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 
 # ---- fuzzing (libFuzzer, clang) -------------------------------------------
 # Each tests/fuzz/fuzz_<name>.c is a libFuzzer target built with ASan+UBSan;
@@ -226,7 +298,7 @@ FUZZ_CC     ?= clang
 FUZZ_FLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_LIBSRC := $(LIB_SRC)
 
-build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC) $(HEADERS) $(wildcard tests/fuzz/*.h)
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC) $(HEADERS) $(wildcard tests/fuzz/*.h) $(FUZZ_SRC)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(CPPFLAGS) -Itests $(DEP_CFLAGS) -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers $(FUZZ_FLAGS) \
 	  -DLLMJ_BUILDING -o $@ $< $(FUZZ_LIBSRC) $(DEP_LIBS)
@@ -247,4 +319,4 @@ fuzz: $(FUZZ_BIN)
 	done
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-nohttp build-fuzz

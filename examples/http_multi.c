@@ -2,11 +2,11 @@
  * multi interface; each answer's partial document is printed as it grows.
  *   http_multi URL [URL...]     (OpenAI-style endpoints; the key, if any,
  *                                from OPENAI_API_KEY)
- * Link with libcurl: cc http_multi.c $(pkg-config --cflags --libs llmjson libcurl) */
+ *   cc http_multi.c $(pkg-config --cflags --libs llmjson)
+ * (no libcurl header, no -lcurl: llmj_global_init() sets libcurl up). */
 #include <stdio.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <llmjson.h>
 
 #define MAXREQ 16
@@ -60,7 +60,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s URL [URL...] (at most %d)\n", argv[0], MAXREQ);
         return 2;
     }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (llmj_global_init() != LLMJ_OK) { /* once, before any other thread */
+        fprintf(stderr, "http_multi: libcurl could not start\n");
+        return 1;
+    }
     llmj_stream_callbacks cbs = { 0 };
     cbs.json = on_json;
     cbs.text = on_text;
@@ -100,6 +103,6 @@ int main(int argc, char **argv)
         llmj_http_free(reqs[i].h);
     }
     llmj_http_multi_free(m);
-    curl_global_cleanup();
+    llmj_global_cleanup();
     return failed;
 }

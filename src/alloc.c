@@ -53,6 +53,52 @@ void llmj__free(const llmj_allocator *a, void *ptr)
         a->free(a->ctx, ptr);
 }
 
+typedef struct yhdr {
+    size_t size;
+    size_t fallback;
+} yhdr;
+
+void *llmj__yajl_malloc(void *ctx, size_t size)
+{
+    if (size > SIZE_MAX - sizeof(yhdr))
+        return NULL;
+    yhdr *h = llmj__malloc(ctx, sizeof *h + size);
+    size_t fb = 0;
+    if (!h) {
+        h = malloc(sizeof *h + size);
+        fb = 1;
+        if (!h)
+            return NULL;
+    }
+    h->size = size;
+    h->fallback = fb;
+    return h + 1;
+}
+
+void llmj__yajl_free(void *ctx, void *ptr)
+{
+    if (!ptr)
+        return;
+    yhdr *h = (yhdr *)ptr - 1;
+    if (h->fallback)
+        free(h);
+    else
+        llmj__free(ctx, h);
+}
+
+void *llmj__yajl_realloc(void *ctx, void *ptr, size_t size)
+{
+    if (!ptr)
+        return llmj__yajl_malloc(ctx, size);
+    yhdr *h = (yhdr *)ptr - 1;
+    void *n = llmj__yajl_malloc(ctx, size);
+    if (!n)
+        return NULL;
+    memcpy(n, ptr, h->size < size ? h->size : size);
+    llmj__yajl_free(ctx, ptr);
+    return n;
+}
+
 int llmj__buf_reserve(llmj__buf *b, const llmj_allocator *a, size_t need, size_t limit)
 {
     if (need <= b->cap)

@@ -15,6 +15,15 @@ void llmj__free(const llmj_allocator *a, void *ptr);
  * success, -1 when only some of the three are set. */
 int llmj__alloc_resolve(llmj_allocator *a, const llmj_allocator *cfg);
 
+/* yajl's allocation functions (yajl_alloc_funcs, ctx: a const
+ * llmj_allocator *). yajl does not check its allocations: each block carries
+ * a header saying which allocator it came from, the configured one or, when
+ * that refuses, the C library's, so yajl never sees NULL (its needs are
+ * bounded by what it parses). */
+void *llmj__yajl_malloc(void *ctx, size_t size);
+void *llmj__yajl_realloc(void *ctx, void *ptr, size_t size);
+void llmj__yajl_free(void *ctx, void *ptr);
+
 /* A growable byte buffer. Capacity grows geometrically; cap is a hard limit
  * on len (SIZE_MAX for none). Functions return 0, or -1 on allocation failure
  * (the buffer is then unchanged), or -2 when cap would be exceeded. */

@@ -499,6 +499,23 @@ static llmj_status check_json_mode(llmj_http *h)
     return st;
 }
 
+/* ==== global state ========================================================== */
+
+/* libcurl's global state is the only global state under llmjson; libcurl
+ * counts the calls, so each init is undone by one cleanup (http.h). */
+llmj_status llmj_global_init(void)
+{
+    CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (rc == CURLE_OK)
+        return LLMJ_OK;
+    return rc == CURLE_OUT_OF_MEMORY ? LLMJ_NOMEM : LLMJ_TRANSFER;
+}
+
+void llmj_global_cleanup(void)
+{
+    curl_global_cleanup();
+}
+
 /* ==== options, creation ===================================================== */
 
 void llmj_http_options_init(llmj_http_options *o)

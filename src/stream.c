@@ -3,6 +3,7 @@
  * See include/llmjson/stream.h. */
 #include "alloc.h"
 #include "doc_int.h"
+#include "llmjson/schema.h"
 #include "dialect/dialect.h"
 #include "redact.h"
 
@@ -12,6 +13,11 @@
 
 /* Auto-detection holds at most this many unrecognised events. */
 #define STREAM_SNIFF_EVENTS 8
+
+/* Input that is no stream at all (a JSON document, plain text, random
+ * bytes) is told apart from a stream that broke off: LLMJ_NOT_A_STREAM,
+ * with this message. */
+#define NOT_A_STREAM "not an SSE or NDJSON stream: "
 
 /* Line numbers for stream errors: the offsets of the last LF_RING line feeds
  * fed to the SSE decoder, which is fed at most LF_SLICE bytes at a time, so
@@ -37,15 +43,41 @@ struct stream_tool {
     llmj__buf id, name, args;
     llmj_tracker *tr;
     int ended;
+    int schema_tried;        /* its parameters' schema looked up (at the first argument byte) */
     llmj_text_status status;
     int complete;
     uint64_t lost, lost_off; /* rejected events that may belong to it; the first's offset */
+    llmj__buf type, sig; /* the tool's type ("" : function); its thought signature */
+    int text_input;      /* free-text input (a custom tool): no tracker */
 };
+
+/* Extras (stream.h, "extras"). */
+typedef struct stream_server {
+    size_t num; /* the dialect's number for it */
+    llmj__buf type, name, id, input, status, result;
+} stream_server;
+
+typedef struct stream_citation {
+    llmj__buf type, source, title, json;
+} stream_citation;
+
+typedef struct stream_extras {
+    llmj__buf stop_seq, logprobs; /* logprobs: "[e1,e2,...]" */
+    int has_stop_seq;
+    size_t nlogprobs;
+    stream_server **srv;
+    size_t nsrv, capsrv;
+    stream_citation **cit;
+    size_t ncit, capcit;
+} stream_extras;
 
 struct stream_choice {
     text_ctx tc;
     size_t index;
     llmj__buf text, refusal, finish_raw;
+    llmj__buf reasoning, signature; /* reasoning text; the last signature */
+    uint64_t redacted;              /* redacted or encrypted reasoning parts */
+    int has_reasoning;              /* some reasoning item arrived */
     int has_refusal;
     int has_finish;       /* a finish item arrived (finish_raw valid) */
     llmj_finish finish;   /* as the dialect said */
@@ -59,9 +91,17 @@ struct stream_choice {
     llmj_text_status status;
     int complete;
     uint64_t lost, lost_off; /* rejected events that may belong to it; the first's offset */
+    stream_extras x;
 };
 
 typedef enum wire_mode { WIRE_UNDECIDED = 0, WIRE_SSE = 1, WIRE_NDJSON = 2 } wire_mode;
+
+/* A tool's parameters schema, by tool name (llmj_stream_set_tool_schema). */
+typedef struct tool_schema {
+    char *name;
+    size_t len;
+    const llmj_schema *schema;
+} tool_schema;
 
 struct llmj_stream {
     llmj_allocator a;
@@ -71,6 +111,11 @@ struct llmj_stream {
     llmj_content_mode content;
     llmj_stream_callbacks cb;
     void *ctx;
+
+    /* schemas (borrowed; kept across resets) */
+    const llmj_schema *schema; /* every choice's content */
+    tool_schema *tschemas;
+    size_t ntschemas;
 
     wire_mode wire;
     llmj_sse *sse;
@@ -93,6 +138,14 @@ struct llmj_stream {
     uint64_t *lf;
     uint64_t lf_n;
 
+    /* SSE: the first line that is neither blank nor a comment (see
+     * sse_first_line) */
+    int fl_state;        /* FL_START, FL_COMMENT, FL_NAME, FL_DONE */
+    char fl_name[5];     /* its field name so far */
+    size_t fl_len;
+    size_t fl_bom;       /* BOM bytes at the start of the input */
+    uint64_t fl_off;     /* its first byte */
+
     stream_choice **ch;
     size_t nch, capch, last_ch;
     int notify;          /* some choice has a finish to tell */
@@ -111,6 +164,8 @@ struct llmj_stream {
 
     llmj_usage usage;
     int has_usage;
+    llmj__buf tier; /* the service tier */
+    int has_tier;
 
     llmj_provider_error perr;
     int has_perr;
@@ -322,6 +377,21 @@ static int new_tracker(llmj_stream *s, llmj_tracker **out, text_ctx *tc)
     return -1;
 }
 
+/* The tracker of a choice's JSON content, validating against the response
+ * schema when one is set; 0, or -1 when the stream stopped. */
+static int new_content_tracker(llmj_stream *s, stream_choice *c)
+{
+    if (new_tracker(s, &c->tr, &c->tc))
+        return -1;
+    if (s->schema && llmj_tracker_set_schema(c->tr, s->schema) != LLMJ_OK) {
+        llmj_tracker_free(c->tr);
+        c->tr = NULL;
+        stop_nomem(s);
+        return -1;
+    }
+    return 0;
+}
+
 /* Feed a tracker; 0 to go on, -1 when the stream stopped. */
 static int track(llmj_stream *s, llmj_tracker *tr, const char *p, size_t n, size_t choice,
                  size_t tool)
@@ -367,7 +437,31 @@ static void tool_free(llmj_stream *s, stream_tool *t)
     llmj__buf_free(&t->id, &s->a);
     llmj__buf_free(&t->name, &s->a);
     llmj__buf_free(&t->args, &s->a);
+    llmj__buf_free(&t->type, &s->a);
+    llmj__buf_free(&t->sig, &s->a);
     llmj__free(&s->a, t);
+}
+
+static void extras_free(llmj_stream *s, stream_extras *x)
+{
+    for (size_t i = 0; i < x->nsrv; i++) {
+        stream_server *v = x->srv[i];
+        llmj__buf *b[] = { &v->type, &v->name, &v->id, &v->input, &v->status, &v->result };
+        for (size_t k = 0; k < sizeof b / sizeof *b; k++)
+            llmj__buf_free(b[k], &s->a);
+        llmj__free(&s->a, v);
+    }
+    for (size_t i = 0; i < x->ncit; i++) {
+        stream_citation *v = x->cit[i];
+        llmj__buf *b[] = { &v->type, &v->source, &v->title, &v->json };
+        for (size_t k = 0; k < sizeof b / sizeof *b; k++)
+            llmj__buf_free(b[k], &s->a);
+        llmj__free(&s->a, v);
+    }
+    llmj__free(&s->a, x->srv);
+    llmj__free(&s->a, x->cit);
+    llmj__buf_free(&x->stop_seq, &s->a);
+    llmj__buf_free(&x->logprobs, &s->a);
 }
 
 static void choice_free(llmj_stream *s, stream_choice *c)
@@ -382,6 +476,9 @@ static void choice_free(llmj_stream *s, stream_choice *c)
     llmj__buf_free(&c->text, &s->a);
     llmj__buf_free(&c->refusal, &s->a);
     llmj__buf_free(&c->finish_raw, &s->a);
+    llmj__buf_free(&c->reasoning, &s->a);
+    llmj__buf_free(&c->signature, &s->a);
+    extras_free(s, &c->x);
     llmj__free(&s->a, c);
 }
 
@@ -440,7 +537,7 @@ static stream_choice *get_choice(llmj_stream *s, size_t idx)
     c->lost = s->lost_orphan;
     c->lost_off = s->lost_orphan_off;
     s->lost_texts += c->lost > 0;
-    if (c->json == 1 && new_tracker(s, &c->tr, &c->tc)) {
+    if (c->json == 1 && new_content_tracker(s, c)) {
         llmj__free(&s->a, c);
         return NULL;
     }
@@ -595,7 +692,7 @@ static int item_text(llmj_stream *s, const ld_item *it)
         c->json = 0;
         return 0;
     }
-    if (new_tracker(s, &c->tr, &c->tc))
+    if (new_content_tracker(s, c))
         return 1; /* still undecided: no tracker, so no JSON claimed */
     c->json = 1;
     return track(s, c->tr, c->text.data, c->text.len, c->index, LLMJ_NO_TOOL) ? 1 : 0;
@@ -613,6 +710,35 @@ static int item_refusal(llmj_stream *s, const ld_item *it)
     c->has_refusal = 1;
     finish_touch(s, c);
     if (s->cb.refusal && cb_stop(s, s->cb.refusal(s->ctx, c->index, it->text, it->len)))
+        return 1;
+    return 0;
+}
+
+/* Reasoning: its own text, never the content's (no tracker sees it). */
+static int item_reasoning(llmj_stream *s, const ld_item *it)
+{
+    stream_choice *c = get_choice(s, it->choice);
+    if (!c)
+        return 1;
+    c->has_reasoning = 1;
+    switch (it->kind) {
+    case LD_REASONING_SIGNATURE:
+        c->signature.len = 0;
+        return text_add_or_stop(s, &c->signature, it->text, it->len, "reasoning signature",
+                                c->index)
+                   ? 1
+                   : 0;
+    case LD_REASONING_REDACTED:
+        c->redacted++;
+        return 0;
+    default:
+        break;
+    }
+    if (!it->len)
+        return 0;
+    if (text_add_or_stop(s, &c->reasoning, it->text, it->len, "reasoning", c->index))
+        return 1;
+    if (s->cb.reasoning && cb_stop(s, s->cb.reasoning(s->ctx, c->index, it->text, it->len)))
         return 1;
     return 0;
 }
@@ -643,7 +769,34 @@ static int item_tool_begin(llmj_stream *s, const ld_item *it)
     if (!t->name.len && it->name_len &&
         text_add_or_stop(s, &t->name, it->name, it->name_len, "tool call name", c->index))
         return 1;
+    if (!t->type.len && it->type_len &&
+        text_add_or_stop(s, &t->type, it->type, it->type_len, "tool call type", c->index))
+        return 1;
+    if ((it->flags & LD_F_TEXT_INPUT) && !t->text_input && !t->args.len) {
+        /* free-text input (a custom tool): not JSON, so no tracker */
+        llmj_tracker_free(t->tr);
+        t->tr = NULL;
+        t->text_input = 1;
+    }
     return created ? tool_begin_cb(s, c, t) : 0;
+}
+
+/* Before a tool call's first argument byte: its parameters' schema, by the
+ * name known by then. 0 to go on, 1 when the stream stopped. */
+static int tool_schema_set(llmj_stream *s, stream_tool *t)
+{
+    t->schema_tried = 1;
+    for (size_t i = 0; i < s->ntschemas; i++) {
+        const tool_schema *e = &s->tschemas[i];
+        if (e->len != t->name.len || (e->len && memcmp(e->name, t->name.data, e->len) != 0))
+            continue;
+        if (llmj_tracker_set_schema(t->tr, e->schema) != LLMJ_OK) {
+            stop_nomem(s);
+            return 1;
+        }
+        return 0;
+    }
+    return 0;
 }
 
 static int item_tool_args(llmj_stream *s, const ld_item *it)
@@ -663,6 +816,10 @@ static int item_tool_args(llmj_stream *s, const ld_item *it)
         return 1;
     if (s->cb.tool_args &&
         cb_stop(s, s->cb.tool_args(s->ctx, c->index, t->index, it->text, it->len)))
+        return 1;
+    if (!t->tr)
+        return 0; /* free-text input: no tracker, no schema */
+    if (!t->schema_tried && tool_schema_set(s, t))
         return 1;
     return track(s, t->tr, it->text, it->len, c->index, t->index) ? 1 : 0;
 }
@@ -785,6 +942,10 @@ static int item_error(llmj_stream *s, const ld_item *it)
     return 0;
 }
 
+static int item_server_tool(llmj_stream *s, const ld_item *it);
+static int item_citation(llmj_stream *s, const ld_item *it);
+static int item_extra(llmj_stream *s, const ld_item *it);
+
 static int on_item(void *ctx, const ld_item *it)
 {
     llmj_stream *s = ctx;
@@ -800,6 +961,15 @@ static int on_item(void *ctx, const ld_item *it)
     case LD_USAGE: return item_usage(s, it);
     case LD_ERROR: return item_error(s, it);
     case LD_DONE: s->done = 1; return 0;
+    case LD_REASONING:
+    case LD_REASONING_SIGNATURE:
+    case LD_REASONING_REDACTED: return item_reasoning(s, it);
+    case LD_SERVER_TOOL: return item_server_tool(s, it);
+    case LD_CITATION: return item_citation(s, it);
+    case LD_TOOL_SIGNATURE:
+    case LD_LOGPROB:
+    case LD_STOP_SEQUENCE:
+    case LD_SERVICE_TIER: return item_extra(s, it);
     }
     return 0;
 }
@@ -987,6 +1157,15 @@ static int on_event(llmj_stream *s, const char *type, size_t type_len, const cha
         return 1;
     if (!s->ops) {
         if (s->wire == WIRE_NDJSON) {
+            /* detected from a '{': a first line that is no Ollama line is a
+             * JSON document, not a stream */
+            if (s->requested == LLMJ_DIALECT_AUTO &&
+                !llmj__dialect_ollama.sniff(type, type_len, data, data_len)) {
+                stop(s, LLMJ_NOT_A_STREAM, off,
+                     NOT_A_STREAM "this line starts with '{' but is no Ollama event (a JSON "
+                     "document?)");
+                return 1;
+            }
             if (start_dialect(s, &llmj__dialect_ollama))
                 return 1;
         } else {
@@ -1066,6 +1245,77 @@ static int on_field(void *ctx, const char *name, size_t name_len, const char *va
 
 /* ---- wire formats ------------------------------------------------------ */
 
+enum { FL_START = 0, FL_COMMENT, FL_NAME, FL_DONE };
+
+/* Does s[0:n] begin one of the field names an event stream starts with:
+ * the spec's data, event, id, retry, and old llama-server's error? *exact:
+ * it is one. */
+static int sse_field_prefix(const char *s, size_t n, int *exact)
+{
+    static const char *const names[] = { "data", "event", "id", "retry", "error" };
+    *exact = 0;
+    int any = 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        size_t l = strlen(names[i]);
+        if (n <= l && memcmp(s, names[i], n) == 0) {
+            any = 1;
+            if (n == l)
+                *exact = 1;
+        }
+    }
+    return any;
+}
+
+/* The first line of an SSE stream that is neither blank nor a comment must
+ * be one of those fields (its name ends at ':' or at the line end); any
+ * other line there means the input is no event stream. Decided within the
+ * first 6 bytes of that line, before the SSE decoder sees them, in any
+ * split. 0 to go on, -1 when the stream stopped. */
+static int sse_first_line(llmj_stream *s, const char *p, size_t n, uint64_t off)
+{
+    for (size_t i = 0; i < n && s->fl_state != FL_DONE; i++) {
+        unsigned char c = (unsigned char)p[i];
+        uint64_t at = off + i;
+        int eol = c == '\n' || c == '\r';
+        if (s->fl_state == FL_COMMENT) {
+            if (eol)
+                s->fl_state = FL_START;
+            continue;
+        }
+        if (s->fl_state == FL_START) {
+            if (at < 3 && at == s->fl_bom && c == (unsigned char)"\xEF\xBB\xBF"[at]) {
+                s->fl_bom++;
+                continue;
+            }
+            if (eol)
+                continue;
+            if (c == ':') {
+                s->fl_state = FL_COMMENT;
+                continue;
+            }
+            s->fl_state = FL_NAME;
+            s->fl_off = at;
+            s->fl_len = 0;
+        }
+        int exact;
+        if (c == ':' || eol) {
+            if (sse_field_prefix(s->fl_name, s->fl_len, &exact) && exact) {
+                s->fl_state = FL_DONE;
+                return 0;
+            }
+        } else if (s->fl_len < sizeof s->fl_name) {
+            s->fl_name[s->fl_len++] = (char)c;
+            if (sse_field_prefix(s->fl_name, s->fl_len, &exact))
+                continue;
+        }
+        stop(s, LLMJ_NOT_A_STREAM, s->fl_off,
+             NOT_A_STREAM "this line is neither an SSE field (data:, event:, id:, retry:) nor a "
+             "comment");
+        return -1;
+    }
+    return 0;
+}
+
 /* Take the SSE decoder's status: 0 to go on, -1 when the stream stopped. */
 static int sse_status(llmj_stream *s, llmj_status st)
 {
@@ -1096,6 +1346,8 @@ static int feed_sse(llmj_stream *s, const char *p, size_t n, uint64_t off)
             s->lf_n++;
             q++;
         }
+        if (s->fl_state != FL_DONE && sse_first_line(s, p, k, off))
+            return -1;
         if (sse_status(s, llmj_sse_feed(s->sse, p, k)))
             return -1;
         p += k;
@@ -1120,6 +1372,19 @@ static int nd_line(llmj_stream *s, const char *p, size_t n, int *bad)
     return on_event(s, NULL, 0, p, n, off, bad);
 }
 
+/* An NDJSON line over config.max_event: LLMJ_TOO_LONG, or, for the first
+ * line of an auto-detected stream, no stream at all (a JSON document). */
+static void nd_too_long(llmj_stream *s)
+{
+    if (s->requested == LLMJ_DIALECT_AUTO && !s->ops)
+        stop(s, LLMJ_NOT_A_STREAM, s->line_off,
+             NOT_A_STREAM "this first line is longer than %zu bytes (config.max_event)",
+             s->cfg.max_event);
+    else
+        stop(s, LLMJ_TOO_LONG, s->line_off, "NDJSON line longer than %zu bytes",
+             s->cfg.max_event);
+}
+
 static int feed_ndjson(llmj_stream *s, const char *p, size_t n, uint64_t off)
 {
     while (n) {
@@ -1128,8 +1393,7 @@ static int feed_ndjson(llmj_stream *s, const char *p, size_t n, uint64_t off)
             i++;
         if (i == n) {
             if (s->line.len + n > s->cfg.max_event) {
-                stop(s, LLMJ_TOO_LONG, s->line_off, "NDJSON line longer than %zu bytes",
-                     s->cfg.max_event);
+                nd_too_long(s);
                 return -1;
             }
             if (llmj__buf_append(&s->line, &s->a, p, n, SIZE_MAX)) {
@@ -1141,8 +1405,7 @@ static int feed_ndjson(llmj_stream *s, const char *p, size_t n, uint64_t off)
         int rc;
         if (s->line.len) {
             if (s->line.len + i > s->cfg.max_event) {
-                stop(s, LLMJ_TOO_LONG, s->line_off, "NDJSON line longer than %zu bytes",
-                     s->cfg.max_event);
+                nd_too_long(s);
                 return -1;
             }
             if (llmj__buf_append(&s->line, &s->a, p, i, SIZE_MAX)) {
@@ -1153,8 +1416,7 @@ static int feed_ndjson(llmj_stream *s, const char *p, size_t n, uint64_t off)
             s->line.len = 0;
         } else {
             if (i > s->cfg.max_event) {
-                stop(s, LLMJ_TOO_LONG, s->line_off, "NDJSON line longer than %zu bytes",
-                     s->cfg.max_event);
+                nd_too_long(s);
                 return -1;
             }
             rc = nd_line(s, p, i, NULL);
@@ -1246,6 +1508,8 @@ static void clear(llmj_stream *s)
     llmj__buf_free(&s->perr_code, &s->a);
     llmj__buf_free(&s->scratch, &s->a);
     llmj__buf_free(&s->field, &s->a);
+    llmj__buf_free(&s->tier, &s->a);
+    s->has_tier = 0;
 }
 
 static llmj_status start(llmj_stream *s)
@@ -1254,6 +1518,9 @@ static llmj_status start(llmj_stream *s)
     s->bom = 0;
     s->line_off = s->nd_lf = s->nd_last_lf = 0;
     s->lf_n = 0;
+    s->fl_state = FL_START;
+    s->fl_len = s->fl_bom = 0;
+    s->fl_off = 0;
     s->notify = 0;
     s->status = LLMJ_OK;
     memset(&s->err, 0, sizeof s->err);
@@ -1349,6 +1616,9 @@ void llmj_stream_free(llmj_stream *s)
     clear(s);
     llmj_sse_free(s->sse);
     llmj__free(&s->a, s->lf);
+    for (size_t i = 0; i < s->ntschemas; i++)
+        llmj__free(&s->a, s->tschemas[i].name);
+    llmj__free(&s->a, s->tschemas);
     llmj_allocator a = s->a;
     llmj__free(&a, s);
 }
@@ -1436,6 +1706,12 @@ static void finish_texts(llmj_stream *s)
         for (size_t j = 0; j < c->ntools; j++) {
             stream_tool *t = c->tools[j];
             int ended = t->ended || normal;
+            if (t->text_input) { /* free text: as a plain-text content */
+                t->complete = ended && !t->lost;
+                t->status = !t->args.len ? LLMJ_TEXT_EMPTY
+                            : t->complete ? LLMJ_TEXT_COMPLETE : LLMJ_TEXT_TRUNCATED;
+                continue;
+            }
             t->status = text_status_of(
                 llmj_tracker_finish(t->tr, ended ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED));
             t->complete = ended && !t->lost && t->status == LLMJ_TEXT_COMPLETE;
@@ -1610,6 +1886,21 @@ llmj_status llmj_stream_choice(const llmj_stream *s, size_t ci, llmj_choice_info
     return LLMJ_OK;
 }
 
+llmj_status llmj_stream_reasoning(const llmj_stream *s, size_t ci, llmj_reasoning_info *out)
+{
+    if (!s || !out || ci >= s->nch)
+        return LLMJ_MISUSE;
+    const stream_choice *c = s->ch[ci];
+    memset(out, 0, sizeof *out);
+    out->present = c->has_reasoning;
+    out->text = c->reasoning.data ? c->reasoning.data : "";
+    out->text_len = c->reasoning.len;
+    out->signature = c->signature.len ? c->signature.data : NULL;
+    out->signature_len = c->signature.len;
+    out->redacted = c->redacted;
+    return LLMJ_OK;
+}
+
 llmj_status llmj_stream_tool(const llmj_stream *s, size_t ci, size_t ti, llmj_tool_info *out)
 {
     if (!s || !out || ci >= s->nch || ti >= s->ch[ci]->ntools)
@@ -1628,7 +1919,247 @@ llmj_status llmj_stream_tool(const llmj_stream *s, size_t ci, size_t ti, llmj_to
     out->complete = s->finished ? t->complete : 0;
     out->lost_events = t->lost;
     out->lost_offset = t->lost_off;
+    out->type = t->type.len ? t->type.data : "function";
+    out->type_len = t->type.len ? t->type.len : 8;
+    out->text_input = t->text_input;
+    out->signature = t->sig.len ? t->sig.data : NULL;
+    out->signature_len = t->sig.len;
     return LLMJ_OK;
+}
+
+/* ---- extras ------------------------------------------------------------ */
+
+/* Room for one more pointer in *arr (n used, *cap allocated); 0 or -1 (stopped). */
+static int ptrs_grow(llmj_stream *s, void ***arr, size_t n, size_t *cap)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 4;
+    void **na = llmj__realloc(&s->a, *arr, ncap * sizeof *na);
+    if (!na) {
+        stop_nomem(s);
+        return -1;
+    }
+    *arr = na;
+    *cap = ncap;
+    return 0;
+}
+
+static void *zalloc_or_stop(llmj_stream *s, size_t n)
+{
+    void *p = llmj__malloc(&s->a, n);
+    if (!p)
+        stop_nomem(s);
+    else
+        memset(p, 0, n);
+    return p;
+}
+
+/* Replace b's text with p[0:n]. */
+static int text_set(llmj_stream *s, llmj__buf *b, const char *p, size_t n, const char *what,
+                    size_t choice)
+{
+    b->len = 0;
+    return text_add_or_stop(s, b, p, n, what, choice);
+}
+
+static void server_info(const stream_server *v, size_t i, llmj_server_tool_info *out)
+{
+#define STR(f)                                     \
+    do {                                           \
+        out->f = v->f.data ? v->f.data : "";       \
+        out->f##_len = v->f.len;                   \
+    } while (0)
+    memset(out, 0, sizeof *out);
+    out->index = i;
+    STR(type);
+    STR(name);
+    STR(id);
+    STR(input);
+    STR(status);
+    STR(result);
+#undef STR
+}
+
+static void citation_info(const stream_citation *v, llmj_citation_info *out)
+{
+    out->type = v->type.data ? v->type.data : "";
+    out->type_len = v->type.len;
+    out->source = v->source.data ? v->source.data : "";
+    out->source_len = v->source.len;
+    out->title = v->title.data ? v->title.data : "";
+    out->title_len = v->title.len;
+    out->json = v->json.data ? v->json.data : "";
+    out->json_len = v->json.len;
+}
+
+/* A server tool: found by id (or by the dialect's number when the item has
+ * no id), created when new; fields given are set, input appended or
+ * replaced. */
+static int item_server_tool(llmj_stream *s, const ld_item *it)
+{
+    stream_choice *c = get_choice(s, it->choice);
+    if (!c)
+        return 1;
+    stream_extras *x = &c->x;
+    stream_server *v = NULL;
+    size_t i;
+    for (i = x->nsrv; i-- > 0;) {
+        stream_server *w = x->srv[i];
+        if (it->id_len ? (w->id.len == it->id_len && memcmp(w->id.data, it->id, it->id_len) == 0)
+                       : w->num == it->tool) {
+            v = w;
+            break;
+        }
+    }
+    int tell = (it->flags & LD_F_TELL) != 0;
+    if (!v) {
+        if (ptrs_grow(s, (void ***)&x->srv, x->nsrv, &x->capsrv) ||
+            !(v = zalloc_or_stop(s, sizeof *v)))
+            return 1;
+        v->num = it->tool;
+        i = x->nsrv;
+        x->srv[x->nsrv++] = v;
+        tell = 1;
+    }
+    size_t ci = c->index;
+    if (it->flags & LD_F_RESULT) { /* a result block for it: type is the result's */
+        if (it->type_len &&
+            text_set(s, &v->result, it->type, it->type_len, "server tool result", ci))
+            return 1;
+    } else if (it->type_len && !v->type.len &&
+               text_set(s, &v->type, it->type, it->type_len, "server tool type", ci)) {
+        return 1;
+    }
+    if ((it->id_len && !v->id.len && text_set(s, &v->id, it->id, it->id_len, "server tool id", ci)) ||
+        (it->name_len && !v->name.len &&
+         text_set(s, &v->name, it->name, it->name_len, "server tool name", ci)))
+        return 1;
+    if (it->status_len &&
+        !(v->status.len == it->status_len && memcmp(v->status.data, it->status, it->status_len) == 0)) {
+        if (text_set(s, &v->status, it->status, it->status_len, "server tool status", ci))
+            return 1;
+        tell = 1;
+    }
+    if (it->flags & LD_F_WHOLE) {
+        if (text_set(s, &v->input, it->text, it->len, "server tool input", ci))
+            return 1;
+    } else if (it->len &&
+               text_add_or_stop(s, &v->input, it->text, it->len, "server tool input", ci)) {
+        return 1;
+    }
+    if (tell && s->cb.server_tool) {
+        llmj_server_tool_info info;
+        server_info(v, i, &info);
+        if (cb_stop(s, s->cb.server_tool(s->ctx, c->index, &info)))
+            return 1;
+    }
+    return 0;
+}
+
+static int item_citation(llmj_stream *s, const ld_item *it)
+{
+    stream_choice *c = get_choice(s, it->choice);
+    if (!c)
+        return 1;
+    stream_extras *x = &c->x;
+    for (size_t i = 0; i < x->ncit; i++)
+        if (x->cit[i]->json.len == it->len && memcmp(x->cit[i]->json.data, it->text, it->len) == 0)
+            return 0; /* sent again (Perplexity repeats its list in every chunk) */
+    stream_citation *v;
+    if (ptrs_grow(s, (void ***)&x->cit, x->ncit, &x->capcit) || !(v = zalloc_or_stop(s, sizeof *v)))
+        return 1;
+    x->cit[x->ncit++] = v;
+    size_t ci = c->index;
+    if (text_set(s, &v->json, it->text, it->len, "citation", ci) ||
+        text_set(s, &v->type, it->type, it->type_len, "citation", ci) ||
+        text_set(s, &v->source, it->id, it->id_len, "citation", ci) ||
+        text_set(s, &v->title, it->name, it->name_len, "citation", ci))
+        return 1;
+    if (s->cb.citation) {
+        llmj_citation_info info;
+        citation_info(v, &info);
+        if (cb_stop(s, s->cb.citation(s->ctx, c->index, &info)))
+            return 1;
+    }
+    return 0;
+}
+
+/* The other extras: a tool call's signature, logprobs, the stop sequence,
+ * the service tier. */
+static int item_extra(llmj_stream *s, const ld_item *it)
+{
+    if (it->kind == LD_SERVICE_TIER) {
+        s->has_tier = 1;
+        return text_set(s, &s->tier, it->text, it->len, "service tier", 0) ? 1 : 0;
+    }
+    stream_choice *c = get_choice(s, it->choice);
+    if (!c)
+        return 1;
+    stream_extras *x = &c->x;
+    if (it->kind == LD_STOP_SEQUENCE) {
+        x->has_stop_seq = 1;
+        return text_set(s, &x->stop_seq, it->text, it->len, "stop sequence", c->index) ? 1 : 0;
+    }
+    if (it->kind == LD_LOGPROB) {
+        if (x->logprobs.len)
+            x->logprobs.len--; /* the closing ] */
+        if (text_add_or_stop(s, &x->logprobs, x->nlogprobs ? "," : "[", 1, "logprobs", c->index) ||
+            text_add_or_stop(s, &x->logprobs, it->text, it->len, "logprobs", c->index) ||
+            text_add_or_stop(s, &x->logprobs, "]", 1, "logprobs", c->index))
+            return 1;
+        x->nlogprobs++;
+        return 0;
+    }
+    /* LD_TOOL_SIGNATURE */
+    int created;
+    stream_tool *t = get_tool(s, c, it->tool, &created);
+    if (!t || (created && tool_begin_cb(s, c, t)))
+        return 1;
+    return text_set(s, &t->sig, it->text, it->len, "tool call signature", c->index) ? 1 : 0;
+}
+
+llmj_status llmj_stream_extras(const llmj_stream *s, size_t ci, llmj_choice_extras *out)
+{
+    if (!s || !out || ci >= s->nch)
+        return LLMJ_MISUSE;
+    const stream_extras *x = &s->ch[ci]->x;
+    memset(out, 0, sizeof *out);
+    if (x->has_stop_seq) {
+        out->stop_sequence = x->stop_seq.data ? x->stop_seq.data : "";
+        out->stop_sequence_len = x->stop_seq.len;
+    }
+    if (x->nlogprobs) {
+        out->logprobs = x->logprobs.data;
+        out->logprobs_len = x->logprobs.len;
+    }
+    out->logprob_count = x->nlogprobs;
+    out->citation_count = x->ncit;
+    out->server_tool_count = x->nsrv;
+    return LLMJ_OK;
+}
+
+llmj_status llmj_stream_server_tool(const llmj_stream *s, size_t ci, size_t i,
+                                    llmj_server_tool_info *out)
+{
+    if (!s || !out || ci >= s->nch || i >= s->ch[ci]->x.nsrv)
+        return LLMJ_MISUSE;
+    server_info(s->ch[ci]->x.srv[i], i, out);
+    return LLMJ_OK;
+}
+
+llmj_status llmj_stream_citation(const llmj_stream *s, size_t ci, size_t i,
+                                 llmj_citation_info *out)
+{
+    if (!s || !out || ci >= s->nch || i >= s->ch[ci]->x.ncit)
+        return LLMJ_MISUSE;
+    citation_info(s->ch[ci]->x.cit[i], out);
+    return LLMJ_OK;
+}
+
+const char *llmj_stream_service_tier(const llmj_stream *s)
+{
+    return s && s->has_tier ? (s->tier.data ? s->tier.data : "") : NULL;
 }
 
 /* The tracker and text of (ci, ti), or NULL. */
@@ -1653,13 +2184,22 @@ llmj_tracker *llmj_stream_tracker(const llmj_stream *s, size_t ci, size_t ti)
     return text_of(s, ci, ti, &text);
 }
 
+/* Why text_of() gave no tracker: LLMJ_NOT_JSON for a choice's content that
+ * is plain text (or still undecided), LLMJ_MISUSE when out of range. */
+static llmj_status no_tracker(const llmj_stream *s, size_t ci, size_t ti)
+{
+    return s && ci < s->nch && ti == LLMJ_NO_TOOL ? LLMJ_NOT_JSON : LLMJ_MISUSE;
+}
+
 llmj_status llmj_stream_salvage(llmj_stream *s, size_t ci, size_t ti, llmj_salvage_mode mode,
                                 llmj_salvage *out)
 {
     const llmj__buf *text;
     llmj_tracker *tr = text_of(s, ci, ti, &text);
-    if (!tr || !out)
+    if (!out)
         return LLMJ_MISUSE;
+    if (!tr)
+        return no_tracker(s, ci, ti);
     return llmj_tracker_salvage(tr, mode, out);
 }
 
@@ -1668,8 +2208,10 @@ llmj_status llmj_stream_repair(llmj_stream *s, size_t ci, size_t ti, llmj_salvag
 {
     const llmj__buf *src;
     llmj_tracker *tr = text_of(s, ci, ti, &src);
-    if (!tr || !text || !len)
+    if (!text || !len)
         return LLMJ_MISUSE;
+    if (!tr)
+        return no_tracker(s, ci, ti);
     llmj_salvage sv;
     llmj_status st = llmj_tracker_salvage(tr, mode, &sv);
     if (st != LLMJ_OK)
@@ -1698,8 +2240,10 @@ llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out
 {
     const llmj__buf *src;
     llmj_tracker *tr = text_of(s, ci, ti, &src);
-    if (!tr || !out || !s->cfg.string_chunks)
+    if (!out || !s || !s->cfg.string_chunks)
         return LLMJ_MISUSE;
+    if (!tr)
+        return no_tracker(s, ci, ti);
     stream_choice *c = s->ch[ci];
     text_ctx *tc = ti == LLMJ_NO_TOOL ? &c->tc : &c->tools[ti]->tc;
     if (!tc->doc) {
@@ -1745,4 +2289,55 @@ size_t llmj_stream_choice_position(const llmj_stream *s, size_t index)
         return SIZE_MAX;
     size_t lo = choice_slot(s, index);
     return lo < s->nch && s->ch[lo]->index == index ? lo : SIZE_MAX;
+}
+
+/* ---- schemas (include/llmjson/schema.h) ---------------------------------- */
+
+/* Before the first byte: nothing has been read, no text exists. */
+static int stream_untouched(const llmj_stream *s)
+{
+    return s->bytes == 0 && s->nch == 0 && !s->finished;
+}
+
+llmj_status llmj_stream_set_schema(llmj_stream *s, const llmj_schema *content)
+{
+    if (!s || !stream_untouched(s))
+        return LLMJ_MISUSE;
+    s->schema = content;
+    return LLMJ_OK;
+}
+
+llmj_status llmj_stream_set_tool_schema(llmj_stream *s, const char *name, size_t name_len,
+                                        const llmj_schema *parameters)
+{
+    if (!s || (!name && name_len) || !stream_untouched(s))
+        return LLMJ_MISUSE;
+    for (size_t i = 0; i < s->ntschemas; i++) {
+        tool_schema *e = &s->tschemas[i];
+        if (e->len != name_len || (name_len && memcmp(e->name, name, name_len) != 0))
+            continue;
+        if (parameters) {
+            e->schema = parameters;
+        } else {
+            llmj__free(&s->a, e->name);
+            s->tschemas[i] = s->tschemas[--s->ntschemas];
+        }
+        return LLMJ_OK;
+    }
+    if (!parameters)
+        return LLMJ_OK;
+    if (s->ntschemas == s->cfg.max_tool_calls)
+        return LLMJ_BAD_OPTION;
+    tool_schema *n = llmj__realloc(&s->a, s->tschemas, (s->ntschemas + 1) * sizeof *n);
+    if (!n)
+        return LLMJ_NOMEM;
+    s->tschemas = n;
+    char *copy = llmj__malloc(&s->a, name_len + 1);
+    if (!copy)
+        return LLMJ_NOMEM;
+    if (name_len)
+        memcpy(copy, name, name_len);
+    copy[name_len] = '\0';
+    n[s->ntschemas++] = (tool_schema){ copy, name_len, parameters };
+    return LLMJ_OK;
 }

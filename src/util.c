@@ -37,6 +37,8 @@ const char *llmj_strerror(llmj_status status)
     case LLMJ_SCHEMA_UNSUPPORTED:
         return "the schema is outside the supported subset, or not a schema";
     case LLMJ_SCHEMA_VIOLATION: return "the text does not conform to its schema";
+    case LLMJ_NOT_A_STREAM: return "not an SSE or NDJSON stream";
+    case LLMJ_NOT_JSON: return "the text is plain text, not JSON";
     }
     return "unknown status";
 }
@@ -140,6 +142,7 @@ const char *llmj_finish_name(llmj_finish f)
     case LLMJ_FINISH_REFUSAL: return "refusal";
     case LLMJ_FINISH_ERROR: return "error";
     case LLMJ_FINISH_UNKNOWN: return "unknown";
+    case LLMJ_FINISH_PAUSE_TURN: return "pause_turn";
     }
     return "unknown";
 }

@@ -10,7 +10,6 @@
 #include <llmjson.h>
 #include <llmjson/http.h>
 
-#include <curl/curl.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,7 +112,8 @@ int main(int argc, char **argv)
         rl.rlim_cur = N + 256;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (llmj_global_init() != LLMJ_OK)
+        return 1;
     static file files[256];
     size_t nf = load_dir("corpus/streams", files, 0, 256);
     nf = load_dir("tests/server/fixtures", files, nf, 256);
@@ -235,6 +235,6 @@ int main(int argc, char **argv)
         free(files[i].data);
         tu_buf_free(&files[i].want);
     }
-    curl_global_cleanup();
+    llmj_global_cleanup();
     return bad || ta.live || got != file_bytes ? 1 : 0;
 }

@@ -31,6 +31,8 @@ typedef struct tool_log {
 
 typedef struct col {
     tu_buf text[MAXC], refusal[MAXC];
+    tu_buf reasoning[MAXC], signature[MAXC]; /* reasoning text; the last signature */
+    int redacted[MAXC];
     tool_log tool[MAXC][MAXT];
     int nfinish[MAXC];
     int seen[MAXC]; /* some item for the choice came */
@@ -44,6 +46,8 @@ typedef struct col {
     size_t nitems, stop_at; /* stop_at: return non-zero at that item (1-based) */
     tu_buf log;             /* every item, for comparing runs */
     tu_buf bad;             /* rule violations seen */
+    size_t nextras;         /* extras items (server tools, citations, ...) */
+    tu_buf extras;          /* and their log */
 } col;
 
 static void col_free(col *c)
@@ -51,6 +55,8 @@ static void col_free(col *c)
     for (int i = 0; i < MAXC; i++) {
         tu_buf_free(&c->text[i]);
         tu_buf_free(&c->refusal[i]);
+        tu_buf_free(&c->reasoning[i]);
+        tu_buf_free(&c->signature[i]);
         tu_buf_free(&c->fraw[i]);
         for (int j = 0; j < MAXT; j++) {
             tu_buf_free(&c->tool[i][j].id);
@@ -58,6 +64,7 @@ static void col_free(col *c)
             tu_buf_free(&c->tool[i][j].args);
         }
     }
+    tu_buf_free(&c->extras);
     tu_buf_free(&c->emsg);
     tu_buf_free(&c->etype);
     tu_buf_free(&c->ecode);
@@ -114,6 +121,21 @@ static int on_item(void *ctx, const ld_item *it)
     c->nitems++;
     if (it->len && !it->text)
         tu_buf_addf(&c->bad, "item %zu: text NULL\n", c->nitems);
+    if (it->kind >= LD_TOOL_SIGNATURE && it->kind <= LD_STOP_SEQUENCE) {
+        /* the extras: logged (kind, text, type, id, name, status, flags); a
+         * server tool's number is the dialect's, not a tool call's */
+        if (!utf8_ok((const unsigned char *)it->text, it->len))
+            tu_buf_addf(&c->bad, "item %zu: extra not UTF-8\n", c->nitems);
+        c->nextras++;
+        tu_buf_addf(&c->extras, "%d:%zu", (int)it->kind, it->choice);
+        log_bytes(&c->extras, it->text, it->len);
+        log_bytes(&c->extras, it->type, it->type_len);
+        log_bytes(&c->extras, it->id, it->id_len);
+        log_bytes(&c->extras, it->name, it->name_len);
+        log_bytes(&c->extras, it->status, it->status_len);
+        tu_buf_addf(&c->extras, "%u\n", it->flags);
+        return c->stop_at && c->nitems >= c->stop_at;
+    }
     if (it->choice >= MAXC || it->tool >= MAXT) {
         tu_buf_addf(&c->bad, "item %zu: choice %zu tool %zu out of the test's range\n",
                     c->nitems, it->choice, it->tool);
@@ -185,6 +207,21 @@ static int on_item(void *ctx, const ld_item *it)
         break;
     case LD_DONE:
         c->ndone++;
+        break;
+    case LD_REASONING:
+        if (!utf8_ok((const unsigned char *)it->text, it->len) || it->len == 0)
+            tu_buf_addf(&c->bad, "item %zu: reasoning not UTF-8 or empty\n", c->nitems);
+        tu_buf_add(&c->reasoning[it->choice], it->text, it->len);
+        log_bytes(&c->log, it->text, it->len);
+        break;
+    case LD_REASONING_SIGNATURE:
+        c->signature[it->choice].len = 0;
+        tu_buf_add(&c->signature[it->choice], it->text, it->len);
+        log_bytes(&c->log, it->text, it->len);
+        break;
+    case LD_REASONING_REDACTED:
+        c->redacted[it->choice]++;
+        log_bytes(&c->log, it->text, it->len);
         break;
     default:
         tu_buf_addf(&c->bad, "item %zu: unknown kind %d\n", c->nitems, (int)it->kind);
@@ -802,6 +839,7 @@ static void test_openai_quirks(void **state)
                     "\"model_length\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,"
                     "\"total_tokens\":7}}");
     assert_buf(d.c.text[0], "Hello!");
+    assert_buf(d.c.reasoning[0], "Okay"); /* the thinking part: reasoning */
     assert_finish(&d.c, 0, LLMJ_FINISH_LENGTH, "model_length");
     assert_usage(&d.c.usage, 3, 4, 7, -1, -1);
     assert_clean(d.c);
@@ -1028,6 +1066,7 @@ static void test_responses_quirks(void **state)
     assert_tool(&d.c, 0, 0, "call_1", "a", "{\"x\":1}", 1);
     assert_tool(&d.c, 0, 1, "fc_2", "b", "{\"y\":2}", 1);
     assert_buf(d.c.text[0], "");
+    assert_buf(d.c.reasoning[0], "hmm");
     assert_finish(&d.c, 0, LLMJ_FINISH_TOOL_CALLS, "completed");
     assert_clean(d.c);
     dec_close(&d);
@@ -1081,6 +1120,8 @@ static void test_anthropic_quirks(void **state)
                     "\"stop_details\":{\"type\":\"refusal\"}},\"usage\":{\"output_tokens\":9}}");
     EV_OK(&d, NULL, "{\"type\":\"message_stop\"}");
     assert_buf(d.c.text[0], "Hi");
+    assert_buf(d.c.reasoning[0], "hmm"); /* thinking: reasoning, never text */
+    assert_buf(d.c.signature[0], "xx");
     assert_tool(&d.c, 0, 0, "t2", "a", "{}", 1);
     assert_tool(&d.c, 0, 1, "t3", "b", "[true]", 1);
     assert_no_tool(&d.c, 0, 2);
@@ -1096,7 +1137,7 @@ static void test_anthropic_quirks(void **state)
         llmj_finish f;
     } fins[] = { { "end_turn", LLMJ_FINISH_STOP },
                  { "stop_sequence", LLMJ_FINISH_STOP },
-                 { "pause_turn", LLMJ_FINISH_STOP },
+                 { "pause_turn", LLMJ_FINISH_PAUSE_TURN },
                  { "max_tokens", LLMJ_FINISH_LENGTH },
                  { "model_context_window_exceeded", LLMJ_FINISH_LENGTH },
                  { "tool_use", LLMJ_FINISH_TOOL_CALLS },
@@ -1143,6 +1184,7 @@ static void test_gemini_quirks(void **state)
                     "\"MAX_TOKENS\",\"index\": 0},{\"content\":{\"parts\":[{\"functionCall\":{"
                     "\"id\":\"x1\",\"name\":\"ping\"}}]},\"finishReason\":\"STOP\",\"index\":1}]}");
     assert_buf(d.c.text[0], "A");
+    assert_buf(d.c.reasoning[0], "plan"); /* the thought part */
     assert_buf(d.c.text[1], "B");
     assert_finish(&d.c, 0, LLMJ_FINISH_LENGTH, "MAX_TOKENS");
     assert_tool(&d.c, 1, 0, "x1", "ping", "{}", 1);
@@ -1255,6 +1297,7 @@ static void test_ollama(void **state)
                     "\"content\":\"\"},\"done_reason\":\"stop\",\"done\":true,\"total_duration\":1,"
                     "\"prompt_eval_count\":26,\"eval_count\":298}");
     assert_buf(d.c.text[0], "<b> &");
+    assert_buf(d.c.reasoning[0], "hmm");
     assert_tool(&d.c, 0, 0, "", "get_weather", "{\"city\": \"Paris\"}", 1);
     assert_tool(&d.c, 0, 1, "call_2", "t", "{}", 1);
     assert_finish(&d.c, 0, LLMJ_FINISH_TOOL_CALLS, "stop");

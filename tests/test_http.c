@@ -103,7 +103,8 @@ static unsigned long long json_num(const char *json, const char *key)
 static int server_start(void **state)
 {
     (void)state;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (llmj_global_init() != LLMJ_OK)
+        return -1;
     llmjt_server ls;
     if (llmjt_server_start(&ls, tu_root(), 60) != 0)
         return -1;
@@ -125,7 +126,7 @@ static int server_stop(void **state)
         waitpid(srv.pid, &st, 0);
         srv.pid = -1;
     }
-    curl_global_cleanup();
+    llmj_global_cleanup();
     return 0;
 }
 
@@ -1887,7 +1888,7 @@ static void test_tool_secrets(void **state)
     assert_int_equal(TRUN("OPENAI_API_KEY=sk-test-SECRET",
                           "--url 'http://127.0.0.1:%d/openai-error-echo-key.sse' --model m --prompt p --report",
                           srv.port),
-                     2);
+                     6);
     assert_null(strstr(TERR(), "SECRET"));
     assert_non_null(out.data);
     assert_null(strstr(out.data, "SECRET"));
@@ -1895,7 +1896,7 @@ static void test_tool_secrets(void **state)
     assert_int_equal(TRUN("OPENAI_API_KEY=sk-test-SECRET",
                           "--url 'http://127.0.0.1:%d/openai-error-echo-key.sse' --model m --prompt p --events",
                           srv.port),
-                     2);
+                     6);
     assert_null(strstr(TERR(), "SECRET"));
     assert_null(strstr(out.data, "SECRET"));
 

@@ -147,8 +147,8 @@ static void test_events(void **state)
     expect_line(&b, "{\"choice\":0,\"path\":\"\",\"event\":\"end_object\"}");
     expect_line(&b, "{\"choice\":0,\"event\":\"finish\",\"finish_reason\":\"stop\","
                     "\"finish_reason_raw\":\"stop\"}");
-    expect_line(&b, "{\"event\":\"end\",\"dialect\":\"openai\",\"status\":\"ok\",\"worst\":"
-                    "\"complete\",\"error\":null,\"complete\":true}");
+    expect_line(&b, "{\"event\":\"end\",\"dialect\":\"openai\",\"status\":\"ok\",\"worst_text\":"
+                    "\"complete\",\"error\":null,\"stream_complete\":true,\"verdict\":\"complete\"}");
     tu_buf_free(&b);
 
     check_events("openai-tools.sse", "", &b);
@@ -180,7 +180,9 @@ static void test_events(void **state)
     const char *more[] = { "openai-n2.sse", "openai-refusal.sse", "openai-surrogate.sse",
                            "openai-runaway.sse", "openai-cut.sse", "responses-tools.sse",
                            "anthropic-tools.sse", "gemini-function.sse", "ollama-tools.ndjson",
-                           "openai-keepalive-crlf.sse", "openai-cr.sse", "openai-bom.sse" };
+                           "openai-keepalive-crlf.sse", "openai-cr.sse", "openai-bom.sse",
+                           "openai-n2-refusal-runaway.sse", "gemini-safety.sse",
+                           "responses-failed.sse", "noise-random.bin", "noise-object.json" };
     for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
         check_events(more[i], "", &b);
         tu_buf_free(&b);

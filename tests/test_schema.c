@@ -13,6 +13,9 @@
 
 #include <llmjson.h>
 #include "support/testutil.h"
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include "schema/regex.h"
 
 static llmj_schema *compile_ok(tu_alloc *ta, const char *schema)
 {
@@ -89,8 +92,13 @@ static void expect(const char *schema, const char *text, int valid, long off, co
     tu_alloc ta;
     memset(&ta, 0, sizeof ta);
     llmj_schema *s = compile_ok(&ta, schema);
+    char msg0[320] = "";
     for (size_t piece = 0; piece <= 1; piece++) {
         verdict v = run(&ta, s, text, piece, 1);
+        if (piece == 0)
+            snprintf(msg0, sizeof msg0, "%s", v.msg);
+        else if (strcmp(msg0, v.msg))
+            fail_msg("schema %s text %s: message '%s' whole, '%s' one byte at a time", schema, text, msg0, v.msg);
         if (v.valid != valid || (off >= 0 ? v.off != (uint64_t)off : v.off != UINT64_MAX) ||
             (kw && strcmp(v.kw, kw)) || (ptr && strcmp(v.ptr, ptr)))
             fail_msg("schema %s text %s (pieces %zu): valid %d offset %lld keyword '%s' pointer '%s' (%s); "
@@ -196,6 +204,14 @@ static void test_objects(void **state)
     BAD("{\"required\":[\"x\"]}", "{\"y\":null}", 9, "required", "");
     /* an explicit null is present */
     OK("{\"required\":[\"x\"],\"properties\":{\"x\":{\"type\":[\"null\",\"string\"]}}}", "{\"x\":null}");
+    /* no properties at all: a key is refused at its first byte, the empty key at its end */
+    BAD("{\"additionalProperties\":false}", "{\"a\":1}", 2, "additionalProperties", "");
+    BAD("{\"additionalProperties\":false}", "{\"\":1}", 2, "additionalProperties", "/");
+    OK("{\"additionalProperties\":false}", "{}");
+    /* a key that stops being a prefix in the middle, whole or split */
+    BAD(s, "{\"agx\":1}", 4, "additionalProperties", "");
+    /* Gemini's propertyOrdering is an annotation */
+    OK("{\"properties\":{\"a\":{}},\"propertyOrdering\":[\"a\"]}", "{\"a\":1}");
     /* escaped keys */
     OK("{\"properties\":{\"a/b\":{\"type\":\"string\"}},\"additionalProperties\":false}", "{\"a\\/b\":\"v\"}");
     BAD("{\"properties\":{\"a/b\":{\"type\":\"string\"}},\"additionalProperties\":false}",
@@ -234,6 +250,18 @@ static void test_numbers2(void **state)
     BAD(m, "[0.075]", 6, "multipleOf", "/0");
     /* a top-level number is complete only at a normal end */
     OK("{\"maximum\":5}", "5");
+    /* the value of a number is exactly strtod's (the const is read by strtod) */
+    static const char *const nums[] = {"0.1", "123.456", "-0.0001", "1e-3", "9007199254740993", "0.3",
+                                       "4.35", "999999999999999.9", "1.7976931348623157e308", "5e-324",
+                                       "0.1000000000000000055511151231257827", "2.5"};
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+        char sch[128], arr[96];
+        snprintf(sch, sizeof sch, "{\"type\":\"array\",\"items\":{\"const\":%s}}", nums[i]);
+        snprintf(arr, sizeof arr, "[%s]", nums[i]);
+        OK(sch, arr);
+    }
+    OK("{\"type\":\"array\",\"items\":{\"exclusiveMaximum\":0.3}}", "[0.2999]");
+    BAD("{\"type\":\"array\",\"items\":{\"exclusiveMaximum\":0.3}}", "[0.3]", 4, "exclusiveMaximum", "/0");
 }
 
 static void test_strings(void **state)
@@ -441,6 +469,363 @@ static void test_after_violation(void **state)
     assert_int_equal(ta.live, 0);
 }
 
+/* ---- the pattern automaton against PCRE2 ----------------------------------- */
+
+/* Every string over a small alphabet up to 4 characters: the automaton's
+ * verdict on the whole string, and whether a continuation may still match
+ * after each prefix, must be PCRE2's (full match; PARTIAL_HARD). */
+static void test_regex_vs_pcre2(void **state)
+{
+    (void)state;
+    static const char *const pats[] = {
+        "^[a-z]{3}-[0-9]+$", "^\\d{3}-\\d{2}$", "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$",
+        "a", "ab|b-", "^ab|b$", "^(?:ab|b)s?$", "^[^\\s]+$", "^\\w+$", "^.{2,3}$", "b*", "^$",
+        "^a?b?-?$", "^[\\u00e9a]+$", "^é+b$", "^\\S\\s\\S$", "^[\\x61-\\x62]+$", "\\.", "^[-a]+$",
+        "^[a-]+$", "^[]a]+$", "^\\$?\\d+(\\.\\d)?$", "^(a|ab)(b|-b)$", "^(ab)*$", "^a{0,3}$",
+        "^a{2,}$", "^(a+|b)*-$", "^[^a]*$", "^\\D\\W$", "a$", "^a|b$|^$", "(a|)b", "^\\u0061\\x2e$",
+        "^[\\d.]+$", "^\\t?a$", "^.$", "^[\\s\\S]{1,2}$", "^\\x$", "^\\u00$", "^a+?b??$",
+    };
+    static const char *const alpha[] = {"a", "b", "-", "1", ".", "@", "\xc3\xa9", " ", "\n", "\x0b"};
+    const size_t na = sizeof alpha / sizeof alpha[0];
+    llmj_allocator a;
+    llmj__alloc_resolve(&a, NULL);
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    size_t own = 0;
+    for (size_t pi = 0; pi < sizeof pats / sizeof pats[0]; pi++) {
+        int ec;
+        PCRE2_SIZE eo;
+        pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+        pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
+        pcre2_code *re = pcre2_compile((PCRE2_SPTR)pats[pi], PCRE2_ZERO_TERMINATED,
+                                       PCRE2_UTF | PCRE2_ALT_BSUX | PCRE2_DOLLAR_ENDONLY, &ec, &eo, cc);
+        pcre2_compile_context_free(cc);
+        if (!re)
+            fail_msg("PCRE2 refused %s", pats[pi]);
+        llmj__re *rx = NULL;
+        int rc = llmj__re_compile(&a, pats[pi], strlen(pats[pi]), &rx);
+        assert_int_not_equal(rc, -1);
+        if (rc == 1) { /* left to PCRE2: fine, but say so */
+            print_message("pattern %s: left to PCRE2\n", pats[pi]);
+            pcre2_code_free(re);
+            continue;
+        }
+        own++;
+        uint32_t opts = 0;
+        pcre2_pattern_info(re, PCRE2_INFO_ALLOPTIONS, &opts);
+        int anchored = (opts & PCRE2_ANCHORED) != 0;
+        /* strings as sequences of alphabet indices, 0 to 4 long */
+        for (size_t len = 0; len <= 4; len++) {
+            size_t total = 1;
+            for (size_t k = 0; k < len; k++)
+                total *= na;
+            for (size_t code = 0; code < total; code++) {
+                char str[32];
+                size_t sl = 0, c = code;
+                llmj__re_state st;
+                llmj__re_init(rx, &st);
+                for (size_t k = 0; k < len; k++) {
+                    const char *ch = alpha[c % na];
+                    c /= na;
+                    size_t cl = strlen(ch);
+                    memcpy(str + sl, ch, cl);
+                    sl += cl;
+                    size_t at = 0;
+                    uint32_t cp = (unsigned char)ch[0];
+                    if (cl == 2)
+                        cp = ((cp & 0x1Fu) << 6) | ((unsigned char)ch[1] & 0x3Fu);
+                    (void)at;
+                    llmj__re_step(rx, &st, cp);
+                }
+                str[sl] = '\0';
+                int full = pcre2_match(re, (PCRE2_SPTR)str, sl, 0, 0, md, NULL) >= 0;
+                int prc = pcre2_match(re, (PCRE2_SPTR)str, sl, 0, PCRE2_PARTIAL_HARD, md, NULL);
+                int part = prc >= 0 || prc == PCRE2_ERROR_PARTIAL;
+                if (llmj__re_accepts(rx, &st) != full)
+                    fail_msg("pattern %s, string '%s': automaton %d, PCRE2 %d (whole)", pats[pi], str,
+                             llmj__re_accepts(rx, &st), full);
+                /* PCRE2's partial matching answers "can a continuation match?" only
+                 * for an anchored pattern, and never for "" */
+                if (!anchored)
+                    part = 1;
+                if (len && llmj__re_viable(rx, &st) != part)
+                    fail_msg("pattern %s, prefix '%s': automaton %d, PCRE2 %d (can still match)", pats[pi],
+                             str, llmj__re_viable(rx, &st), part);
+            }
+        }
+        llmj__re_free(&a, rx);
+        pcre2_code_free(re);
+    }
+    pcre2_match_data_free(md);
+    assert_true(own >= 35); /* nearly all of them run as automata */
+}
+
+/* Outside the automaton's subset: PCRE2 validates them (the same verdicts,
+ * checked on prefixes of up to 256 bytes when anchored). */
+static void test_regex_fallback(void **state)
+{
+    (void)state;
+    static const char *const pcre_only[] = {
+        "^(?=.*\\d)[a-z0-9]+$", "(a)\\1", "\\bword\\b", "^a++$", "^\\p{L}+$", "^a{,3}$",
+        "^a{1,100}$", "(?i)abc", "^\\0123$", "^[[:alpha:]]+$", "a^b", "^(a$|b)c",
+    };
+    llmj_allocator a;
+    llmj__alloc_resolve(&a, NULL);
+    for (size_t i = 0; i < sizeof pcre_only / sizeof pcre_only[0]; i++) {
+        llmj__re *rx = NULL;
+        int rc = llmj__re_compile(&a, pcre_only[i], strlen(pcre_only[i]), &rx);
+        if (rc != 1)
+            fail_msg("pattern %s should be left to PCRE2 (got %d)", pcre_only[i], rc);
+        assert_null(rx);
+    }
+    /* validation through PCRE2: lookaheads */
+    const char *s = "{\"type\":\"array\",\"items\":{\"pattern\":\"^(?=.*[0-9])[a-z0-9]+$\"}}";
+    OK(s, "[\"ab1\",\"1\"]");
+    BAD(s, "[\"abc\"]", 5, "pattern", "/0"); /* a digit may still come: certain at the end */
+    const char *t = "{\"type\":\"array\",\"items\":{\"pattern\":\"^(?!-)[a-z-]+$\"}}";
+    OK(t, "[\"a-b\"]");
+    BAD(t, "[\"-a\"]", 2, "pattern", "/0");
+    BAD(t, "[\"a1\"]", 3, "pattern", "/0");
+}
+
+/* ---- schema events ---------------------------------------------------------------- */
+
+typedef struct evlog {
+    char text[4096];
+    size_t n;
+    int stop_after; /* stop (return 1) at this event (1-based), 0 never */
+} evlog;
+
+static int on_schema_event(void *ctx, const llmj_schema_event *ev)
+{
+    evlog *l = ctx;
+    size_t o = strlen(l->text);
+    int k = snprintf(l->text + o, sizeof l->text - o, "%s%s %s @%llu:%llu:%llu", o ? "; " : "",
+                     llmj_schema_event_name(ev->type), ev->pointer, (unsigned long long)ev->offset,
+                     (unsigned long long)ev->line, (unsigned long long)ev->column);
+    o += (size_t)k;
+    if (ev->type == LLMJ_SCHEMA_EV_ENUM)
+        snprintf(l->text + o, sizeof l->text - o, " =%.*s", (int)ev->value_len, ev->value);
+    else if (ev->type == LLMJ_SCHEMA_EV_BRANCH)
+        snprintf(l->text + o, sizeof l->text - o, " #%zu %s", ev->branch, ev->schema);
+    else if (ev->type == LLMJ_SCHEMA_EV_VIOLATION)
+        snprintf(l->text + o, sizeof l->text - o, " %s", ev->violation->keyword);
+    l->n++;
+    return l->stop_after && l->n == (size_t)l->stop_after;
+}
+
+/* The events of text (fed in pieces of `piece` bytes, 0: whole). */
+static void events_of(const llmj_schema *s, const char *text, size_t piece, evlog *l, llmj_status *last)
+{
+    llmj_tracker *t;
+    assert_int_equal(llmj_tracker_new(&t, NULL, NULL, NULL), LLMJ_OK);
+    assert_int_equal(llmj_tracker_set_schema_cb(t, s, on_schema_event, l), LLMJ_OK);
+    size_t n = strlen(text);
+    llmj_status st = LLMJ_OK;
+    for (size_t i = 0; i < n;) {
+        size_t k = piece && piece < n - i ? piece : n - i;
+        st = llmj_tracker_feed(t, text + i, k);
+        i += k;
+    }
+    if (last)
+        *last = st;
+    llmj_tracker_free(t);
+}
+
+/* The events must be `want` whole and at every piece size up to 7. */
+static void expect_events(const char *schema, const char *text, const char *want)
+{
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_schema *s = compile_ok(&ta, schema);
+    for (size_t piece = 0; piece <= 7; piece++) {
+        evlog l;
+        memset(&l, 0, sizeof l);
+        events_of(s, text, piece, &l, NULL);
+        if (strcmp(l.text, want))
+            fail_msg("schema %s text %s (pieces %zu):\n got  %s\n want %s", schema, text, piece, l.text, want);
+    }
+    llmj_schema_free(s);
+    assert_int_equal(ta.live, 0);
+}
+
+static void test_events(void **state)
+{
+    (void)state;
+    /* an enum resolved once one value is left, while the string is open */
+    expect_events("{\"type\":\"object\",\"properties\":{\"kind\":{\"enum\":[\"book\",\"film\",\"fish\"]}}}",
+                  "{\"kind\":\"fis", "enum_resolved /kind @11:1:12 =fish");
+    expect_events("{\"type\":\"object\",\"properties\":{\"kind\":{\"enum\":[\"book\",\"film\",\"fish\"]}}}",
+                  "{\"kind\":\"b", "enum_resolved /kind @9:1:10 =book");
+    /* a const is resolved at its opening quote; a value closed is not partial */
+    expect_events("{\"const\":\"yes\"}", "\"y", "enum_resolved  @0:1:1 =yes");
+    expect_events("{\"enum\":[\"a\",\"ab\"]}", "\"a\"", "");
+    expect_events("{\"enum\":[\"a\",\"ab\"]}", "\"ab", "enum_resolved  @2:1:3 =ab");
+    /* then a violation */
+    expect_events("{\"enum\":[\"book\",\"bold\"]}", "\"boo!",
+                  "enum_resolved  @3:1:4 =book; schema_violation  @4:1:5 enum");
+    /* anyOf object branches decide at the first key byte that differs */
+    const char *pets = "{\"anyOf\":[{\"type\":\"object\",\"properties\":{\"cat\":{\"type\":\"string\"}},"
+                       "\"required\":[\"cat\"],\"additionalProperties\":false},"
+                       "{\"type\":\"object\",\"properties\":{\"dog\":{\"type\":\"integer\"}},"
+                       "\"required\":[\"dog\"],\"additionalProperties\":false}]}";
+    expect_events(pets, "{\"dog\":1}", "branch_decided  @2:1:3 #1 /anyOf/1");
+    expect_events(pets, "{\n \"cat\":\"x\"}", "branch_decided  @4:2:3 #0 /anyOf/0");
+    expect_events(pets, "{\"cow\":1}", "branch_decided  @2:1:3 #0 /anyOf/0; schema_violation  @3:1:4 additionalProperties");
+    /* a type decides at the value's first byte; nested, through $ref */
+    expect_events("{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/v\"},\"$defs\":{\"v\":"
+                  "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"},{\"anyOf\":[{\"type\":\"integer\"},"
+                  "{\"type\":\"boolean\"}]}]}}}",
+                  "[null,\"x\",true]",
+                  "branch_decided /0 @1:1:2 #1 /$defs/v/anyOf/1; branch_decided /1 @6:1:7 #0 /$defs/v/anyOf/0; "
+                  "branch_decided /2 @10:1:11 #1 /$defs/v/anyOf/2/anyOf/1");
+    /* a branch left when the other fails later; two failing at the same byte decide nothing */
+    expect_events("{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"string\",\"maxLength\":1},{\"type\":\"null\"}]}",
+                  "\"ab\"", "branch_decided  @2:1:3 #0 /anyOf/0");
+    expect_events("{\"anyOf\":[{\"type\":\"string\",\"maxLength\":1},{\"type\":\"string\",\"maxLength\":1,"
+                  "\"pattern\":\"a\"},{\"type\":\"null\"}]}",
+                  "\"bb\"", "schema_violation  @2:1:3 maxLength");
+    /* an enum resolved across branches: every branch left agrees */
+    expect_events("{\"anyOf\":[{\"enum\":[\"red\",\"green\"]},{\"enum\":[\"gray\",\"green\"]}]}", "\"gre",
+                  "enum_resolved  @3:1:4 =green");
+    /* a callback that stops: the tracker aborts */
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_schema *s = compile_ok(&ta, pets);
+    evlog l;
+    memset(&l, 0, sizeof l);
+    l.stop_after = 1;
+    llmj_status st;
+    events_of(s, "{\"dog\":1,", 1, &l, &st);
+    assert_int_equal(st, LLMJ_ABORTED);
+    assert_int_equal(l.n, 1);
+    llmj_schema_free(s);
+    assert_int_equal(ta.live, 0);
+}
+
+/* What is still to come when members are written in schema order. */
+static void upcoming_of(const llmj_schema *s, const char *text, char *out, size_t cap)
+{
+    llmj_tracker *t;
+    assert_int_equal(llmj_tracker_new(&t, NULL, NULL, NULL), LLMJ_OK);
+    assert_int_equal(llmj_tracker_set_schema(t, s), LLMJ_OK);
+    for (size_t i = 0; text[i]; i++) /* one byte at a time */
+        llmj_tracker_feed(t, text + i, 1);
+    llmj_schema_result r;
+    assert_int_equal(llmj_tracker_schema_result(t, &r), LLMJ_OK);
+    out[0] = '\0';
+    for (size_t i = 0; i < r.nupcoming; i++) {
+        size_t o = strlen(out);
+        snprintf(out + o, cap - o, "%s%s", i ? " " : "", r.upcoming[i]);
+    }
+    llmj_tracker_free(t);
+}
+
+static void test_upcoming(void **state)
+{
+    (void)state;
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    /* declared order zeta, alpha, mid (not sorted), and a nested object */
+    llmj_schema *s = compile_ok(&ta, "{\"type\":\"object\",\"properties\":{\"zeta\":{\"type\":\"string\"},"
+                                     "\"alpha\":{\"type\":\"object\",\"properties\":{\"x\":{},\"y\":{}},"
+                                     "\"required\":[\"x\",\"y\"],\"additionalProperties\":false},"
+                                     "\"mid\":{\"type\":\"integer\"}},\"required\":[\"zeta\",\"alpha\",\"mid\"],"
+                                     "\"additionalProperties\":false}");
+    char u[512];
+    upcoming_of(s, "", u, sizeof u);
+    assert_string_equal(u, "");
+    upcoming_of(s, "{", u, sizeof u);
+    assert_string_equal(u, "/zeta /alpha /mid");
+    upcoming_of(s, "{\"ze", u, sizeof u); /* a key being read is not begun */
+    assert_string_equal(u, "/zeta /alpha /mid");
+    upcoming_of(s, "{\"zeta\"", u, sizeof u);
+    assert_string_equal(u, "/alpha /mid");
+    upcoming_of(s, "{\"zeta\":\"v\",\"alpha\":{", u, sizeof u);
+    assert_string_equal(u, "/alpha/x /alpha/y /mid"); /* innermost first: the order they come in */
+    upcoming_of(s, "{\"zeta\":\"v\",\"alpha\":{\"x\":1,\"y\":2}", u, sizeof u);
+    assert_string_equal(u, "/mid");
+    upcoming_of(s, "{\"zeta\":\"v\",\"alpha\":{\"x\":1,\"y\":2},\"mid\":3}", u, sizeof u);
+    assert_string_equal(u, "");
+    /* out of order: what comes after the last member begun */
+    upcoming_of(s, "{\"alpha\":{\"x\":1,\"y\":2},", u, sizeof u);
+    assert_string_equal(u, "/mid");
+    llmj_schema_free(s);
+    assert_int_equal(ta.live, 0);
+}
+
+/* A configuration whose allocator (ta, reset) refuses its k-th allocation. */
+static llmj_config failing_config(tu_alloc *ta, size_t k)
+{
+    memset(ta, 0, sizeof *ta);
+    ta->fail_at = k;
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    cfg.alloc = tu_allocator(ta);
+    return cfg;
+}
+
+/* Every allocation can fail: compilation reports LLMJ_NOMEM, validation
+ * LLMJ_NOMEM from the result; nothing leaks, nothing crashes. */
+static void test_no_memory(void **state)
+{
+    (void)state;
+    const char *schema =
+        "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"pattern\":\"^[a-z]+-[0-9]+$\"},"
+        "\"p\":{\"pattern\":\"^(?!x)\"},\"kind\":{\"enum\":[\"a\",\"b\",\"cc\",\"dd\",\"e\",\"f\",\"g\",\"h\"]},"
+        "\"when\":{\"format\":\"date\"},\"pet\":{\"anyOf\":[{\"$ref\":\"#/$defs/cat\"},{\"type\":\"null\"}]}},"
+        "\"required\":[\"id\",\"kind\"],\"additionalProperties\":false,"
+        "\"$defs\":{\"cat\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}}}}}";
+    const char *text = "{\"id\":\"ab-12\",\"p\":\"y\",\"kind\":\"cc\",\"when\":\"2024-01-02\",\"pet\":{\"name\":\"x\"}}";
+    int compiled = 0;
+    for (size_t k = 1; !compiled; k++) {
+        tu_alloc ta;
+        llmj_config cfg = failing_config(&ta, k);
+        llmj_schema *s = NULL;
+        llmj_status st = llmj_schema_compile(&s, schema, strlen(schema), &cfg, NULL);
+        if (st == LLMJ_OK) {
+            compiled = ta.failed == 0;
+            llmj_schema_free(s);
+        } else {
+            assert_int_equal(st, LLMJ_NOMEM);
+            assert_null(s);
+        }
+        if (ta.live)
+            fail_msg("compile, allocation %zu refused: %zu blocks left", k, ta.live);
+    }
+    tu_alloc sa;
+    memset(&sa, 0, sizeof sa);
+    llmj_schema *s = compile_ok(&sa, schema);
+    int done = 0;
+    for (size_t k = 1; !done; k++) {
+        tu_alloc ta;
+        llmj_config cfg = failing_config(&ta, k);
+        llmj_tracker *t = NULL;
+        if (llmj_tracker_new(&t, &cfg, NULL, NULL) != LLMJ_OK || llmj_tracker_set_schema(t, s) != LLMJ_OK) {
+            llmj_tracker_free(t);
+            assert_int_equal(ta.live, 0);
+            continue;
+        }
+        for (size_t i = 0; text[i]; i++)
+            llmj_tracker_feed(t, text + i, 1);
+        llmj_tracker_finish(t, LLMJ_END_NORMAL);
+        llmj_schema_result r;
+        llmj_status st = llmj_tracker_schema_result(t, &r);
+        if (st == LLMJ_OK && ta.failed == 0) {
+            assert_int_equal(r.valid, LLMJ_SCHEMA_CONFORMING);
+            done = 1;
+        } else if (st == LLMJ_OK) {
+            assert_int_not_equal(r.valid, LLMJ_SCHEMA_NONCONFORMING); /* a refusal is never a violation */
+        } else {
+            assert_int_equal(st, LLMJ_NOMEM);
+        }
+        llmj_tracker_free(t);
+        if (ta.live)
+            fail_msg("validate, allocation %zu refused: %zu blocks left", k, ta.live);
+    }
+    llmj_schema_free(s);
+    assert_int_equal(sa.live, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -450,6 +835,9 @@ int main(void)
         cmocka_unit_test(test_formats),     cmocka_unit_test(test_anyof_ref),
         cmocka_unit_test(test_missing_cut), cmocka_unit_test(test_refused),
         cmocka_unit_test(test_big_schema),  cmocka_unit_test(test_after_violation),
+        cmocka_unit_test(test_regex_vs_pcre2), cmocka_unit_test(test_regex_fallback),
+        cmocka_unit_test(test_events),      cmocka_unit_test(test_upcoming),
+        cmocka_unit_test(test_no_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

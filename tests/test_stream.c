@@ -206,9 +206,19 @@ static void dump_state(tu_buf *b, llmj_stream *s)
             tu_buf_addf(b, " ended %d %s complete %d ", ti.ended,
                         llmj_text_status_name(ti.status), ti.complete);
             str(b, ti.arguments, ti.arguments_len);
+            tu_buf_add(b, "\n   ", 4);
+            tu_dump_tool_extras(b, &ti);
             tu_buf_add(b, "\n", 1);
-            dump_salvage(b, s, i, j);
+            if (ti.text_input) { /* free text: no tracker, no salvage */
+                llmj_salvage sv;
+                assert_null(llmj_stream_tracker(s, i, j));
+                assert_int_equal(llmj_stream_salvage(s, i, j, LLMJ_SALVAGE_LOSSLESS, &sv),
+                                 LLMJ_MISUSE);
+            } else {
+                dump_salvage(b, s, i, j);
+            }
         }
+        tu_dump_extras(b, s, i);
     }
 }
 
@@ -1248,6 +1258,96 @@ static void test_detect(void **state)
     tu_buf_free(&in);
 }
 
+/* Input that is no stream: LLMJ_NOT_A_STREAM at the first byte of the line
+ * that shows it, nothing decoded, at every piece size; streams that open
+ * with comments, blank lines, a BOM, id, retry or llama-server's error:
+ * field are streams. */
+static void test_not_a_stream(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        llmj_dialect d;
+        uint64_t off, line, col; /* line 0: not LLMJ_NOT_A_STREAM */
+    } cases[] = {
+        { "{\"a\":1}\n", LLMJ_DIALECT_AUTO, 0, 1, 1 },
+        { " \r\n{\n  \"a\": 1\n}\n", LLMJ_DIALECT_AUTO, 3, 2, 1 },
+        { "{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[]}", LLMJ_DIALECT_AUTO, 0, 1, 1 },
+        { "hello world", LLMJ_DIALECT_AUTO, 0, 1, 1 },
+        { "hello world", LLMJ_DIALECT_OPENAI_CHAT, 0, 1, 1 },
+        { "[1,2]", LLMJ_DIALECT_AUTO, 0, 1, 1 },
+        { "\xEF\xBB\xBFx: 1\n", LLMJ_DIALECT_AUTO, 3, 1, 4 },
+        { ": ok\n\n\r\nhello\n", LLMJ_DIALECT_ANTHROPIC, 8, 4, 1 },
+        { "datax: 1\n", LLMJ_DIALECT_AUTO, 0, 1, 1 },
+        { "data x\n", LLMJ_DIALECT_AUTO, 0, 1, 1 },
+        { "Data: {}\n\n", LLMJ_DIALECT_AUTO, 0, 1, 1 },
+        { " data: {}\n\n", LLMJ_DIALECT_GEMINI, 0, 1, 1 },
+        /* streams, or the start of one */
+        { "dat", LLMJ_DIALECT_AUTO, 0, 0, 0 },
+        { "data", LLMJ_DIALECT_AUTO, 0, 0, 0 },
+        { "id: 7\n", LLMJ_DIALECT_AUTO, 0, 0, 0 },
+        { "retry: 100\n\n", LLMJ_DIALECT_AUTO, 0, 0, 0 },
+        { "\xEF\xBB\xBF: hi\n\nevent: ping\n", LLMJ_DIALECT_AUTO, 0, 0, 0 },
+        { "error: {\"message\":\"boom\"}\n\n", LLMJ_DIALECT_AUTO, 0, 0, 0 },
+        { "{\"a\":1}\n", LLMJ_DIALECT_OLLAMA, 0, 0, 0 },
+        { "{\"error\":\"model not found\"}\n", LLMJ_DIALECT_AUTO, 0, 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        run_opts o = auto_opts;
+        o.dialect = cases[i].d;
+        tu_buf b = { 0 };
+        llmj_status st = check_pieces(cases[i].in, cases[i].in, strlen(cases[i].in), &o, &b);
+        if (cases[i].line == 0) {
+            if (st == LLMJ_NOT_A_STREAM)
+                fprintf(stderr, "case %zu (%s):\n%s\n", i, cases[i].in, b.data);
+            assert_int_not_equal(st, LLMJ_NOT_A_STREAM);
+        } else {
+            char want[128];
+            snprintf(want, sizeof want, "status %d dialect %s events 0 bad 0 done 0 err %d %llu %llu:%llu "
+                     "not an SSE or NDJSON stream: ", (int)LLMJ_NOT_A_STREAM,
+                     llmj_dialect_name(cases[i].d), (int)LLMJ_NOT_A_STREAM,
+                     (unsigned long long)cases[i].off, (unsigned long long)cases[i].line,
+                     (unsigned long long)cases[i].col);
+            if (st != LLMJ_NOT_A_STREAM)
+                fprintf(stderr, "case %zu (%s):\n%s\n", i, cases[i].in, b.data);
+            assert_int_equal(st, LLMJ_NOT_A_STREAM);
+            expect_in(&b, want);
+        }
+        tu_buf_free(&b);
+    }
+    assert_string_equal(llmj_strerror(LLMJ_NOT_A_STREAM), "not an SSE or NDJSON stream");
+
+    /* a first NDJSON line over max_event: no stream when detected, a line too
+     * long when the dialect was named; fed a byte at a time */
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    cfg.max_event = 64;
+    for (int named = 0; named < 2; named++) {
+        llmj_stream *s;
+        assert_int_equal(llmj_stream_new(&s, &cfg, named ? LLMJ_DIALECT_OLLAMA : LLMJ_DIALECT_AUTO,
+                                         LLMJ_CONTENT_AUTO, NULL, NULL),
+                         LLMJ_OK);
+        llmj_status st = LLMJ_OK;
+        const char *head = "{\"text\":\"";
+        for (size_t k = 0; k < 200 && st == LLMJ_OK; k++)
+            st = llmj_stream_feed(s, k < strlen(head) ? head + k : "x", 1);
+        assert_int_equal(st, named ? LLMJ_TOO_LONG : LLMJ_NOT_A_STREAM);
+        assert_int_equal(llmj_stream_finish(s), st);
+        assert_int_equal(llmj_stream_error(s)->offset, 0);
+        if (!named)
+            assert_non_null(strstr(llmj_stream_error(s)->message, "longer than 64 bytes"));
+        llmj_stream_free(s);
+    }
+    /* a first line that is an Ollama event, then one that is not: a bad
+     * event in a stream, not "no stream" */
+    tu_buf b = { 0 };
+    const char *two = "{\"model\":\"m\",\"created_at\":\"t\",\"message\":{\"content\":\"hi\"},\"done\":false}\n"
+                      "{\"a\":1}\n";
+    assert_int_not_equal(check_pieces("two", two, strlen(two), &auto_opts, &b), LLMJ_NOT_A_STREAM);
+    expect_in(&b, "dialect ollama events 2");
+    tu_buf_free(&b);
+}
+
 static void test_reset_and_misuse(void **state)
 {
     (void)state;
@@ -1290,7 +1390,20 @@ static void test_reset_and_misuse(void **state)
     assert_int_equal(llmj_stream_tool(s, 0, 2, &ti), LLMJ_MISUSE);
     assert_null(llmj_stream_tracker(s, 0, LLMJ_NO_TOOL)); /* plain text */
     assert_non_null(llmj_stream_tracker(s, 0, 0));
+    /* a plain text has no salvage, no repair, no document: said so */
     assert_int_equal(llmj_stream_salvage(s, 0, LLMJ_NO_TOOL, LLMJ_SALVAGE_LOSSLESS, &sv),
+                     LLMJ_NOT_JSON);
+    assert_int_equal(llmj_stream_repair(s, 0, LLMJ_NO_TOOL, LLMJ_SALVAGE_GREEDY, NULL, &t, &tl),
+                     LLMJ_NOT_JSON);
+    llmj_doc *doc;
+    assert_int_equal(llmj_stream_doc(s, 0, LLMJ_NO_TOOL, &doc), LLMJ_NOT_JSON);
+    assert_string_equal(llmj_strerror(LLMJ_NOT_JSON), "the text is plain text, not JSON");
+    /* out of range stays misuse */
+    assert_int_equal(llmj_stream_salvage(s, 1, LLMJ_NO_TOOL, LLMJ_SALVAGE_LOSSLESS, &sv),
+                     LLMJ_MISUSE);
+    assert_int_equal(llmj_stream_salvage(s, 0, 2, LLMJ_SALVAGE_LOSSLESS, &sv), LLMJ_MISUSE);
+    assert_int_equal(llmj_stream_doc(s, 0, 2, &doc), LLMJ_MISUSE);
+    assert_int_equal(llmj_stream_salvage(NULL, 0, LLMJ_NO_TOOL, LLMJ_SALVAGE_LOSSLESS, &sv),
                      LLMJ_MISUSE);
     assert_int_equal(llmj_stream_salvage(s, 0, 1, LLMJ_SALVAGE_LOSSLESS, &sv), LLMJ_OK);
     assert_int_equal(sv.status, LLMJ_TEXT_COMPLETE);
@@ -1350,6 +1463,7 @@ int main(void)
         cmocka_unit_test(test_lost_event),
         cmocka_unit_test(test_stream_memory_budget),
         cmocka_unit_test(test_detect),
+        cmocka_unit_test(test_not_a_stream),
         cmocka_unit_test(test_reset_and_misuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

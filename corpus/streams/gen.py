@@ -394,3 +394,442 @@ def ol_raw(content, done=False):
         content, 'true,"done_reason":"stop","prompt_eval_count":3,"eval_count":2' if done else 'false')
 write('ollama-bom-crlf-surrogate.ndjson', '\ufeff' + '\r\n'.join(
     [ol_raw('Hi \\ud83d'), ol_raw('\\ude0a'), '', ol_raw('', True)]) + '\r\n')
+
+# ---- verdicts: every way a provider reports an error (exit 6), refuses or
+# filters (exit 9), the order in which they win, an empty answer (exit 5) ------
+
+# DeepSeek: finish reason insufficient_system_resource, no in-band error
+write('openai-finish-error.sse', sse(
+    [oc({'role': 'assistant', 'content': ''})] + texts(['The first', ' step'])
+    + [oc({'content': ''}, 'insufficient_system_resource',
+          usage={'prompt_tokens': 9, 'completion_tokens': 3, 'total_tokens': 12}), DONE]))
+
+# Azure OpenAI: prompt_filter_results first, content_filter_results on every
+# choice, the output filtered
+def az(delta, finish=None, cfr=None):
+    return (None, j({'choices': [{'content_filter_results': cfr or {}, 'delta': delta,
+                                  'finish_reason': finish, 'index': 0, 'logprobs': None}],
+                     'created': 1700000000, 'id': CID, 'model': 'gpt-4o', 'object': 'chat.completion.chunk',
+                     'system_fingerprint': 'fp_t'}))
+SAFE = {'hate': {'filtered': False, 'severity': 'safe'}, 'self_harm': {'filtered': False, 'severity': 'safe'},
+        'sexual': {'filtered': False, 'severity': 'safe'}, 'violence': {'filtered': False, 'severity': 'safe'}}
+write('openai-content-filter.sse', sse(
+    [(None, j({'choices': [], 'created': 0, 'id': '', 'model': '', 'object': '',
+               'prompt_filter_results': [{'prompt_index': 0, 'content_filter_results': SAFE}]})),
+     az({'content': '', 'role': 'assistant'}), az({'content': 'Here is how'}, cfr=SAFE),
+     az({'content': ' to'}, cfr=SAFE), az({}, 'content_filter'), DONE]))
+
+# JSON mode cut by the content filter: the text is truncated, the verdict refused
+write('openai-json-filtered.sse', sse(
+    [oc({'role': 'assistant', 'content': ''})] + texts(['{"story":', '"Once', ' upon'])
+    + [oc({}, 'content_filter'), DONE]))
+
+# a refusal, then an in-band error: the provider's error wins
+write('openai-refusal-error.sse', sse(
+    [oc({'role': 'assistant', 'content': None, 'refusal': ''}), oc({'refusal': "I can't"})]
+    + [(None, j({'error': {'message': 'Internal error', 'type': 'server_error', 'param': None,
+                           'code': None}})), DONE]))
+
+# n = 2: choice 0 refuses, choice 1 runs away in whitespace: the refusal wins
+write('openai-n2-refusal-runaway.sse', sse(
+    [oc({'role': 'assistant', 'content': None, 'refusal': ''}, index=0),
+     oc({'refusal': 'No.'}, index=0), oc({}, 'stop', index=0),
+     oc({'role': 'assistant', 'content': '{"a":'}, index=1)]
+    + [oc({'content': ' ' * 100}, index=1) for _ in range(4)] + [DONE]))
+
+# an answer with no content at all
+write('openai-empty.sse', sse(
+    [oc({'role': 'assistant', 'content': ''}), oc({}, 'stop'), ousage(5, 0), DONE]))
+
+# Responses: failed with an error, no separate error event
+write('responses-failed.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'id': 'msg_4', 'type': 'message', 'status': 'in_progress', 'role': 'assistant', 'content': []}),
+     rv('response.output_text.delta', item_id='msg_4', output_index=0, content_index=0, delta='Work'),
+     rv('response.failed', response=resp(status='failed', error={
+         'code': 'server_error', 'message': 'The server had an error while processing your request.'}))]))
+
+# Responses: incomplete because of the content filter
+write('responses-content-filter.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'id': 'msg_5', 'type': 'message', 'status': 'in_progress', 'role': 'assistant', 'content': []}),
+     rv('response.output_text.delta', item_id='msg_5', output_index=0, content_index=0, delta='Step one:'),
+     rv('response.incomplete', response=resp(status='incomplete', incomplete_details={'reason': 'content_filter'},
+          usage={'input_tokens': 8, 'output_tokens': 3, 'total_tokens': 11}))]))
+
+# Gemini: a candidate stopped by SAFETY mid-answer
+write('gemini-safety.sse', sse(
+    [gm([{'text': 'To make it,'}], usage=GU(7, 3)),
+     gm(None, 'SAFETY', usage=GU(7, 3), extra={'candidates': [{'finishReason': 'SAFETY', 'index': 0, 'safetyRatings': [
+         {'category': 'HARM_CATEGORY_DANGEROUS_CONTENT', 'probability': 'HIGH', 'blocked': True}]}]})], nl='\r\n'))
+
+# Gemini: an error object after the data events
+write('gemini-error.sse', sse(
+    [gm([{'text': 'Sure,'}], usage=GU(5, 1)),
+     (None, json.dumps({'error': {'code': 503, 'message': 'The model is overloaded. Please try again later.',
+                                  'status': 'UNAVAILABLE'}}, separators=(',', ': ')))], nl='\r\n'))
+
+# Gemini: a malformed function call (finish reason error, no text)
+write('gemini-malformed-call.sse', sse(
+    [gm(None, 'MALFORMED_FUNCTION_CALL', usage=GU(12, 0))], nl='\r\n'))
+
+# ---- no stream at all: replay says so (exit 3) --------------------------------
+# a whole chat completion saved instead of a stream
+write('noise-object.json', j({'id': CID, 'object': 'chat.completion', 'created': 1700000000, 'model': 'gpt-test',
+                              'choices': [{'index': 0, 'message': {'role': 'assistant', 'content': 'Hi.'},
+                                           'finish_reason': 'stop'}]}) + '\n')
+write('noise-pretty.json', json.dumps({'planets': ['Mercury', 'Venus'], 'count': 2}, indent=2) + '\n')
+# Gemini's streamGenerateContent without alt=sse: one JSON array
+write('gemini-no-sse.json', '[' + json.dumps({'candidates': [{'content': {'parts': [{'text': 'Hi'}], 'role': 'model'},
+                                                              'index': 0}]}, indent=2)
+      + '\n,\r\n' + json.dumps({'candidates': [{'content': {'parts': [{'text': '.'}], 'role': 'model'},
+                                                'finishReason': 'STOP', 'index': 0}]}, indent=2) + ']')
+write('noise-hello.txt', 'hello world\n')
+write('noise-html.txt', '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n'
+      '<body><h1>502 Bad Gateway</h1></body></html>\n')
+import random
+rng = random.Random(9)
+noise = bytes(rng.randrange(256) for _ in range(512))
+assert noise[0] not in b' \t\r\n{:deir\xef', noise[0]
+write('noise-random.bin', noise, raw=True)
+
+# ---- 2026 APIs: reasoning, tool calls in every shape, provider quirks ----------
+# OpenAI-compatible chat: reasoning_content and reasoning with the same text in
+# one delta (taken once), then differing (reasoning_content wins), then
+# reasoning alone; the content is JSON and is tracked on its own.
+write('openai-reasoning.sse', sse(
+    [oc({'role': 'assistant', 'content': ''}),
+     oc({'reasoning_content': 'Need a', 'reasoning': 'Need a'}),
+     oc({'reasoning': ' JSON {', 'reasoning_content': ' JSON object'}),
+     oc({'reasoning': '.'}),
+     oc({'content': '{"ok":'}), oc({'content': 'true}'}),
+     oc({}, 'stop'), ousage(5, 9, reasoning=4),
+     (None, '[DONE]')]))
+
+# a name in a later chunk than the call's first; a call sent whole with
+# empty arguments (it takes none)
+write('openai-tool-quirks.sse', sse(
+    [oc({'role': 'assistant', 'content': None,
+         'tool_calls': [{'index': 0, 'id': 'call_n', 'type': 'function',
+                         'function': {'name': '', 'arguments': ''}}]}),
+     oc({'tool_calls': [{'index': 0, 'function': {'name': 'search', 'arguments': '{"q":"x"}'}}]}),
+     oc({'tool_calls': [{'index': 1, 'id': 'call_e', 'type': 'function',
+                         'function': {'name': 'now', 'arguments': ''}}]}),
+     oc({}, 'tool_calls'),
+     (None, '[DONE]')]))
+
+# Mistral: thinking parts interleaved with text parts
+def mth(t):
+    return {'type': 'thinking', 'thinking': [{'type': 'text', 'text': t}]}
+write('mistral-thinking.sse', sse(
+    [oc({'role': 'assistant', 'content': [mth('First.')]}),
+     oc({'content': [{'type': 'text', 'text': 'Part'}]}),
+     oc({'content': [mth(' Second.')]}),
+     oc({'content': [{'type': 'text', 'text': 'ial.'}]}),
+     oc({'content': ''}, 'stop'),
+     (None, '[DONE]')]))
+
+# Responses: a reasoning item with two summary parts, one with an empty
+# summary and only encrypted content, then the message; then a response that
+# failed because the token limit cut it
+write('responses-reasoning.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'id': 'rs_1', 'type': 'reasoning', 'summary': []}),
+     rv('response.reasoning_summary_part.added', item_id='rs_1', output_index=0, summary_index=0,
+        part={'type': 'summary_text', 'text': ''}),
+     rv('response.reasoning_summary_text.delta', item_id='rs_1', output_index=0, summary_index=0,
+        delta='**Plan**'),
+     rv('response.reasoning_summary_part.added', item_id='rs_1', output_index=0, summary_index=1,
+        part={'type': 'summary_text', 'text': ''}),
+     rv('response.reasoning_summary_text.delta', item_id='rs_1', output_index=0, summary_index=1,
+        delta='Add.'),
+     rv('response.output_item.done', output_index=0,
+        item={'id': 'rs_1', 'type': 'reasoning',
+              'summary': [{'type': 'summary_text', 'text': '**Plan**'},
+                          {'type': 'summary_text', 'text': 'Add.'}]}),
+     rv('response.output_item.added', output_index=1,
+        item={'id': 'rs_2', 'type': 'reasoning', 'summary': []}),
+     rv('response.output_item.done', output_index=1,
+        item={'id': 'rs_2', 'type': 'reasoning', 'summary': [], 'encrypted_content': 'gAAAAB'}),
+     rv('response.output_item.added', output_index=2,
+        item={'id': 'msg_r', 'type': 'message', 'status': 'in_progress', 'role': 'assistant',
+              'content': []}),
+     rv('response.output_text.delta', item_id='msg_r', output_index=2, content_index=0, delta='4'),
+     rv('response.completed', response=resp(status='completed', usage={
+         'input_tokens': 6, 'output_tokens': 30, 'total_tokens': 36,
+         'output_tokens_details': {'reasoning_tokens': 29}}))]))
+
+write('responses-failed-length.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'id': 'msg_f', 'type': 'message', 'status': 'in_progress', 'role': 'assistant',
+              'content': []}),
+     rv('response.output_text.delta', item_id='msg_f', output_index=0, content_index=0,
+        delta='{"a":[1,'),
+     rv('response.failed', response=resp(status='failed',
+        error={'code': 'server_error', 'message': 'response failed'},
+        incomplete_details={'reason': 'max_output_tokens'}))]))
+
+# Anthropic: a thinking block with its signature, a redacted_thinking block,
+# then text; stop_sequence
+write('anthropic-thinking.sse', sse(
+    [an('message_start', message=MSG),
+     an('content_block_start', index=0, content_block={'type': 'thinking', 'thinking': ''}),
+     an('content_block_delta', index=0, delta={'type': 'thinking_delta', 'thinking': 'Two'}),
+     an('content_block_delta', index=0, delta={'type': 'thinking_delta', 'thinking': ' steps.'}),
+     an('content_block_delta', index=0, delta={'type': 'signature_delta', 'signature': 'EqQBCg=='}),
+     an('content_block_stop', index=0),
+     an('content_block_start', index=1, content_block={'type': 'redacted_thinking', 'data': 'EmwKAh'}),
+     an('content_block_stop', index=1),
+     an('content_block_start', index=2, content_block={'type': 'text', 'text': ''}),
+     an('content_block_delta', index=2, delta={'type': 'text_delta', 'text': 'Done.'}),
+     an('content_block_stop', index=2),
+     an('message_delta', delta={'stop_reason': 'end_turn', 'stop_sequence': None},
+        usage={'output_tokens': 20}),
+     an('message_stop')]))
+
+# Anthropic: a tool call already in message_start.message.content; a tool_use
+# block with its whole input in content_block_start (no deltas); one with the
+# {} placeholder and no deltas (a tool without arguments)
+write('anthropic-whole-input.sse', sse(
+    [an('message_start', message=dict(MSG, content=[
+        {'type': 'tool_use', 'id': 'toolu_m', 'name': 'roll', 'input': {'sides': 6}}])),
+     an('content_block_start', index=0, content_block={
+         'type': 'tool_use', 'id': 'toolu_w', 'name': 'query', 'input': {'sql': 'SELECT 1'}}),
+     an('content_block_stop', index=0),
+     an('content_block_start', index=1, content_block={
+         'type': 'tool_use', 'id': 'toolu_e', 'name': 'refresh', 'input': {}}),
+     an('content_block_stop', index=1),
+     an('message_delta', delta={'stop_reason': 'tool_use', 'stop_sequence': None},
+        usage={'output_tokens': 12}),
+     an('message_stop')]))
+
+# Anthropic: a second message_start while the first is open (a spliced
+# stream); and two whole messages back to back (a recording of two turns)
+write('anthropic-spliced.sse', sse(
+    [an('message_start', message=MSG),
+     an('content_block_start', index=0, content_block={'type': 'text', 'text': ''}),
+     an('content_block_delta', index=0, delta={'type': 'text_delta', 'text': 'Hel'}),
+     an('message_start', message=dict(MSG, id='msg_a2')),
+     an('content_block_start', index=0, content_block={
+         'type': 'tool_use', 'id': 'toolu_s', 'name': 'rm', 'input': {}}),
+     an('content_block_delta', index=0, delta={'type': 'input_json_delta', 'partial_json': '{}'}),
+     an('content_block_stop', index=0),
+     an('message_delta', delta={'stop_reason': 'tool_use', 'stop_sequence': None},
+        usage={'output_tokens': 3}),
+     an('message_stop')]))
+
+write('anthropic-two-messages.sse', sse(
+    [an('message_start', message=MSG),
+     an('content_block_start', index=0, content_block={
+         'type': 'tool_use', 'id': 'toolu_1', 'name': 'clock', 'input': {}}),
+     an('content_block_delta', index=0, delta={'type': 'input_json_delta', 'partial_json': '{"tz":"UTC"}'}),
+     an('content_block_stop', index=0),
+     an('message_delta', delta={'stop_reason': 'tool_use', 'stop_sequence': None},
+        usage={'output_tokens': 8}),
+     an('message_stop'),
+     an('message_start', message=dict(MSG, id='msg_a2')),
+     an('content_block_start', index=0, content_block={'type': 'text', 'text': ''}),
+     an('content_block_delta', index=0, delta={'type': 'text_delta', 'text': 'Noon.'}),
+     an('content_block_stop', index=0),
+     an('message_delta', delta={'stop_reason': 'end_turn', 'stop_sequence': None},
+        usage={'output_tokens': 4}),
+     an('message_stop')]))
+
+# Gemini: thought parts are reasoning; a part's thoughtSignature
+write('gemini-thought.sse', sse(
+    [gm([{'text': 'Compare sizes.', 'thought': True}]),
+     gm([{'text': 'Jupiter', 'thoughtSignature': 'CiQB'}]),
+     gm([{'text': '.'}], 'STOP', GU(4, 2))]))
+
+# Ollama: message.thinking before the content
+write('ollama-thinking.ndjson', ''.join(
+    [json.dumps({'model': 'qwen3', 'created_at': '2025-01-01T00:00:00Z',
+                 'message': {'role': 'assistant', 'content': '', 'thinking': t}, 'done': False},
+                separators=(',', ':')) + '\n' for t in ['Say', ' hi.']]
+    + [ol('Hi!'), ol('', True, done_reason='stop', **FIN)]))
+
+# ---- client tools other than functions, server tools, extras (issue 10) ------------
+# Responses: a custom tool (free-text input streamed as input deltas), local_shell,
+# shell (no container: the application runs it) and apply_patch calls: their
+# action comes whole in output_item.done
+def msg_item(id_, status='in_progress', content=()):
+    return {'id': id_, 'type': 'message', 'status': status, 'role': 'assistant',
+            'content': list(content)}
+
+write('responses-client-tools.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'type': 'custom_tool_call', 'id': 'ctc_1', 'call_id': 'call_c', 'name': 'sql',
+              'input': ''}),
+     rv('response.custom_tool_call_input.delta', item_id='ctc_1', output_index=0,
+        delta='SELECT "a{" '),
+     rv('response.custom_tool_call_input.delta', item_id='ctc_1', output_index=0,
+        delta='FROM t'),
+     rv('response.custom_tool_call_input.done', item_id='ctc_1', output_index=0,
+        input='SELECT "a{" FROM t'),
+     rv('response.output_item.done', output_index=0,
+        item={'type': 'custom_tool_call', 'id': 'ctc_1', 'call_id': 'call_c', 'name': 'sql',
+              'input': 'SELECT "a{" FROM t', 'status': 'completed'}),
+     rv('response.output_item.added', output_index=1,
+        item={'id': 'lsh_1', 'type': 'local_shell_call', 'status': 'in_progress',
+              'call_id': 'call_l', 'action': {'type': 'exec', 'command': [], 'env': {}}}),
+     rv('response.output_item.done', output_index=1,
+        item={'id': 'lsh_1', 'type': 'local_shell_call', 'status': 'completed',
+              'call_id': 'call_l', 'action': {'type': 'exec', 'command': ['ls', '-a'], 'env': {}}}),
+     rv('response.output_item.added', output_index=2,
+        item={'id': 'sh_1', 'type': 'shell_call', 'status': 'in_progress', 'call_id': 'call_s',
+              'action': {'commands': [], 'timeout_ms': None, 'max_output_length': None}}),
+     rv('response.shell_call_command.added', output_index=2, command_index=0, command=''),
+     rv('response.shell_call_command.delta', output_index=2, command_index=0, delta='pw'),
+     rv('response.shell_call_command.delta', output_index=2, command_index=0, delta='d'),
+     rv('response.shell_call_command.done', output_index=2, command_index=0, command='pwd'),
+     rv('response.output_item.done', output_index=2,
+        item={'id': 'sh_1', 'type': 'shell_call', 'status': 'completed', 'call_id': 'call_s',
+              'action': {'commands': ['pwd'], 'timeout_ms': None, 'max_output_length': 4096}}),
+     rv('response.output_item.added', output_index=3,
+        item={'id': 'apc_1', 'type': 'apply_patch_call', 'status': 'in_progress',
+              'call_id': 'call_p', 'operation': {'type': 'create_file', 'path': 'a.md', 'diff': ''}}),
+     rv('response.apply_patch_call_operation_diff.delta', item_id='apc_1', output_index=3,
+        delta='+hi\n'),
+     rv('response.apply_patch_call_operation_diff.done', item_id='apc_1', output_index=3,
+        diff='+hi\n'),
+     rv('response.output_item.done', output_index=3,
+        item={'id': 'apc_1', 'type': 'apply_patch_call', 'status': 'completed',
+              'call_id': 'call_p', 'operation': {'type': 'create_file', 'path': 'a.md',
+                                                 'diff': '+hi\n'}}),
+     rv('response.completed', response=resp(status='completed', usage={
+         'input_tokens': 30, 'output_tokens': 20, 'total_tokens': 50}))]))
+
+# Responses: tools OpenAI ran itself (web search, file search, MCP, a shell in
+# its container, and that shell's output), then a message with annotations
+# and logprobs; the service tier in response.completed
+write('responses-server-tools.sse', sse(
+    [rv('response.created', response=resp()),
+     rv('response.output_item.added', output_index=0,
+        item={'id': 'ws_1', 'type': 'web_search_call', 'status': 'in_progress'}),
+     rv('response.web_search_call.searching', output_index=0, item_id='ws_1'),
+     rv('response.output_item.done', output_index=0,
+        item={'id': 'ws_1', 'type': 'web_search_call', 'status': 'completed',
+              'action': {'type': 'search', 'query': 'llm news'}}),
+     rv('response.output_item.added', output_index=1,
+        item={'id': 'fs_1', 'type': 'file_search_call', 'status': 'in_progress', 'queries': []}),
+     rv('response.output_item.done', output_index=1,
+        item={'id': 'fs_1', 'type': 'file_search_call', 'status': 'completed',
+              'queries': ['q1'], 'results': None}),
+     rv('response.output_item.added', output_index=2,
+        item={'id': 'mcp_1', 'type': 'mcp_call', 'status': 'in_progress', 'name': 'echo',
+              'server_label': 'srv', 'arguments': ''}),
+     rv('response.mcp_call_arguments.delta', output_index=2, item_id='mcp_1', delta='{"m":1}'),
+     rv('response.output_item.done', output_index=2,
+        item={'id': 'mcp_1', 'type': 'mcp_call', 'status': 'completed', 'name': 'echo',
+              'server_label': 'srv', 'arguments': '{"m":1}', 'output': 'big output'}),
+     rv('response.output_item.added', output_index=3,
+        item={'id': 'sh_c', 'type': 'shell_call', 'status': 'in_progress', 'call_id': 'call_sc',
+              'action': {'commands': []},
+              'environment': {'type': 'container_reference', 'container_id': 'cntr_1'}}),
+     rv('response.output_item.done', output_index=3,
+        item={'id': 'sh_c', 'type': 'shell_call', 'status': 'completed', 'call_id': 'call_sc',
+              'action': {'commands': ['uname']},
+              'environment': {'type': 'container_reference', 'container_id': 'cntr_1'}}),
+     rv('response.output_item.done', output_index=4,
+        item={'id': 'sho_c', 'type': 'shell_call_output', 'status': 'completed',
+              'call_id': 'call_sc', 'output': []}),
+     rv('response.output_item.added', output_index=5, item=msg_item('msg_s')),
+     rv('response.output_text.delta', item_id='msg_s', output_index=5, content_index=0,
+        delta='News', logprobs=[{'token': 'News', 'logprob': -0.5, 'top_logprobs': []}]),
+     rv('response.output_text.delta', item_id='msg_s', output_index=5, content_index=0,
+        delta='.', logprobs=[{'token': '.', 'logprob': -0.25, 'top_logprobs': []}]),
+     rv('response.output_text.annotation.added', item_id='msg_s', output_index=5,
+        content_index=0, annotation_index=0,
+        annotation={'type': 'url_citation', 'start_index': 0, 'end_index': 4,
+                    'url': 'https://ex.com/n', 'title': 'N'}),
+     rv('response.output_text.annotation.added', item_id='msg_s', output_index=5,
+        content_index=0, annotation_index=1,
+        annotation={'type': 'file_citation', 'file_id': 'file-1', 'filename': 'a.pdf',
+                    'index': 4}),
+     rv('response.completed', response=resp(status='completed', service_tier='flex', usage={
+         'input_tokens': 9, 'output_tokens': 2, 'total_tokens': 11}))]))
+
+# Anthropic: a server tool (web search, input streamed) and its result, text
+# with a citation, an MCP tool whose result is an error; service tier; the
+# finish pause_turn
+write('anthropic-server-tools.sse', sse(
+    [an('message_start', message=dict(MSG, usage=dict(MSG['usage'], service_tier='standard'))),
+     an('content_block_start', index=0, content_block={
+         'type': 'server_tool_use', 'id': 'srvtoolu_1', 'name': 'web_search', 'input': {}}),
+     an('content_block_delta', index=0, delta={'type': 'input_json_delta', 'partial_json': '{"query":'}),
+     an('content_block_delta', index=0, delta={'type': 'input_json_delta', 'partial_json': '"llm"}'}),
+     an('content_block_stop', index=0),
+     an('content_block_start', index=1, content_block={
+         'type': 'web_search_tool_result', 'tool_use_id': 'srvtoolu_1', 'content': [
+             {'type': 'web_search_result', 'url': 'https://ex.com/a', 'title': 'A',
+              'encrypted_content': 'Eq', 'page_age': None}]}),
+     an('content_block_stop', index=1),
+     an('content_block_start', index=2, content_block={'type': 'text', 'text': '', 'citations': []}),
+     an('content_block_delta', index=2, delta={'type': 'citations_delta', 'citation': {
+         'type': 'web_search_result_location', 'cited_text': 'a fact', 'url': 'https://ex.com/a',
+         'title': 'A', 'encrypted_index': 'Eo'}}),
+     an('content_block_delta', index=2, delta={'type': 'text_delta', 'text': 'A fact.'}),
+     an('content_block_stop', index=2),
+     an('content_block_start', index=3, content_block={
+         'type': 'mcp_tool_use', 'id': 'mcptoolu_1', 'name': 'echo', 'server_name': 'e',
+         'input': {'m': 'hi'}}),
+     an('content_block_stop', index=3),
+     an('content_block_start', index=4, content_block={
+         'type': 'mcp_tool_result', 'tool_use_id': 'mcptoolu_1', 'is_error': True,
+         'content': [{'type': 'text', 'text': 'boom'}]}),
+     an('content_block_stop', index=4),
+     an('content_block_start', index=5, content_block={
+         'type': 'server_tool_use', 'id': 'srvtoolu_2', 'name': 'web_fetch', 'input': {}}),
+     an('content_block_stop', index=5),
+     an('message_delta', delta={'stop_reason': 'pause_turn', 'stop_sequence': None},
+        usage={'output_tokens': 40}),
+     an('message_stop')]))
+
+# Anthropic: stopped by a stop sequence
+write('anthropic-stop-sequence.sse', sse(
+    [an('message_start', message=MSG),
+     an('content_block_start', index=0, content_block={'type': 'text', 'text': ''}),
+     an('content_block_delta', index=0, delta={'type': 'text_delta', 'text': 'One, two'}),
+     an('content_block_stop', index=0),
+     an('message_delta', delta={'stop_reason': 'stop_sequence', 'stop_sequence': '###'},
+        usage={'output_tokens': 3}),
+     an('message_stop')]))
+
+# OpenAI chat: logprobs per token, the service tier
+def lp(tok, p):
+    return {'content': [{'token': tok, 'logprob': p, 'bytes': list(tok.encode()),
+                         'top_logprobs': []}], 'refusal': None}
+def oc_lp(delta, logprobs, finish=None):
+    o = {'id': CID, 'object': 'chat.completion.chunk', 'created': 1700000000,
+         'model': 'gpt-test', 'service_tier': 'default',
+         'choices': [{'index': 0, 'delta': delta, 'logprobs': logprobs, 'finish_reason': finish}]}
+    return (None, j(o))
+write('openai-logprobs.sse', sse(
+    [oc_lp({'role': 'assistant', 'content': ''}, None),
+     oc_lp({'content': 'Hi'}, lp('Hi', -0.125)),
+     oc_lp({'content': '!'}, lp('!', -1.5)),
+     oc_lp({}, None, 'stop'), DONE]))
+
+# Perplexity: the citations array repeated on every chunk (kept once each)
+def px(delta, cites, finish=None):
+    return (None, j({'id': 'px-1', 'model': 'sonar', 'object': 'chat.completion.chunk',
+                     'created': 1700000000, 'citations': cites,
+                     'choices': [{'index': 0, 'delta': delta, 'finish_reason': finish}]}))
+C1 = ['https://ex.com/1']
+C2 = ['https://ex.com/1', 'https://ex.com/2']
+write('perplexity-citations.sse', sse(
+    [px({'role': 'assistant', 'content': 'Two'}, C1), px({'content': ' facts.'}, C2),
+     px({}, C2, 'stop'), DONE]))
+
+# Gemini's OpenAI compatibility: a tool call's thought signature in extra_content
+write('gemini-compat-signature.sse', sse(
+    [oc({'role': 'assistant', 'tool_calls': [
+        {'index': 0, 'id': 'call_g', 'type': 'function',
+         'function': {'name': 'f', 'arguments': '{"x":1}'},
+         'extra_content': {'google': {'thought_signature': 'c2lnX2E='}}}]}),
+     oc({}, 'tool_calls'), DONE]))

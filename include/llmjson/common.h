@@ -46,7 +46,11 @@ typedef enum llmj_status {
     LLMJ_JSON_MODE_PROMPT = 23,  /* 23: JSON mode requested, no message mentions "json" */
     LLMJ_TIMEOUT_IDLE = 24,      /* 24: no event with data within the idle timeout */
     LLMJ_SCHEMA_UNSUPPORTED = 25, /* 25: a schema outside the supported subset, or not a schema */
-    LLMJ_SCHEMA_VIOLATION = 26   /* 26: the text does not conform to its schema */
+    LLMJ_SCHEMA_VIOLATION = 26,  /* 26: the text does not conform to its schema */
+    LLMJ_NOT_A_STREAM = 27,      /* 27: the input is no SSE or NDJSON stream (a JSON
+                                    document, plain text, random bytes) */
+    LLMJ_NOT_JSON = 28           /* 28: the text is plain text, not JSON: it has no
+                                    tracker, no salvage and no document */
 } llmj_status;
 
 /* A static English description of a status; never NULL. */

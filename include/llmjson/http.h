@@ -1,26 +1,43 @@
 /* llmjson — the live transport: a streamed request over HTTP(S) with
  * libcurl, its response bytes fed to a stream object (stream.h) as they
  * arrive, one request at a time (llmj_http_perform) or hundreds at once in one
- * thread (llmj_http_multi). Included by <llmjson.h>; needs no libcurl header
- * (a program that calls these functions links libcurl).
+ * thread (llmj_http_multi). Included by <llmjson.h>. A program that uses it
+ * needs no libcurl header and no -lcurl: it links with
+ * `cc app.c $(pkg-config --cflags --libs llmjson)`.
  *
- *   curl_global_init(CURL_GLOBAL_DEFAULT);        the caller's job, once
+ *   llmj_global_init();                           once, before any thread starts
  *   llmj_http_options o;  llmj_http_options_init(&o);
  *   o.dialect = LLMJ_DIALECT_OPENAI_CHAT;  o.body = json;  o.body_len = n;
  *   llmj_http *h;  llmj_http_new(&h, &cfg, &o, &callbacks, ctx);
  *   llmj_status st = llmj_http_perform(h);        events arrive meanwhile
  *   ... llmj_http_get_result(h), llmj_http_stream(h) (choices, salvage) ...
  *   llmj_http_free(h);
- *   curl_global_cleanup();
+ *   llmj_global_cleanup();                        once, at the end
  *
- * Global state: libcurl needs curl_global_init() before the first request
- * and curl_global_cleanup() at the end; the library never calls either (it
- * keeps no hidden globals): the caller (or the llmjson tool) does.
+ * Global state: libcurl keeps some (its TLS library's, among others), set
+ * up by llmj_global_init() and released by llmj_global_cleanup(); nothing
+ * else in llmjson is global. The rule, which is libcurl's
+ * (curl_global_init(3)): call llmj_global_init() once in the program's main
+ * thread while no other thread runs (it is not thread-safe), before the first
+ * llmj_http_new() or llmj_http_multi_new(); call llmj_global_cleanup() once
+ * at the end, after every request and multi is freed, again while no other
+ * thread runs. Calls nest: each init is undone by one cleanup, and a program
+ * (or another library in it) that also calls curl_global_init() itself may
+ * keep doing so. Without llmj_global_init(), libcurl initialises itself on
+ * the first request, which is only safe when one thread uses the library.
+ * Both functions are also in a library built without HTTP (make HTTP=0),
+ * where they do nothing, so a program builds against either.
+ *
+ * Without HTTP: a library built with `make HTTP=0` has no llmj_http_*
+ * functions (a program calling them does not link) and needs no libcurl; its
+ * llmjson.pc adds -DLLMJ_NO_HTTP to the compiler flags, so a program can test
+ * `#ifdef LLMJ_NO_HTTP` and bring its own transport (feeding the bytes to a
+ * stream object, stream.h).
  *
  * Memory: every allocation of llmjson's own goes through the configured
  * llmj_allocator. libcurl's own allocations (its handles, connection cache,
- * header lists, TLS) are libcurl's, made with the functions given to
- * curl_global_init_mem(), by default malloc.
+ * header lists, TLS) are libcurl's: malloc, or the functions a program gave
+ * to curl_global_init_mem() before calling llmj_global_init().
  *
  * Secrets: an API key is only ever put in its request header. It never
  * appears in a message, a result or a log (the library does not log, and
@@ -44,6 +61,18 @@ extern "C" {
 
 typedef struct llmj_http llmj_http;
 typedef struct llmj_http_multi llmj_http_multi;
+
+/* ---- global state ---------------------------------------------------------- */
+
+/* Set up libcurl's global state (the rule above: once, before any other
+ * thread starts). LLMJ_OK; LLMJ_NOMEM or LLMJ_TRANSFER when libcurl could
+ * not start (then HTTP requests fail; the rest of the library works). Always
+ * LLMJ_OK in a library built without HTTP. */
+LLMJ_API llmj_status llmj_global_init(void);
+
+/* Undo one llmj_global_init() (the rule above: at the end, every request and
+ * multi freed, no other thread running). */
+LLMJ_API void llmj_global_cleanup(void);
 
 /* ---- options ------------------------------------------------------------- */
 

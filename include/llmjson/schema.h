@@ -7,6 +7,7 @@
 #define LLMJSON_SCHEMA_H
 
 #include "common.h"
+#include "stream.h"
 #include "tracker.h"
 
 #ifdef __cplusplus
@@ -76,10 +77,81 @@ typedef struct llmj_schema_result {
     size_t nmissing;
     const char *const *missing;
     const char *cut;
+    /* Appended. The members still to come when the text writes every object's
+     * members in the schema's order (as OpenAI's strict mode does), in the
+     * order they will come: upcoming[0..nupcoming-1] are the pointers of the
+     * properties of the innermost open object declared after its last member
+     * begun and not yet present, then those of the next object out, and so
+     * on to the outermost (the member being read counts as begun once its key
+     * is complete). */
+    size_t nupcoming;
+    const char *const *upcoming;
 } llmj_schema_result;
 
 /* LLMJ_OK, LLMJ_NOMEM, LLMJ_MISUSE (no schema set, or a NULL argument). */
 LLMJ_API llmj_status llmj_tracker_schema_result(llmj_tracker *t, llmj_schema_result *out);
+
+/* ---- schema events: what a UI needs at the byte it becomes certain ------- */
+
+typedef enum llmj_schema_event_type {
+    LLMJ_SCHEMA_EV_VIOLATION = 1, /* the first violation (violation) */
+    LLMJ_SCHEMA_EV_ENUM = 2,      /* a string value still open can only become one
+                                     enum or const value (value): the text keeps
+                                     only what arrived */
+    LLMJ_SCHEMA_EV_BRANCH = 3     /* one anyOf branch is left for the value
+                                     (branch, schema) */
+} llmj_schema_event_type;
+
+/* "schema_violation", "enum_resolved", "branch_decided". */
+LLMJ_API const char *llmj_schema_event_name(llmj_schema_event_type type);
+
+/* Everything is borrowed: valid only during the callback.
+ * - pointer: the JSON Pointer of the value in the text;
+ * - offset/line/column: the byte at which it became certain (whatever the
+ *   piece sizes; one event per value and kind at most);
+ * - violation: VIOLATION only (also given by llmj_tracker_schema_result);
+ * - value[0:value_len]: ENUM only, the whole value the string will have;
+ * - branch, schema: BRANCH only, the index of the branch in its anyOf (the
+ *   innermost anyOf when they nest) and its JSON Pointer in the schema, e.g.
+ *   "/properties/pet/anyOf/1". OpenAI's strict mode has object branches begin
+ *   with different keys, so they decide within the first key. */
+typedef struct llmj_schema_event {
+    llmj_schema_event_type type;
+    const char *pointer;
+    uint64_t offset;
+    uint64_t line;
+    uint64_t column;
+    const llmj_schema_violation *violation;
+    const char *value;
+    size_t value_len;
+    size_t branch;
+    const char *schema;
+} llmj_schema_event;
+
+/* Return 0 to go on, non-zero to stop: as for the tracker's own callback,
+ * the tracker then reports LLMJ_ABORTED and calls no callback again. It must
+ * not call the tracker. */
+typedef int (*llmj_schema_event_cb)(void *ctx, const llmj_schema_event *ev);
+
+/* llmj_tracker_set_schema() with a callback for the schema's events (cb may
+ * be NULL: none). The same rules; a reset keeps both. */
+LLMJ_API llmj_status llmj_tracker_set_schema_cb(llmj_tracker *t, const llmj_schema *s,
+                                                llmj_schema_event_cb cb, void *ctx);
+
+/* ---- on a stream ---------------------------------------------------------
+ * The stream validates each choice's JSON content against `content` and each
+ * tool call's arguments against the schema set for the tool's name (the name
+ * known when its first argument byte arrives; a call whose name comes later,
+ * or has no schema, is not validated). Read the verdict of a text with
+ * llmj_tracker_schema_result(llmj_stream_tracker(s, choice, tool), ...).
+ * Only before the first byte fed (schemas are kept across
+ * llmj_stream_reset); the schemas are borrowed and must outlive the
+ * stream's use of them. NULL removes a schema. LLMJ_OK, LLMJ_NOMEM,
+ * LLMJ_BAD_OPTION (more tool schemas than config.max_tool_calls),
+ * LLMJ_MISUSE. */
+LLMJ_API llmj_status llmj_stream_set_schema(llmj_stream *s, const llmj_schema *content);
+LLMJ_API llmj_status llmj_stream_set_tool_schema(llmj_stream *s, const char *name,
+                                                 size_t name_len, const llmj_schema *parameters);
 
 #ifdef __cplusplus
 }

@@ -34,11 +34,14 @@ typedef enum llmj_finish {
     LLMJ_FINISH_CONTENT_FILTER = 4,
     LLMJ_FINISH_REFUSAL = 5,
     LLMJ_FINISH_ERROR = 6,
-    LLMJ_FINISH_UNKNOWN = 7
+    LLMJ_FINISH_UNKNOWN = 7,
+    LLMJ_FINISH_PAUSE_TURN = 8  /* appended: the provider paused a long turn (Anthropic
+                                   pause_turn): send the response back to let it go on;
+                                   its texts did not end normally */
 } llmj_finish;
 
 /* "none", "stop", "length", "tool_calls", "content_filter", "refusal",
- * "error", "unknown". */
+ * "error", "unknown", "pause_turn". */
 LLMJ_API const char *llmj_finish_name(llmj_finish f);
 
 /* Token counts; -1 where the provider did not say. */
@@ -120,6 +123,10 @@ typedef struct llmj_provider_error {
  * (not a position); tool is the tool call's number in its choice (0, 1, ...
  * in the order the calls began), or LLMJ_NO_TOOL for the choice's content.
  * All data is borrowed for the call only. */
+/* Extras (defined below, with their accessors). */
+typedef struct llmj_server_tool_info llmj_server_tool_info;
+typedef struct llmj_citation_info llmj_citation_info;
+
 typedef struct llmj_stream_callbacks {
     /* A tracker event of a choice's JSON content (tool == LLMJ_NO_TOOL) or
      * of a tool call's arguments (see llmj_event). */
@@ -162,6 +169,16 @@ typedef struct llmj_stream_callbacks {
      * innermost first (none for a complete text). Nothing can be stopped
      * any more, so it returns nothing. */
     void (*text_end)(void *ctx, size_t choice, size_t tool, const llmj_salvage *sv);
+    /* Appended: the next piece of a choice's reasoning (the model's thinking
+     * or its summary, as the provider streams it: see llmj_stream_reasoning).
+     * Reasoning is never part of the content: no tracker, no salvage. */
+    int (*reasoning)(void *ctx, size_t choice, const char *text, size_t len);
+    /* Appended: a tool the provider ran itself (see llmj_server_tool_info):
+     * when it begins, when its status changes, and when its input is whole.
+     * Not a tool call: never run it. */
+    int (*server_tool)(void *ctx, size_t choice, const llmj_server_tool_info *info);
+    /* Appended: a new citation attached to the choice's text. */
+    int (*citation)(void *ctx, size_t choice, const llmj_citation_info *info);
 } llmj_stream_callbacks;
 
 /* Calling the library from a callback, and threads.
@@ -188,7 +205,17 @@ typedef struct llmj_stream_callbacks {
  * max_stream_memory.
  * dialect: the API dialect, or LLMJ_DIALECT_AUTO to detect it from the first
  * event (NDJSON when the first byte after an optional UTF-8 BOM and
- * whitespace is '{', SSE otherwise). content: see llmj_content_mode. cbs may
+ * whitespace is '{', SSE otherwise). Input that is no stream at all stops
+ * the stream with LLMJ_NOT_A_STREAM, at the first byte of the line that
+ * shows it (before anything of it is decoded):
+ * - SSE (auto or named): the first line that is neither blank nor a comment
+ *   (':') is no data, event, id or retry field (nor llama-server's error:
+ *   line), as in "hello", "[{...", "<!DOCTYPE html>" or random bytes;
+ * - NDJSON detected (auto): the first line is no Ollama event (no "done"
+ *   with its message/response or model, no string "error"), as a JSON
+ *   document is; or it is longer than config.max_event bytes (a named
+ *   Ollama dialect gets LLMJ_TOO_LONG instead).
+ * content: see llmj_content_mode. cbs may
  * be NULL (no callbacks); it is copied. Returns LLMJ_OK (*out set), or
  * LLMJ_NOMEM, LLMJ_BAD_OPTION (a bad config, dialect or mode), LLMJ_MISUSE
  * (out NULL); *out is then NULL. */
@@ -222,6 +249,8 @@ LLMJ_API llmj_status llmj_stream_reset(llmj_stream *s);
  *   last three: the default);
  * - LLMJ_UNKNOWN_DIALECT: auto-detection found no dialect in the first
  *   events (8 events or max_event bytes of them);
+ * - LLMJ_NOT_A_STREAM: the input is no SSE or NDJSON stream (see
+ *   llmj_stream_new); the error's message says why;
  * - LLMJ_ABORTED: a callback returned non-zero;
  * - LLMJ_NOMEM: an allocation failed; what was taken before it stays (the
  *   accessors, salvage and finish work on it) but no byte more is taken;
@@ -301,7 +330,11 @@ LLMJ_API size_t llmj_stream_choice_position(const llmj_stream *s, size_t index);
  * - finish, finish_raw: normalised and raw (NULL when none); a stop with
  *   refusal text is LLMJ_FINISH_REFUSAL, a stop with tool calls
  *   LLMJ_FINISH_TOOL_CALLS, and after finish a choice that has none in a
- *   stream that carried a provider error gets LLMJ_FINISH_ERROR;
+ *   stream that carried a provider error gets LLMJ_FINISH_ERROR. The model
+ *   refused, or a filter stopped the content, when refusal is not NULL or
+ *   finish is LLMJ_FINISH_REFUSAL or LLMJ_FINISH_CONTENT_FILTER (a blocked
+ *   Gemini prompt included); the provider reported an error when finish is
+ *   LLMJ_FINISH_ERROR (llmjson's exit statuses 9 and 6);
  * - json: 1 when the content is JSON (it has a tracker), 0 when plain text,
  *   -1 while undecided (LLMJ_CONTENT_AUTO, only whitespace so far);
  * - status: after finish, the content's status: for JSON its salvage
@@ -360,12 +393,141 @@ typedef struct llmj_tool_info {
     int complete;
     uint64_t lost_events; /* as for llmj_choice_info: complete is then 0 */
     uint64_t lost_offset;
+    /* Appended:
+     * - type: the kind of tool the call is for: "function", or for the
+     *   Responses API's other client tools "custom", "local_shell", "shell",
+     *   "apply_patch" (their name is then the type; their arguments are the
+     *   action the provider sent: item.action or item.operation, JSON);
+     * - text_input: 1 when the arguments are free text, not JSON (a custom
+     *   tool's input): no tracker, no salvage (llmj_stream_tracker gives
+     *   NULL), status as for a plain-text content;
+     * - signature: the call's thought signature (OpenAI-compatible
+     *   tool_calls[].extra_content.google.thought_signature), NULL when none. */
+    const char *type;
+    size_t type_len;
+    int text_input;
+    const char *signature;
+    size_t signature_len;
 } llmj_tool_info;
+
+/* A choice's reasoning, as it stands (docs/providers.md says what each
+ * dialect reads as reasoning). Strings as for llmj_choice_info.
+ * - present: 1 when the provider sent any reasoning for the choice (text, a
+ *   signature or a redacted part), else 0;
+ * - text: the reasoning text ("" when none); parts (Anthropic thinking
+ *   blocks, Responses reasoning items and summary parts) are joined with
+ *   "\n\n", the only bytes the library adds;
+ * - signature: the last reasoning signature (Anthropic signature_delta or a
+ *   thinking block's signature, Gemini thoughtSignature), NULL when none;
+ * - redacted: reasoning parts that came without text (Anthropic
+ *   redacted_thinking blocks, Responses reasoning items' encrypted_content). */
+typedef struct llmj_reasoning_info {
+    int present;
+    const char *text;
+    size_t text_len;
+    const char *signature;
+    size_t signature_len;
+    uint64_t redacted;
+} llmj_reasoning_info;
+
+/* Fill *out for the choice at position ci. LLMJ_OK, or LLMJ_MISUSE (s or
+ * out NULL, ci out of range). */
+LLMJ_API llmj_status llmj_stream_reasoning(const llmj_stream *s, size_t ci,
+                                           llmj_reasoning_info *out);
 
 /* Fill *out for tool call ti of choice ci (positions). LLMJ_OK, or
  * LLMJ_MISUSE (NULL, out of range). */
 LLMJ_API llmj_status llmj_stream_tool(const llmj_stream *s, size_t ci, size_t ti,
                                       llmj_tool_info *out);
+
+/* ---- extras: what the provider sends beside the texts -------------------
+ * (docs/providers.md, "Extras"). None of it is part of a text. */
+
+/* A tool the provider ran itself (Responses web_search_call,
+ * file_search_call, code_interpreter_call, mcp_call, mcp_list_tools,
+ * image_generation_call, ...; Anthropic server_tool_use, mcp_tool_use): not
+ * a call for the application, which must not run it, reported so that it
+ * does not lose sight of it. Strings as for llmj_choice_info.
+ * - index: its number in the choice (0, 1, ... in the order they began);
+ * - type: the provider's item or block type ("web_search_call",
+ *   "server_tool_use", ...); name: the tool's name where the provider gives
+ *   one (Anthropic's name, an MCP tool's name or server label), else "";
+ * - id: the provider's id for it;
+ * - input: what it ran with, as sent (JSON text of a Responses item's action
+ *   or queries, the arguments or code string of mcp_call or
+ *   code_interpreter_call; Anthropic's input, streamed), "" when none;
+ * - status: the provider's last status ("in_progress", "searching",
+ *   "completed", "failed", ...); Anthropic: "in_progress" from its block,
+ *   then "completed", or "error" when its result block says so;
+ * - result: the type of the block that gave its result (Anthropic
+ *   "web_search_tool_result", ...), "" when none came. */
+struct llmj_server_tool_info {
+    size_t index;
+    const char *type;
+    size_t type_len;
+    const char *name;
+    size_t name_len;
+    const char *id;
+    size_t id_len;
+    const char *input;
+    size_t input_len;
+    const char *status;
+    size_t status_len;
+    const char *result;
+    size_t result_len;
+};
+
+/* A citation or annotation attached to a choice's text (Responses
+ * annotations: url_citation, file_citation, container_file_citation,
+ * file_path; Anthropic citations_delta; the citations arrays of Perplexity
+ * and xAI chat chunks, type "url"). Identical citations are kept once.
+ * - type: the provider's type ("url_citation", "char_location", "url");
+ * - source: its URL or file id ("" when none); title: its title, file name
+ *   or document title ("" when none);
+ * - json: the citation as the provider sent it (JSON text: an object, or
+ *   for a bare URL its string), with its offsets into the text if any. */
+struct llmj_citation_info {
+    const char *type;
+    size_t type_len;
+    const char *source;
+    size_t source_len;
+    const char *title;
+    size_t title_len;
+    const char *json;
+    size_t json_len;
+};
+
+/* A choice's extras.
+ * - stop_sequence: the stop sequence that ended it (Anthropic
+ *   stop_sequence), NULL when none;
+ * - logprobs: the token logprob entries the provider sent, as a JSON array
+ *   of its own entries (OpenAI chat choices[].logprobs.content[], Responses
+ *   output_text.delta logprobs[]), NULL when none; logprob_count: entries;
+ * - citation_count, server_tool_count: see llmj_stream_citation and
+ *   llmj_stream_server_tool. */
+typedef struct llmj_choice_extras {
+    const char *stop_sequence;
+    size_t stop_sequence_len;
+    const char *logprobs;
+    size_t logprobs_len;
+    size_t logprob_count;
+    size_t citation_count;
+    size_t server_tool_count;
+} llmj_choice_extras;
+
+/* Fill *out for the choice at position ci. LLMJ_OK, or LLMJ_MISUSE. */
+LLMJ_API llmj_status llmj_stream_extras(const llmj_stream *s, size_t ci,
+                                        llmj_choice_extras *out);
+/* Server tool i of choice ci (positions). LLMJ_OK, or LLMJ_MISUSE. */
+LLMJ_API llmj_status llmj_stream_server_tool(const llmj_stream *s, size_t ci, size_t i,
+                                             llmj_server_tool_info *out);
+/* Citation i of choice ci (positions). LLMJ_OK, or LLMJ_MISUSE. */
+LLMJ_API llmj_status llmj_stream_citation(const llmj_stream *s, size_t ci, size_t i,
+                                          llmj_citation_info *out);
+/* The service tier the provider says served the response (OpenAI chat
+ * service_tier, Responses response.service_tier, Anthropic usage.service_tier;
+ * the latest), NUL-terminated, or NULL when none. */
+LLMJ_API const char *llmj_stream_service_tier(const llmj_stream *s);
 
 /* The tracker of choice ci's content (ti == LLMJ_NO_TOOL) or of its tool
  * call ti's arguments; NULL when that text is not JSON or out of range. For
@@ -379,21 +541,22 @@ LLMJ_API llmj_tracker *llmj_stream_tracker(const llmj_stream *s, size_t ci, size
  * (do not free it; valid until llmj_stream_reset or llmj_stream_free).
  * Needs config.string_chunks (the default). The first call for a text may
  * not be made from inside a json callback (later calls may). LLMJ_OK,
- * LLMJ_NOMEM, or LLMJ_MISUSE (NULL, out of range, not JSON, string_chunks
- * off, a first call inside a json callback). */
+ * LLMJ_NOMEM, LLMJ_NOT_JSON (a plain-text content), or LLMJ_MISUSE (NULL,
+ * out of range, string_chunks off, a first call inside a json callback). */
 LLMJ_API llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out);
 
 /* The salvage (docs/salvage.md) of choice ci's JSON content (ti ==
  * LLMJ_NO_TOOL) or of tool call ti's arguments: at any moment, or after
  * finish (then with the end the finish decided). Pointers in *out are valid
- * until the next non-const call. LLMJ_OK, LLMJ_NOMEM, or LLMJ_MISUSE (out
- * of range, or that text is not JSON). */
+ * until the next non-const call. LLMJ_OK, LLMJ_NOMEM, LLMJ_NOT_JSON (the
+ * choice's content is plain text, or still undecided: no tracker), or
+ * LLMJ_MISUSE (NULL, out of range). */
 LLMJ_API llmj_status llmj_stream_salvage(llmj_stream *s, size_t ci, size_t ti,
                                          llmj_salvage_mode mode, llmj_salvage *out);
 
 /* The same, and the repaired text R = S[0:bytes_kept] + closer itself in
  * *text and *len (borrowed, NUL-terminated, valid until the next non-const
- * call). info may be NULL. LLMJ_OK, LLMJ_NOMEM, LLMJ_MISUSE. */
+ * call). info may be NULL. LLMJ_OK, LLMJ_NOMEM, LLMJ_NOT_JSON, LLMJ_MISUSE. */
 LLMJ_API llmj_status llmj_stream_repair(llmj_stream *s, size_t ci, size_t ti,
                                         llmj_salvage_mode mode, llmj_salvage *info,
                                         const char **text, size_t *len);

@@ -2,8 +2,9 @@
  *
  * The library is compiled into this module (setup.py), so the module needs
  * no library path at run time. What lives here:
- *   repair()          one-shot salvage of a text;
- *   Tracker           the JSON tracker: feed -> events, finish, salvage;
+ *   repair()          one-shot salvage of a text (with a schema's verdict);
+ *   Tracker           the JSON tracker: feed -> events, finish, salvage,
+ *                     the verdict of schema= so far;
  *   Stream            raw SSE/NDJSON response bytes -> events, report;
  *   PartialObjects    the iterator behind llmjson.partial_objects(): one
  *                     tracker, a Python value built from its events;
@@ -60,6 +61,11 @@ static const char *const status_words[] = {
     [LLMJ_CANCELLED] = "cancelled",
     [LLMJ_IO] = "io",
     [LLMJ_JSON_MODE_PROMPT] = "json_mode_prompt",
+    [LLMJ_TIMEOUT_IDLE] = "timeout_idle",
+    [LLMJ_SCHEMA_UNSUPPORTED] = "schema_unsupported",
+    [LLMJ_SCHEMA_VIOLATION] = "schema_violation",
+    [LLMJ_NOT_A_STREAM] = "not_a_stream",
+    [LLMJ_NOT_JSON] = "not_json",
 };
 
 static const char *status_word(llmj_status st)
@@ -178,6 +184,110 @@ static PyObject *salvage_tuple(const llmj_salvage *sv, const char *text, size_t 
     return Py_BuildValue("(sKNNNN)", llmj_text_status_name(sv->status),
                          (unsigned long long)sv->bytes_kept, closed, err, str_of(text, len),
                          str_of(sv->closer, sv->closer_len));
+}
+
+/* ---- schema= ------------------------------------------------------------ */
+
+/* Compile schema= (str or bytes: the Python layer turns a dict into JSON
+ * text). ValueError says why a schema is refused, where. */
+static int compile_schema(PyObject *obj, llmj_schema **out)
+{
+    *out = NULL;
+    if (obj == Py_None)
+        return 0;
+    Py_buffer view;
+    PyObject *keep;
+    if (get_text(obj, &view, &keep, "schema"))
+        return -1;
+    llmj_schema_error e;
+    llmj_status st = llmj_schema_compile(out, view.buf, (size_t)view.len, NULL, &e);
+    put_text(&view, keep);
+    if (st == LLMJ_OK)
+        return 0;
+    *out = NULL;
+    if (st == LLMJ_SCHEMA_UNSUPPORTED && e.line)
+        PyErr_Format(PyExc_ValueError, "schema: line %llu, column %llu (offset %llu): %s",
+                     (unsigned long long)e.line, (unsigned long long)e.column,
+                     (unsigned long long)e.offset, e.message);
+    else if (st == LLMJ_SCHEMA_UNSUPPORTED)
+        PyErr_Format(PyExc_ValueError, "schema: %s", e.message);
+    else
+        new_failed(st);
+    return -1;
+}
+
+static PyObject *opt_str(const char *s)
+{
+    if (!s)
+        Py_RETURN_NONE;
+    return str_of(s, strlen(s));
+}
+
+/* The schema's verdict as (valid, violation, missing, cut) for
+ * llmjson.SchemaResult: valid True/False/None; violation (pointer, offset,
+ * line, column, keyword, message) or None. None when no schema is set. */
+static PyObject *schema_tuple(llmj_tracker *t, const llmj_schema *schema)
+{
+    if (!schema)
+        Py_RETURN_NONE;
+    llmj_schema_result r;
+    llmj_status st = llmj_tracker_schema_result(t, &r);
+    if (st != LLMJ_OK)
+        return new_failed(st);
+    PyObject *valid = r.valid == LLMJ_SCHEMA_CONFORMING      ? Py_True
+                      : r.valid == LLMJ_SCHEMA_NONCONFORMING ? Py_False
+                                                             : Py_None;
+    PyObject *viol;
+    if (r.violation) {
+        const llmj_schema_violation *v = r.violation;
+        viol = Py_BuildValue("(NKKKNN)", opt_str(v->pointer), (unsigned long long)v->offset,
+                             (unsigned long long)v->line, (unsigned long long)v->column,
+                             opt_str(v->keyword), opt_str(v->message));
+    } else {
+        viol = Py_NewRef(Py_None);
+    }
+    if (!viol)
+        return NULL;
+    PyObject *missing = PyList_New((Py_ssize_t)r.nmissing);
+    if (!missing) {
+        Py_DECREF(viol);
+        return NULL;
+    }
+    for (size_t i = 0; i < r.nmissing; i++) {
+        PyObject *m = opt_str(r.missing[i]);
+        if (!m) {
+            Py_DECREF(viol);
+            Py_DECREF(missing);
+            return NULL;
+        }
+        PyList_SET_ITEM(missing, (Py_ssize_t)i, m);
+    }
+    return Py_BuildValue("(ONNN)", valid, viol, missing, opt_str(r.cut));
+}
+
+/* The salvage tuple with the schema's verdict as a 7th member. */
+static PyObject *salvage_schema_tuple(llmj_tracker *t, const llmj_schema *schema,
+                                      const llmj_salvage *sv, const char *text, size_t len)
+{
+    PyObject *base = salvage_tuple(sv, text, len);
+    if (!base)
+        return NULL;
+    PyObject *sch = schema_tuple(t, schema);
+    if (!sch) {
+        Py_DECREF(base);
+        return NULL;
+    }
+    PyObject *res = PyTuple_New(7);
+    if (!res) {
+        Py_DECREF(base);
+        Py_DECREF(sch);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < 6; i++)
+        PyTuple_SET_ITEM(res, i, Py_NewRef(PyTuple_GET_ITEM(base, i)));
+    PyTuple_SET_ITEM(res, 6, sch);
+    Py_DECREF(base);
+    return res;
 }
 
 /* ---- the event arena ---------------------------------------------------- */
@@ -449,25 +559,33 @@ static PyObject *py_repair(PyObject *self, PyObject *args, PyObject *kw)
 {
     (void)self;
     static char *kwlist[] = {"text", "greedy", "complete", "whitespace_limit", "repeat_limit",
-                             "max_depth", NULL};
-    PyObject *text, *ws = NULL, *rep = NULL, *depth = NULL;
+                             "max_depth", "schema", NULL};
+    PyObject *text, *ws = NULL, *rep = NULL, *depth = NULL, *schema_obj = Py_None;
     int greedy = 0, complete = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|$ppOOO:repair", kwlist, &text, &greedy,
-                                     &complete, &ws, &rep, &depth))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|$ppOOOO:repair", kwlist, &text, &greedy,
+                                     &complete, &ws, &rep, &depth, &schema_obj))
         return NULL;
     llmj_config cfg;
     if (get_limits(&cfg, ws, rep, depth))
         return NULL;
     cfg.keep_text = 1;
     cfg.string_chunks = 0;
+    llmj_schema *schema;
+    if (compile_schema(schema_obj, &schema))
+        return NULL;
     Py_buffer view;
     PyObject *keep;
-    if (get_text(text, &view, &keep, "text"))
+    if (get_text(text, &view, &keep, "text")) {
+        llmj_schema_free(schema);
         return NULL;
+    }
     llmj_tracker *t;
     llmj_status st = llmj_tracker_new(&t, &cfg, NULL, NULL);
+    if (st == LLMJ_OK && schema && (st = llmj_tracker_set_schema(t, schema)) != LLMJ_OK)
+        llmj_tracker_free(t);
     if (st != LLMJ_OK) {
         put_text(&view, keep);
+        llmj_schema_free(schema);
         return new_failed(st);
     }
     llmj_salvage sv;
@@ -482,8 +600,10 @@ static PyObject *py_repair(PyObject *self, PyObject *args, PyObject *kw)
     if (ts)
         PyEval_RestoreThread(ts);
     put_text(&view, keep);
-    PyObject *res = st == LLMJ_OK ? salvage_tuple(&sv, out, out_len) : new_failed(st);
+    PyObject *res = st == LLMJ_OK ? salvage_schema_tuple(t, schema, &sv, out, out_len)
+                                  : new_failed(st);
     llmj_tracker_free(t);
+    llmj_schema_free(schema);
     return res;
 }
 
@@ -492,6 +612,7 @@ static PyObject *py_repair(PyObject *self, PyObject *args, PyObject *kw)
 typedef struct {
     PyObject_HEAD
     llmj_tracker *t;
+    llmj_schema *schema; /* schema=, or NULL; freed after the tracker */
     arena ev;
     int greedy;   /* the default salvage mode */
     int busy;     /* a call is inside the library (GIL released) */
@@ -516,17 +637,20 @@ static int Tracker_init(TrackerObject *self, PyObject *args, PyObject *kw)
         PyErr_SetString(Error, "Tracker.__init__ called twice");
         return -1;
     }
-    if (schema != Py_None) {
-        PyErr_SetString(Error, "schema= needs the library's JSON Schema support, which this "
-                               "build of llmjson does not have");
-        return -1;
-    }
     llmj_config cfg;
     if (get_limits(&cfg, ws, rep, depth))
         return -1;
     cfg.keep_text = 1;
+    if (compile_schema(schema, &self->schema))
+        return -1;
     llmj_status st = llmj_tracker_new(&self->t, &cfg, tracker_cb, self);
+    if (st == LLMJ_OK && self->schema && (st = llmj_tracker_set_schema(self->t, self->schema)) != LLMJ_OK) {
+        llmj_tracker_free(self->t);
+        self->t = NULL;
+    }
     if (st != LLMJ_OK) {
+        llmj_schema_free(self->schema);
+        self->schema = NULL;
         new_failed(st);
         return -1;
     }
@@ -537,6 +661,7 @@ static int Tracker_init(TrackerObject *self, PyObject *args, PyObject *kw)
 static void Tracker_dealloc(TrackerObject *self)
 {
     llmj_tracker_free(self->t);
+    llmj_schema_free(self->schema);
     arena_free(&self->ev);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -620,7 +745,15 @@ static PyObject *Tracker_salvage_tuple(TrackerObject *self, PyObject *args, PyOb
                                          &sv, &text, &len);
     if (st != LLMJ_OK)
         return new_failed(st);
-    return salvage_tuple(&sv, text, len);
+    return salvage_schema_tuple(self->t, self->schema, &sv, text, len);
+}
+
+static PyObject *Tracker_schema_tuple(TrackerObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (tracker_ready(self))
+        return NULL;
+    return schema_tuple(self->t, self->schema);
 }
 
 static PyObject *Tracker_get_status(TrackerObject *self, void *c)
@@ -674,6 +807,8 @@ static PyMethodDef Tracker_methods[] = {
      "finished normally (a top-level number at the end is then complete)"},
     {"_salvage", (PyCFunction)(void (*)(void))Tracker_salvage_tuple,
      METH_VARARGS | METH_KEYWORDS, "internal: the salvage as a tuple"},
+    {"_schema", (PyCFunction)Tracker_schema_tuple, METH_NOARGS,
+     "internal: the schema's verdict so far as a tuple, or None without a schema"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -66,11 +66,6 @@ def test_out_of_order():
     assert issubclass(llmjson.Error, Exception)
 
 
-def test_schema_needs_library_support():
-    with pytest.raises(llmjson.Error, match="JSON Schema"):
-        llmjson.Tracker(schema={"type": "object"})
-
-
 def test_trackers_in_threads():
     # Each thread its own Tracker, pieces large enough to run without the GIL.
     doc = ("[" + ",".join('{"k":%d,"s":"%s"}' % (i, "x" * 50) for i in range(5000)) + "]").encode()

@@ -112,5 +112,20 @@ def test_events_of_a_tool_call():
     assert [(e.pointer, e.text, e.tool) for e in strings] == [("/q", "x", 0)]
     assert s.status == "ok" and s.dialect == "openai" and s.error is None
     rep = s.report()
-    assert rep["complete"] is True
+    assert rep["stream_complete"] is True and rep["verdict"] == "complete"
     assert rep["choices"][0]["tool_calls"][0]["salvage"]["text"] == '{"q":"x"}'
+
+
+def test_verdicts():
+    s = llmjson.Stream()
+    s.feed(b"hello world\n")
+    s.finish()
+    assert s.status == "not_a_stream" and s.error is not None
+    rep = s.report()
+    assert rep["verdict"] == "invalid" and rep["stream_complete"] is False
+    assert rep["error"]["message"].startswith("not an SSE or NDJSON stream: ")
+    s = llmjson.Stream("anthropic")
+    s.feed(b'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"refusal"}}\n\n'
+           b'event: message_stop\ndata: {"type":"message_stop"}\n\n')
+    rep = s.report()
+    assert rep["choices"][0]["finish_reason"] == "refusal" and rep["verdict"] == "refused"

@@ -21,19 +21,31 @@ enum {
     CLI_EXIT_COMPLETE = 0,  /* the text is one complete JSON value (or --lines ran) */
     CLI_EXIT_FAILURE = 1,   /* usage error, unreadable input, write error, no memory */
     CLI_EXIT_TRUNCATED = 2, /* viable but unfinished */
-    CLI_EXIT_INVALID = 3,   /* not JSON at some offset (also too deep / too long) */
+    CLI_EXIT_INVALID = 3,   /* not JSON at some offset (also too deep / too long), or
+                               no stream at all */
     CLI_EXIT_RUNAWAY = 4,   /* a whitespace or repetition runaway */
     CLI_EXIT_EMPTY = 5,     /* nothing but whitespace */
-    /* llmjson stream: the network's own outcomes */
-    CLI_EXIT_HTTP = 6,      /* the server answered with an HTTP error status */
+    /* streams (replay, stream) */
+    CLI_EXIT_PROVIDER = 6,  /* the provider reported an error: an HTTP error status,
+                               an error inside the stream, a finish reason "error" */
     CLI_EXIT_TRANSFER = 7,  /* the transfer failed (connection, reset, cut) or timed out */
     CLI_EXIT_CANCELLED = 8, /* the transfer was cancelled (interrupted) */
+    CLI_EXIT_REFUSED = 9,   /* the model refused, or the content was filtered */
     /* --schema */
     CLI_EXIT_SCHEMA = 10    /* the text does not conform to its schema */
 };
 
 /* The exit status of a text status (complete 0, truncated 2, ...). */
 int cli_exit_status(llmj_text_status status);
+
+/* Of two outcomes that both apply, the exit status that wins, in the order
+ * 1, 8, 6, 7, 9, 4, 3, 10, 2, 5, 0 (README.md, "Exit status and messages",
+ * says why). */
+int cli_exit_worst(int a, int b);
+
+/* The word of an exit status for JSON output ("complete", "truncated",
+ * "provider_error", "refused", ...). */
+const char *cli_exit_word(int status);
 
 /* ---- commands ----------------------------------------------------------- */
 
@@ -47,6 +59,8 @@ typedef struct cli_command {
     cli_run_fn run;
     const char *summary; /* one line for `llmjson --help`, no newline */
     const char *help;    /* the full text of `llmjson help NAME`, ends with '\n' */
+    const char *help_more; /* NULL, or its continuation (a C string literal has
+                              at most 4095 bytes in ISO C) */
 } cli_command;
 
 /* ---- diagnostics (stderr, one line each) -------------------------------- */
@@ -201,10 +215,24 @@ int cli_schema_option(const char *cmd, int argc, char **argv, int *i, const char
 /* Read and compile a schema file; NULL after printing why (the keyword and
  * its pointer for a schema outside the supported subset). */
 llmj_schema *cli_schema_load(const char *path, const llmj_config *cfg);
+/* The same, and the file's text (malloc'd) in *text, *len when it compiled. */
+llmj_schema *cli_schema_load_text(const char *path, const llmj_config *cfg, char **text,
+                                  size_t *len);
+
+/* The schema for tracker t, with --events: its events printed on stdout as
+ * they happen, one JSON object per line (docs/schema.md). */
+llmj_status cli_schema_attach(llmj_tracker *t, const llmj_schema *s, int events);
 
 /* ,"schema":{"valid":true|false|null,"violation":null|{"pointer","offset",
  * "line","column","keyword","message"},"missing":[...],"cut":P|null} */
 int cli_print_schema_member(FILE *out, llmj_tracker *t);
+/* `llmjson schema lint` on a schema text (cmd_schema.c): the problems the
+ * provider ("openai", "anthropic", "gemini") would refuse, one line each on
+ * out, in its own wording (name: the schema's name in OpenAI's messages).
+ * Returns how many; -1 when the text is not JSON (said on out), -2 for an
+ * unknown provider. */
+int cli_schema_lint(FILE *out, const char *provider, const char *name, const char *text,
+                    size_t len);
 
 /* The exit status with the schema's verdict: CLI_EXIT_SCHEMA after a
  * violation (unless status already says the text is invalid or runaway),
@@ -225,18 +253,47 @@ typedef enum cli_replay_mode {
 } cli_replay_mode;
 
 /* The options both commands take. */
+#define CLI_MAX_TOOL_SCHEMAS 32
+
 typedef struct cli_replay_opts {
     llmj_config cfg;           /* the tracker limits */
     llmj_dialect dialect;      /* --dialect (default auto) */
     llmj_content_mode content; /* --json, --text (default auto) */
     int greedy;                /* --greedy */
     cli_replay_mode mode;      /* --events, --report (default watch) */
+    const char *schema_path;   /* --schema FILE: every choice's content */
+    size_t ntool_schemas;      /* --tool-schema NAME=FILE, each as given */
+    const char *tool_schema[CLI_MAX_TOOL_SCHEMAS];
 } cli_replay_opts;
+
+/* The schemas of --schema and --tool-schema, compiled, for a stream
+ * (src/cli/schema.c). load: 0, or -1 after printing why (the file, the
+ * schema's error). attach: before the first byte; -1 after printing. The
+ * schemas must outlive the stream. */
+typedef struct cli_stream_schemas {
+    llmj_schema *content;
+    char *content_text; /* --schema's file, as read */
+    size_t content_len;
+    size_t n;
+    llmj_schema *tool[CLI_MAX_TOOL_SCHEMAS];
+} cli_stream_schemas;
+int cli_stream_schemas_load(cli_stream_schemas *ss, const cli_replay_opts *o);
+int cli_stream_schemas_attach(const cli_stream_schemas *ss, const cli_replay_opts *o,
+                              llmj_stream *s);
+void cli_stream_schemas_free(cli_stream_schemas *ss);
+#define CLI_STREAM_SCHEMA_HELP                                                              \
+    "  --schema FILE         validate each choice's JSON content against this JSON\n"     \
+    "                        Schema (docs/schema.md): each salvage REPORT gains the\n"     \
+    "                        \"schema\" member of llmjson repair --schema; a violation\n"  \
+    "                        exits 10\n"                                                   \
+    "  --tool-schema NAME=FILE  validate the arguments of tool NAME's calls against\n"   \
+    "                        FILE (its parameters schema); repeatable\n"
+
 
 void cli_replay_opts_init(cli_replay_opts *o);
 
-/* --dialect NAME, --json, --text, --greedy, --events, --report and the
- * tracker limits (cli_limit_option). 1 when argv[*i] was one of them
+/* --dialect NAME, --json, --text, --greedy, --events, --report, --schema
+ * FILE, --tool-schema NAME=FILE and the tracker limits (cli_limit_option). 1 when argv[*i] was one of them
  * (written into *o, *i advanced past a value), 0 otherwise, -1 after a usage
  * error. CLI_REPLAY_OPTIONS_HELP is the matching help text. */
 int cli_replay_option(const char *cmd, int argc, char **argv, int *i, cli_replay_opts *o);
@@ -251,17 +308,27 @@ int cli_replay_option(const char *cmd, int argc, char **argv, int *i, cli_replay
     "  --events              print instead one JSON object per line for every event:\n"   \
     "                        {\"choice\":0,\"path\":\"/a/0\",\"event\":\"string_chunk\",\n"  \
     "                         \"text\":\"Mer\"}, begin/end of containers, keys, values\n"  \
-    "                        (\"value\"), text and arguments deltas, tool calls,\n"       \
-    "                        finish, usage, errors, and a last \"end\" object\n"          \
+    "                        (\"value\"), text, reasoning and arguments deltas, tool\n" \
+    "                        calls, finish, usage, errors, server_tool and citation\n"  \
+    "                        events, and a last \"end\" object with \"worst_text\"\n"     \
+    "                        and the report's last members\n"                            \
     "  --report              print instead one JSON object at the end:\n"                 \
     "                        {\"dialect\":D,\"status\":S,\"events\":N,\"bad_events\":N,\n" \
     "                         \"choices\":[{\"index\":I,\"finish_reason\":F,\n"           \
     "                         \"finish_reason_raw\":R,\"content\":T,\"refusal\":T|null,\n" \
+    "                         \"reasoning\":{\"text\":T,\"signature\":S|null,\n"        \
+    "                         \"redacted\":N} (only with reasoning),\n"                  \
+    "                         stop_sequence, logprobs, citations, server_tools\n"      \
+    "                         (tools the provider ran; each only when sent),\n"         \
     "                         \"json\":B,\"complete\":B,\"salvage\":REPORT|null,\n"       \
     "                         \"tool_calls\":[{\"index\":I,\"id\":S,\"name\":S,\n"        \
+    "                         type, text_input, signature (when not a function's),\n" \
     "                         \"arguments\":T,\"complete\":B,\"salvage\":REPORT}]}],\n"   \
-    "                         \"usage\":{...}|null,\"error\":{...}|null,\"complete\":B}\n" \
-    "                        (REPORT as printed by llmjson repair --report)\n"
+    "                         \"usage\":{...}|null,service_tier,\"error\":{...}|null,\n" \
+    "                         \"stream_complete\":B,\"verdict\":V}\n"                  \
+    "                        (REPORT as printed by llmjson repair --report;\n"          \
+    "                        stream_complete: the stream ended as it should, whatever\n"\
+    "                        its texts hold; verdict: the exit status's word)\n"
 
 /* What replay prints, for one stream object: create it, give
  * cli_replay_callbacks(ro) and ro (as ctx) to llmj_stream_new() (or
@@ -276,9 +343,13 @@ void cli_replay_out_free(cli_replay_out *ro);
 const llmj_stream_callbacks *cli_replay_callbacks(const cli_replay_out *ro);
 void cli_replay_flush(cli_replay_out *ro);
 /* The end: the report (--report), the "end" object (--events), or the last
- * newline and the summary line "llmjson: NAME: dialect ..." on stderr.
- * Returns replay's exit status (from the worst text), or CLI_EXIT_FAILURE
- * when the report could not be made. */
+ * newline and the summary line "llmjson: NAME: dialect ..." on stderr (for
+ * input that is no stream, in every mode, one diagnostic instead:
+ * "llmjson: NAME:L:C: invalid: not an SSE or NDJSON stream: ..."). Returns
+ * replay's exit status: the provider's error (in the stream, or a choice
+ * that finished with "error") 6, a refusal or content filter 9, else the
+ * worst text's (cli_exit_status), in cli_exit_worst's order; or
+ * CLI_EXIT_FAILURE when the report could not be made. */
 int cli_replay_end(cli_replay_out *ro, llmj_stream *s, const char *name);
 
 #endif

@@ -12,6 +12,7 @@ typedef struct check_opts {
     size_t chunk; /* 0: as read */
     const char *path;
     const char *schema_path; /* --schema */
+    int events;              /* --events */
 } check_opts;
 
 static const char check_help[] =
@@ -35,7 +36,10 @@ static const char check_help[] =
     "  --chunk N             feed the tracker at most N bytes at a time\n"
     "  --schema FILE         validate against a JSON Schema (docs/schema.md); the\n"
     "                        report gains \"schema\":{\"valid\",\"violation\",\n"
-    "                        \"missing\",\"cut\"}\n" CLI_LIMITS_HELP
+    "                        \"missing\",\"cut\"}\n"
+    "  --events              with --schema: first, one JSON object per line for each\n"
+    "                        schema event at the byte it happens (schema_violation,\n"
+    "                        enum_resolved, branch_decided; docs/schema.md)\n" CLI_LIMITS_HELP
     "\n"
     "exit status: 0 complete, 2 truncated, 3 invalid, 4 runaway, 5 empty,\n"
     "10 schema violation, 1 usage or I/O error.\n";
@@ -57,6 +61,8 @@ static int parse_args(int argc, char **argv, check_opts *o)
                 operands_only = 1;
             else if (strcmp(a, "--truncated") == 0)
                 o->truncated = 1;
+            else if (strcmp(a, "--events") == 0)
+                o->events = 1;
             else if ((r = cli_schema_option(cmd, argc, argv, &i, &o->schema_path)) != 0) {
                 if (r < 0)
                     return -1;
@@ -94,11 +100,13 @@ static int run_check(int argc, char **argv)
 
     if (parse_args(argc, argv, &o) != 0)
         return CLI_EXIT_FAILURE;
+    if (o.events && !o.schema_path)
+        return cli_usage_error(argv[0], "--events needs --schema FILE");
     if (o.schema_path && !(schema = cli_schema_load(o.schema_path, &o.cfg)))
         return CLI_EXIT_FAILURE;
     llmj_status st = llmj_tracker_new(&t, &o.cfg, NULL, NULL);
     if (st == LLMJ_OK && schema)
-        st = llmj_tracker_set_schema(t, schema);
+        st = cli_schema_attach(t, schema, o.events);
     if (st != LLMJ_OK) {
         llmj_tracker_free(t);
         llmj_schema_free(schema);

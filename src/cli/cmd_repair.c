@@ -19,6 +19,7 @@ typedef struct repair_opts {
     const char *path;
     const char *schema_path; /* --schema */
     llmj_schema *schema;
+    int events;              /* --events */
 } repair_opts;
 
 static const char repair_help[] =
@@ -46,7 +47,11 @@ static const char repair_help[] =
     "                        as read)\n"
     "  --schema FILE         validate against a JSON Schema (docs/schema.md); the\n"
     "                        report gains \"schema\":{\"valid\",\"violation\",\n"
-    "                        \"missing\",\"cut\"}\n" CLI_LIMITS_HELP
+    "                        \"missing\",\"cut\"}\n"
+    "  --events              with --schema (not --lines): first, one JSON object per\n"
+    "                        line for each schema event at the byte it happens\n"
+    "                        (schema_violation, enum_resolved, branch_decided;\n"
+    "                        docs/schema.md)\n" CLI_LIMITS_HELP
     "\n"
     "exit status: 0 complete, 2 truncated, 3 invalid, 4 runaway, 5 empty,\n"
     "10 schema violation, 1 usage or I/O error.\n";
@@ -74,6 +79,8 @@ static int parse_args(int argc, char **argv, repair_opts *o)
                 o->report = 1;
             else if (strcmp(a, "--lines") == 0)
                 o->lines = 1;
+            else if (strcmp(a, "--events") == 0)
+                o->events = 1;
             else if ((r = cli_schema_option(cmd, argc, argv, &i, &o->schema_path)) != 0) {
                 if (r < 0)
                     return -1;
@@ -109,7 +116,7 @@ static int new_tracker(const char *cmd, const repair_opts *o, llmj_tracker **t)
     cfg.string_chunks = 0;
     llmj_status st = llmj_tracker_new(t, &cfg, NULL, NULL);
     if (st == LLMJ_OK && o->schema)
-        st = llmj_tracker_set_schema(*t, o->schema);
+        st = cli_schema_attach(*t, o->schema, o->events);
     if (st == LLMJ_OK)
         return 0;
     llmj_tracker_free(*t);
@@ -492,6 +499,8 @@ static int run_repair(int argc, char **argv)
     repair_opts o;
     if (parse_args(argc, argv, &o) != 0)
         return CLI_EXIT_FAILURE;
+    if (o.events && (!o.schema_path || o.lines))
+        return cli_usage_error(argv[0], o.lines ? "--events does not go with --lines" : "--events needs --schema FILE");
     if (o.schema_path && !(o.schema = cli_schema_load(o.schema_path, &o.cfg)))
         return CLI_EXIT_FAILURE;
     int status = o.lines ? repair_lines(&o, argv[0]) : repair_one(&o, argv[0]);

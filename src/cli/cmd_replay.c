@@ -24,22 +24,29 @@ static const char replay_help[] =
     "as a client would: per choice the text, the tool calls, the finish reason,\n"
     "the usage, any error, and the salvage of each JSON text.\n"
     "\n"
-    "By default the text is printed as it streams (tool calls, refusals and\n"
-    "other choices under a [bracketed] heading), then one summary line goes to\n"
-    "standard error: the dialect, each choice's finish reason and the status of\n"
-    "each text.\n"
+    "By default the text is printed as it streams (reasoning, tool calls, refusals,\n"
+    "tools the provider ran itself and other choices under a [bracketed] heading),\n"
+    "then one summary line goes to standard error: the dialect, each choice's\n"
+    "finish reason and the status of each text.\n"
     "\n"
-    CLI_REPLAY_OPTIONS_HELP
+    CLI_REPLAY_OPTIONS_HELP;
+
+static const char replay_help_more[] =
+    CLI_STREAM_SCHEMA_HELP
     "  --chunk N             feed at most N bytes at a time (default: as read)\n" CLI_LIVE_HELP
     CLI_LIMITS_HELP
     "\n"
     "A runaway stops decoding at once. A stream that broke off (no end marker,\n"
-    "no finish reason, input ending inside a line) is \"complete\":false and its\n"
-    "texts are salvaged as truncated.\n"
+    "no finish reason, input ending inside a line) is \"stream_complete\":false\n"
+    "and its texts are salvaged as truncated. Input that is no stream (a JSON\n"
+    "document, text) is one line: \"...: not an SSE or NDJSON stream: ...\".\n"
     "\n"
-    "exit status, from the worst text (a text or tool call that did not end\n"
-    "normally counts as truncated, and so does a stream that broke off):\n"
-    "0 complete, 2 truncated, 3 invalid, 4 runaway, 5 empty, 1 usage or I/O error.\n";
+    "exit status, the first that applies (the same in every dialect and mode):\n"
+    "1 usage or I/O error; 6 the provider reported an error (in the stream, or a\n"
+    "finish reason \"error\"); 9 the model refused or the content was filtered;\n"
+    "4 runaway; 3 invalid (also no stream at all); 10 a text violates its schema\n"
+    "(--schema, --tool-schema); 2 truncated (a text that did not end normally, a\n"
+    "stream that broke off); 5 empty; 0 complete.\n";
 
 /* ---- output ----------------------------------------------------------------
  * Everything goes through a 64 KiB buffer (stdio's per-call cost dominated
@@ -228,6 +235,8 @@ static const char *status_word(llmj_status st)
     case LLMJ_JSON_MODE_PROMPT: return "json_mode_prompt";
     case LLMJ_SCHEMA_UNSUPPORTED: return "schema_unsupported";
     case LLMJ_SCHEMA_VIOLATION: return "schema_violation";
+    case LLMJ_NOT_A_STREAM: return "not_a_stream";
+    case LLMJ_NOT_JSON: return "not_json";
     }
     return "error";
 }
@@ -295,7 +304,7 @@ static void put_stream_error(outbuf *o, const llmj_stream *s)
 typedef struct replay_ctx {
     outbuf *ob;     /* (first member: a cli_replay_out is its replay_ctx) */
     /* watch mode: what was printed last */
-    int section;      /* 0 nothing yet, 1 content, 2 refusal, 3 tool */
+    int section;      /* 0 nothing yet, 1 content, 2 refusal, 3 tool, 4 reasoning */
     size_t sec_choice, sec_tool;
     int at_bol;       /* the last byte printed was a newline (or nothing yet) */
 } replay_ctx;
@@ -369,6 +378,65 @@ static int ev_text(void *ctx, size_t choice, const char *text, size_t len)
 static int ev_refusal(void *ctx, size_t choice, const char *text, size_t len)
 {
     return ev_delta(ctx, "refusal", choice, LLMJ_NO_TOOL, text, len);
+}
+
+static int ev_reasoning(void *ctx, size_t choice, const char *text, size_t len)
+{
+    return ev_delta(ctx, "reasoning", choice, LLMJ_NO_TOOL, text, len);
+}
+
+/* {"type":..,"name":..,"id":..,"input":..,"status":..[,"result":..]} */
+static void put_server_tool(outbuf *o, const llmj_server_tool_info *v)
+{
+    OB_LIT(o, "{\"type\":");
+    ob_str(o, v->type, v->type_len);
+    OB_LIT(o, ",\"name\":");
+    ob_str(o, v->name, v->name_len);
+    OB_LIT(o, ",\"id\":");
+    ob_str(o, v->id, v->id_len);
+    OB_LIT(o, ",\"input\":");
+    ob_str(o, v->input, v->input_len);
+    OB_LIT(o, ",\"status\":");
+    ob_str(o, v->status, v->status_len);
+    if (v->result_len) {
+        OB_LIT(o, ",\"result\":");
+        ob_str(o, v->result, v->result_len);
+    }
+    OB_LIT(o, "}");
+}
+
+/* {"type":..,"source":..,"title":..} */
+static void put_citation(outbuf *o, const llmj_citation_info *v)
+{
+    OB_LIT(o, "{\"type\":");
+    ob_str(o, v->type, v->type_len);
+    OB_LIT(o, ",\"source\":");
+    ob_str(o, v->source, v->source_len);
+    OB_LIT(o, ",\"title\":");
+    ob_str(o, v->title, v->title_len);
+    OB_LIT(o, "}");
+}
+
+static int ev_server_tool(void *ctx, size_t choice, const llmj_server_tool_info *v)
+{
+    outbuf *o = ((replay_ctx *)ctx)->ob;
+    ev_head(o, choice, LLMJ_NO_TOOL);
+    OB_LIT(o, ",\"event\":\"server_tool\",\"server_tool\":");
+    ob_u64(o, v->index);
+    OB_LIT(o, ",\"info\":");
+    put_server_tool(o, v);
+    OB_LIT(o, "}\n");
+    return ob_failed(o);
+}
+
+static int ev_citation(void *ctx, size_t choice, const llmj_citation_info *v)
+{
+    outbuf *o = ((replay_ctx *)ctx)->ob;
+    ev_head(o, choice, LLMJ_NO_TOOL);
+    OB_LIT(o, ",\"event\":\"citation\",\"citation\":");
+    put_citation(o, v);
+    OB_LIT(o, "}\n");
+    return ob_failed(o);
 }
 
 static int ev_tool_args(void *ctx, size_t choice, size_t tool, const char *text, size_t len)
@@ -450,6 +518,9 @@ static const llmj_stream_callbacks events_callbacks = {
     .usage = ev_usage,
     .error = ev_error,
     .lost = ev_lost,
+    .reasoning = ev_reasoning,
+    .server_tool = ev_server_tool,
+    .citation = ev_citation,
 };
 
 /* ---- callbacks: watching the text --------------------------------------- */
@@ -481,6 +552,12 @@ static void watch_section(replay_ctx *rc, int section, size_t choice, size_t too
         OB_LIT(o, "[choice ");
     } else if (section == 2) {
         OB_LIT(o, "[refusal, choice ");
+    } else if (section == 4) {
+        OB_LIT(o, "[reasoning, choice ");
+    } else if (section == 5) {
+        OB_LIT(o, "[server tool ");
+        ob_u64(o, tool);
+        OB_LIT(o, " (run by the provider), choice ");
     } else {
         OB_LIT(o, "[tool call ");
         ob_u64(o, tool);
@@ -511,6 +588,14 @@ static int w_refusal(void *ctx, size_t choice, const char *text, size_t len)
     return ob_failed(rc->ob);
 }
 
+static int w_reasoning(void *ctx, size_t choice, const char *text, size_t len)
+{
+    replay_ctx *rc = ctx;
+    watch_section(rc, 4, choice, LLMJ_NO_TOOL, NULL, 0);
+    watch_write(rc, text, len);
+    return ob_failed(rc->ob);
+}
+
 static int w_tool_begin(void *ctx, size_t choice, size_t tool, const char *id, size_t id_len,
                         const char *name, size_t name_len)
 {
@@ -529,11 +614,33 @@ static int w_tool_args(void *ctx, size_t choice, size_t tool, const char *text, 
     return ob_failed(rc->ob);
 }
 
+/* A tool the provider ran: one line under its own heading, when it begins
+ * and when its status changes. */
+static int w_server_tool(void *ctx, size_t choice, const llmj_server_tool_info *v)
+{
+    replay_ctx *rc = ctx;
+    watch_section(rc, 5, choice, v->index, NULL, 0);
+    ob_put(rc->ob, v->type, v->type_len);
+    if (v->name_len) {
+        OB_LIT(rc->ob, " ");
+        ob_put(rc->ob, v->name, v->name_len);
+    }
+    if (v->status_len) {
+        OB_LIT(rc->ob, ": ");
+        ob_put(rc->ob, v->status, v->status_len);
+    }
+    OB_LIT(rc->ob, "\n");
+    rc->at_bol = 1;
+    return ob_failed(rc->ob);
+}
+
 static const llmj_stream_callbacks watch_callbacks = {
     .text = w_text,
     .refusal = w_refusal,
     .tool_begin = w_tool_begin,
     .tool_args = w_tool_args,
+    .reasoning = w_reasoning,
+    .server_tool = w_server_tool,
 };
 
 /* ---- the end: report, summary, exit status ------------------------------ */
@@ -588,6 +695,7 @@ static llmj_text_status worst_status(const llmj_stream *s)
     case LLMJ_RUNAWAY_WHITESPACE:
     case LLMJ_RUNAWAY_REPEAT: worse(&worst, LLMJ_TEXT_RUNAWAY); break;
     case LLMJ_TOO_LONG:
+    case LLMJ_NOT_A_STREAM:
     case LLMJ_UNKNOWN_DIALECT: worse(&worst, LLMJ_TEXT_INVALID); break;
     case LLMJ_SSE_CUT:
     case LLMJ_TRUNCATED:
@@ -595,6 +703,103 @@ static llmj_text_status worst_status(const llmj_stream *s)
     default: break;
     }
     return worst;
+}
+
+/* Did the provider report an error: in the stream, or as a choice's finish
+ * reason ("error", Responses' "failed", Gemini's MALFORMED_FUNCTION_CALL)? */
+static int provider_failed(const llmj_stream *s)
+{
+    if (llmj_stream_provider_error(s))
+        return 1;
+    for (size_t i = 0; i < llmj_stream_choice_count(s); i++) {
+        llmj_choice_info ci;
+        if (llmj_stream_choice(s, i, &ci) == LLMJ_OK && ci.finish == LLMJ_FINISH_ERROR)
+            return 1;
+    }
+    return 0;
+}
+
+/* Did the model refuse (refusal text, finish "refusal") or a filter stop
+ * the content (finish "content_filter": OpenAI's filter, Gemini's SAFETY and
+ * blocked prompt, Responses' content_filter)? */
+static int refused(const llmj_stream *s)
+{
+    for (size_t i = 0; i < llmj_stream_choice_count(s); i++) {
+        llmj_choice_info ci;
+        if (llmj_stream_choice(s, i, &ci) == LLMJ_OK &&
+            (ci.refusal || ci.finish == LLMJ_FINISH_REFUSAL ||
+             ci.finish == LLMJ_FINISH_CONTENT_FILTER))
+            return 1;
+    }
+    return 0;
+}
+
+/* The exit status of a finished stream: the provider's error 6, a refusal
+ * or content filter 9, else the worst text's (in cli_exit_worst's order). */
+/* The first schema violation of text (ci, ti), or NULL (no schema, none). */
+static const llmj_schema_violation *violation_of(const llmj_stream *s, size_t ci, size_t ti)
+{
+    llmj_schema_result r;
+    llmj_tracker *t = llmj_stream_tracker(s, ci, ti);
+    return t && llmj_tracker_schema_result(t, &r) == LLMJ_OK ? r.violation : NULL;
+}
+
+/* One diagnostic per text that violates its schema; 1 when there was one. */
+static int schema_violations(const llmj_stream *s, const char *name)
+{
+    int any = 0;
+    size_t nch = llmj_stream_choice_count(s);
+    for (size_t ci = 0; ci < nch; ci++) {
+        llmj_choice_info info;
+        if (llmj_stream_choice(s, ci, &info) != LLMJ_OK)
+            continue;
+        for (size_t ti = 0; ti <= info.tool_count; ti++) {
+            size_t tool = ti == info.tool_count ? LLMJ_NO_TOOL : ti;
+            const llmj_schema_violation *v = violation_of(s, ci, tool);
+            if (!v)
+                continue;
+            any = 1;
+            if (!name)
+                continue;
+            char msg[512];
+            if (tool == LLMJ_NO_TOOL)
+                snprintf(msg, sizeof msg, "choice %zu: %s: %s (at %s)", info.index, v->keyword,
+                         v->message, v->pointer[0] ? v->pointer : "the root");
+            else
+                snprintf(msg, sizeof msg, "choice %zu, tool call %zu: %s: %s (at %s)", info.index,
+                         tool, v->keyword, v->message, v->pointer[0] ? v->pointer : "the root");
+            /* line and column in that text, not in the stream */
+            cli_diag(name, v->line, v->column, v->offset, "schema violation", msg);
+        }
+    }
+    return any;
+}
+
+static int verdict(const llmj_stream *s, llmj_text_status worst)
+{
+    int e = cli_exit_status(worst);
+    if (schema_violations(s, NULL))
+        e = cli_exit_worst(e, CLI_EXIT_SCHEMA);
+    if (refused(s))
+        e = cli_exit_worst(e, CLI_EXIT_REFUSED);
+    if (provider_failed(s))
+        e = cli_exit_worst(e, CLI_EXIT_PROVIDER);
+    return e;
+}
+
+/* ,"stream_complete":B,"verdict":V}\n: the end of the report and of the end
+ * event. stream_complete: the stream itself ended as it should (status ok:
+ * its end marker, every finish reason, nothing cut, lost or reported as an
+ * error), whatever its texts hold; verdict: the exit status's word. */
+static void put_tail(outbuf *o, const llmj_stream *s, int exit_status)
+{
+    if (llmj_stream_status(s) == LLMJ_OK)
+        OB_LIT(o, ",\"stream_complete\":true");
+    else
+        OB_LIT(o, ",\"stream_complete\":false");
+    OB_LIT(o, ",\"verdict\":");
+    ob_cjson(o, cli_exit_word(exit_status));
+    OB_LIT(o, "}\n");
 }
 
 /* The salvage object of a JSON text (the shared printer), or null. -1 when
@@ -614,10 +819,88 @@ static int put_salvage(outbuf *o, llmj_stream *s, size_t ci, size_t ti, llmj_sal
         return -1;
     }
     ob_flush(o);
-    return cli_print_report(o->out, &sv, text, len);
+    llmj_tracker *t = llmj_stream_tracker(s, ci, ti);
+    llmj_schema_result r;
+    /* --schema / --tool-schema: the text's verdict, as repair --schema prints it */
+    return cli_print_report_schema(o->out, &sv, text, len,
+                                   llmj_tracker_schema_result(t, &r) == LLMJ_OK ? t : NULL);
 }
 
-static int put_report(outbuf *o, llmj_stream *s, int greedy)
+/* ,"reasoning":{"text":..,"signature":..|null,"redacted":N}, only for a
+ * choice with reasoning. */
+static void put_reasoning(outbuf *o, const llmj_stream *s, size_t ci)
+{
+    llmj_reasoning_info ri;
+    if (llmj_stream_reasoning(s, ci, &ri) != LLMJ_OK || !ri.present)
+        return;
+    OB_LIT(o, ",\"reasoning\":{\"text\":");
+    ob_str(o, ri.text, ri.text_len);
+    OB_LIT(o, ",\"signature\":");
+    if (ri.signature)
+        ob_str(o, ri.signature, ri.signature_len);
+    else
+        OB_LIT(o, "null");
+    OB_LIT(o, ",\"redacted\":");
+    ob_u64(o, ri.redacted);
+    OB_LIT(o, "}");
+}
+
+/* A tool call's appended fields, only where they say something: its type
+ * when not a function, free-text input, its thought signature. */
+static void put_tool_extras(outbuf *o, const llmj_tool_info *ti)
+{
+    if (!(ti->type_len == 8 && memcmp(ti->type, "function", 8) == 0)) {
+        OB_LIT(o, ",\"type\":");
+        ob_str(o, ti->type, ti->type_len);
+    }
+    if (ti->text_input)
+        OB_LIT(o, ",\"text_input\":true");
+    if (ti->signature) {
+        OB_LIT(o, ",\"signature\":");
+        ob_str(o, ti->signature, ti->signature_len);
+    }
+}
+
+/* A choice's extras, each only when the provider sent it:
+ * ,"stop_sequence":..,"logprobs":[..],"citations":[..],"server_tools":[..] */
+static void put_choice_extras(outbuf *o, const llmj_stream *s, size_t ci)
+{
+    llmj_choice_extras x;
+    if (llmj_stream_extras(s, ci, &x) != LLMJ_OK)
+        return;
+    if (x.stop_sequence) {
+        OB_LIT(o, ",\"stop_sequence\":");
+        ob_str(o, x.stop_sequence, x.stop_sequence_len);
+    }
+    if (x.logprobs) {
+        OB_LIT(o, ",\"logprobs\":");
+        ob_put(o, x.logprobs, x.logprobs_len); /* the provider's JSON, as sent */
+    }
+    if (x.citation_count) {
+        OB_LIT(o, ",\"citations\":[");
+        for (size_t i = 0; i < x.citation_count; i++) {
+            llmj_citation_info v;
+            llmj_stream_citation(s, ci, i, &v);
+            if (i)
+                OB_LIT(o, ",");
+            put_citation(o, &v);
+        }
+        OB_LIT(o, "]");
+    }
+    if (x.server_tool_count) {
+        OB_LIT(o, ",\"server_tools\":[");
+        for (size_t i = 0; i < x.server_tool_count; i++) {
+            llmj_server_tool_info v;
+            llmj_stream_server_tool(s, ci, i, &v);
+            if (i)
+                OB_LIT(o, ",");
+            put_server_tool(o, &v);
+        }
+        OB_LIT(o, "]");
+    }
+}
+
+static int put_report(outbuf *o, llmj_stream *s, int greedy, int exit_status)
 {
     llmj_salvage_mode mode = greedy ? LLMJ_SALVAGE_GREEDY : LLMJ_SALVAGE_LOSSLESS;
     OB_LIT(o, "{\"dialect\":");
@@ -651,6 +934,8 @@ static int put_report(outbuf *o, llmj_stream *s, int greedy)
             ob_str(o, ci.refusal, ci.refusal_len);
         else
             OB_LIT(o, "null");
+        put_reasoning(o, s, i);
+        put_choice_extras(o, s, i);
         if (ci.json == 1)
             OB_LIT(o, ",\"json\":true");
         else
@@ -675,6 +960,7 @@ static int put_report(outbuf *o, llmj_stream *s, int greedy)
             ob_str(o, ti.id, ti.id_len);
             OB_LIT(o, ",\"name\":");
             ob_str(o, ti.name, ti.name_len);
+            put_tool_extras(o, &ti);
             OB_LIT(o, ",\"arguments\":");
             ob_str(o, ti.arguments, ti.arguments_len);
             if (ti.complete)
@@ -691,31 +977,31 @@ static int put_report(outbuf *o, llmj_stream *s, int greedy)
     }
     OB_LIT(o, "],\"usage\":");
     put_usage(o, llmj_stream_usage(s));
+    if (llmj_stream_service_tier(s)) {
+        OB_LIT(o, ",\"service_tier\":");
+        ob_cjson(o, llmj_stream_service_tier(s));
+    }
     OB_LIT(o, ",\"error\":");
     put_stream_error(o, s);
-    if (llmj_stream_status(s) == LLMJ_OK)
-        OB_LIT(o, ",\"complete\":true}\n");
-    else
-        OB_LIT(o, ",\"complete\":false}\n");
+    put_tail(o, s, exit_status);
     ob_flush(o);
     return ferror(o->out) ? -1 : 0;
 }
 
-/* The last line of --events. */
-static void put_end_event(outbuf *o, const llmj_stream *s, llmj_text_status worst)
+/* The last line of --events. worst_text: the worst text's status (a text
+ * that did not end normally counts as truncated). */
+static void put_end_event(outbuf *o, const llmj_stream *s, llmj_text_status worst,
+                          int exit_status)
 {
     OB_LIT(o, "{\"event\":\"end\",\"dialect\":");
     ob_cjson(o, llmj_dialect_name(llmj_stream_dialect(s)));
     OB_LIT(o, ",\"status\":");
     ob_cjson(o, status_word(llmj_stream_status(s)));
-    OB_LIT(o, ",\"worst\":");
+    OB_LIT(o, ",\"worst_text\":");
     ob_cjson(o, llmj_text_status_name(worst));
     OB_LIT(o, ",\"error\":");
     put_stream_error(o, s);
-    if (llmj_stream_status(s) == LLMJ_OK)
-        OB_LIT(o, ",\"complete\":true}\n");
-    else
-        OB_LIT(o, ",\"complete\":false}\n");
+    put_tail(o, s, exit_status);
     ob_flush(o);
 }
 
@@ -736,6 +1022,13 @@ static void summary(const char *name, const llmj_stream *s)
         llmj_choice_info ci;
         llmj_stream_choice(s, i, &ci);
         fprintf(e, "; choice %zu: finish %s", ci.index, llmj_finish_name(ci.finish));
+        /* the provider's own word of a filter or an error (SAFETY, failed) */
+        const char *fname = llmj_finish_name(ci.finish);
+        if ((ci.finish == LLMJ_FINISH_CONTENT_FILTER || ci.finish == LLMJ_FINISH_ERROR) &&
+            ci.finish_raw && ci.finish_raw_len &&
+            !(ci.finish_raw_len == strlen(fname) && memcmp(ci.finish_raw, fname, ci.finish_raw_len) == 0))
+            fprintf(e, " (%.*s)", (int)(ci.finish_raw_len > 64 ? 64 : ci.finish_raw_len),
+                    ci.finish_raw);
         fprintf(e, ", %s %s", ci.json == 1 ? "json" : "text", text_word(ci.status, ci.complete));
         if (ci.lost_events)
             fprintf(e, " (%llu lost events, the first at byte %llu)",
@@ -814,19 +1107,27 @@ void cli_replay_flush(cli_replay_out *ro)
 int cli_replay_end(cli_replay_out *ro, llmj_stream *s, const char *name)
 {
     llmj_text_status worst = worst_status(s);
+    int exit_status = verdict(s, worst);
+    /* input that is no stream: one diagnostic, as for any invalid input */
+    const llmj_error *er = llmj_stream_error(s);
+    int no_stream = llmj_stream_status(s) == LLMJ_NOT_A_STREAM;
     if (ro->mode == CLI_REPLAY_REPORT) {
-        if (put_report(&ro->ob, s, ro->greedy) != 0)
+        if (put_report(&ro->ob, s, ro->greedy, exit_status) != 0)
             return CLI_EXIT_FAILURE;
     } else if (ro->mode == CLI_REPLAY_EVENTS) {
-        put_end_event(&ro->ob, s, worst);
+        put_end_event(&ro->ob, s, worst, exit_status);
     } else {
         if (!ro->rc.at_bol)
             OB_LIT(&ro->ob, "\n");
         ob_flush(&ro->ob);
         fflush(ro->ob.out);
-        summary(name, s);
+        if (!no_stream)
+            summary(name, s);
     }
-    return cli_exit_status(worst);
+    if (no_stream)
+        cli_diag(name, er->line, er->column, er->offset, "invalid", er->message);
+    schema_violations(s, name);
+    return exit_status;
 }
 
 void cli_replay_opts_init(cli_replay_opts *o)
@@ -849,11 +1150,31 @@ int cli_replay_option(const char *cmd, int argc, char **argv, int *i, cli_replay
         o->content = LLMJ_CONTENT_TEXT;
     else if (strcmp(a, "--greedy") == 0)
         o->greedy = 1;
-    else if (strcmp(a, "--events") == 0)
-        o->mode = CLI_REPLAY_EVENTS;
-    else if (strcmp(a, "--report") == 0)
-        o->mode = CLI_REPLAY_REPORT;
-    else if ((r = cli_option_value(cmd, argc, argv, i, "--dialect", &v)) != 0) {
+    else if (strcmp(a, "--events") == 0 || strcmp(a, "--report") == 0) {
+        cli_replay_mode m = a[2] == 'e' ? CLI_REPLAY_EVENTS : CLI_REPLAY_REPORT;
+        if (o->mode != CLI_REPLAY_WATCH && o->mode != m) {
+            cli_usage_error(cmd, "--events and --report do not go together (one JSON object per "
+                                 "event, or one at the end)");
+            return -1;
+        }
+        o->mode = m;
+    } else if ((r = cli_schema_option(cmd, argc, argv, i, &o->schema_path)) != 0) {
+        if (r < 0)
+            return -1;
+    } else if ((r = cli_option_value(cmd, argc, argv, i, "--tool-schema", &v)) != 0) {
+        if (r < 0)
+            return -1;
+        const char *eq = strchr(v, '=');
+        if (!eq || eq == v || !eq[1]) {
+            cli_usage_error(cmd, "--tool-schema takes NAME=FILE, not '%s'", v);
+            return -1;
+        }
+        if (o->ntool_schemas == CLI_MAX_TOOL_SCHEMAS) {
+            cli_usage_error(cmd, "at most %d --tool-schema options", CLI_MAX_TOOL_SCHEMAS);
+            return -1;
+        }
+        o->tool_schema[o->ntool_schemas++] = v;
+    } else if ((r = cli_option_value(cmd, argc, argv, i, "--dialect", &v)) != 0) {
         if (r < 0)
             return -1;
         if (llmj_dialect_from_name(v, &o->dialect) != LLMJ_OK) {
@@ -920,8 +1241,12 @@ static int run(int argc, char **argv)
     if (o.live.live)
         return cli_live_replay(&o.r, &o.live, o.path);
 
+    cli_stream_schemas ss;
+    if (cli_stream_schemas_load(&ss, &o.r) != 0)
+        return CLI_EXIT_FAILURE;
     cli_replay_out *ro = cli_replay_out_new(stdout, o.r.mode, o.r.greedy);
     if (ro == NULL) {
+        cli_stream_schemas_free(&ss);
         cli_error("out of memory");
         return CLI_EXIT_FAILURE;
     }
@@ -929,9 +1254,16 @@ static int run(int argc, char **argv)
     llmj_status st = llmj_stream_new(&s, &o.r.cfg, o.r.dialect, o.r.content, cli_replay_callbacks(ro), ro);
     if (st != LLMJ_OK) {
         cli_replay_out_free(ro);
+        cli_stream_schemas_free(&ss);
         if (st == LLMJ_BAD_OPTION)
             return cli_usage_error(cmd, "option out of range: %s", llmj_strerror(st));
         cli_error("%s", llmj_strerror(st));
+        return CLI_EXIT_FAILURE;
+    }
+    if (cli_stream_schemas_attach(&ss, &o.r, s) != 0) {
+        llmj_stream_free(s);
+        cli_replay_out_free(ro);
+        cli_stream_schemas_free(&ss);
         return CLI_EXIT_FAILURE;
     }
 
@@ -939,6 +1271,7 @@ static int run(int argc, char **argv)
     if (cli_input_open(&in, o.path) != 0) {
         llmj_stream_free(s);
         cli_replay_out_free(ro);
+        cli_stream_schemas_free(&ss);
         return CLI_EXIT_FAILURE;
     }
     int status = CLI_EXIT_FAILURE;
@@ -979,9 +1312,10 @@ out:
     free(buf);
     cli_input_close(&in);
     llmj_stream_free(s);
+    cli_stream_schemas_free(&ss);
     return status;
 }
 
 const cli_command cli_cmd_replay = {
     "replay", run, "decode a recorded response stream: its text, events, or a report",
-    replay_help};
+    replay_help, replay_help_more};

@@ -6,7 +6,6 @@
 
 #include <llmjson/http.h>
 
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,11 +52,20 @@ static const char stream_help[] =
     "                        defeat it (default: never)\n"
     "  --connect-timeout S   give up when not connected within S seconds (default 30)\n"
     "  --dialect NAME, --text, --greedy, --events, --report, --max-depth N,\n"
-    "  --whitespace-limit N, --repeat-limit N    as for replay (llmjson help replay)\n"
-    "  --live, --choice N    the live view, as for replay\n"
+    "  --whitespace-limit N, --whitespace-indent I, --repeat-limit N,\n"
+    "  --schema FILE, --tool-schema NAME=FILE  as for replay (llmjson help replay);\n"
+    "                        with --prompt, --schema is checked against the\n"
+    "                        provider's rules (llmjson schema lint), then sent as\n"
+    "                        Structured Outputs in the dialect's field\n"
+    "                        (--schema-name NAME, default response)\n"
+    "  --live, --choice N    the live view, as for replay\n";
+
+static const char stream_help_more[] =
     "\n"
     "The key comes from OPENAI_API_KEY (openai, responses, auto), ANTHROPIC_API_KEY\n"
-    "or GEMINI_API_KEY and goes only into its header; it is never printed. Neither\n"
+    "or GEMINI_API_KEY and goes only into its header; it is never printed. Without\n"
+    "it (or a key header) nothing is sent to OpenAI, Anthropic or Google: one line\n"
+    "names the variable (another server's 401 or 403 names it). Neither\n"
     "is the value of a secret header: Authorization, Proxy-Authorization, x-api-key,\n"
     "api-key, x-goog-api-key, every header from @env: or --header-file, and every\n"
     "--secret-header; it shows as [redacted] in every message. A key or secret\n"
@@ -67,10 +75,14 @@ static const char stream_help[] =
     "arrived, nothing else is printed. Ctrl-C cancels the transfer and reports\n"
     "what arrived.\n"
     "\n"
-    "exit status: as replay's (0 complete, 2 truncated, 3 invalid, 4 runaway,\n"
-    "5 empty), or 6 HTTP error status (the provider's message, type, code and\n"
-    "Retry-After shown), 7 transfer failure or timeout, 8 cancelled, 1 usage or\n"
-    "I/O error (a JSON-mode request refused before sending included).\n";
+    "exit status, the first that applies: 1 usage or I/O error (a bad URL, no\n"
+    "key, a JSON-mode request refused before sending); 8 cancelled; 6 the provider\n"
+    "reported an error (an HTTP error status, its message, type, code and\n"
+    "Retry-After shown, or an error in the stream); 7 transfer failure or timeout;\n"
+    "then as replay's: 9 refused, 4 runaway, 3 invalid, 10 schema violation,\n"
+    "2 truncated, 5 empty, 0 complete.\n";
+
+#ifndef LLMJ_NO_HTTP
 
 typedef struct stream_opts {
     cli_replay_opts r;
@@ -78,6 +90,7 @@ typedef struct stream_opts {
     const char *body_path;
     const char *model;
     const char *prompt;
+    const char *schema_name;  /* --schema-name (default "response") */
     const char *headers[MAX_HEADERS + 1];
     size_t nheaders;
     char *owned[MAX_HEADERS]; /* header lines built here (@env:, --header-file) */
@@ -162,16 +175,25 @@ static void sb_json(sbuf *b, const char *s)
     sb_add(b, "\"", 1);
 }
 
-/* One user message asking for a streamed answer, in the dialect's shape. */
-static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *prompt, int json)
+/* One user message asking for a streamed answer, in the dialect's shape.
+ * schema (JSON text, already compiled so known to be JSON) and its name:
+ * Structured Outputs in the dialect's own field; else json: JSON mode. */
+static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *prompt, int json,
+                       const char *schema, size_t schema_len, const char *name)
 {
     switch (d) {
     case LLMJ_DIALECT_GEMINI:
         sb_puts(b, "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":");
         sb_json(b, prompt);
         sb_puts(b, "}]}]");
-        if (json)
+        if (schema) {
+            sb_puts(b, ",\"generationConfig\":{\"responseMimeType\":\"application/json\","
+                       "\"responseJsonSchema\":");
+            sb_add(b, schema, schema_len);
+            sb_puts(b, "}");
+        } else if (json) {
             sb_puts(b, ",\"generationConfig\":{\"responseMimeType\":\"application/json\"}");
+        }
         sb_puts(b, "}");
         return;
     case LLMJ_DIALECT_OPENAI_RESPONSES:
@@ -179,8 +201,15 @@ static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *p
         sb_json(b, model);
         sb_puts(b, ",\"stream\":true,\"input\":");
         sb_json(b, prompt);
-        if (json)
+        if (schema) {
+            sb_puts(b, ",\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":");
+            sb_json(b, name);
+            sb_puts(b, ",\"strict\":true,\"schema\":");
+            sb_add(b, schema, schema_len);
+            sb_puts(b, "}}");
+        } else if (json) {
             sb_puts(b, ",\"text\":{\"format\":{\"type\":\"json_object\"}}");
+        }
         sb_puts(b, "}");
         return;
     case LLMJ_DIALECT_ANTHROPIC:
@@ -188,7 +217,13 @@ static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *p
         sb_json(b, model);
         sb_puts(b, ",\"max_tokens\":4096,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":");
         sb_json(b, prompt);
-        sb_puts(b, "}]}");
+        sb_puts(b, "}]");
+        if (schema) {
+            sb_puts(b, ",\"output_config\":{\"format\":{\"type\":\"json_schema\",\"schema\":");
+            sb_add(b, schema, schema_len);
+            sb_puts(b, "}}");
+        }
+        sb_puts(b, "}");
         return;
     case LLMJ_DIALECT_OLLAMA:
         sb_puts(b, "{\"model\":");
@@ -196,8 +231,12 @@ static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *p
         sb_puts(b, ",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":");
         sb_json(b, prompt);
         sb_puts(b, "}]");
-        if (json)
+        if (schema) {
+            sb_puts(b, ",\"format\":");
+            sb_add(b, schema, schema_len);
+        } else if (json) {
             sb_puts(b, ",\"format\":\"json\"");
+        }
         sb_puts(b, "}");
         return;
     case LLMJ_DIALECT_AUTO:
@@ -209,8 +248,15 @@ static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *p
                    "\"messages\":[{\"role\":\"user\",\"content\":");
         sb_json(b, prompt);
         sb_puts(b, "}]");
-        if (json)
+        if (schema) {
+            sb_puts(b, ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":");
+            sb_json(b, name);
+            sb_puts(b, ",\"strict\":true,\"schema\":");
+            sb_add(b, schema, schema_len);
+            sb_puts(b, "}}");
+        } else if (json) {
             sb_puts(b, ",\"response_format\":{\"type\":\"json_object\"}");
+        }
         sb_puts(b, "}");
         return;
     }
@@ -397,6 +443,16 @@ static int parse_args(int argc, char **argv, stream_opts *o)
             if (r < 0)
                 return -1;
             o->prompt = v;
+        } else if ((r = cli_option_value(cmd, argc, argv, &i, "--schema-name", &v)) != 0) {
+            if (r < 0)
+                return -1;
+            /* the name OpenAI accepts: a-z, A-Z, 0-9, _ and -, at most 64 */
+            if (!*v || strlen(v) > 64 || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                   "0123456789_-") != strlen(v)) {
+                cli_usage_error(cmd, "--schema-name '%s': letters, digits, '_' and '-', at most 64", v);
+                return -1;
+            }
+            o->schema_name = v;
         } else if ((r = cli_option_value(cmd, argc, argv, &i, "--header", &v)) != 0) {
             if (r < 0)
                 return -1;
@@ -442,6 +498,12 @@ static int parse_args(int argc, char **argv, stream_opts *o)
         cli_usage_error(cmd, "the request: --body FILE, or --model M and --prompt TEXT");
         return -1;
     }
+    if (o->schema_name && (!o->r.schema_path || o->body_path)) {
+        cli_usage_error(cmd, "--schema-name names the --schema of a --prompt request");
+        return -1;
+    }
+    if (o->r.schema_path && !o->body_path)
+        o->r.content = LLMJ_CONTENT_JSON;
     return 0;
 }
 
@@ -459,6 +521,115 @@ static void shown_url(char *out, size_t cap, const char *url)
     snprintf(out, cap, "%.*s%.*s", (int)scheme, url, (int)rl, rest);
 }
 
+/* ---- before sending: the URL and the key ----------------------------------------- */
+
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
+}
+
+/* a[0:n] and b equal, ASCII case ignored. */
+static int ieq(const char *a, size_t n, const char *b)
+{
+    size_t i = 0;
+    for (; i < n && b[i]; i++)
+        if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+            return 0;
+    return i == n && !b[i];
+}
+
+/* What is wrong with url (an http:// or https:// URL with a host, no
+ * spaces or control bytes), written into why; 0 when nothing. */
+static int url_problem(const char *url, char *why, size_t cap)
+{
+    const char *sep = strstr(url, "://");
+    size_t sl = sep ? (size_t)(sep - url) : 0;
+    if (!sep || sl == 0 || strcspn(url, ":/?# ") != sl) {
+        snprintf(why, cap, "not a URL: it starts with no scheme (http:// or https://)");
+        return -1;
+    }
+    if (!ieq(url, sl, "http") && !ieq(url, sl, "https")) {
+        snprintf(why, cap, "the scheme is %.*s://, not http:// or https://", (int)(sl > 32 ? 32 : sl), url);
+        return -1;
+    }
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+        if (*p <= ' ' || *p == 0x7F) {
+            snprintf(why, cap, "a %s at byte %zu (a URL holds none; a space is %%20)",
+                     *p == ' ' ? "space" : "control byte", (size_t)(p - (const unsigned char *)url));
+            return -1;
+        }
+    const char *host = sep + 3;
+    size_t hl = strcspn(host, "/?#");
+    const char *at = memchr(host, '@', hl);
+    if (at) {
+        hl -= (size_t)(at + 1 - host);
+        host = at + 1;
+    }
+    const char *colon = host[0] == '[' ? NULL : memchr(host, ':', hl);
+    if (host[0] == '[') {
+        const char *close = memchr(host, ']', hl);
+        colon = close && (size_t)(close + 1 - host) < hl && close[1] == ':' ? close + 1 : NULL;
+    }
+    if ((colon ? (size_t)(colon - host) : hl) == 0) {
+        snprintf(why, cap, "no host after %.*s://", (int)sl, url);
+        return -1;
+    }
+    if (colon) {
+        size_t pl = hl - (size_t)(colon + 1 - host), k = 0;
+        while (k < pl && colon[1 + k] >= '0' && colon[1 + k] <= '9')
+            k++;
+        if (pl == 0 || k != pl || pl > 5) {
+            snprintf(why, cap, "the port '%.*s' is not a number", (int)(pl > 32 ? 32 : pl), colon + 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The environment variable a dialect's key comes from; NULL for none
+ * (Ollama). */
+static const char *key_env(llmj_dialect d)
+{
+    switch (d) {
+    case LLMJ_DIALECT_ANTHROPIC: return "ANTHROPIC_API_KEY";
+    case LLMJ_DIALECT_GEMINI: return "GEMINI_API_KEY";
+    case LLMJ_DIALECT_OLLAMA: return NULL;
+    case LLMJ_DIALECT_AUTO:
+    case LLMJ_DIALECT_OPENAI_CHAT:
+    case LLMJ_DIALECT_OPENAI_RESPONSES: break;
+    }
+    return "OPENAI_API_KEY";
+}
+
+/* Does the request carry a key without the environment: a header that
+ * authenticates, or Gemini's key= in the URL's query? */
+static int key_in_request(const stream_opts *o, const char *url)
+{
+    static const char *const names[] = { "authorization", "x-api-key", "x-goog-api-key", "api-key" };
+    for (size_t i = 0; i < o->nheaders; i++) {
+        size_t nl = strcspn(o->headers[i], ":");
+        for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+            if (ieq(o->headers[i], nl, names[k]))
+                return 1;
+    }
+    const char *q = strchr(url, '?');
+    return q && (strstr(q, "?key=") || strstr(q, "&key="));
+}
+
+/* Is url one of the hosted APIs, which answer nothing without a key? */
+static int hosted_api(const char *url)
+{
+    static const char *const hosts[] = { "api.openai.com", "api.anthropic.com",
+                                         "generativelanguage.googleapis.com" };
+    const char *p = strstr(url, "://");
+    const char *host = p ? p + 3 : url;
+    size_t hl = strcspn(host, ":/?#");
+    for (size_t i = 0; i < sizeof hosts / sizeof *hosts; i++)
+        if (ieq(host, hl, hosts[i]))
+            return 1;
+    return 0;
+}
+
 /* ---- the run -------------------------------------------------------------------- */
 
 static int run(int argc, char **argv)
@@ -470,26 +641,69 @@ static int run(int argc, char **argv)
         return CLI_EXIT_FAILURE;
     }
 
+    cli_stream_schemas ss;
+    if (cli_stream_schemas_load(&ss, &o.r) != 0) {
+        opts_free(&o);
+        return CLI_EXIT_FAILURE;
+    }
+    /* --schema with --prompt: sent as Structured Outputs, so first checked
+     * against the provider's own rules; a schema it would refuse is not sent */
+    const char *lint_as = o.r.dialect == LLMJ_DIALECT_ANTHROPIC ? "anthropic"
+                          : o.r.dialect == LLMJ_DIALECT_GEMINI  ? "gemini"
+                          : o.r.dialect == LLMJ_DIALECT_OLLAMA  ? NULL
+                                                                : "openai";
+    if (ss.content_text && !o.body_path && lint_as) {
+        int problems = cli_schema_lint(stderr, lint_as, o.schema_name ? o.schema_name : "response",
+                                       ss.content_text, ss.content_len);
+        if (problems) {
+            cli_error("%s: refused before sending: the %s API would not take this --schema "
+                      "(%d problem%s above; llmjson schema lint --provider %s)",
+                      cmd, lint_as, problems, problems == 1 ? "" : "s", lint_as);
+            opts_free(&o);
+            cli_stream_schemas_free(&ss);
+            return CLI_EXIT_FAILURE;
+        }
+    }
     sbuf body = {0};
     if (o.body_path) {
         if (read_body(&body, o.body_path) != 0) {
             free(body.data);
             opts_free(&o);
+            cli_stream_schemas_free(&ss);
             return CLI_EXIT_FAILURE;
         }
     } else {
-        build_body(&body, o.r.dialect, o.model, o.prompt, o.r.content == LLMJ_CONTENT_JSON);
+        build_body(&body, o.r.dialect, o.model, o.prompt, o.r.content == LLMJ_CONTENT_JSON,
+                   ss.content_text, ss.content_len, o.schema_name ? o.schema_name : "response");
         if (body.nomem) {
             free(body.data);
             opts_free(&o);
+            cli_stream_schemas_free(&ss);
             cli_error("out of memory");
             return CLI_EXIT_FAILURE;
         }
     }
 
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    /* what is wrong with the URL, said before anything is sent */
+    char why[160];
+    const char *base = getenv("OPENAI_BASE_URL");
+    int openai_url = o.r.dialect == LLMJ_DIALECT_AUTO || o.r.dialect == LLMJ_DIALECT_OPENAI_CHAT ||
+                     o.r.dialect == LLMJ_DIALECT_OPENAI_RESPONSES;
+    if ((o.url && url_problem(o.url, why, sizeof why)) ||
+        (!o.url && openai_url && base && *base && url_problem(base, why, sizeof why))) {
+        char shown_bad[512];
+        shown_url(shown_bad, sizeof shown_bad, o.url ? o.url : base);
+        cli_usage_error(cmd, "%s '%s': %s", o.url ? "--url" : "OPENAI_BASE_URL", shown_bad, why);
         free(body.data);
         opts_free(&o);
+        cli_stream_schemas_free(&ss);
+        return CLI_EXIT_FAILURE;
+    }
+
+    if (llmj_global_init() != LLMJ_OK) {
+        free(body.data);
+        opts_free(&o);
+        cli_stream_schemas_free(&ss);
         cli_error("libcurl could not start");
         return CLI_EXIT_FAILURE;
     }
@@ -502,6 +716,8 @@ static int run(int argc, char **argv)
         cli_live_opts lo;
         cli_live_opts_init(&lo, stdout);
         lo.choice = o.live.choice;
+        lo.whitespace_limit = o.r.cfg.whitespace_limit;
+        lo.whitespace_indent = o.r.cfg.whitespace_indent;
         o.r.mode = CLI_REPLAY_WATCH; /* for the summary line at the end */
         if ((lv = cli_live_new(stdout, &lo)) == NULL) {
             cli_error("out of memory");
@@ -558,10 +774,23 @@ static int run(int argc, char **argv)
             cli_error("%s", llmj_strerror(st));
         goto out;
     }
+    if (cli_stream_schemas_attach(&ss, &o.r, llmj_http_stream(h)) != 0)
+        goto out;
     if (lv)
         cli_live_attach(lv, llmj_http_stream(h));
     char shown[512];
     shown_url(shown, sizeof shown, o.url ? o.url : llmj_http_url(h));
+    /* no key: a hosted API would only answer 401, so nothing is sent; another
+     * server (llama.cpp, vLLM, a proxy) may need none, so the request goes
+     * out and a 401 or 403 names the variable */
+    const char *env = key_env(o.r.dialect);
+    const char *key = env ? getenv(env) : NULL;
+    int no_key = env && !(key && *key) && !key_in_request(&o, llmj_http_url(h));
+    if (no_key && hosted_api(llmj_http_url(h))) {
+        cli_error("%s: no API key: %s is not set (nor an authentication header given); nothing sent",
+                  cmd, env);
+        goto out;
+    }
 
     if ((st = llmj_http_multi_new(&m, &o.r.cfg)) != LLMJ_OK) {
         cli_error("%s", llmj_strerror(st));
@@ -602,7 +831,7 @@ static int run(int argc, char **argv)
     const llmj_http_result *res = llmj_http_get_result(h);
     int net = 0; /* the network's exit status, 0 when it has none */
     switch (res->status) {
-    case LLMJ_HTTP_ERROR: net = CLI_EXIT_HTTP; break;
+    case LLMJ_HTTP_ERROR: net = CLI_EXIT_PROVIDER; break;
     case LLMJ_TRANSFER:
     case LLMJ_TIMEOUT_CONNECT:
     case LLMJ_TIMEOUT_TOTAL:
@@ -638,6 +867,8 @@ static int run(int argc, char **argv)
         }
         if (res->retry_after >= 0)
             fprintf(stderr, "; retry after %ld s", res->retry_after);
+        if (no_key && (res->http_status == 401 || res->http_status == 403))
+            fprintf(stderr, "; no key was sent (%s is not set)", env);
         fputc('\n', stderr);
     } else if (res->status == LLMJ_CANCELLED || net) {
         fprintf(stderr, "llmjson: %s: %s\n", cmd, res->message);
@@ -650,7 +881,9 @@ static int run(int argc, char **argv)
     if (!net && res->status == LLMJ_CANCELLED && res->cancel_reason == LLMJ_TOO_LONG &&
         replay_status == CLI_EXIT_EMPTY)
         replay_status = CLI_EXIT_TRUNCATED;
-    status = net ? net : replay_status;
+    /* both apply (an error in the stream, then the connection reset): the
+     * order of cli_exit_worst */
+    status = cli_exit_worst(net, replay_status);
 out:
     llmj_http_multi_free(m);
     llmj_http_free(h);
@@ -658,9 +891,24 @@ out:
     cli_live_free(lv);
     free(body.data);
     opts_free(&o);
-    curl_global_cleanup();
+    cli_stream_schemas_free(&ss);
+    llmj_global_cleanup();
     return status;
 }
 
+#else /* a library built without HTTP (make HTTP=0): no transport */
+
+static int run(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    cli_error("stream: this llmjson was built without HTTP (make HTTP=0); "
+              "'llmjson replay' decodes a recorded stream");
+    return CLI_EXIT_FAILURE;
+}
+
+#endif
+
 const cli_command cli_cmd_stream = {
-    "stream", run, "send a streamed request over HTTP and decode the answer live", stream_help};
+    "stream", run, "send a streamed request over HTTP and decode the answer live", stream_help,
+    stream_help_more};

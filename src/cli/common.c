@@ -21,6 +21,37 @@ int cli_exit_status(llmj_text_status status)
     return CLI_EXIT_FAILURE;
 }
 
+int cli_exit_worst(int a, int b)
+{
+    /* first wins */
+    static const int order[] = { CLI_EXIT_FAILURE,  CLI_EXIT_CANCELLED, CLI_EXIT_PROVIDER,
+                                 CLI_EXIT_TRANSFER, CLI_EXIT_REFUSED,   CLI_EXIT_RUNAWAY,
+                                 CLI_EXIT_INVALID,  CLI_EXIT_SCHEMA,    CLI_EXIT_TRUNCATED,
+                                 CLI_EXIT_EMPTY,    CLI_EXIT_COMPLETE };
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+        if (a == order[i] || b == order[i])
+            return order[i];
+    return a;
+}
+
+const char *cli_exit_word(int status)
+{
+    switch (status) {
+    case CLI_EXIT_COMPLETE: return "complete";
+    case CLI_EXIT_FAILURE: return "failure";
+    case CLI_EXIT_TRUNCATED: return "truncated";
+    case CLI_EXIT_INVALID: return "invalid";
+    case CLI_EXIT_RUNAWAY: return "runaway";
+    case CLI_EXIT_EMPTY: return "empty";
+    case CLI_EXIT_PROVIDER: return "provider_error";
+    case CLI_EXIT_TRANSFER: return "transfer";
+    case CLI_EXIT_CANCELLED: return "cancelled";
+    case CLI_EXIT_REFUSED: return "refused";
+    case CLI_EXIT_SCHEMA: return "schema";
+    }
+    return "failure";
+}
+
 /* ---- diagnostics ---------------------------------------------------------- */
 
 void cli_error(const char *fmt, ...)

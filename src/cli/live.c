@@ -52,6 +52,10 @@ void cli_live_opts_init(cli_live_opts *o, FILE *out)
     o->tty = isatty(fileno(out));
     const char *nc = getenv("NO_COLOR");
     o->color = o->tty && !(nc && *nc);
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    o->whitespace_limit = cfg.whitespace_limit;
+    o->whitespace_indent = cfg.whitespace_indent;
     o->width = 80;
     o->height = 24;
     struct winsize ws;
@@ -300,6 +304,19 @@ static int shown(const cli_live *v, size_t index)
     return v->o.choice == SIZE_MAX || v->o.choice == index;
 }
 
+/* A plain text, its lines wrapped. */
+static void plain_block(cli_live *v, rowset *rs, const char *plain, size_t plain_len)
+{
+    for (size_t i = 0; i < plain_len;) {
+        size_t e = i;
+        while (e < plain_len && plain[e] != '\n')
+            e++;
+        text(v, rs, plain + i, e - i);
+        newline(v, rs);
+        i = e + 1;
+    }
+}
+
 /* One text: its document, or the text itself when it is not JSON. */
 static void block(cli_live *v, rowset *rs, size_t ci, size_t ti, const char *plain,
                   size_t plain_len)
@@ -313,14 +330,7 @@ static void block(cli_live *v, rowset *rs, size_t ci, size_t ti, const char *pla
         }
         return;
     }
-    for (size_t i = 0; i < plain_len;) {
-        size_t e = i;
-        while (e < plain_len && plain[e] != '\n')
-            e++;
-        text(v, rs, plain + i, e - i);
-        newline(v, rs);
-        i = e + 1;
-    }
+    plain_block(v, rs, plain, plain_len);
 }
 
 static void status_line(cli_live *v, rowset *rs)
@@ -344,12 +354,16 @@ static void status_line(cli_live *v, rowset *rs)
             finish = llmj_finish_name(info.finish);
         break;
     }
-    llmj_config cfg;
-    llmj_config_init(&cfg);
+    /* the run's limit: a whitespace run leaves the depth as it was at its
+     * first byte, so the depth now is the one the limit grows with */
+    char limit[32] = "off";
+    if (v->o.whitespace_limit)
+        snprintf(limit, sizeof limit, "%zu",
+                 v->o.whitespace_limit + v->o.whitespace_indent * depth);
     snprintf(buf, sizeof buf, " %" PRIu64 " bytes  %.0f events/s  depth %zu  whitespace %" PRIu64
-             "/%zu  finish %s ",
+             "/%s  finish %s ",
              llmj_stream_bytes(v->s), dt > 0 ? (double)v->events / dt : 0.0, depth, wsrun,
-             cfg.whitespace_limit, finish);
+             limit, finish);
     set_color(v, C_BAR);
     text_s(v, rs, buf);
     newline(v, rs);
@@ -376,7 +390,36 @@ static void build(cli_live *v, rowset *rs)
             snprintf(h, sizeof h, "-- choice %zu --", info.index);
             heading(v, rs, h);
         }
+        /* reasoning apart from the answer, dimmed, above it */
+        llmj_reasoning_info ri;
+        if (llmj_stream_reasoning(v->s, ci, &ri) == LLMJ_OK && ri.present) {
+            heading(v, rs, "-- reasoning --");
+            set_color(v, C_DIM);
+            plain_block(v, rs, ri.text, ri.text_len);
+            if (ri.redacted) {
+                snprintf(h, sizeof h, "(%" PRIu64 " redacted part%s)", ri.redacted,
+                         ri.redacted == 1 ? "" : "s");
+                text_s(v, rs, h);
+                newline(v, rs);
+            }
+            set_color(v, "");
+            heading(v, rs, "-- answer --");
+        }
         block(v, rs, ci, LLMJ_NO_TOOL, info.content, info.content_len);
+        /* tools the provider ran: one line each, not calls to run */
+        llmj_choice_extras x;
+        if (llmj_stream_extras(v->s, ci, &x) == LLMJ_OK) {
+            for (size_t k = 0; k < x.server_tool_count; k++) {
+                llmj_server_tool_info st;
+                if (llmj_stream_server_tool(v->s, ci, k, &st) != LLMJ_OK)
+                    continue;
+                snprintf(h, sizeof h, "-- server tool %zu: %.*s %.*s (%.*s) --", k,
+                         (int)(st.type_len > 40 ? 40 : st.type_len), st.type,
+                         (int)(st.name_len > 40 ? 40 : st.name_len), st.name,
+                         (int)(st.status_len > 20 ? 20 : st.status_len), st.status);
+                heading(v, rs, h);
+            }
+        }
         for (size_t ti = 0; ti < info.tool_count; ti++) {
             llmj_tool_info tool;
             if (llmj_stream_tool(v->s, ci, ti, &tool) != LLMJ_OK)
@@ -591,21 +634,33 @@ int cli_live_replay(const cli_replay_opts *r, const cli_live_args *la, const cha
     cli_live_opts lo;
     cli_live_opts_init(&lo, stdout);
     lo.choice = la->choice;
+    lo.whitespace_limit = r->cfg.whitespace_limit;
+    lo.whitespace_indent = r->cfg.whitespace_indent;
+    cli_stream_schemas ss;
+    if (cli_stream_schemas_load(&ss, r) != 0)
+        return CLI_EXIT_FAILURE;
     cli_live *v = cli_live_new(stdout, &lo);
     cli_replay_out *ro = cli_replay_out_new(stdout, CLI_REPLAY_WATCH, r->greedy);
     if (!v || !ro) {
         cli_live_free(v);
         cli_replay_out_free(ro);
+        cli_stream_schemas_free(&ss);
         cli_error("out of memory");
         return CLI_EXIT_FAILURE;
     }
     llmj_stream *s = NULL;
     llmj_status st = llmj_stream_new(&s, &r->cfg, r->dialect, r->content, cli_live_callbacks(), v);
+    if (st == LLMJ_OK && cli_stream_schemas_attach(&ss, r, s) != 0) {
+        llmj_stream_free(s);
+        st = LLMJ_MISUSE;
+    } else if (st != LLMJ_OK) {
+        cli_error("%s", llmj_strerror(st));
+    }
     if (st != LLMJ_OK) {
         cli_live_free(v);
         cli_replay_out_free(ro);
-        cli_error("%s", llmj_strerror(st));
-        return st == LLMJ_BAD_OPTION ? CLI_EXIT_FAILURE : CLI_EXIT_FAILURE;
+        cli_stream_schemas_free(&ss);
+        return CLI_EXIT_FAILURE;
     }
     cli_live_attach(v, s);
     cli_input in;
@@ -618,6 +673,7 @@ int cli_live_replay(const cli_replay_opts *r, const cli_live_args *la, const cha
         llmj_stream_free(s);
         cli_live_free(v);
         cli_replay_out_free(ro);
+        cli_stream_schemas_free(&ss);
         return CLI_EXIT_FAILURE;
     }
     st = LLMJ_OK;
@@ -666,6 +722,7 @@ out:
     cli_input_close(&in);
     llmj_stream_free(s);
     cli_live_free(v);
+    cli_stream_schemas_free(&ss);
     return status;
 }
 

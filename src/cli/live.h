@@ -10,17 +10,22 @@ typedef struct cli_live cli_live;
 
 /* What the view shows. choice: the provider's choice index to show, or
  * SIZE_MAX for all. tty: redraw in place (else plain lines, one per
- * complete value). color: ANSI colours. width/height: the terminal's. */
+ * complete value). color: ANSI colours. width/height: the terminal's.
+ * whitespace_limit/whitespace_indent: the stream's config, for the status
+ * line's runaway margin (the limit at depth d is limit + indent * d). */
 typedef struct cli_live_opts {
     size_t choice;
     int tty;
     int color;
     int width;
     int height;
+    size_t whitespace_limit;
+    size_t whitespace_indent;
 } cli_live_opts;
 
 /* Fill o for out: tty when out is a terminal, colour unless NO_COLOR is set,
- * the terminal's size (COLUMNS/LINES, else the window, else 80x24). */
+ * the terminal's size (COLUMNS/LINES, else the window, else 80x24), the
+ * default whitespace limits. */
 void cli_live_opts_init(cli_live_opts *o, FILE *out);
 
 /* NULL: no memory. The view reads s; give its callbacks to the stream with

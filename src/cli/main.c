@@ -66,6 +66,8 @@ static int help_for(const char *name)
         return CLI_EXIT_FAILURE;
     }
     fputs(c->help, stdout);
+    if (c->help_more)
+        fputs(c->help_more, stdout);
     return finish(CLI_EXIT_COMPLETE);
 }
 

@@ -1,12 +1,23 @@
 /* Anthropic Messages streaming events: docs/providers.md, "Anthropic Messages".
  *
- * One choice (0). message_start (usage), content_block_start (tool_use: id,
- * name; tool number = order of tool_use blocks), content_block_delta
- * (text_delta -> text, input_json_delta -> tool arguments; thinking,
- * signature and citations deltas are not items), content_block_stop (ends a
- * tool_use block; input_json_delta of other blocks, like server_tool_use,
- * is not an item), message_delta (stop_reason, cumulative usage),
- * message_stop (done), ping (nothing, anywhere), error (in-band error).
+ * One choice (0). message_start (usage; tool_use and text blocks already in
+ * message.content), content_block_start (tool_use: id, name, and its input
+ * when it is not the empty {} placeholder: then whole, with no deltas;
+ * thinking and redacted_thinking begin a reasoning part; tool number = order
+ * of tool_use blocks), content_block_delta (text_delta -> text,
+ * input_json_delta -> tool arguments, thinking_delta -> reasoning,
+ * signature_delta -> the reasoning's signature; citations deltas are not
+ * items), content_block_stop (ends a tool_use block: a call with no input
+ * at all gets {}; input_json_delta of other blocks, like server_tool_use, is
+ * not an item), message_delta (stop_reason, cumulative usage), message_stop
+ * (done), ping (nothing, anywhere), error (in-band error).
+ *
+ * A message_start while a message is open (no message_stop since the last)
+ * is a spliced stream: an error (type "invalid_stream"), and every event
+ * after it is ignored. A message_start after message_stop (recordings of
+ * several turns, back to back) goes on in the same choice: its blocks and
+ * tool calls follow the earlier ones, and its finish reason replaces theirs.
+ *
  * The JSON "type" names the event (the SSE event name when it is missing);
  * unknown events are ignored. Usage is merged across message_start and
  * message_delta: input_tokens, output_tokens, cache_read_input_tokens as
@@ -15,18 +26,33 @@
 
 #include <string.h>
 
-enum { R_TEXT = 1, R_BLOCK, R_BEGIN, R_ARGS, R_STOP, R_FINISH, R_USAGE, R_ERROR, R_DONE };
+enum { R_BLOCK = 1, R_BEGIN, R_ARGS, R_STOP, R_FINISH, R_USAGE, R_START, R_SPLICED, R_WHOLE, R_END,
+       R_SBEGIN, R_SRESULT, R_EXTRA };
 
 typedef struct an_state {
     llmj__dstate d; /* first: picker and lanes */
     llmj_usage usage; /* merged so far */
     int64_t block;    /* the last content block started, -1 before any */
     int block_tool;   /* it is a tool_use block */
+    int block_server; /* it is a server_tool_use / mcp_tool_use block */
+    size_t snum;      /* its server tool number */
+    int sinput;       /* some input came for it */
+    size_t nserver;   /* server tools numbered so far */
+    int open;         /* a message_start came, its message_stop not yet */
+    int spliced;      /* a message_start came while a message was open */
     /* the event being parsed */
     llmj__str type;
     int64_t index;
-    llmj__str btype, bid, bname, btext; /* content_block */
-    llmj__str dtype, dtext, djson, stop; /* delta */
+    llmj__str btype, bid, bname, btext, binput, bthink, bsig, bdata; /* content_block */
+    size_t binput_at;
+    llmj__str dtype, dtext, djson, dthink, dsig, stop; /* delta */
+    llmj__str buse, bctype, dstopseq, tier;           /* result block's tool_use_id, content.type */
+    int berror;                                       /* content_block.is_error: true */
+    llmj__str cite, ctype, curl, ctitle, cdoc;         /* delta.citation */
+    size_t cite_at;
+    /* message_start's message.content[] element */
+    llmj__str mtype, mid, mname, mtext, minput;
+    size_t minput_at;
     int has_usage;
     llmj_usage u;
     llmj__str emsg, etype;
@@ -34,9 +60,10 @@ typedef struct an_state {
 
 static llmj_finish an_map(const char *s, size_t n)
 {
-    if (llmj__eq(s, n, "end_turn") || llmj__eq(s, n, "stop_sequence") ||
-        llmj__eq(s, n, "pause_turn"))
+    if (llmj__eq(s, n, "end_turn") || llmj__eq(s, n, "stop_sequence"))
         return LLMJ_FINISH_STOP;
+    if (llmj__eq(s, n, "pause_turn"))
+        return LLMJ_FINISH_PAUSE_TURN;
     if (llmj__eq(s, n, "max_tokens") || llmj__eq(s, n, "model_context_window_exceeded"))
         return LLMJ_FINISH_LENGTH;
     if (llmj__eq(s, n, "tool_use"))
@@ -50,11 +77,53 @@ static llmj_finish an_map(const char *s, size_t n)
 #define IS(pat) llmj__pk_is(p, pat)
 #define KEEP(dst) llmj__pk_keep(p, v, &(dst))
 
-static llmj_status count(const llmj__pk_val *v, int64_t *dst)
+/* The input {} that tool_use blocks start with, to be filled by deltas. */
+static int placeholder(const llmj__pk *p, const llmj__str *in)
 {
-    int64_t x;
-    if (T(NUMBER) && llmj__pk_int(v, &x) == 0 && x >= 0)
-        *dst = x;
+    const char *t = llmj__pk_sptr(p, in);
+    size_t n = in->len, i = 0;
+    while (i < n && llmj__ws(t[i]))
+        i++;
+    if (i == n || t[i++] != '{')
+        return 0;
+    while (i < n && llmj__ws(t[i]))
+        i++;
+    return i + 1 == n && t[i] == '}';
+}
+
+/* A block for a tool the provider runs itself. */
+static int server_block(const llmj__pk *p, const llmj__str *t)
+{
+    return llmj__pk_seq(p, t, "server_tool_use") || llmj__pk_seq(p, t, "mcp_tool_use");
+}
+
+/* A block holding such a tool's result (web_search_tool_result,
+ * mcp_tool_result, bash_code_execution_tool_result, ...). */
+static int result_block(const llmj__pk *p, const llmj__str *t)
+{
+    return t->set && t->len > 12 &&
+           memcmp(llmj__pk_sptr(p, t) + t->len - 12, "_tool_result", 12) == 0;
+}
+
+/* A tool_use or text block of message_start's message.content ends. */
+static llmj_status message_block(an_state *s, llmj__pk *p)
+{
+    llmj__rec *r;
+    if (llmj__pk_seq(p, &s->mtype, "tool_use")) {
+        if (!(r = llmj__pk_push(p, R_WHOLE)))
+            return LLMJ_NOMEM;
+        r->choice = 0;
+        r->key = -1;
+        r->flags = LLMJ__REC_TOOL;
+        r->s[0] = s->mid;
+        r->s[1] = s->mname;
+        r->s[2] = s->minput;
+    } else if (llmj__pk_seq(p, &s->mtype, "text") && s->mtext.set && s->mtext.len) {
+        if (!(r = llmj__pk_push(p, LLMJ__R_TEXT)))
+            return LLMJ_NOMEM;
+        r->choice = 0;
+        r->s[0] = s->mtext;
+    }
     return LLMJ_OK;
 }
 
@@ -68,10 +137,12 @@ static llmj_status usage_value(an_state *s, llmj__pk *p, const llmj__pk_val *v, 
           "message.usage.cache_read_input_tokens" }
     };
     int64_t *dst[3] = { &s->u.input_tokens, &s->u.output_tokens, &s->u.cached_tokens };
+    if (IS(nested ? "message.usage.service_tier" : "usage.service_tier"))
+        return v->type == LLMJ__PK_STRING ? KEEP(s->tier) : LLMJ_OK;
     for (int i = 0; i < 3; i++) {
         if (IS(keys[nested][i])) {
             s->has_usage = 1;
-            return count(v, dst[i]);
+            return llmj__pk_count(v, dst[i]);
         }
     }
     return LLMJ_OK;
@@ -108,6 +179,25 @@ static llmj_status an_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             return KEEP(s->bname);
         if (IS("content_block.text"))
             return KEEP(s->btext);
+        if (IS("content_block.thinking"))
+            return T(STRING) ? KEEP(s->bthink) : LLMJ_OK;
+        if (IS("content_block.signature"))
+            return T(STRING) ? KEEP(s->bsig) : LLMJ_OK;
+        if (IS("content_block.data"))
+            return T(STRING) ? KEEP(s->bdata) : LLMJ_OK;
+        if (IS("content_block.input"))
+            return llmj__pk_span(p, v, &s->binput_at, &s->binput,
+                                 "content_block.input: cannot locate the value");
+        if (IS("content_block.tool_use_id"))
+            return T(STRING) ? KEEP(s->buse) : LLMJ_OK;
+        if (IS("content_block.is_error")) {
+            s->berror = T(BOOL) && v->boolean;
+            return LLMJ_OK;
+        }
+        if (IS("delta.stop_sequence"))
+            return T(STRING) ? KEEP(s->dstopseq) : LLMJ_OK;
+        if (IS("delta.citation"))
+            return llmj__pk_span(p, v, &s->cite_at, &s->cite, "delta.citation: cannot locate it");
         if (IS("delta.type"))
             return KEEP(s->dtype);
         if (IS("delta.text")) {
@@ -120,6 +210,13 @@ static llmj_status an_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
                 return llmj__pk_bad(p, "delta.partial_json is not a string");
             return KEEP(s->djson);
         }
+        if (IS("delta.thinking")) {
+            if (!T(STRING))
+                return llmj__pk_bad(p, "delta.thinking is not a string");
+            return KEEP(s->dthink);
+        }
+        if (IS("delta.signature"))
+            return T(STRING) ? KEEP(s->dsig) : LLMJ_OK;
         if (IS("delta.stop_reason")) {
             if (T(STRING))
                 return KEEP(s->stop);
@@ -131,8 +228,42 @@ static llmj_status an_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             return KEEP(s->etype);
         return usage_value(s, p, v, 0);
     }
-    if (d == 3)
+    if (d == 3) {
+        if (IS("content_block.content.type"))
+            return T(STRING) ? KEEP(s->bctype) : LLMJ_OK;
+        if (IS("delta.citation.type"))
+            return T(STRING) ? KEEP(s->ctype) : LLMJ_OK;
+        if (IS("delta.citation.url"))
+            return T(STRING) ? KEEP(s->curl) : LLMJ_OK;
+        if (IS("delta.citation.title"))
+            return T(STRING) ? KEEP(s->ctitle) : LLMJ_OK;
+        if (IS("delta.citation.document_title"))
+            return T(STRING) ? KEEP(s->cdoc) : LLMJ_OK;
+        if (IS("message.content.#")) {
+            if (T(MAP)) {
+                memset(&s->mtype, 0, sizeof s->mtype);
+                s->mid = s->mname = s->mtext = s->minput = s->mtype;
+                s->minput_at = 0;
+            } else if (T(END_MAP)) {
+                return message_block(s, p);
+            }
+            return LLMJ_OK;
+        }
         return usage_value(s, p, v, 1);
+    }
+    if (d == 4) {
+        if (IS("message.content.#.type"))
+            return KEEP(s->mtype);
+        if (IS("message.content.#.id"))
+            return KEEP(s->mid);
+        if (IS("message.content.#.name"))
+            return KEEP(s->mname);
+        if (IS("message.content.#.text"))
+            return T(STRING) ? KEEP(s->mtext) : LLMJ_OK;
+        if (IS("message.content.#.input"))
+            return llmj__pk_span(p, v, &s->minput_at, &s->minput,
+                                 "message.content[].input: cannot locate the value");
+    }
     return LLMJ_OK;
 }
 
@@ -145,6 +276,7 @@ static llmj_status an_records(an_state *s)
 {
     llmj__pk *p = &s->d.pk;
     llmj__rec *r;
+    size_t blocks = p->nrec; /* message_start's content, pushed while parsing */
 #define PUSH(k)                        \
     do {                               \
         if (!(r = llmj__pk_push(p, k))) \
@@ -152,39 +284,95 @@ static llmj_status an_records(an_state *s)
         r->choice = 0;                 \
         r->key = s->index;             \
     } while (0)
-    if (an_type_is(s, "message_start")) {
-        PUSH(LLMJ__R_ANNOUNCE);
+    if (an_type_is(s, "message_start") && s->open) {
+        p->nrec = 0; /* none of the second message's blocks */
+        PUSH(R_SPLICED);
+        r->choice = -1;
+    } else if (an_type_is(s, "message_start")) {
+        PUSH(R_START);
         if (s->has_usage) {
             PUSH(R_USAGE);
             r->choice = -1;
             r->usage = s->u;
         }
+        /* the start first, the blocks of message.content after it */
+        if (blocks) {
+            size_t n = p->nrec - blocks; /* R_START and R_USAGE */
+            llmj__rec head[2];
+            memcpy(head, &p->recs[blocks], n * sizeof *head);
+            memmove(&p->recs[n], &p->recs[0], blocks * sizeof *p->recs);
+            memcpy(&p->recs[0], head, n * sizeof *head);
+        }
     } else if (an_type_is(s, "content_block_start")) {
         PUSH(R_BLOCK);
         r->flags = llmj__pk_seq(p, &s->btype, "tool_use");
-        if (r->flags) {
+        if (server_block(p, &s->btype)) {
+            PUSH(R_SBEGIN);
+            r->s[0] = s->bid;
+            r->s[1] = s->bname;
+            if (s->binput.set && !placeholder(p, &s->binput))
+                r->s[2] = s->binput;
+            r->s[3] = s->btype;
+        } else if (result_block(p, &s->btype)) {
+            PUSH(R_SRESULT);
+            r->s[0] = s->buse;
+            r->s[3] = s->btype;
+            r->flags = s->berror || (s->bctype.set && s->bctype.len >= 6 &&
+                                     memcmp(llmj__pk_sptr(p, &s->bctype) + s->bctype.len - 6,
+                                            "_error", 6) == 0);
+        } else if (r->flags) {
             PUSH(R_BEGIN);
             r->flags = LLMJ__REC_TOOL;
             r->s[0] = s->bid;
             r->s[1] = s->bname;
+            if (s->binput.set && !placeholder(p, &s->binput))
+                r->s[2] = s->binput;
+        } else if (llmj__pk_seq(p, &s->btype, "thinking")) {
+            PUSH(LLMJ__R_RPART);
+            PUSH(LLMJ__R_REASONING);
+            r->s[0] = s->bthink;
+            PUSH(LLMJ__R_SIGNATURE);
+            r->s[0] = s->bsig;
+        } else if (llmj__pk_seq(p, &s->btype, "redacted_thinking")) {
+            PUSH(LLMJ__R_RPART);
+            PUSH(LLMJ__R_REDACTED);
+            r->s[0] = s->bdata;
         } else if (s->btext.set && s->btext.len &&
                    (!s->btype.set || llmj__pk_seq(p, &s->btype, "text"))) {
-            PUSH(R_TEXT);
+            PUSH(LLMJ__R_TEXT);
             r->s[0] = s->btext;
         }
     } else if (an_type_is(s, "content_block_delta")) {
         if (s->dtext.set && (!s->dtype.set || llmj__pk_seq(p, &s->dtype, "text_delta"))) {
-            PUSH(R_TEXT);
+            PUSH(LLMJ__R_TEXT);
             r->s[0] = s->dtext;
         } else if (s->djson.set &&
                    (!s->dtype.set || llmj__pk_seq(p, &s->dtype, "input_json_delta"))) {
             PUSH(R_ARGS);
             r->flags = LLMJ__REC_TOOL | LLMJ__REC_TOOL_KEY;
             r->s[0] = s->djson;
+        } else if (s->dthink.set) {
+            PUSH(LLMJ__R_REASONING);
+            r->s[0] = s->dthink;
+        } else if (s->dsig.set) {
+            PUSH(LLMJ__R_SIGNATURE);
+            r->s[0] = s->dsig;
+        } else if (s->cite.set) {
+            PUSH(R_EXTRA);
+            r->num = LD_CITATION;
+            r->s[0] = s->cite;
+            r->s[1] = s->ctype;
+            r->s[2] = s->curl;
+            r->s[3] = s->ctitle.set ? s->ctitle : s->cdoc;
         }
     } else if (an_type_is(s, "content_block_stop")) {
         PUSH(R_STOP);
     } else if (an_type_is(s, "message_delta")) {
+        if (s->dstopseq.set) {
+            PUSH(R_EXTRA);
+            r->num = LD_STOP_SEQUENCE;
+            r->s[0] = s->dstopseq;
+        }
         if (s->stop.set) {
             PUSH(R_FINISH);
             r->s[0] = s->stop;
@@ -195,100 +383,131 @@ static llmj_status an_records(an_state *s)
             r->usage = s->u;
         }
     } else if (an_type_is(s, "message_stop")) {
-        PUSH(R_DONE);
+        PUSH(R_END);
         r->choice = -1;
     } else if (an_type_is(s, "error")) {
-        PUSH(R_ERROR);
+        PUSH(LLMJ__R_ERROR);
         r->choice = -1;
         r->s[0] = s->emsg;
         r->s[1] = s->etype;
+    }
+    if (s->tier.set && s->tier.len) {
+        PUSH(R_EXTRA);
+        r->choice = -1;
+        r->num = LD_SERVICE_TIER;
+        r->s[0] = s->tier;
     }
 #undef PUSH
     return LLMJ_OK;
 }
 
-static void merge(llmj_usage *into, const llmj_usage *u)
-{
-    if (u->input_tokens >= 0)
-        into->input_tokens = u->input_tokens;
-    if (u->output_tokens >= 0)
-        into->output_tokens = u->output_tokens;
-    if (u->total_tokens >= 0)
-        into->total_tokens = u->total_tokens;
-    if (u->cached_tokens >= 0)
-        into->cached_tokens = u->cached_tokens;
-    if (u->reasoning_tokens >= 0)
-        into->reasoning_tokens = u->reasoning_tokens;
-}
-
-static llmj_status an_emit(an_state *s, llmj__out *o)
+/* A tool call whose whole input came at once (input: its text, unset: {}). */
+static llmj_status whole_call(an_state *s, llmj__out *o, llmj__choice *c, const llmj__rec *r)
 {
     llmj__pk *p = &s->d.pk;
+    llmj__tool *t = llmj__lanes_new_tool(&s->d.lanes, 0, r->key, 0);
+    if (!t)
+        return LLMJ_TOO_LONG;
+    llmj_status st = llmj__emit_begin(o, p, c, t, &r->s[0], &r->s[1]);
+    if (st == LLMJ_OK)
+        st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[2]);
+    return st == LLMJ_OK ? llmj__emit_end(o, t) : st;
+}
+
+static llmj_status an_record(void *state, llmj__out *o, const llmj__rec *r, llmj__choice *c)
+{
+    an_state *s = state;
+    llmj__pk *p = &s->d.pk;
     llmj__lanes *l = &s->d.lanes;
-    llmj_status st = llmj__lanes_prepare(l, p);
-    if (st != LLMJ_OK)
-        return st;
-    for (size_t i = 0; i < p->nrec; i++) {
-        const llmj__rec *r = &p->recs[i];
-        llmj__choice *c = NULL;
-        llmj__tool *t;
-        if (r->choice >= 0 && !(c = llmj__lanes_choice(l, r->choice, 1)))
+    llmj__tool *t;
+    llmj_status st = LLMJ_OK;
+    switch (r->kind) {
+    case R_START:
+        /* a later message of a recording of several goes on in choice 0 */
+        llmj__lanes_retire(l, 0);
+        c->finished = 0;
+        s->open = 1;
+        s->block = -1;
+        return llmj__emit_announce(o, c);
+    case R_SPLICED: {
+        llmj__str msg = llmj__str_lit("a message_start while a message is open: the stream "
+                                      "holds two responses spliced together");
+        llmj__str type = llmj__str_lit("invalid_stream");
+        s->spliced = 1;
+        return llmj__emit_error(o, p, &msg, &type, NULL);
+    }
+    case R_WHOLE:
+        return whole_call(s, o, c, r);
+    case R_END:
+        s->open = 0;
+        return llmj__emit_done(o, l);
+    case R_BEGIN:
+        if (!(t = llmj__lanes_new_tool(l, 0, r->key, 0)))
             return LLMJ_TOO_LONG;
-        st = LLMJ_OK;
-        switch (r->kind) {
-        case LLMJ__R_ANNOUNCE:
-            st = llmj__emit_announce(o, c);
-            break;
-        case R_TEXT:
-            st = llmj__emit_text(o, p, LD_TEXT, c, NULL, &r->s[0]);
-            break;
-        case R_BEGIN:
+        st = llmj__emit_begin(o, p, c, t, &r->s[0], &r->s[1]);
+        if (st == LLMJ_OK && r->s[2].set) {
+            t->whole = 1; /* its input came whole: deltas would repeat it */
+            st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[2]);
+        }
+        return st;
+    case R_BLOCK:
+        s->block = r->key;
+        s->block_tool = r->flags;
+        s->block_server = 0;
+        return LLMJ_OK;
+    case R_SBEGIN: {
+        llmj__str st_lit = llmj__str_lit("in_progress");
+        s->block_server = 1;
+        s->snum = s->nserver++;
+        s->sinput = r->s[2].set;
+        return llmj__emit_server(o, p, c, s->snum, &r->s[0], &r->s[1], &r->s[3], &st_lit,
+                                 &r->s[2], LD_F_TELL | (r->s[2].set ? LD_F_WHOLE : 0));
+    }
+    case R_SRESULT: {
+        llmj__str st_lit = llmj__str_lit(r->flags ? "error" : "completed");
+        return llmj__emit_server(o, p, c, SIZE_MAX, &r->s[0], NULL, &r->s[3], &st_lit, NULL,
+                                 LD_F_RESULT | LD_F_TELL);
+    }
+    case R_EXTRA:
+        return llmj__emit_extra(o, p, (ld_kind)r->num, c, 0, r->s);
+    case R_ARGS:
+        t = llmj__lanes_tool(l, 0, r->key, 0);
+        if (!t && r->key == s->block && s->block_server) {
+            /* a server tool's input: reported apart, not a call */
+            if (!r->s[0].len)
+                return LLMJ_OK;
+            s->sinput = 1;
+            return llmj__emit_server(o, p, c, s->snum, NULL, NULL, NULL, NULL, &r->s[0], 0);
+        }
+        if (!t && r->key == s->block && !s->block_tool)
+            return LLMJ_OK; /* other blocks' input: not the caller's calls */
+        if (!t) { /* no content_block_start seen for it */
             if (!(t = llmj__lanes_new_tool(l, 0, r->key, 0)))
                 return LLMJ_TOO_LONG;
-            st = llmj__emit_begin(o, p, c, t, &r->s[0], &r->s[1]);
-            break;
-        case R_BLOCK:
-            s->block = r->key;
-            s->block_tool = r->flags;
-            break;
-        case R_ARGS:
-            t = llmj__lanes_tool(l, 0, r->key, 0);
-            if (!t && r->key == s->block && !s->block_tool)
-                break; /* server_tool_use and the like: not the caller's calls */
-            if (!t) { /* no content_block_start seen for it */
-                if (!(t = llmj__lanes_new_tool(l, 0, r->key, 0)))
-                    return LLMJ_TOO_LONG;
-                st = llmj__emit_begin(o, p, c, t, NULL, NULL);
-            }
-            if (st == LLMJ_OK && !t->ended)
-                st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[0]);
-            break;
-        case R_STOP:
-            t = llmj__lanes_tool(l, 0, r->key, 0);
-            if (t)
-                st = llmj__emit_end(o, t);
-            break;
-        case R_FINISH:
-            st = llmj__emit_finish(o, p, l, c, an_map(llmj__pk_sptr(p, &r->s[0]), r->s[0].len),
-                                   &r->s[0], NULL, 0);
-            break;
-        case R_USAGE:
-            merge(&s->usage, &r->usage);
-            st = llmj__emit_usage(o, &s->usage);
-            break;
-        case R_ERROR:
-            st = llmj__emit_error(o, p, &r->s[0], &r->s[1], NULL);
-            break;
-        case R_DONE:
-            st = llmj__emit_done(o, l);
-            break;
-        default:
-            break;
+            st = llmj__emit_begin(o, p, c, t, NULL, NULL);
         }
-        if (st != LLMJ_OK)
-            return st;
+        if (st == LLMJ_OK && !t->ended && !t->whole)
+            st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[0]);
+        return st;
+    case R_STOP:
+        if (r->key == s->block && s->block_server) { /* its input is whole */
+            llmj__str none = llmj__str_lit("{}");
+            s->block_server = 0;
+            return llmj__emit_server(o, p, c, s->snum, NULL, NULL, NULL, NULL,
+                                     s->sinput ? NULL : &none,
+                                     LD_F_TELL | (s->sinput ? 0 : LD_F_WHOLE));
+        }
+        t = llmj__lanes_tool(l, 0, r->key, 0);
+        return t ? llmj__emit_end(o, t) : LLMJ_OK;
+    case R_FINISH:
+        return llmj__emit_finish(o, p, l, c, an_map(llmj__pk_sptr(p, &r->s[0]), r->s[0].len),
+                                 &r->s[0], NULL, 0);
+    case R_USAGE:
+        llmj__usage_merge(&s->usage, &r->usage);
+        return llmj__emit_usage(o, &s->usage);
+    default:
+        return LLMJ_OK;
     }
-    return LLMJ_OK;
 }
 
 static llmj_status an_create(void **state, const llmj_allocator *a, const llmj_config *cfg)
@@ -307,35 +526,31 @@ static llmj_status an_event(void *state, const char *type, size_t type_len, cons
 {
     an_state *s = state;
     llmj__out o = { emit, ctx };
-    memset(&s->type, 0, sizeof s->type);
-    memset(&s->btype, 0, sizeof s->btype);
-    memset(&s->bid, 0, sizeof s->bid);
-    memset(&s->bname, 0, sizeof s->bname);
-    memset(&s->btext, 0, sizeof s->btext);
-    memset(&s->dtype, 0, sizeof s->dtype);
-    memset(&s->dtext, 0, sizeof s->dtext);
-    memset(&s->djson, 0, sizeof s->djson);
-    memset(&s->stop, 0, sizeof s->stop);
-    memset(&s->emsg, 0, sizeof s->emsg);
-    memset(&s->etype, 0, sizeof s->etype);
+    if (s->spliced)
+        return LLMJ_OK; /* nothing after a spliced message_start is read */
+    llmj__str *clear[] = { &s->type,  &s->btype, &s->bid,   &s->bname, &s->btext, &s->binput,
+                           &s->bthink, &s->bsig, &s->bdata, &s->dtype, &s->dtext, &s->djson,
+                           &s->dthink, &s->dsig, &s->stop,  &s->emsg,  &s->etype,
+                           &s->buse,   &s->bctype, &s->dstopseq, &s->tier, &s->cite,
+                           &s->ctype,  &s->curl, &s->ctitle, &s->cdoc };
+    for (size_t i = 0; i < sizeof clear / sizeof *clear; i++)
+        memset(clear[i], 0, sizeof *clear[i]);
+    s->binput_at = 0;
+    s->cite_at = 0;
+    s->berror = 0;
     s->index = 0;
     s->has_usage = 0;
     llmj__usage_none(&s->u);
-    int empty;
-    llmj_status st = llmj__pk_parse(&s->d.pk, data, data_len, an_value, s, &empty);
-    if (st == LLMJ_BAD_EVENT && llmj__is_type(type, type_len, "error"))
-        return llmj__emit_raw_error(&o, data, data_len);
-    if (st != LLMJ_OK || empty)
+    int raw, go;
+    llmj_status st = llmj__parse_event(&s->d, type, type_len, data, data_len, an_value, s, &o,
+                                       &raw, &go);
+    if (!go)
         return st;
-    if (!s->type.set && type && type_len) {
-        /* no "type" in the JSON: the SSE event name says it */
-        s->type.ptr = type;
-        s->type.len = type_len;
-        s->type.set = 1;
-    }
+    if (!s->type.set && type && type_len)
+        s->type = llmj__str_of(type, type_len); /* no "type" in the JSON: the SSE event name */
     if ((st = an_records(s)) != LLMJ_OK)
         return st;
-    return an_emit(s, &o);
+    return llmj__emit_records(&s->d, &o, an_record, s);
 }
 
 static int an_known(const char *t, size_t n)

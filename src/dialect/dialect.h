@@ -18,8 +18,29 @@ typedef enum ld_kind {
     LD_FINISH = 6,     /* choice; finish, text = the raw reason string */
     LD_USAGE = 7,      /* usage (the latest counts; replace, do not add) */
     LD_ERROR = 8,      /* text = message; id = error type; name = error code */
-    LD_DONE = 9        /* the stream's own end marker ([DONE], message_stop, ...) */
+    LD_DONE = 9,       /* the stream's own end marker ([DONE], message_stop, ...) */
+    LD_REASONING = 10, /* choice; text = a reasoning delta (decoded), never content */
+    LD_REASONING_SIGNATURE = 11, /* choice; text = a reasoning signature, whole */
+    LD_REASONING_REDACTED = 12,  /* choice; text = a redacted or encrypted reasoning part's
+                                    opaque data (may be empty) */
+    /* the extras (none is content; none changes a text) */
+    LD_TOOL_SIGNATURE = 13, /* choice, tool; text = the call's thought signature, whole */
+    LD_SERVER_TOOL = 14,    /* choice; a tool the provider ran itself: tool = the dialect's
+                               number for it, id, name, type, status (empty: unchanged),
+                               text = input appended (LD_F_WHOLE: replaces it); LD_F_TELL:
+                               tell the caller (begun, status, input whole) */
+    LD_CITATION = 15,       /* choice; text = the citation as sent (JSON), type, id = its
+                               source (URL, file id), name = its title */
+    LD_LOGPROB = 16,        /* choice; text = one token's logprob entry as sent (JSON) */
+    LD_SERVICE_TIER = 17,   /* text = the service tier */
+    LD_STOP_SEQUENCE = 18   /* choice; text = the stop sequence that ended it */
 } ld_kind;
+
+/* ld_item.flags */
+#define LD_F_TEXT_INPUT 1u /* LD_TOOL_BEGIN: the call's input is free text, not JSON */
+#define LD_F_WHOLE 2u      /* LD_SERVER_TOOL: text is the whole input */
+#define LD_F_TELL 4u       /* LD_SERVER_TOOL: tell the caller */
+#define LD_F_RESULT 8u     /* LD_SERVER_TOOL: a result for it (type: the result's type) */
 
 typedef struct ld_item {
     ld_kind kind;
@@ -33,6 +54,13 @@ typedef struct ld_item {
     size_t name_len;
     llmj_finish finish;
     llmj_usage usage;
+    /* LD_TOOL_BEGIN (the tool's type, "" for a function), LD_SERVER_TOOL,
+     * LD_CITATION */
+    const char *type;
+    size_t type_len;
+    const char *status; /* LD_SERVER_TOOL */
+    size_t status_len;
+    unsigned flags;     /* LD_F_* */
 } ld_item;
 
 /* Return 0 to go on, non-zero to stop (the decoder returns LLMJ_ABORTED). */

@@ -3,7 +3,8 @@
  *
  * Per candidate (candidates[].index; its position in the array when absent,
  * which is 0 for the usual single candidate): content.parts[].text deltas
- * (parts with thought:true skipped), functionCall parts, finishReason (once
+ * (parts with thought:true are reasoning; a part's thoughtSignature is the
+ * reasoning's signature), functionCall parts, finishReason (once
  * per candidate; STOP becomes tool_calls when the candidate made a call).
  * usageMetadata on any chunk (counts-free ones, like Vertex's
  * {"trafficType":..}, are skipped); promptFeedback.blockReason with no
@@ -31,7 +32,7 @@
 
 #include <string.h>
 
-enum { R_TEXT = 1, R_PARG, R_FC, R_FINISH, R_BLOCKED, R_USAGE, R_ERROR };
+enum { R_PARG = 1, R_FC, R_FINISH, R_BLOCKED };
 
 #define F_WILL 1      /* willContinue: true */
 #define F_HAS_ARGS 2  /* R_FC: args present */
@@ -70,7 +71,7 @@ typedef struct gm_state {
     int64_t cindex;
     llmj__str finish;
     size_t ncand;
-    llmj__str ptext;
+    llmj__str ptext, psig;
     int thought;
     /* current functionCall */
     llmj__str fname, fid, fargs;
@@ -117,14 +118,6 @@ static llmj_finish gm_map(const char *s, size_t n)
 #define FC PART ".functionCall"
 #define PA FC ".partialArgs.#"
 
-static llmj_status count(const llmj__pk_val *v, int64_t *dst)
-{
-    int64_t x;
-    if (v->type == LLMJ__PK_NUMBER && llmj__pk_int(v, &x) == 0 && x >= 0)
-        *dst = x;
-    return LLMJ_OK;
-}
-
 static llmj_status keep_raw(llmj__pk *p, const llmj__pk_val *v, llmj__str *out)
 {
     const char *raw;
@@ -158,12 +151,12 @@ static llmj_status gm_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
                 r->s[0] = s->block;
             }
             if (s->has_usage && llmj__usage_any(&s->u)) {
-                if (!(r = llmj__pk_push(p, R_USAGE)))
+                if (!(r = llmj__pk_push(p, LLMJ__R_USAGE)))
                     return LLMJ_NOMEM;
                 r->usage = s->u;
             }
             if (s->has_error) {
-                if (!(r = llmj__pk_push(p, R_ERROR)))
+                if (!(r = llmj__pk_push(p, LLMJ__R_ERROR)))
                     return LLMJ_NOMEM;
                 r->s[0] = s->emsg;
                 r->s[1] = s->estatus;
@@ -210,15 +203,15 @@ static llmj_status gm_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             return LLMJ_OK;
         }
         if (IS("usageMetadata.promptTokenCount"))
-            return count(v, &s->u.input_tokens);
+            return llmj__pk_count(v, &s->u.input_tokens);
         if (IS("usageMetadata.candidatesTokenCount"))
-            return count(v, &s->u.output_tokens);
+            return llmj__pk_count(v, &s->u.output_tokens);
         if (IS("usageMetadata.totalTokenCount"))
-            return count(v, &s->u.total_tokens);
+            return llmj__pk_count(v, &s->u.total_tokens);
         if (IS("usageMetadata.cachedContentTokenCount"))
-            return count(v, &s->u.cached_tokens);
+            return llmj__pk_count(v, &s->u.cached_tokens);
         if (IS("usageMetadata.thoughtsTokenCount"))
-            return count(v, &s->u.reasoning_tokens);
+            return llmj__pk_count(v, &s->u.reasoning_tokens);
         if (IS("promptFeedback.blockReason"))
             return KEEP(s->block);
         if (IS("error.message"))
@@ -250,12 +243,18 @@ static llmj_status gm_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         if (IS(PART)) {
             if (T(MAP)) {
                 memset(&s->ptext, 0, sizeof s->ptext);
+                s->psig = s->ptext;
                 s->thought = 0;
             } else if (T(END_MAP)) {
-                if (s->ptext.set && !s->thought) {
-                    if (!(r = llmj__pk_push(p, R_TEXT)))
+                if (s->ptext.set) {
+                    if (!(r = llmj__pk_push(p, s->thought ? LLMJ__R_REASONING : LLMJ__R_TEXT)))
                         return LLMJ_NOMEM;
                     r->s[0] = s->ptext;
+                }
+                if (s->psig.set && s->psig.len) {
+                    if (!(r = llmj__pk_push(p, LLMJ__R_SIGNATURE)))
+                        return LLMJ_NOMEM;
+                    r->s[0] = s->psig;
                 }
             } else {
                 return llmj__pk_bad(p, "content.parts[] holds something other than an object");
@@ -268,6 +267,8 @@ static llmj_status gm_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
                 return llmj__pk_bad(p, "parts[].text is not a string");
             return KEEP(s->ptext);
         }
+        if (IS(PART ".thoughtSignature"))
+            return T(STRING) ? KEEP(s->psig) : LLMJ_OK;
         if (IS(PART ".thought")) {
             s->thought = T(BOOL) && v->boolean;
         } else if (IS(FC)) {
@@ -304,16 +305,10 @@ static llmj_status gm_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         if (IS(FC ".willContinue")) {
             s->fwill = T(BOOL) && v->boolean;
         } else if (IS(FC ".args")) {
-            if (T(MAP) || T(ARRAY)) {
-                s->fargs_at = llmj__pk_offset(p);
-            } else if (T(END_MAP) || T(END_ARRAY)) {
-                size_t end = llmj__pk_offset(p);
-                if (s->fargs_at == 0 || end < s->fargs_at || end > p->data_len)
-                    return llmj__pk_bad(p, "functionCall.args: cannot locate the value");
-                s->fargs.ptr = p->data + s->fargs_at - 1;
-                s->fargs.len = end - (s->fargs_at - 1);
-                s->fargs.set = 1;
-                s->fhas_args = 1;
+            if (T(MAP) || T(ARRAY) || T(END_MAP) || T(END_ARRAY)) {
+                s->fhas_args |= T(END_MAP) || T(END_ARRAY);
+                return llmj__pk_span(p, v, &s->fargs_at, &s->fargs,
+                                     "functionCall.args: cannot locate the value");
             } else if (!T(NULL)) {
                 return llmj__pk_bad(p, "functionCall.args is not an object");
             }
@@ -707,56 +702,28 @@ static llmj_status gm_prepare(gm_state *s)
     return need ? llmj__pk_reserve(p, need) : LLMJ_OK;
 }
 
-static llmj_status gm_emit(gm_state *s, llmj__out *o)
+static llmj_status gm_record(void *state, llmj__out *o, const llmj__rec *r, llmj__choice *c)
 {
+    gm_state *s = state;
     llmj__pk *p = &s->d.pk;
     llmj__lanes *l = &s->d.lanes;
-    llmj_status st = gm_prepare(s);
-    if (st == LLMJ_OK)
-        st = llmj__lanes_prepare(l, p);
-    if (st != LLMJ_OK)
-        return st;
-    for (size_t i = 0; i < p->nrec; i++) {
-        const llmj__rec *r = &p->recs[i];
-        llmj__choice *c = NULL;
-        if (r->choice >= 0 && r->kind != R_PARG && !(c = llmj__lanes_choice(l, r->choice, 1)))
-            return LLMJ_TOO_LONG;
-        st = LLMJ_OK;
-        switch (r->kind) {
-        case LLMJ__R_ANNOUNCE:
-            st = llmj__emit_announce(o, c);
-            break;
-        case R_TEXT:
-            st = llmj__emit_text(o, p, LD_TEXT, c, NULL, &r->s[0]);
-            break;
-        case R_FC:
-            st = gm_fc(s, o, c, r);
-            break;
-        case R_FINISH: {
-            if (s->g.open && s->g.choice == r->choice && (st = gm_close(s, o)) != LLMJ_OK)
-                return st;
-            llmj_finish f = gm_map(llmj__pk_sptr(p, &r->s[0]), r->s[0].len);
-            if (f == LLMJ_FINISH_STOP && c->tools)
-                f = LLMJ_FINISH_TOOL_CALLS;
-            st = llmj__emit_finish(o, p, l, c, f, &r->s[0], NULL, 0);
-            break;
-        }
-        case R_BLOCKED:
-            st = llmj__emit_finish(o, p, l, c, LLMJ_FINISH_CONTENT_FILTER, &r->s[0], NULL, 0);
-            break;
-        case R_USAGE:
-            st = llmj__emit_usage(o, &r->usage);
-            break;
-        case R_ERROR:
-            st = llmj__emit_error(o, p, &r->s[0], &r->s[1], &r->s[2]);
-            break;
-        default: /* R_PARG: taken by its R_FC */
-            break;
-        }
-        if (st != LLMJ_OK)
+    llmj_status st;
+    switch (r->kind) {
+    case R_FC:
+        return gm_fc(s, o, c, r);
+    case R_FINISH: {
+        if (s->g.open && s->g.choice == r->choice && (st = gm_close(s, o)) != LLMJ_OK)
             return st;
+        llmj_finish f = gm_map(llmj__pk_sptr(p, &r->s[0]), r->s[0].len);
+        if (f == LLMJ_FINISH_STOP && c->tools)
+            f = LLMJ_FINISH_TOOL_CALLS;
+        return llmj__emit_finish(o, p, l, c, f, &r->s[0], NULL, 0);
     }
-    return LLMJ_OK;
+    case R_BLOCKED:
+        return llmj__emit_finish(o, p, l, c, LLMJ_FINISH_CONTENT_FILTER, &r->s[0], NULL, 0);
+    default: /* R_PARG: taken by its R_FC */
+        return LLMJ_OK;
+    }
 }
 
 /* ---- ops ------------------------------------------------------------------- */
@@ -779,13 +746,12 @@ static llmj_status gm_event(void *state, const char *type, size_t type_len, cons
     memset(&s->emsg, 0, sizeof s->emsg);
     memset(&s->estatus, 0, sizeof s->estatus);
     memset(&s->ecode, 0, sizeof s->ecode);
-    int empty;
-    llmj_status st = llmj__pk_parse(&s->d.pk, data, data_len, gm_value, s, &empty);
-    if (st == LLMJ_BAD_EVENT && llmj__is_type(type, type_len, "error"))
-        return llmj__emit_raw_error(&o, data, data_len);
-    if (st != LLMJ_OK || empty)
-        return st;
-    return gm_emit(s, &o);
+    int raw, go;
+    llmj_status st = llmj__parse_event(&s->d, type, type_len, data, data_len, gm_value, s, &o,
+                                       &raw, &go);
+    if (go)
+        st = gm_prepare(s);
+    return go && st == LLMJ_OK ? llmj__emit_records(&s->d, &o, gm_record, s) : st;
 }
 
 static int gm_sniff(const char *type, size_t type_len, const char *data, size_t data_len)

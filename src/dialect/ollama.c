@@ -2,7 +2,7 @@
  * object per line: docs/providers.md, "Ollama".
  *
  * One choice (0). message.content (chat) or response (generate) -> text;
- * message.thinking / thinking are not items; message.tool_calls[] arrive
+ * message.thinking (chat) or thinking (generate) -> reasoning; message.tool_calls[] arrive
  * whole: TOOL_BEGIN (id if any, function.name), TOOL_ARGS with the exact
  * bytes of function.arguments (an object; a string is taken as its text),
  * TOOL_END. The line with done:true gives the finish (done_reason: stop ->
@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-enum { R_TEXT = 1, R_TOOL, R_FINISH, R_USAGE, R_ERROR, R_DONE };
+enum { R_TOOL = 1, R_FINISH };
 
 typedef struct ol_state {
     llmj__dstate d; /* first: picker and lanes */
@@ -31,21 +31,15 @@ typedef struct ol_state {
 #define KEEP(dst) llmj__pk_keep(p, v, &(dst))
 #define TC "message.tool_calls.#"
 
-static llmj_status count(const llmj__pk_val *v, int64_t *dst)
-{
-    int64_t x;
-    if (v->type == LLMJ__PK_NUMBER && llmj__pk_int(v, &x) == 0 && x >= 0)
-        *dst = x;
-    return LLMJ_OK;
-}
-
-static llmj_status push_text(llmj__pk *p, const llmj__pk_val *v)
+/* A text (kind LLMJ__R_TEXT) or reasoning (LLMJ__R_REASONING) delta. */
+static llmj_status push_text(llmj__pk *p, const llmj__pk_val *v, int kind)
 {
     if (v->type == LLMJ__PK_NULL)
         return LLMJ_OK;
     if (v->type != LLMJ__PK_STRING)
-        return llmj__pk_bad(p, "message content is not a string");
-    llmj__rec *r = llmj__pk_push(p, R_TEXT);
+        return llmj__pk_bad(p, kind == LLMJ__R_TEXT ? "message content is not a string"
+                                                    : "thinking is not a string");
+    llmj__rec *r = llmj__pk_push(p, kind);
     if (!r)
         return LLMJ_NOMEM;
     r->choice = 0;
@@ -73,8 +67,10 @@ static llmj_status ol_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
     case 1:
         if (IS("response")) {
             llmj_status st = announce(p);
-            return st ? st : push_text(p, v);
+            return st ? st : push_text(p, v, LLMJ__R_TEXT);
         }
+        if (IS("thinking"))
+            return push_text(p, v, LLMJ__R_REASONING);
         if (IS("done")) {
             if (!(T(BOOL) || T(NULL)))
                 return llmj__pk_bad(p, "done is not a boolean");
@@ -82,9 +78,9 @@ static llmj_status ol_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         } else if (IS("done_reason")) {
             return KEEP(s->reason);
         } else if (IS("prompt_eval_count")) {
-            return count(v, &s->u.input_tokens);
+            return llmj__pk_count(v, &s->u.input_tokens);
         } else if (IS("eval_count")) {
-            return count(v, &s->u.output_tokens);
+            return llmj__pk_count(v, &s->u.output_tokens);
         } else if (IS("error")) {
             if (T(STRING)) {
                 s->has_error = 1;
@@ -101,7 +97,9 @@ static llmj_status ol_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         return LLMJ_OK;
     case 2:
         if (IS("message.content"))
-            return push_text(p, v);
+            return push_text(p, v, LLMJ__R_TEXT);
+        if (IS("message.thinking"))
+            return push_text(p, v, LLMJ__R_REASONING);
         if (IS("message.tool_calls") && !(T(ARRAY) || T(END_ARRAY) || T(NULL)))
             return llmj__pk_bad(p, "message.tool_calls is not an array");
         if (IS("error.message"))
@@ -143,16 +141,8 @@ static llmj_status ol_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         if (IS(TC ".function.arguments")) {
             if (T(STRING))
                 return KEEP(s->targs);
-            if (T(MAP) || T(ARRAY)) {
-                s->targs_at = llmj__pk_offset(p);
-            } else if (T(END_MAP) || T(END_ARRAY)) {
-                size_t end = llmj__pk_offset(p);
-                if (s->targs_at == 0 || end < s->targs_at || end > p->data_len)
-                    return llmj__pk_bad(p, "tool call arguments: cannot locate the value");
-                s->targs.ptr = p->data + s->targs_at - 1;
-                s->targs.len = end - (s->targs_at - 1);
-                s->targs.set = 1;
-            }
+            return llmj__pk_span(p, v, &s->targs_at, &s->targs,
+                                 "tool call arguments: cannot locate the value");
         }
         return LLMJ_OK;
     default:
@@ -160,10 +150,36 @@ static llmj_status ol_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
     }
 }
 
-static llmj_status ol_emit(ol_state *s, llmj__out *o)
+static llmj_status ol_record(void *state, llmj__out *o, const llmj__rec *r, llmj__choice *c)
 {
+    ol_state *s = state;
     llmj__pk *p = &s->d.pk;
     llmj__lanes *l = &s->d.lanes;
+    llmj__tool *t;
+    llmj_status st;
+    if (r->kind == R_TOOL) {
+        if (!(t = llmj__lanes_new_tool(l, 0, -1, 0)))
+            return LLMJ_TOO_LONG;
+        st = llmj__emit_begin(o, p, c, t, &r->s[0], &r->s[1]);
+        if (st == LLMJ_OK)
+            st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[2]);
+        return st == LLMJ_OK ? llmj__emit_end(o, t) : st;
+    }
+    /* R_FINISH */
+    const char *raw = llmj__pk_sptr(p, &r->s[0]);
+    size_t n = r->s[0].len;
+    llmj_finish f = LLMJ_FINISH_UNKNOWN;
+    if (llmj__eq(raw, n, "stop"))
+        f = c->tools ? LLMJ_FINISH_TOOL_CALLS : LLMJ_FINISH_STOP;
+    else if (llmj__eq(raw, n, "length"))
+        f = LLMJ_FINISH_LENGTH;
+    return llmj__emit_finish(o, p, l, c, f, &r->s[0], NULL, 0);
+}
+
+/* The line's end: its finish, usage, error and end after its texts. */
+static llmj_status ol_records(ol_state *s)
+{
+    llmj__pk *p = &s->d.pk;
     llmj__rec *r;
     if (s->done) {
         if (!(r = llmj__pk_push(p, R_FINISH)))
@@ -171,72 +187,20 @@ static llmj_status ol_emit(ol_state *s, llmj__out *o)
         r->choice = 0;
         r->s[0] = s->reason;
         if (llmj__usage_any(&s->u)) {
-            if (!(r = llmj__pk_push(p, R_USAGE)))
+            if (!(r = llmj__pk_push(p, LLMJ__R_USAGE)))
                 return LLMJ_NOMEM;
             r->usage = s->u;
         }
     }
     if (s->has_error) {
-        if (!(r = llmj__pk_push(p, R_ERROR)))
+        if (!(r = llmj__pk_push(p, LLMJ__R_ERROR)))
             return LLMJ_NOMEM;
         r->s[0] = s->emsg;
         r->s[1] = s->etype;
         r->s[2] = s->ecode;
     }
-    if (s->done && !(r = llmj__pk_push(p, R_DONE)))
+    if (s->done && !(r = llmj__pk_push(p, LLMJ__R_DONE)))
         return LLMJ_NOMEM;
-    llmj_status st = llmj__lanes_prepare(l, p);
-    if (st != LLMJ_OK)
-        return st;
-    for (size_t i = 0; i < p->nrec; i++) {
-        r = &p->recs[i];
-        llmj__choice *c = NULL;
-        llmj__tool *t;
-        if (r->choice >= 0 && !(c = llmj__lanes_choice(l, r->choice, 1)))
-            return LLMJ_TOO_LONG;
-        switch (r->kind) {
-        case LLMJ__R_ANNOUNCE:
-            st = llmj__emit_announce(o, c);
-            break;
-        case R_TEXT:
-            st = llmj__emit_text(o, p, LD_TEXT, c, NULL, &r->s[0]);
-            break;
-        case R_TOOL:
-            if (!(t = llmj__lanes_new_tool(l, 0, -1, 0)))
-                return LLMJ_TOO_LONG;
-            st = llmj__emit_begin(o, p, c, t, &r->s[0], &r->s[1]);
-            if (st == LLMJ_OK)
-                st = llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[2]);
-            if (st == LLMJ_OK)
-                st = llmj__emit_end(o, t);
-            break;
-        case R_FINISH: {
-            const char *raw = llmj__pk_sptr(p, &r->s[0]);
-            size_t n = r->s[0].len;
-            llmj_finish f = LLMJ_FINISH_UNKNOWN;
-            if (llmj__eq(raw, n, "stop"))
-                f = c->tools ? LLMJ_FINISH_TOOL_CALLS : LLMJ_FINISH_STOP;
-            else if (llmj__eq(raw, n, "length"))
-                f = LLMJ_FINISH_LENGTH;
-            st = llmj__emit_finish(o, p, l, c, f, &r->s[0], NULL, 0);
-            break;
-        }
-        case R_USAGE:
-            st = llmj__emit_usage(o, &r->usage);
-            break;
-        case R_ERROR:
-            st = llmj__emit_error(o, p, &r->s[0], &r->s[1], &r->s[2]);
-            break;
-        case R_DONE:
-            st = llmj__emit_done(o, l);
-            break;
-        default:
-            st = LLMJ_OK;
-            break;
-        }
-        if (st != LLMJ_OK)
-            return st;
-    }
     return LLMJ_OK;
 }
 
@@ -250,8 +214,6 @@ static llmj_status ol_event(void *state, const char *type, size_t type_len, cons
 {
     ol_state *s = state;
     llmj__out o = { emit, ctx };
-    (void)type;
-    (void)type_len;
     s->done = 0;
     s->has_error = 0;
     memset(&s->reason, 0, sizeof s->reason);
@@ -259,11 +221,14 @@ static llmj_status ol_event(void *state, const char *type, size_t type_len, cons
     memset(&s->etype, 0, sizeof s->etype);
     memset(&s->ecode, 0, sizeof s->ecode);
     llmj__usage_none(&s->u);
-    int empty;
-    llmj_status st = llmj__pk_parse(&s->d.pk, data, data_len, ol_value, s, &empty);
-    if (st != LLMJ_OK || empty)
+    int go;
+    llmj_status st = llmj__parse_event(&s->d, type, type_len, data, data_len, ol_value, s, &o,
+                                       NULL, &go);
+    if (!go)
         return st;
-    return ol_emit(s, &o);
+    if ((st = ol_records(s)) != LLMJ_OK)
+        return st;
+    return llmj__emit_records(&s->d, &o, ol_record, s);
 }
 
 static int ol_sniff(const char *type, size_t type_len, const char *data, size_t data_len)

@@ -7,15 +7,19 @@
  * (a string, or Mistral's array of typed parts: the "text" parts), delta.
  * refusal (an empty string is no refusal), delta.tool_calls[] keyed by their
  * index (a new id at the same index starts a new call; an id and name sent
- * again are ignored), the legacy delta.function_call, finish_reason (once per
+ * again are ignored, a name or id first sent in a later chunk is taken),
+ * the legacy delta.function_call, finish_reason (once per
  * choice). Usage wherever a chunk carries it; in-band errors ({"error":{..}},
  * {"error":"..."}, beside choices, or flat {"object":"error",...}); data
- * [DONE]. Reasoning deltas (reasoning, reasoning_content) are not items. */
+ * [DONE]. Reasoning: delta.reasoning_content, else delta.reasoning (servers
+ * that send both send the same text: it is taken once, and reasoning_content
+ * wins when they differ), and Mistral's content parts of type "thinking"
+ * (their thinking[].text), interleaved with the text parts. */
 #include "pick.h"
 
 #include <string.h>
 
-enum { R_TEXT = 1, R_REFUSAL, R_TOOL, R_FINISH, R_USAGE, R_ERROR };
+enum { R_TOOL = 1, R_FINISH, R_EXTRA };
 
 #define F_HAS_INDEX 1
 
@@ -26,9 +30,12 @@ typedef struct oc_state {
     int64_t cindex;   /* its index, -1 until seen */
     llmj__str finish; /* its finish_reason */
     int64_t tindex;   /* current tool call: index, -1 until seen */
-    llmj__str tid, tname, targs;
+    llmj__str tid, tname, targs, tsig; /* tsig: extra_content.google.thought_signature */
+    size_t lp_at; /* a logprobs.content[] element: where it began */
     size_t targs_at;  /* arguments given as an object: where it began */
     llmj__str ptext, ptype; /* current content part */
+    int64_t rrec;      /* the delta's reasoning record, -1: none yet */
+    int rrec_content;  /* it holds reasoning_content */
     int has_usage;
     llmj_usage u;
     int64_t cache_hit;
@@ -60,7 +67,9 @@ enum {
     K_PROMPT_TOKENS, K_COMPLETION_TOKENS, K_TOTAL_TOKENS, K_PROMPT_CACHE_HIT_TOKENS,
     K_PROMPT_TOKENS_DETAILS, K_CACHED_TOKENS, K_COMPLETION_TOKENS_DETAILS,
     K_REASONING_TOKENS, K_INDEX, K_FINISH_REASON, K_DELTA, K_CONTENT, K_REFUSAL,
-    K_TOOL_CALLS, K_FUNCTION_CALL, K_TEXT, K_NAME, K_ARGUMENTS, K_ID, K_FUNCTION
+    K_TOOL_CALLS, K_FUNCTION_CALL, K_TEXT, K_NAME, K_ARGUMENTS, K_ID, K_FUNCTION,
+    K_REASONING_CONTENT, K_REASONING, K_THINKING, K_LOGPROBS, K_SERVICE_TIER, K_CITATIONS,
+    K_EXTRA_CONTENT, K_GOOGLE, K_THOUGHT_SIGNATURE
 };
 
 static const char *const oc_keys[] = {
@@ -68,7 +77,9 @@ static const char *const oc_keys[] = {
     "prompt_tokens", "completion_tokens", "total_tokens", "prompt_cache_hit_tokens",
     "prompt_tokens_details", "cached_tokens", "completion_tokens_details",
     "reasoning_tokens", "index", "finish_reason", "delta", "content", "refusal",
-    "tool_calls", "function_call", "text", "name", "arguments", "id", "function"
+    "tool_calls", "function_call", "text", "name", "arguments", "id", "function",
+    "reasoning_content", "reasoning", "thinking", "logprobs", "service_tier", "citations",
+    "extra_content", "google", "thought_signature"
 };
 
 #define T(x) (v->type == LLMJ__PK_##x)
@@ -76,15 +87,6 @@ static const char *const oc_keys[] = {
 /* path level l is key K_x / an array element */
 #define K(l, x) (llmj__pk_kid(p, l) == K_##x)
 #define A(l) llmj__pk_arr(p, l)
-
-static llmj_status count(llmj__pk *p, const llmj__pk_val *v, int64_t *dst)
-{
-    int64_t x;
-    if (T(NUMBER) && llmj__pk_int(v, &x) == 0 && x >= 0)
-        *dst = x;
-    (void)p;
-    return LLMJ_OK;
-}
 
 static llmj_status push_text(oc_state *s, int kind, const llmj__str *str)
 {
@@ -106,7 +108,43 @@ static llmj_status push_tool(oc_state *s, int64_t key, int has_index)
     r->s[0] = s->tid;
     r->s[1] = s->tname;
     r->s[2] = s->targs;
+    r->s[3] = s->tsig;
     return LLMJ_OK;
+}
+
+/* An extra (citation, logprob entry, service tier): kind, and s[0..3] as
+ * llmj__emit_extra takes them. */
+static llmj_status push_extra(llmj__pk *p, ld_kind kind, int64_t choice, const llmj__str *text,
+                              const llmj__str *type, const llmj__str *source)
+{
+    llmj__rec *r = llmj__pk_push(p, R_EXTRA);
+    if (!r)
+        return LLMJ_NOMEM;
+    r->num = kind;
+    r->choice = choice;
+    r->s[0] = *text;
+    if (type)
+        r->s[1] = *type;
+    if (source)
+        r->s[2] = *source;
+    return LLMJ_OK;
+}
+
+/* A bare URL of a top-level citations array (Perplexity, xAI): a citation
+ * of choice 0, its JSON the string as sent. */
+static llmj_status url_citation(llmj__pk *p, const llmj__pk_val *v)
+{
+    const char *raw;
+    size_t n;
+    llmj__str url, json;
+    if (v->type != LLMJ__PK_STRING || llmj__pk_raw(p, v, &raw, &n) != 0)
+        return LLMJ_OK;
+    llmj_status st = llmj__pk_keep(p, v, &url);
+    if (st != LLMJ_OK)
+        return st;
+    json = llmj__str_of(raw - 1, n + 2);
+    llmj__str type = llmj__str_lit("url");
+    return push_extra(p, LD_CITATION, 0, &json, &type, &url);
 }
 
 static void tool_reset(oc_state *s)
@@ -116,23 +154,37 @@ static void tool_reset(oc_state *s)
     memset(&s->tid, 0, sizeof s->tid);
     memset(&s->tname, 0, sizeof s->tname);
     memset(&s->targs, 0, sizeof s->targs);
+    memset(&s->tsig, 0, sizeof s->tsig);
 }
 
 /* function.arguments given as a JSON object or array: keep its text. */
 static llmj_status args_container(oc_state *s, llmj__pk *p, const llmj__pk_val *v)
 {
-    if (T(MAP) || T(ARRAY)) {
-        s->targs_at = llmj__pk_offset(p);
+    return llmj__pk_span(p, v, &s->targs_at, &s->targs,
+                         "tool call arguments: cannot locate the value");
+}
+
+/* delta.reasoning_content (content 1) or delta.reasoning: one record per
+ * delta, reasoning_content's text when both came. */
+static llmj_status reasoning(oc_state *s, llmj__pk *p, const llmj__pk_val *v, int content)
+{
+    if (T(NULL))
         return LLMJ_OK;
+    if (!T(STRING))
+        return LLMJ_OK; /* some servers send other shapes: not read */
+    if (s->rrec >= 0) {
+        if (!content || s->rrec_content)
+            return LLMJ_OK; /* the same text twice, or reasoning_content already */
+        s->rrec_content = 1;
+        return KEEP(p->recs[s->rrec].s[0]);
     }
-    size_t end = llmj__pk_offset(p);
-    if (s->targs_at == 0 || end < s->targs_at || end > p->data_len)
-        return llmj__pk_bad(p, "tool call arguments: cannot locate the value");
-    memset(&s->targs, 0, sizeof s->targs);
-    s->targs.ptr = p->data + s->targs_at - 1;
-    s->targs.len = end - (s->targs_at - 1);
-    s->targs.set = 1;
-    return LLMJ_OK;
+    llmj__str t;
+    llmj_status st = KEEP(t);
+    if (st != LLMJ_OK)
+        return st;
+    s->rrec = (int64_t)p->nrec;
+    s->rrec_content = content;
+    return push_text(s, LLMJ__R_REASONING, &t);
 }
 
 static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
@@ -146,7 +198,7 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             return llmj__pk_bad(p, "event payload is not a JSON object");
         /* the chunk ends: usage and errors after its choices */
         if (s->has_usage && llmj__usage_any(&s->u)) {
-            llmj__rec *r = llmj__pk_push(p, R_USAGE);
+            llmj__rec *r = llmj__pk_push(p, LLMJ__R_USAGE);
             if (!r)
                 return LLMJ_NOMEM;
             if (s->u.cached_tokens < 0 && s->cache_hit >= 0)
@@ -154,7 +206,7 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             r->usage = s->u;
         }
         if (s->has_error || llmj__pk_seq(p, &s->object, "error") || s->error_event) {
-            llmj__rec *r = llmj__pk_push(p, R_ERROR);
+            llmj__rec *r = llmj__pk_push(p, LLMJ__R_ERROR);
             if (!r)
                 return LLMJ_NOMEM;
             if (s->has_error) {
@@ -200,6 +252,13 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             return KEEP(s->ftype);
         case K_CODE:
             return KEEP(s->fcode);
+        case K_SERVICE_TIER:
+            if (T(STRING)) {
+                llmj__str t;
+                llmj_status st = KEEP(t);
+                return st ? st : push_extra(p, LD_SERVICE_TIER, -1, &t, NULL, NULL);
+            }
+            break;
         default:
             break;
         }
@@ -207,17 +266,19 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
     }
     /* below choices[] */
     if (!K(0, CHOICES)) {
+        if (d == 2 && K(0, CITATIONS) && A(1))
+            return url_citation(p, v);
         if (d == 2) {
             if (K(0, USAGE)) {
                 switch (llmj__pk_kid(p, 1)) {
                 case K_PROMPT_TOKENS:
-                    return count(p, v, &s->u.input_tokens);
+                    return llmj__pk_count(v, &s->u.input_tokens);
                 case K_COMPLETION_TOKENS:
-                    return count(p, v, &s->u.output_tokens);
+                    return llmj__pk_count(v, &s->u.output_tokens);
                 case K_TOTAL_TOKENS:
-                    return count(p, v, &s->u.total_tokens);
+                    return llmj__pk_count(v, &s->u.total_tokens);
                 case K_PROMPT_CACHE_HIT_TOKENS:
-                    return count(p, v, &s->cache_hit);
+                    return llmj__pk_count(v, &s->cache_hit);
                 default:
                     break;
                 }
@@ -235,9 +296,9 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             }
         } else if (d == 3 && K(0, USAGE)) {
             if (K(1, PROMPT_TOKENS_DETAILS) && K(2, CACHED_TOKENS))
-                return count(p, v, &s->u.cached_tokens);
+                return llmj__pk_count(v, &s->u.cached_tokens);
             if (K(1, COMPLETION_TOKENS_DETAILS) && K(2, REASONING_TOKENS))
-                return count(p, v, &s->u.reasoning_tokens);
+                return llmj__pk_count(v, &s->u.reasoning_tokens);
         }
         return LLMJ_OK;
     }
@@ -285,6 +346,7 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         case K_DELTA:
             if (!(T(MAP) || T(END_MAP) || T(NULL)))
                 return llmj__pk_bad(p, "choices[].delta is not an object");
+            s->rrec = -1;
             break;
         default:
             break;
@@ -298,7 +360,7 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             if (T(STRING)) {
                 llmj__str t;
                 llmj_status st = KEEP(t);
-                return st ? st : push_text(s, R_TEXT, &t);
+                return st ? st : push_text(s, LLMJ__R_TEXT, &t);
             }
             if (!(T(NULL) || T(ARRAY) || T(END_ARRAY)))
                 return llmj__pk_bad(p, "delta.content is not a string, an array or null");
@@ -307,7 +369,7 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             if (T(STRING)) {
                 llmj__str t;
                 llmj_status st = KEEP(t);
-                return st ? st : push_text(s, R_REFUSAL, &t);
+                return st ? st : push_text(s, LLMJ__R_REFUSAL, &t);
             }
             if (!T(NULL))
                 return llmj__pk_bad(p, "delta.refusal is not a string or null");
@@ -316,6 +378,10 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
             if (!(T(ARRAY) || T(END_ARRAY) || T(NULL)))
                 return llmj__pk_bad(p, "delta.tool_calls is not an array");
             break;
+        case K_REASONING_CONTENT:
+            return reasoning(s, p, v, 1);
+        case K_REASONING:
+            return reasoning(s, p, v, 0);
         case K_FUNCTION_CALL:
             if (T(MAP))
                 tool_reset(s);
@@ -329,6 +395,12 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         }
         return LLMJ_OK;
     case 5:
+        if (A(1) && K(2, LOGPROBS) && K(3, CONTENT) && A(4)) { /* one token's entry */
+            llmj__str e;
+            memset(&e, 0, sizeof e);
+            llmj_status st = llmj__pk_span(p, v, &s->lp_at, &e, "logprobs.content[]: cannot locate it");
+            return st || !e.set ? st : push_extra(p, LD_LOGPROB, 0, &e, NULL, NULL);
+        }
         if (!A(1) || !K(2, DELTA))
             return LLMJ_OK;
         if (K(3, CONTENT) && A(4)) {
@@ -337,11 +409,11 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
                 memset(&s->ptype, 0, sizeof s->ptype);
             } else if (T(END_MAP)) {
                 if (s->ptext.set && (!s->ptype.set || llmj__pk_seq(p, &s->ptype, "text")))
-                    return push_text(s, R_TEXT, &s->ptext);
+                    return push_text(s, LLMJ__R_TEXT, &s->ptext);
             } else if (T(STRING)) {
                 llmj__str t;
                 llmj_status st = KEEP(t);
-                return st ? st : push_text(s, R_TEXT, &t);
+                return st ? st : push_text(s, LLMJ__R_TEXT, &t);
             }
         } else if (K(3, TOOL_CALLS) && A(4)) {
             if (T(MAP))
@@ -377,6 +449,17 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
         } else if (K(3, TOOL_CALLS) && K(5, ID)) {
             if (T(STRING))
                 return KEEP(s->tid);
+        }
+        return LLMJ_OK;
+    case 8: /* Mistral: delta.content[].thinking[].text */
+        if (A(1) && K(2, DELTA) && K(3, TOOL_CALLS) && A(4) && K(5, EXTRA_CONTENT) &&
+            K(6, GOOGLE) && K(7, THOUGHT_SIGNATURE) && T(STRING))
+            return KEEP(s->tsig); /* Gemini's OpenAI compatibility */
+        if (A(1) && K(2, DELTA) && K(3, CONTENT) && A(4) && K(5, THINKING) && A(6) &&
+            K(7, TEXT) && T(STRING)) {
+            llmj__str t;
+            llmj_status st = KEEP(t);
+            return st ? st : push_text(s, LLMJ__R_REASONING, &t);
         }
         return LLMJ_OK;
     case 7:
@@ -422,55 +505,35 @@ static llmj_status oc_tool(oc_state *s, llmj__out *o, const llmj__rec *r)
     llmj_status st;
     if (!t->begun && (st = llmj__emit_begin(o, p, c, t, id, &r->s[1])) != LLMJ_OK)
         return st;
+    /* a name (or id) that comes in a later chunk than the call's first */
+    if (t->begun && ((!t->named && r->s[1].set && r->s[1].len) ||
+                     (!t->idhash && id->set && id->len)) &&
+        (st = llmj__emit_begin(o, p, c, t, id, &r->s[1])) != LLMJ_OK)
+        return st;
+    if (r->s[3].set && r->s[3].len) {
+        llmj__str sig[4];
+        memset(sig, 0, sizeof sig);
+        sig[0] = r->s[3];
+        if ((st = llmj__emit_extra(o, p, LD_TOOL_SIGNATURE, c, t->num, sig)) != LLMJ_OK)
+            return st;
+    }
     if (t->ended)
         return LLMJ_OK;
     return llmj__emit_text(o, p, LD_TOOL_ARGS, c, t, &r->s[2]);
 }
 
-static llmj_status oc_emit(oc_state *s, llmj__out *o)
+static llmj_status oc_record(void *state, llmj__out *o, const llmj__rec *r, llmj__choice *c)
 {
+    oc_state *s = state;
     llmj__pk *p = &s->d.pk;
-    llmj__lanes *l = &s->d.lanes;
-    llmj_status st = llmj__lanes_prepare(l, p);
-    if (st != LLMJ_OK)
-        return st;
-    for (size_t i = 0; i < p->nrec; i++) {
-        const llmj__rec *r = &p->recs[i];
-        llmj__choice *c = NULL;
-        if (r->choice >= 0 && !(c = llmj__lanes_choice(l, r->choice, 1)))
-            return LLMJ_TOO_LONG;
-        switch (r->kind) {
-        case LLMJ__R_ANNOUNCE:
-            st = llmj__emit_announce(o, c);
-            break;
-        case R_TEXT:
-            st = llmj__emit_text(o, p, LD_TEXT, c, NULL, &r->s[0]);
-            break;
-        case R_REFUSAL:
-            st = llmj__emit_text(o, p, LD_REFUSAL, c, NULL, &r->s[0]);
-            break;
-        case R_TOOL:
-            st = oc_tool(s, o, r);
-            break;
-        case R_FINISH: {
-            llmj_finish f = oc_map(llmj__pk_sptr(p, &r->s[0]), r->s[0].len);
-            st = llmj__emit_finish(o, p, l, c, f, &r->s[0], NULL,
-                                   f == LLMJ_FINISH_STOP || f == LLMJ_FINISH_TOOL_CALLS);
-            break;
-        }
-        case R_USAGE:
-            st = llmj__emit_usage(o, &r->usage);
-            break;
-        case R_ERROR:
-            st = llmj__emit_error(o, p, &r->s[0], &r->s[1], &r->s[2]);
-            break;
-        default:
-            break;
-        }
-        if (st != LLMJ_OK)
-            return st;
-    }
-    return LLMJ_OK;
+    if (r->kind == R_TOOL)
+        return oc_tool(s, o, r);
+    if (r->kind == R_EXTRA)
+        return llmj__emit_extra(o, p, (ld_kind)r->num, c, 0, r->s);
+    /* R_FINISH */
+    llmj_finish f = oc_map(llmj__pk_sptr(p, &r->s[0]), r->s[0].len);
+    return llmj__emit_finish(o, p, &s->d.lanes, c, f, &r->s[0], NULL,
+                             f == LLMJ_FINISH_STOP || f == LLMJ_FINISH_TOOL_CALLS);
 }
 
 static llmj_status oc_create(void **state, const llmj_allocator *a, const llmj_config *cfg)
@@ -508,6 +571,7 @@ static llmj_status oc_event(void *state, const char *type, size_t type_len, cons
     s->has_error = 0;
     s->error_event = llmj__is_type(type, type_len, "error");
     s->cache_hit = -1;
+    s->lp_at = 0;
     llmj__usage_none(&s->u);
     memset(&s->emsg, 0, sizeof s->emsg);
     memset(&s->etype, 0, sizeof s->etype);
@@ -516,13 +580,10 @@ static llmj_status oc_event(void *state, const char *type, size_t type_len, cons
     memset(&s->fmsg, 0, sizeof s->fmsg);
     memset(&s->ftype, 0, sizeof s->ftype);
     memset(&s->fcode, 0, sizeof s->fcode);
-    int empty;
-    llmj_status st = llmj__pk_parse(&s->d.pk, data, data_len, oc_value, s, &empty);
-    if (st == LLMJ_BAD_EVENT && llmj__is_type(type, type_len, "error"))
-        return llmj__emit_raw_error(&o, data, data_len);
-    if (st != LLMJ_OK || empty)
-        return st;
-    return oc_emit(s, &o);
+    int raw, go;
+    llmj_status st = llmj__parse_event(&s->d, type, type_len, data, data_len, oc_value, s, &o,
+                                       &raw, &go);
+    return go ? llmj__emit_records(&s->d, &o, oc_record, s) : st;
 }
 
 static int oc_sniff(const char *type, size_t type_len, const char *data, size_t data_len)

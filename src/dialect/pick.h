@@ -1,4 +1,15 @@
-/* Internal: what every dialect decoder shares.
+/* Internal: what every dialect decoder shares, by file:
+ *   picker.c        the picker: yajl callbacks, paths, parse, integers
+ *   yajl_memory.c   yajl's memory (blocks dropped whole on failure)
+ *   key_ids.c       the dialect's key table, looked up once per map key
+ *   string_decode.c strings located in the event and decoded (llmj__str)
+ *   records.c       records and the event's arena
+ *   usage.c         token counts
+ *   hash.c          comparing and hashing bytes
+ *   lanes.c         per-choice and per-tool state, the decoder state
+ *   emit.c          emitting items, and the record loop every decoder runs
+ *   skim.c          the sniff skimmer
+ *   whole.c         a whole JSON answer as its dialect's events (whole.h)
  *
  * 1. The picker (llmj__pk): one yajl push parser per decoder, reused from
  *    event to event, whose callbacks report every value of one event's JSON
@@ -59,7 +70,7 @@ typedef struct llmj__rec {
     int64_t key;
     int64_t num;
     int flags;
-    llmj__str s[3];
+    llmj__str s[5];
     llmj_usage usage;
 } llmj__rec;
 
@@ -224,6 +235,15 @@ void llmj__pk_put(llmj__pk *p, const char *s, size_t n);
  * or beyond int64). */
 int llmj__pk_int(const llmj__pk_val *v, int64_t *out);
 
+/* A non-negative integer count into *dst (anything else leaves it): LLMJ_OK. */
+llmj_status llmj__pk_count(const llmj__pk_val *v, int64_t *dst);
+
+/* JSON whitespace. */
+static inline int llmj__ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* Text bytes equal a NUL-terminated literal. */
 int llmj__eq(const char *s, size_t n, const char *lit);
 
@@ -232,6 +252,23 @@ uint64_t llmj__hash(const char *s, size_t n);
 
 void llmj__usage_none(llmj_usage *u);
 int llmj__usage_any(const llmj_usage *u);
+/* Take the counts u has (>= 0) into into. */
+void llmj__usage_merge(llmj_usage *into, const llmj_usage *u);
+
+/* ---- the picker's parts, between its files -------------------------------- */
+
+void llmj__yajl_mem_init(llmj__pk *p);
+/* A new yajl handle with callbacks cb: LLMJ_OK or LLMJ_NOMEM. */
+llmj_status llmj__pk_new_handle(llmj__pk *p, const yajl_callbacks *cb);
+/* yajl over data: 0 and *out, or -1 when an allocation inside yajl failed. */
+int llmj__pk_run(llmj__pk *p, const char *data, size_t len, yajl_status *out);
+void llmj__pk_drop_handle(llmj__pk *p);
+/* The id of key k in the dialect's table, 0 if none. */
+unsigned llmj__pk_kid_of(const llmj__pk *p, const char *k, size_t n);
+/* a[0:n) == b[0:n), compared word by word. */
+int llmj__bytes_eq(const char *a, const char *b, size_t n);
+/* UTF-8 of code point cp into o (room for 4); returns its length. */
+size_t llmj__utf8_put(char *o, unsigned cp);
 
 /* ---- lanes --------------------------------------------------------------- */
 
@@ -246,16 +283,31 @@ int llmj__usage_any(const llmj_usage *u);
 #define LLMJ__REC_TOOL_LAST 0x400
 #define LLMJ__REC_STARTS 0x800 /* set by llmj__lanes_prepare: it starts a call */
 
-/* A record kind every dialect handles the same way: the choice exists (the
- * provider sent a choice object, a message start, ...). */
-#define LLMJ__R_ANNOUNCE 99
+/* Record kinds every dialect handles the same way (llmj__emit_records); a
+ * dialect's own kinds are below LLMJ__R_SHARED. */
+enum {
+    LLMJ__R_SHARED = 90,
+    LLMJ__R_TEXT = 90,      /* choice; s[0]: a content delta */
+    LLMJ__R_REFUSAL = 91,   /* choice; s[0]: a refusal delta */
+    LLMJ__R_REASONING = 92, /* choice; s[0]: a reasoning delta */
+    LLMJ__R_SIGNATURE = 93, /* choice; s[0]: a reasoning signature, whole */
+    LLMJ__R_REDACTED = 94,  /* choice; s[0]: redacted / encrypted reasoning (may be unset) */
+    LLMJ__R_USAGE = 95,     /* usage: the latest counts */
+    LLMJ__R_ERROR = 96,     /* s[0] message, s[1] type, s[2] code */
+    LLMJ__R_DONE = 97,      /* the stream's end marker */
+    LLMJ__R_RPART = 98,     /* choice: a new reasoning part (block, item, summary part)
+                               begins: its text is set apart from the last with "\n\n" */
+    LLMJ__R_ANNOUNCE = 99   /* choice: it exists (a choice object, a message start, ...) */
+};
 
 typedef struct llmj__choice {
     int64_t index;
-    uint16_t pend[2]; /* held-back high surrogate: [0] text, [1] refusal */
+    uint16_t pend[3]; /* held-back high surrogate: [0] text, [1] refusal, [2] reasoning */
     unsigned char finished;
     unsigned char seen;  /* some item for this choice was emitted */
     unsigned char tools; /* some tool call began */
+    unsigned char reasoned; /* some reasoning text was emitted */
+    unsigned char rpart;    /* a new reasoning part began */
     size_t ntools;       /* tool numbers handed out in this choice */
 } llmj__choice;
 
@@ -267,6 +319,9 @@ typedef struct llmj__tool {
     size_t num;     /* ld_item.tool */
     uint16_t pend;
     unsigned char begun, ended, args, live;
+    unsigned char named; /* a non-empty name was emitted */
+    unsigned char whole; /* its arguments came whole (Anthropic: in the block's start) */
+    unsigned char text;  /* its input is free text (no "{}" for none) */
 } llmj__tool;
 
 typedef struct llmj__lanes {
@@ -311,6 +366,8 @@ llmj__choice *llmj__lanes_choice(llmj__lanes *l, int64_t index, int create);
 llmj__tool *llmj__lanes_tool(llmj__lanes *l, int64_t choice, int64_t key, uint64_t aux);
 /* The most recently created live tool of choice. */
 llmj__tool *llmj__lanes_last_tool(llmj__lanes *l, int64_t choice);
+/* Retire every live tool of choice (their keys are free for new calls). */
+void llmj__lanes_retire(llmj__lanes *l, int64_t choice);
 /* A new live tool for choice (numbered in order), NULL at the cap; a live
  * tool with the same key is retired first. */
 llmj__tool *llmj__lanes_new_tool(llmj__lanes *l, int64_t choice, int64_t key, uint64_t aux);
@@ -342,7 +399,25 @@ llmj_status llmj__emit_bytes(llmj__out *o, ld_kind kind, llmj__choice *c, llmj__
 /* LD_TOOL_BEGIN for t (marks it begun; marks its choice as having tools). */
 llmj_status llmj__emit_begin(llmj__out *o, llmj__pk *p, llmj__choice *c, llmj__tool *t,
                              const llmj__str *id, const llmj__str *name);
-/* LD_TOOL_END for t if begun and not ended (after flushing a held surrogate). */
+/* The same, for a call of another type than a function: type (a literal),
+ * flags LD_F_TEXT_INPUT for free-text input. */
+llmj_status llmj__emit_begin_typed(llmj__out *o, llmj__pk *p, llmj__choice *c, llmj__tool *t,
+                                   const llmj__str *id, const llmj__str *name, const char *type,
+                                   unsigned flags);
+/* A tool the provider ran itself (LD_SERVER_TOOL; see dialect.h): num, and
+ * id, name, type, status, input (each may be NULL or unset). */
+llmj_status llmj__emit_server(llmj__out *o, llmj__pk *p, llmj__choice *c, size_t num,
+                              const llmj__str *id, const llmj__str *name, const llmj__str *type,
+                              const llmj__str *status, const llmj__str *input, unsigned flags);
+/* An item of kind with s[0] as its text, s[1] its type, s[2] its id and s[3] its
+ * name (s: four strings, each may be unset), choice c (NULL: none), tool: for
+ * the extras (citations, logprobs, ...). */
+llmj_status llmj__emit_extra(llmj__out *o, llmj__pk *p, ld_kind kind, llmj__choice *c,
+                             size_t tool, const llmj__str *s);
+
+/* LD_TOOL_END for t if begun and not ended (after flushing a held surrogate);
+ * a call that got no arguments at all gets "{}" first: a call its provider
+ * finished with empty arguments takes none. */
 llmj_status llmj__emit_end(llmj__out *o, llmj__tool *t);
 
 /* Flush held surrogates (as U+FFFD) of choice c's text and refusal lanes and
@@ -365,6 +440,44 @@ llmj_status llmj__emit_done(llmj__out *o, llmj__lanes *l);
 /* LD_ERROR with the whole (trimmed) payload as the message: for an `error`
  * event whose data is not JSON. */
 llmj_status llmj__emit_raw_error(llmj__out *o, const char *data, size_t n);
+
+/* A reasoning delta of c: LD_REASONING items, preceded by "\n\n" when it is
+ * the first text of a new part (LLMJ__R_RPART) after earlier reasoning. */
+llmj_status llmj__emit_reasoning(llmj__out *o, llmj__pk *p, llmj__choice *c,
+                                 const llmj__str *s);
+
+/* An item with s (may be unset: empty) as its text, even when empty: for
+ * LD_REASONING_SIGNATURE and LD_REASONING_REDACTED. */
+llmj_status llmj__emit_note(llmj__out *o, llmj__pk *p, ld_kind kind, llmj__choice *c,
+                            const llmj__str *s);
+
+/* What a dialect does with a record of its own kind (below LLMJ__R_SHARED);
+ * c is its choice (created), NULL for a record with no choice. */
+typedef llmj_status (*llmj__rec_fn)(void *state, llmj__out *o, const llmj__rec *r,
+                                    llmj__choice *c);
+
+/* Emit the event's records in order, after llmj__lanes_prepare: the shared
+ * kinds here, the others through fn. The first status that is not LLMJ_OK. */
+llmj_status llmj__emit_records(llmj__dstate *d, llmj__out *o, llmj__rec_fn fn, void *state);
+
+/* Parse one event with value as the picker's callback (ctx: the decoder's
+ * state). An `error` SSE event whose payload is not JSON is emitted whole as
+ * an error (*raw = 1) when raw is not NULL. Returns the parse's status; *go = 1
+ * when the event parsed and holds something (its records are to be made
+ * and emitted). */
+llmj_status llmj__parse_event(llmj__dstate *d, const char *type, size_t type_len,
+                              const char *data, size_t data_len, llmj__pk_fn value, void *ctx,
+                              llmj__out *o, int *raw, int *go);
+
+/* The exact text of a container value into *out: call it at the value's
+ * begin (LLMJ__PK_MAP/ARRAY: its offset into *at) and at its end
+ * (END_MAP/END_ARRAY). LLMJ_OK, or LLMJ_BAD_EVENT with what as the message. */
+llmj_status llmj__pk_span(llmj__pk *p, const llmj__pk_val *v, size_t *at, llmj__str *out,
+                          const char *what);
+
+/* A kept string holding the literal lit (or the bytes s[0:n]). */
+llmj__str llmj__str_lit(const char *lit);
+llmj__str llmj__str_of(const char *s, size_t n);
 
 /* 1 if the SSE event type (may be NULL) equals lit. */
 int llmj__is_type(const char *type, size_t type_len, const char *lit);

@@ -157,9 +157,6 @@ static const yajl_callbacks k_dom_cb = {
     d_null, d_bool, NULL, NULL, d_num, d_str, d_map, d_key, d_end, d_arr, d_end,
 };
 
-static void *ya_malloc(void *ctx, size_t n) { return llmj__malloc(ctx, n); }
-static void *ya_realloc(void *ctx, void *p, size_t n) { return llmj__realloc(ctx, p, n); }
-static void ya_free(void *ctx, void *p) { llmj__free(ctx, p); }
 
 /* ---- errors ---------------------------------------------------------------- */
 
@@ -308,10 +305,7 @@ static int cmp_sstr(const void *x, const void *y)
 
 static int cmp_prop(const void *x, const void *y)
 {
-    const sprop *a = x, *b = y;
-    size_t n = a->len < b->len ? a->len : b->len;
-    int r = memcmp(a->name, b->name, n);
-    return r ? r : (a->len < b->len ? -1 : a->len > b->len);
+    return cmp_sstr(&((const sprop *)x)->nm, &((const sprop *)y)->nm);
 }
 
 /* One enum/const value into node n. */
@@ -396,7 +390,7 @@ typedef struct comp2 {
     comp c;
     pref *refs; size_t nrefs;
     /* the pointer in the schema text of every compiled subschema */
-    const jv **src; char **srcptr; size_t nsrc;
+    const jv **src; char **srcptr; size_t nsrc, srccap;
 } comp2;
 
 static long compile_node(comp2 *k, const jv *v);
@@ -419,21 +413,33 @@ static long compile_sub_index(comp2 *k, const jv *v, const char *kw, size_t i)
     return r;
 }
 
+/* Node ni is the schema v at the current pointer: src[ni - 2] and
+ * srcptr[ni - 2] (NULL for the nodes compilation adds by itself). */
 static int remember(comp2 *k, const jv *v, uint32_t ni)
 {
-    (void)ni;
-    const jv **s = llmj__realloc(&k->c.s->a, (void *)k->src, (k->nsrc + 1) * sizeof *s);
-    if (!s)
+    size_t at = ni - 2;
+    if (at >= k->srccap) {
+        size_t cap = k->srccap ? k->srccap * 2 : 16;
+        while (cap <= at)
+            cap *= 2;
+        const jv **s = llmj__realloc(&k->c.s->a, (void *)k->src, cap * sizeof *s);
+        if (!s)
+            return nomem(&k->c);
+        k->src = s;
+        char **sp = llmj__realloc(&k->c.s->a, k->srcptr, cap * sizeof *sp);
+        if (!sp)
+            return nomem(&k->c);
+        k->srcptr = sp;
+        k->srccap = cap;
+    }
+    while (k->nsrc <= at) {
+        k->src[k->nsrc] = NULL;
+        k->srcptr[k->nsrc++] = NULL;
+    }
+    k->srcptr[at] = dupn(&k->c.s->a, k->c.ptr, k->c.plen);
+    if (!k->srcptr[at])
         return nomem(&k->c);
-    k->src = s;
-    char **sp = llmj__realloc(&k->c.s->a, k->srcptr, (k->nsrc + 1) * sizeof *sp);
-    if (!sp)
-        return nomem(&k->c);
-    k->srcptr = sp;
-    sp[k->nsrc] = dupn(&k->c.s->a, k->c.ptr, k->c.plen);
-    if (!sp[k->nsrc])
-        return nomem(&k->c);
-    s[k->nsrc++] = v;
+    k->src[at] = v;
     return 0;
 }
 
@@ -446,9 +452,12 @@ static int compile_regex(comp *c, uint32_t ni, const jv *v)
     pcre2_compile_context *cc = pcre2_compile_context_create(c->s->gctx);
     if (!cc)
         return nomem(c);
+    pcre2_set_newline(cc, PCRE2_NEWLINE_LF); /* `.` is anything but LF, whatever the build */
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)v->s, v->len,
                                    PCRE2_UTF | PCRE2_ALT_BSUX | PCRE2_DOLLAR_ENDONLY, &ec, &eo, cc);
     pcre2_compile_context_free(cc);
+    if (!re && c->s->pc_refused)
+        return nomem(c);
     if (!re) {
         PCRE2_UCHAR msg[160];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -460,12 +469,15 @@ static int compile_regex(comp *c, uint32_t ni, const jv *v)
     pcre2_pattern_info(re, PCRE2_INFO_ALLOPTIONS, &opts);
     c->s->nodes[ni].re_anchored = (opts & PCRE2_ANCHORED) != 0;
     c->s->nodes[ni].has_own = 1;
+    /* the automaton where the pattern is in its subset (PCRE2 otherwise) */
+    if (llmj__re_compile(&c->s->a, v->s, v->len, &c->s->nodes[ni].rx) < 0)
+        return nomem(c);
     return 0;
 }
 
 static const char *const k_ignored[] = {"title", "description", "default", "examples", "$comment",
                                         "$schema", "$anchor", "deprecated", "readOnly",
-                                        "writeOnly", NULL};
+                                        "writeOnly", "propertyOrdering", NULL};
 
 static long compile_node(comp2 *k, const jv *v)
 {
@@ -651,11 +663,12 @@ static long compile_node(comp2 *k, const jv *v)
         for (size_t j = 0; j < np; j++) {
             sprop *p = &N->props[w];
             memset(p, 0, sizeof *p);
-            p->name = dupn(&c->s->a, props->key[j], props->klen[j]);
-            if (!p->name)
+            p->nm.s = dupn(&c->s->a, props->key[j], props->klen[j]);
+            if (!p->nm.s)
                 return nomem(c);
-            p->len = props->klen[j];
+            p->nm.len = props->klen[j];
             p->in_props = 1;
+            p->order = (uint32_t)j;
             N->nprops = ++w;
             size_t o1 = ptr_push(c, "properties", 10);
             long s = compile_sub(k, props->kid[j], props->key[j], props->klen[j]);
@@ -664,29 +677,58 @@ static long compile_node(comp2 *k, const jv *v)
                 return -1;
             N->props[w - 1].node = (uint32_t)s;
         }
-        for (size_t j = 0; j < nr; j++) {
-            const jv *r = req->kid[j];
-            size_t f = 0;
-            while (f < w && !(N->props[f].len == r->len && memcmp(N->props[f].name, r->s, r->len) == 0))
-                f++;
-            if (f == w) {
-                sprop *p = &N->props[w];
-                memset(p, 0, sizeof *p);
-                p->name = dupn(&c->s->a, r->s, r->len);
-                if (!p->name)
-                    return nomem(c);
-                p->len = r->len;
-                p->node = SN_TRUE;
-                N->nprops = ++w;
-            }
-            if (!N->props[f].required)
-                N->nrequired++;
-            N->props[f].required = 1;
-        }
-        qsort(N->props, N->nprops, sizeof(sprop), cmp_prop);
-        for (size_t j = 1; j < N->nprops; j++)
+        qsort(N->props, w, sizeof(sprop), cmp_prop);
+        for (size_t j = 1; j < w; j++)
             if (cmp_prop(&N->props[j - 1], &N->props[j]) == 0)
                 return fail(c, LLMJ_SCHEMA_UNSUPPORTED, "properties", "duplicate property name");
+        size_t nin = w;
+        for (size_t j = 0; j < nr; j++) {
+            const jv *r = req->kid[j];
+            sprop key = {{r->s, r->len}, 0, 0, 0, 0};
+            sprop *f = nin ? bsearch(&key, N->props, nin, sizeof(sprop), cmp_prop) : NULL;
+            if (f) {
+                f->required = 1;
+                continue;
+            }
+            sprop *p = &N->props[w];
+            memset(p, 0, sizeof *p);
+            p->nm.s = dupn(&c->s->a, r->s, r->len);
+            if (!p->nm.s)
+                return nomem(c);
+            p->nm.len = r->len;
+            p->node = SN_TRUE;
+            p->order = UINT32_MAX;
+            p->required = 1;
+            N->nprops = ++w;
+        }
+        if (w > nin) {
+            /* required members not in properties: sorted in, listed once */
+            qsort(N->props, w, sizeof(sprop), cmp_prop);
+            size_t o = 0;
+            for (size_t j = 0; j < w; j++) {
+                if (o && cmp_prop(&N->props[o - 1], &N->props[j]) == 0) {
+                    llmj__free(&c->s->a, N->props[j].nm.s);
+                    continue;
+                }
+                N->props[o++] = N->props[j];
+            }
+            N->nprops = w = o;
+        }
+        size_t words = (w + 63) / 64;
+        N->reqmask = llmj__malloc(&c->s->a, words * sizeof(uint64_t));
+        N->decl = llmj__malloc(&c->s->a, (nin ? nin : 1) * sizeof(uint32_t));
+        if (!N->reqmask || !N->decl)
+            return nomem(c);
+        memset(N->reqmask, 0, words * sizeof(uint64_t));
+        N->ndecl = nin;
+        for (size_t j = 0; j < w; j++) {
+            if (N->props[j].required) {
+                N->reqmask[j / 64] |= 1ull << (j % 64);
+                N->nrequired++;
+            }
+            if (N->props[j].in_props)
+                N->decl[N->props[j].order] = (uint32_t)j;
+        }
         N->has_own = 1;
     }
     if (enm) {
@@ -741,7 +783,42 @@ static size_t unescape_seg(const char *s, size_t n, char *out)
     return o;
 }
 
+typedef struct srcix srcix;
+static int resolve_with(comp2 *k, const srcix *ix, size_t nix);
+
+struct srcix {
+    uintptr_t v;
+    uint32_t node;
+};
+
+static int cmp_srcix(const void *x, const void *y)
+{
+    uintptr_t a = ((const srcix *)x)->v, b = ((const srcix *)y)->v;
+    return a < b ? -1 : a > b;
+}
+
 static int resolve_refs(comp2 *k)
+{
+    comp *c = &k->c;
+    if (k->nrefs == 0)
+        return 0;
+    /* the compiled schemas by their place in the tree, for the lookups */
+    srcix *ix = llmj__malloc(&c->s->a, (k->nsrc ? k->nsrc : 1) * sizeof *ix);
+    if (!ix)
+        return nomem(c);
+    size_t nix = 0;
+    for (size_t i = 0; i < k->nsrc; i++)
+        if (k->src[i]) {
+            ix[nix].v = (uintptr_t)k->src[i];
+            ix[nix++].node = (uint32_t)(i + 2);
+        }
+    qsort(ix, nix, sizeof *ix, cmp_srcix);
+    int rc = resolve_with(k, ix, nix);
+    llmj__free(&c->s->a, ix);
+    return rc;
+}
+
+static int resolve_with(comp2 *k, const srcix *ix, size_t nix)
 {
     comp *c = &k->c;
     for (size_t r = 0; r < k->nrefs; r++) {
@@ -775,9 +852,9 @@ static int resolve_refs(comp2 *k)
             } else if (cur->t == 'a') {
                 char *e;
                 seg[sl] = '\0';
-                unsigned long ix = strtoul(seg, &e, 10);
-                if (*e == '\0' && sl && ix < cur->n)
-                    next = cur->kid[ix];
+                unsigned long at = strtoul(seg, &e, 10);
+                if (*e == '\0' && sl && at < cur->n)
+                    next = cur->kid[at];
             }
             cur = next;
             p = q;
@@ -787,10 +864,12 @@ static int resolve_refs(comp2 *k)
             target = SN_TRUE;
         else if (cur && cur->t == 'f')
             target = SN_FALSE;
-        else
-            for (size_t i = 0; cur && i < k->nsrc; i++)
-                if (k->src[i] == cur)
-                    target = (long)i + 2;
+        else if (cur) {
+            srcix key = {(uintptr_t)cur, 0};
+            const srcix *f = bsearch(&key, ix, nix, sizeof *ix, cmp_srcix);
+            if (f)
+                target = f->node;
+        }
         if (target < 0)
             return fail(c, LLMJ_SCHEMA_UNSUPPORTED, "$ref", "'$ref' '%.*s' does not name a schema in this document",
                         (int)(ref->len < 80 ? ref->len : 80), ref->s);
@@ -806,17 +885,39 @@ static int resolve_refs(comp2 *k)
 #define MAX_ALTS 256
 #define MAX_ATOMS 32
 
-/* A DNF under construction: alternatives of atom lists. */
+/* A DNF under construction: alternatives of atom lists, each with the
+ * anyOf branch it came through (label: a node, NO_LABEL when none; bix: its
+ * index in that anyOf). */
+#define NO_LABEL UINT32_MAX
 typedef struct dnf {
     uint32_t atoms[MAX_ALTS][MAX_ATOMS];
     size_t n[MAX_ALTS];
+    uint32_t label[MAX_ALTS], bix[MAX_ALTS];
     size_t nalt;
 } dnf;
 
 static int dnf_of(comp *c, uint32_t ni);
 
-/* d = d x node's DNF */
-static int dnf_and(comp *c, dnf *d, uint32_t ni, dnf *tmp)
+static void dnf_copy(dnf *to, const dnf *from)
+{
+    for (size_t i = 0; i < from->nalt; i++) {
+        memcpy(to->atoms[i], from->atoms[i], from->n[i] * sizeof(uint32_t));
+        to->n[i] = from->n[i];
+        to->label[i] = from->label[i];
+        to->bix[i] = from->bix[i];
+    }
+    to->nalt = from->nalt;
+}
+
+static int too_many_alts(comp *c)
+{
+    return fail(c, LLMJ_SCHEMA_UNSUPPORTED, "anyOf", "more than %d alternatives after expanding anyOf and $ref", MAX_ALTS);
+}
+
+/* d = d x node ni's DNF. An alternative keeps the label of ni's alternative
+ * (the innermost anyOf), else `branch` (ni is branch bix of an anyOf) when
+ * that is not NO_LABEL, else d's. */
+static int dnf_and(comp *c, dnf *d, uint32_t ni, dnf *tmp, uint32_t branch, uint32_t bix)
 {
     if (dnf_of(c, ni))
         return -1;
@@ -825,7 +926,7 @@ static int dnf_and(comp *c, dnf *d, uint32_t ni, dnf *tmp)
     for (size_t i = 0; i < d->nalt; i++)
         for (size_t j = 0; j < n->nalt; j++) {
             if (tmp->nalt == MAX_ALTS)
-                return fail(c, LLMJ_SCHEMA_UNSUPPORTED, "anyOf", "more than %d alternatives after expanding anyOf and $ref", MAX_ALTS);
+                return too_many_alts(c);
             size_t a = tmp->nalt++;
             size_t na = d->n[i], nb = n->alt_off[j + 1] - n->alt_off[j];
             if (na + nb > MAX_ATOMS)
@@ -833,11 +934,38 @@ static int dnf_and(comp *c, dnf *d, uint32_t ni, dnf *tmp)
             memcpy(tmp->atoms[a], d->atoms[i], na * sizeof(uint32_t));
             memcpy(tmp->atoms[a] + na, n->atoms + n->alt_off[j], nb * sizeof(uint32_t));
             tmp->n[a] = na + nb;
+            int inner = n->alt_label[j] != NO_LABEL;
+            tmp->label[a] = inner ? n->alt_label[j] : branch != NO_LABEL ? branch : d->label[i];
+            tmp->bix[a] = inner ? n->alt_bix[j] : branch != NO_LABEL ? bix : d->bix[i];
         }
-    memcpy(d->n, tmp->n, tmp->nalt * sizeof d->n[0]);
-    for (size_t i = 0; i < tmp->nalt; i++)
-        memcpy(d->atoms[i], tmp->atoms[i], tmp->n[i] * sizeof(uint32_t));
-    d->nalt = tmp->nalt;
+    dnf_copy(d, tmp);
+    return 0;
+}
+
+/* Store d as node ni's DNF. */
+static int dnf_store(comp *c, uint32_t ni, const dnf *d)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < d->nalt; i++)
+        total += d->n[i];
+    snode *n = &c->s->nodes[ni];
+    n->alt_off = llmj__malloc(&c->s->a, (d->nalt + 1) * sizeof(uint32_t));
+    n->atoms = llmj__malloc(&c->s->a, (total ? total : 1) * sizeof(uint32_t));
+    n->alt_label = llmj__malloc(&c->s->a, (d->nalt ? d->nalt : 1) * sizeof(uint32_t));
+    n->alt_bix = llmj__malloc(&c->s->a, (d->nalt ? d->nalt : 1) * sizeof(uint32_t));
+    if (!n->alt_off || !n->atoms || !n->alt_label || !n->alt_bix)
+        return nomem(c);
+    size_t w = 0;
+    for (size_t i = 0; i < d->nalt; i++) {
+        n->alt_off[i] = (uint32_t)w;
+        memcpy(n->atoms + w, d->atoms[i], d->n[i] * sizeof(uint32_t));
+        w += d->n[i];
+        n->alt_label[i] = d->label[i];
+        n->alt_bix[i] = d->bix[i];
+    }
+    n->alt_off[d->nalt] = (uint32_t)w;
+    n->nalt = d->nalt;
+    n->dnf_state = 2;
     return 0;
 }
 
@@ -846,88 +974,153 @@ static int dnf_of(comp *c, uint32_t ni)
     snode *n = &c->s->nodes[ni];
     if (n->dnf_state == 2)
         return 0;
-    if (n->dnf_state == 1 && ni >= 2 && ni - 2 < c->nsrc) {
+    if (n->dnf_state == 1 && ni >= 2 && ni - 2 < c->nsrc && c->srcptr[ni - 2]) {
         snprintf(c->ptr, sizeof c->ptr, "%s", c->srcptr[ni - 2]);
         c->plen = strlen(c->ptr);
     }
     if (n->dnf_state == 1)
         return fail(c, LLMJ_SCHEMA_UNSUPPORTED, "$ref", "'$ref'/'anyOf' cycle that never reaches a value (infinite recursion)");
+    if (n->nconj == 0 && n->nany == 0) {
+        /* most nodes: one alternative, the node itself (or none: false) */
+        uint32_t one[1] = {ni}, off[2] = {0, ni == SN_FALSE ? 0 : n->has_own ? 1u : 0u};
+        uint32_t lab[1] = {NO_LABEL};
+        n->nalt = ni == SN_FALSE ? 0 : 1;
+        n->alt_off = llmj__malloc(&c->s->a, sizeof off);
+        n->atoms = llmj__malloc(&c->s->a, sizeof one);
+        n->alt_label = llmj__malloc(&c->s->a, sizeof lab);
+        n->alt_bix = llmj__malloc(&c->s->a, sizeof lab);
+        if (!n->alt_off || !n->atoms || !n->alt_label || !n->alt_bix)
+            return nomem(c);
+        memcpy(n->alt_off, off, n->nalt ? sizeof off : sizeof off[0]);
+        memcpy(n->atoms, one, sizeof one);
+        memcpy(n->alt_label, lab, sizeof lab);
+        memcpy(n->alt_bix, lab, sizeof lab);
+        n->dnf_state = 2;
+        return 0;
+    }
     n->dnf_state = 1;
-    dnf *d = llmj__malloc(&c->s->a, 3 * sizeof *d);
+    dnf *d = llmj__malloc(&c->s->a, 4 * sizeof *d);
     if (!d)
         return nomem(c);
-    dnf *tmp = d + 1, *acc = d + 2;
+    dnf *tmp = d + 1, *acc = d + 2, *one = d + 3;
     int rc = 0;
     d->nalt = 1;
     d->n[0] = 0;
+    d->label[0] = NO_LABEL;
+    d->bix[0] = 0;
     if (ni == SN_FALSE)
         d->nalt = 0;
     else if (n->has_own)
         d->atoms[0][d->n[0]++] = ni;
     size_t nconj = n->nconj;
     for (size_t i = 0; i < nconj && !rc; i++)
-        rc = dnf_and(c, d, c->s->nodes[ni].conj[i], tmp);
-    n = &c->s->nodes[ni];
-    if (!rc && n->nany) {
+        rc = dnf_and(c, d, c->s->nodes[ni].conj[i], tmp, NO_LABEL, 0);
+    if (!rc && c->s->nodes[ni].nany) {
         /* d x (b1 | b2 | ...) */
         acc->nalt = 0;
-        for (size_t b = 0; b < n->nany && !rc; b++) {
-            dnf *one = llmj__malloc(&c->s->a, sizeof *one);
-            if (!one) {
-                rc = nomem(c);
-                break;
-            }
-            memcpy(one->n, d->n, d->nalt * sizeof d->n[0]);
-            for (size_t i = 0; i < d->nalt; i++)
-                memcpy(one->atoms[i], d->atoms[i], d->n[i] * sizeof(uint32_t));
-            one->nalt = d->nalt;
-            rc = dnf_and(c, one, c->s->nodes[ni].any[b], tmp);
+        for (size_t b = 0; b < c->s->nodes[ni].nany && !rc; b++) {
+            uint32_t br = c->s->nodes[ni].any[b];
+            dnf_copy(one, d);
+            rc = dnf_and(c, one, br, tmp, br, (uint32_t)b);
+            if (!rc && acc->nalt + one->nalt > MAX_ALTS)
+                rc = too_many_alts(c);
             for (size_t i = 0; !rc && i < one->nalt; i++) {
-                if (acc->nalt == MAX_ALTS) {
-                    rc = fail(c, LLMJ_SCHEMA_UNSUPPORTED, "anyOf", "more than %d alternatives after expanding anyOf and $ref", MAX_ALTS);
-                    break;
-                }
-                memcpy(acc->atoms[acc->nalt], one->atoms[i], one->n[i] * sizeof(uint32_t));
-                acc->n[acc->nalt++] = one->n[i];
+                size_t a = acc->nalt++;
+                memcpy(acc->atoms[a], one->atoms[i], one->n[i] * sizeof(uint32_t));
+                acc->n[a] = one->n[i];
+                acc->label[a] = one->label[i];
+                acc->bix[a] = one->bix[i];
             }
-            llmj__free(&c->s->a, one);
         }
-        if (!rc) {
-            memcpy(d->n, acc->n, acc->nalt * sizeof d->n[0]);
-            for (size_t i = 0; i < acc->nalt; i++)
-                memcpy(d->atoms[i], acc->atoms[i], acc->n[i] * sizeof(uint32_t));
-            d->nalt = acc->nalt;
-        }
+        if (!rc)
+            dnf_copy(d, acc);
     }
-    if (!rc) {
-        size_t total = 0;
-        for (size_t i = 0; i < d->nalt; i++)
-            total += d->n[i];
-        n = &c->s->nodes[ni];
-        n->alt_off = llmj__malloc(&c->s->a, (d->nalt + 1) * sizeof(uint32_t));
-        n->atoms = llmj__malloc(&c->s->a, (total ? total : 1) * sizeof(uint32_t));
-        if (!n->alt_off || !n->atoms) {
-            rc = nomem(c);
-        } else {
-            size_t w = 0;
-            for (size_t i = 0; i < d->nalt; i++) {
-                n->alt_off[i] = (uint32_t)w;
-                memcpy(n->atoms + w, d->atoms[i], d->n[i] * sizeof(uint32_t));
-                w += d->n[i];
-            }
-            n->alt_off[d->nalt] = (uint32_t)w;
-            n->nalt = d->nalt;
-            n->dnf_state = 2;
-        }
-    }
+    if (!rc)
+        rc = dnf_store(c, ni, d);
     llmj__free(&c->s->a, d);
     return rc;
 }
 
+/* What the validator reads most, per node: first-byte tables, what a
+ * string or number is checked for, the common single-atom case. */
+static void summarize(comp *c)
+{
+    llmj_schema *s = c->s;
+    for (size_t i = 0; i < s->nnodes && c->st == LLMJ_OK; i++) {
+        snode *n = &s->nodes[i];
+        /* first-byte tables where a search would take a few steps */
+        if (n->nprops >= 4 && !(n->pfirst = llmj__first_table(&s->a, n->props, sizeof *n->props, n->nprops)) &&
+            n->nprops < 65536)
+            nomem(c);
+        if (n->nes >= 8 && !(n->efirst = llmj__first_table(&s->a, n->es, sizeof *n->es, n->nes)) && n->nes < 65536)
+            nomem(c);
+        n->str_checks = (unsigned char)((n->has_enum ? SC_ENUM : 0) |
+                                        (n->min_len || n->max_len != UINT64_MAX ? SC_LEN : 0) |
+                                        (n->rx ? SC_RX : n->re ? SC_PCRE : 0) | (n->format ? SC_FORMAT : 0));
+        n->num_checks = ((n->types & SK_INT) && !(n->types & SK_NUM)) || n->has_min || n->has_max ||
+                        n->has_xmin || n->has_xmax || n->has_mult || n->has_enum;
+    }
+    for (size_t i = 0; i < s->nnodes && c->st == LLMJ_OK; i++) {
+        snode *n = &s->nodes[i];
+        n->simple = n->nalt == 1 && n->alt_off[1] == 0 ? SN_TRUE
+                    : n->nalt == 1 && n->alt_off[1] == 1 ? n->atoms[0] : UINT32_MAX;
+        if (n->simple == SN_TRUE) {
+            n->flat_kinds = SK_NULL | SK_BOOL | SK_NUM | SK_STR;
+        } else if (n->simple != UINT32_MAX) {
+            const snode *at = &s->nodes[n->simple];
+            if (!at->has_enum)
+                n->flat_kinds = (unsigned char)((at->types & (SK_NULL | SK_BOOL)) |
+                                                ((at->types & SK_NUM) && !at->num_checks ? SK_NUM : 0) |
+                                                ((at->types & SK_STR) && !at->str_checks ? SK_STR : 0));
+        }
+    }
+}
+
 /* ---- public ---------------------------------------------------------------- */
 
-static void *pc_malloc(size_t n, void *ctx) { return llmj__malloc(ctx, n); }
-static void pc_free(void *p, void *ctx) { llmj__free(ctx, p); }
+/* PCRE2's memory, from the schema's allocator; a refusal while compiling is
+ * remembered (PCRE2 reports it as a compile error like any other). Once
+ * compiled, the schema is shared read-only: trackers' match data come from
+ * here too, and nothing is written then. */
+static void *pc_malloc(size_t n, void *ctx)
+{
+    llmj_schema *s = ctx;
+    void *p = llmj__malloc(&s->a, n);
+    if (!p && s->compiling)
+        s->pc_refused = 1;
+    return p;
+}
+
+static void pc_free(void *p, void *ctx)
+{
+    llmj__free(&((llmj_schema *)ctx)->a, p);
+}
+
+uint16_t *llmj__first_table(const llmj_allocator *a, const void *names, size_t stride, size_t n)
+{
+    if (n < 4 || n >= 65536)
+        return NULL;
+    uint16_t *t = llmj__malloc(a, 257 * sizeof *t);
+    if (!t)
+        return NULL;
+    const char *base = names;
+#define NAME(i) ((const sstr *)(const void *)(base + (size_t)(i) * stride))
+    size_t j = 0;
+    while (j < n && NAME(j)->len == 0)
+        j++;
+    for (unsigned c = 0; c <= 256; c++) {
+        while (j < n && (unsigned char)NAME(j)->s[0] < c)
+            j++;
+        t[c] = (uint16_t)j;
+    }
+#undef NAME
+    return t;
+}
+
+const char *llmj__schema_node_ptr(const llmj_schema *s, uint32_t i)
+{
+    return i >= 2 && i - 2 < s->nptrs && s->ptrs[i - 2] ? s->ptrs[i - 2] : "";
+}
 
 void llmj_schema_free(llmj_schema *s)
 {
@@ -939,7 +1132,7 @@ void llmj_schema_free(llmj_schema *s)
         for (size_t j = 0; j < n->nes; j++)
             llmj__free(&a, n->es[j].s);
         for (size_t j = 0; j < n->nprops; j++)
-            llmj__free(&a, n->props[j].name);
+            llmj__free(&a, n->props[j].nm.s);
         llmj__free(&a, n->es);
         llmj__free(&a, n->eo);
         llmj__free(&a, n->props);
@@ -948,9 +1141,19 @@ void llmj_schema_free(llmj_schema *s)
         llmj__free(&a, n->any);
         llmj__free(&a, n->alt_off);
         llmj__free(&a, n->atoms);
+        llmj__free(&a, n->alt_label);
+        llmj__free(&a, n->alt_bix);
+        llmj__free(&a, n->decl);
+        llmj__free(&a, n->reqmask);
+        llmj__free(&a, n->pfirst);
+        llmj__free(&a, n->efirst);
+        llmj__re_free(&a, n->rx);
         if (n->re)
             pcre2_code_free(n->re);
     }
+    for (size_t i = 0; i < s->nptrs; i++)
+        llmj__free(&a, s->ptrs[i]);
+    llmj__free(&a, s->ptrs);
     llmj__free(&a, s->nodes);
     if (s->gctx)
         pcre2_general_context_free(s->gctx);
@@ -974,7 +1177,8 @@ llmj_status llmj_schema_compile(llmj_schema **out, const void *text, size_t len,
         return LLMJ_NOMEM;
     memset(s, 0, sizeof *s);
     s->a = a;
-    s->gctx = pcre2_general_context_create(pc_malloc, pc_free, &s->a);
+    s->compiling = 1;
+    s->gctx = pcre2_general_context_create(pc_malloc, pc_free, s);
     comp2 k;
     memset(&k, 0, sizeof k);
     k.c.s = s;
@@ -989,7 +1193,8 @@ llmj_status llmj_schema_compile(llmj_schema **out, const void *text, size_t len,
     dom d;
     memset(&d, 0, sizeof d);
     d.a = &s->a;
-    yajl_alloc_funcs yaf = {ya_malloc, ya_realloc, ya_free, &s->a};
+    /* yajl never sees a refusal: see llmj__yajl_malloc() */
+    yajl_alloc_funcs yaf = {llmj__yajl_malloc, llmj__yajl_realloc, llmj__yajl_free, &s->a};
     yajl_handle y = yajl_alloc(&k_dom_cb, &yaf, &d);
     if (!y) {
         llmj_schema_free(s);
@@ -1037,7 +1242,7 @@ llmj_status llmj_schema_compile(llmj_schema **out, const void *text, size_t len,
             long root = d.root->t == 'o' ? 2 : d.root->t == 't' ? SN_TRUE : SN_FALSE;
             (void)root;
             for (size_t i = 0; i < s->nnodes && k.c.st == LLMJ_OK; i++) {
-                if (i >= 2 && i - 2 < k.nsrc) {
+                if (i >= 2 && i - 2 < k.nsrc && k.srcptr[i - 2]) {
                     snprintf(k.c.ptr, sizeof k.c.ptr, "%s", k.srcptr[i - 2]);
                     k.c.plen = strlen(k.c.ptr);
                 }
@@ -1056,16 +1261,19 @@ llmj_status llmj_schema_compile(llmj_schema **out, const void *text, size_t len,
         }
     }
     jv_free(&s->a, d.root);
-    for (size_t i = 0; i < k.nsrc; i++)
-        llmj__free(&s->a, k.srcptr[i]);
+    /* the schema keeps the pointers (schema events name the branches) */
+    s->ptrs = k.srcptr;
+    s->nptrs = k.nsrc;
     llmj__free(&s->a, (void *)k.src);
-    llmj__free(&s->a, k.srcptr);
     llmj__free(&s->a, k.refs);
+    if (k.c.st == LLMJ_OK)
+        summarize(&k.c);
     if (k.c.st != LLMJ_OK) {
         llmj_status st = k.c.st;
         llmj_schema_free(s);
         return st;
     }
+    s->compiling = 0;
     *out = s;
     return LLMJ_OK;
 }

@@ -8,6 +8,7 @@
 #include <pcre2.h>
 
 #include "alloc.h"
+#include "schema/regex.h"
 
 /* JSON types, as bits. */
 enum {
@@ -19,18 +20,18 @@ enum {
 #define SN_TRUE 0u
 #define SN_FALSE 1u
 
-typedef struct sprop {
-    char *name;
-    size_t len;
-    uint32_t node;     /* its schema (SN_TRUE when only listed in required) */
-    unsigned char in_props; /* listed in properties */
-    unsigned char required;
-} sprop;
-
 typedef struct sstr {
     char *s;
     size_t len;
 } sstr;
+
+typedef struct sprop {
+    sstr nm;           /* first: props and enum strings are searched alike */
+    uint32_t node;     /* its schema (SN_TRUE when only listed in required) */
+    uint32_t order;    /* its index in properties as written (UINT32_MAX: only in required) */
+    unsigned char in_props; /* listed in properties */
+    unsigned char required;
+} sprop;
 
 typedef struct sscalar { /* a non-string enum/const value */
     unsigned char type;  /* SK_NULL, SK_BOOL (b), SK_NUM (num) */
@@ -52,6 +53,9 @@ typedef struct snode {
     sscalar *eo; size_t neo; /* other values */
     /* objects */
     sprop *props; size_t nprops;   /* sorted by name */
+    uint32_t *decl; size_t ndecl;  /* props[decl[i]] is the i-th property as written */
+    uint64_t *reqmask;             /* bit j: props[j] is required ((nprops + 63) / 64 words) */
+    uint16_t *pfirst, *efirst;     /* or NULL: see llmj__first_table() */
     size_t nrequired;
     uint32_t addl;           /* SN_TRUE when absent */
     unsigned char addl_false;
@@ -65,8 +69,17 @@ typedef struct snode {
     /* strings */
     uint64_t min_len, max_len;
     pcre2_code *re;
-    int re_anchored;         /* only an anchored pattern can fail on a prefix */
+    llmj__re *rx;            /* the pattern as an automaton (regex.h), or NULL: PCRE2 */
+    int re_anchored;         /* only an anchored pattern can fail on a prefix (PCRE2) */
     int format;
+    unsigned char str_checks; /* SC_* : what a string value is checked for */
+    unsigned char num_checks; /* a number is checked at its end (integer, bounds, enum) */
+    /* for the validator's common case: the DNF's only atom when it has one
+     * alternative of one atom (SN_TRUE: of none; UINT32_MAX: otherwise), and
+     * the SK_* kinds of scalar (SK_NUM: a number) that it takes with nothing
+     * more to check after their first byte */
+    uint32_t simple;
+    unsigned char flat_kinds;
     /* ---- composition ---- */
     uint32_t *conj; size_t nconj;  /* $ref targets (and a const beside an enum) */
     uint32_t *any; size_t nany;    /* anyOf branches */
@@ -74,14 +87,32 @@ typedef struct snode {
      * whose own keywords apply: alt i is atoms[alt_off[i] .. alt_off[i+1]). */
     uint32_t *alt_off; size_t nalt;
     uint32_t *atoms;
+    /* alt i came through the anyOf branch alt_label[i] (a node, UINT32_MAX:
+     * none), the alt_bix[i]-th of its anyOf (the innermost one) */
+    uint32_t *alt_label, *alt_bix;
     int dnf_state;           /* 0 not yet, 1 in progress, 2 done */
 } snode;
+
+/* snode.str_checks */
+enum { SC_ENUM = 1, SC_LEN = 2, SC_RX = 4, SC_PCRE = 8, SC_FORMAT = 16 };
 
 struct llmj_schema {
     llmj_allocator a;
     snode *nodes;
     size_t nnodes, cap;
     pcre2_general_context *gctx;
+    int compiling, pc_refused; /* the allocator refused PCRE2 during compilation */
+    char **ptrs; size_t nptrs; /* ptrs[i]: the JSON Pointer of node i + 2 in the schema text */
 };
+
+/* For a sorted array of n names (each element stride bytes, beginning with
+ * an sstr), 4 <= n < 65536: tab[c] (c = 0..256) is the index of the first
+ * name whose first byte is c or more (the empty name sorts before all), so
+ * the names beginning with byte c are [tab[c], tab[c + 1]). NULL: no memory
+ * or n out of range. */
+uint16_t *llmj__first_table(const llmj_allocator *a, const void *names, size_t stride, size_t n);
+
+/* The JSON Pointer in the schema text of node i ("" when it has none). */
+const char *llmj__schema_node_ptr(const llmj_schema *s, uint32_t i);
 
 #endif

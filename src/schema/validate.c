@@ -5,11 +5,22 @@
  * A conjunction dies at the byte at which one of its nodes can no longer be
  * satisfied by any continuation; its parent dies when none of its children
  * is left; the text is in violation when no root conjunction is left.
+ *
+ * Speed: the bytes of strings and keys are handled in runs (everything up to
+ * the next quote or backslash at once), a string no keyword looks into is
+ * skipped eight bytes at a time, and patterns run as automata (regex.h).
+ * While several conjunctions of a value are alive (an anyOf not yet
+ * decided) its runs are taken one byte at a time, so that the branch left is
+ * known at its byte. Every result is the same whatever the piece sizes.
+ *
  * Memory: the stacks hold one record per open value, conjunction and node,
  * so they grow with nesting and schema width, never with the text's length
- * (strings are kept only while a pattern or format needs them, and keys for
- * the pointers, both bounded by max_token). */
+ * (strings are kept only while a PCRE2 pattern or a format needs them, and
+ * keys for the pointers, both bounded by max_token). */
 #include <math.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,33 +31,57 @@
 #include "tracker_int.h"
 
 #define NONE UINT32_MAX
-#define PATTERN_PREFIX_MAX 256 /* decoded bytes up to which a pattern is checked on prefixes */
+#if defined(__GNUC__)
+#define HOT static inline __attribute__((always_inline)) /* on the per-token path */
+#else
+#define HOT static inline
+#endif
+#define PATTERN_PREFIX_MAX 256 /* PCRE2 patterns: decoded bytes up to which prefixes are checked */
 #define MAX_CONJ 4096          /* conjunctions per value */
 
+/* vlev.work: what the members of a string value look at: the content, its
+ * bytes kept in sbuf, an enum, the character count, the code points */
+enum { W_LOOK = 1, W_KEEP = 2, W_ENUM = 4, W_LEN = 8, W_CP = 16 };
+
+/* The W_* a node's str_checks need. */
+static unsigned str_work(unsigned sc)
+{
+    return !sc ? 0u
+               : W_LOOK | (sc & SC_ENUM ? W_ENUM : 0u) | (sc & SC_LEN ? W_LEN : 0u) |
+                     (sc & (SC_PCRE | SC_FORMAT) ? W_KEEP : 0u) | (sc & (SC_RX | SC_PCRE | SC_FORMAT) ? W_CP : 0u);
+}
+
 typedef struct vlev {
-    unsigned char kind;  /* '{' '[' '"' '0' (number) */
-    uint32_t c0, nc;     /* its conjunctions */
-    uint32_t m0;         /* first member record */
-    size_t b0;           /* first bit word */
-    size_t count;        /* arrays: elements begun */
+    unsigned char kind;      /* '{' '[' '"' '0' (number) */
+    unsigned char work;      /* strings: W_* */
+    unsigned char resolved;  /* strings: the enum event was sent */
+    unsigned char decided;   /* the branch event was sent */
+    uint32_t c0, nc;         /* its conjunctions */
+    uint32_t alive;          /* how many of them are alive */
+    uint32_t m0;             /* first member record */
+    size_t b0;               /* first bit word */
+    size_t count;            /* arrays: elements begun */
     size_t key_off, key_len; /* objects: the current key in keys */
-    uint64_t sbytes;     /* strings: decoded bytes so far */
-    int work;            /* strings: some member looks at the content */
+    uint64_t sbytes;         /* strings: decoded bytes so far */
+    uint64_t chars;          /* strings: characters begun */
+    uint64_t dec_off;        /* where one conjunction was left */
 } vlev;
 
 typedef struct vconj {
     uint32_t parent;     /* in the level below, NONE at the root */
     uint32_t m0, nm;
     uint32_t kids;       /* alive conjunctions of the current child value */
+    uint32_t label, bix; /* the anyOf branch it came through (NONE: none) */
     unsigned char alive;
 } vconj;
 
 typedef struct vmem {
     uint32_t node;
     uint32_t lo, hi;     /* enum (strings) or property (keys) range */
-    uint64_t chars;
-    size_t b0;           /* objects: seen bits */
     int32_t prop;        /* objects: the current key's property, -1 none */
+    int32_t last;        /* objects: declaration index of the last declared member begun */
+    size_t b0;           /* objects: seen bits */
+    llmj__re_state rs;   /* strings: the pattern's automaton */
 } vmem;
 
 enum { L_BETWEEN, L_STR, L_ESC, L_U, L_LOW1, L_LOW2, L_NUM, L_LIT };
@@ -54,24 +89,31 @@ enum { L_BETWEEN, L_STR, L_ESC, L_U, L_LOW1, L_LOW2, L_NUM, L_LIT };
 typedef struct llmj__sval llmj__sval;
 struct llmj__sval {
     const llmj_schema *s;
+    llmj_tracker *t;
     llmj_allocator a;
-    size_t max_token;
     pcre2_match_data *md;
+    llmj_schema_event_cb cb;
+    void *cbctx;
 
     int ls;
     unsigned char want_key, in_key;
     int lit_left;
-    unsigned u_n, u_val, u_hi, u8_left;
+    unsigned u_n, u_val, u_hi;
+    unsigned u8_left;    /* a string value's raw UTF-8: continuation bytes still due */
+    uint32_t cp;         /* and the code point so far */
     uint64_t pos, line, line_start;
     int started, done, finished, complete;
+    int dec_pending;     /* some level may have one conjunction left */
+    int flat;            /* the string or number being read has no level (nothing to check) */
+    uint32_t kmem;       /* the key being read: see key_begin() */
+    uint64_t pos_now;    /* the offset of the value being begun */
+    const snode *nodes;  /* s->nodes */
 
     vlev *lv; size_t nlv, lvcap;
     vconj *cj; size_t ncj, cjcap;
     vmem *mm; size_t nmm, mmcap;
     uint64_t *bits; size_t nbits, bitscap;
-    uint32_t *scr; size_t scrcap; /* product scratch */
     llmj__buf keys, sbuf, num;
-    size_t root_alive;
     int nomem;
 
     int violated;
@@ -82,26 +124,16 @@ struct llmj__sval {
     char fmsg[320];
     size_t fdepth;   /* levels whose segments make the failure's pointer */
 
+    llmj__buf evp;   /* an event's pointer */
     llmj__buf out;   /* result pointers, NUL-separated */
-    const char **missing; size_t mcap;
+    size_t *offs; size_t offcap;
+    const char **plist; size_t pcap;
 };
 
 /* ---- small helpers ---------------------------------------------------------- */
 
-/* Append one byte: 0, or -1 on no memory. */
-static int push_byte(llmj__sval *v, llmj__buf *b, unsigned char c)
+static int grow_to(llmj__sval *v, void **p, size_t *cap, size_t need, size_t size)
 {
-    if (b->len + 1 < b->cap) {
-        b->data[b->len++] = (char)c;
-        return 0;
-    }
-    return llmj__buf_append(b, &v->a, &c, 1, SIZE_MAX);
-}
-
-static int grow(llmj__sval *v, void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
     size_t c = *cap ? *cap * 2 : 16;
     while (c < need)
         c *= 2;
@@ -115,9 +147,42 @@ static int grow(llmj__sval *v, void **p, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
-static const snode *N(const llmj__sval *v, uint32_t i)
+/* Room for need elements of size bytes in *p (capacity *cap): 0, or -1 (no
+ * memory: nomem is set). */
+static inline int grow(llmj__sval *v, void **p, size_t *cap, size_t need, size_t size)
 {
-    return &v->s->nodes[i];
+    return need <= *cap ? 0 : grow_to(v, p, cap, need, size);
+}
+
+static inline int append(llmj__sval *v, llmj__buf *b, const void *p, size_t n)
+{
+    if (b->len + n < b->cap) {
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+        return 0;
+    }
+    if (llmj__buf_append(b, &v->a, p, n, SIZE_MAX) == 0)
+        return 0;
+    v->nomem = 1;
+    return -1;
+}
+
+static inline const snode *N(const llmj__sval *v, uint32_t i)
+{
+    return &v->nodes[i];
+}
+
+/* Append "/" and one escaped segment. */
+static int put_seg(llmj__sval *v, llmj__buf *b, const char *k, size_t n)
+{
+    if (append(v, b, "/", 1))
+        return -1;
+    for (size_t j = 0; j < n; j++) {
+        int esc = k[j] == '~' || k[j] == '/';
+        if (append(v, b, esc ? (k[j] == '~' ? "~0" : "~1") : k + j, esc ? 2 : 1))
+            return -1;
+    }
+    return 0;
 }
 
 /* Append the pointer of the value at depth d (segments of levels 0..d-1). */
@@ -125,20 +190,13 @@ static int build_ptr(llmj__sval *v, llmj__buf *b, size_t d)
 {
     for (size_t i = 0; i < d && i < v->nlv; i++) {
         const vlev *l = &v->lv[i];
-        if (llmj__buf_append(b, &v->a, "/", 1, SIZE_MAX))
-            return -1;
         if (l->kind == '[') {
             char n[24];
             int k = snprintf(n, sizeof n, "%zu", l->count ? l->count - 1 : 0);
-            if (llmj__buf_append(b, &v->a, n, (size_t)k, SIZE_MAX))
+            if (append(v, b, "/", 1) || append(v, b, n, (size_t)k))
                 return -1;
-        } else {
-            const char *k = v->keys.data + l->key_off;
-            for (size_t j = 0; j < l->key_len; j++) {
-                const char *e = k[j] == '~' ? "~0" : k[j] == '/' ? "~1" : k + j;
-                if (llmj__buf_append(b, &v->a, e, k[j] == '~' || k[j] == '/' ? 2 : 1, SIZE_MAX))
-                    return -1;
-            }
+        } else if (put_seg(v, b, v->keys.data + l->key_off, l->key_len)) {
+            return -1;
         }
     }
     return 0;
@@ -161,12 +219,42 @@ static void set_fail(llmj__sval *v, size_t fdepth, const char *kw, const char *f
 /* At most 80 bytes of s[0:n], for messages. */
 #define SHOW(s, n) (int)((n) < 80 ? (n) : 80), (s)
 
+/* ---- events -------------------------------------------------------------------- */
+
+const char *llmj_schema_event_name(llmj_schema_event_type type)
+{
+    switch (type) {
+    case LLMJ_SCHEMA_EV_VIOLATION: return "schema_violation";
+    case LLMJ_SCHEMA_EV_ENUM: return "enum_resolved";
+    case LLMJ_SCHEMA_EV_BRANCH: return "branch_decided";
+    }
+    return "unknown";
+}
+
+static int want_events(const llmj__sval *v)
+{
+    return v->cb && !v->t->muted;
+}
+
+/* Deliver ev about the value at depth d, certain at byte off. */
+static void emit(llmj__sval *v, llmj_schema_event *ev, size_t d, uint64_t off)
+{
+    v->evp.len = 0;
+    if (build_ptr(v, &v->evp, d) || append(v, &v->evp, "", 1))
+        return;
+    ev->pointer = v->evp.data;
+    ev->offset = off;
+    ev->line = v->line;
+    ev->column = off - v->line_start + 1;
+    if (v->cb(v->cbctx, ev))
+        v->t->muted = 1; /* the tracker stops: LLMJ_ABORTED, no more callbacks */
+}
+
 static void violation(llmj__sval *v, uint64_t off)
 {
     v->violated = 1;
     v->vptr.len = 0;
-    if (build_ptr(v, &v->vptr, v->fdepth) || llmj__buf_append(&v->vptr, &v->a, "", 1, SIZE_MAX)) {
-        v->nomem = 1;
+    if (build_ptr(v, &v->vptr, v->fdepth) || append(v, &v->vptr, "", 1)) {
         v->viol.pointer = "";
     } else {
         v->viol.pointer = v->vptr.data;
@@ -177,6 +265,13 @@ static void violation(llmj__sval *v, uint64_t off)
     v->viol.keyword = v->fkw;
     memcpy(v->vmsg, v->fmsg, sizeof v->vmsg);
     v->viol.message = v->vmsg;
+    if (want_events(v)) {
+        llmj_schema_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = LLMJ_SCHEMA_EV_VIOLATION;
+        ev.violation = &v->viol;
+        emit(v, &ev, v->fdepth, off);
+    }
 }
 
 /* Conjunction ci of level d can no longer be satisfied (set_fail said why). */
@@ -187,8 +282,13 @@ static void kill(llmj__sval *v, size_t d, uint32_t ci, uint64_t off)
         if (!c->alive)
             return;
         c->alive = 0;
+        vlev *L = &v->lv[d];
+        if (--L->alive == 1 && L->nc > 1 && !L->decided) {
+            v->dec_pending = 1;
+            L->dec_off = off;
+        }
         if (c->parent == NONE) {
-            if (--v->root_alive == 0 && !v->violated)
+            if (L->alive == 0 && !v->violated)
                 violation(v, off);
             return;
         }
@@ -198,6 +298,69 @@ static void kill(llmj__sval *v, size_t d, uint32_t ci, uint64_t off)
         ci = c->parent;
         d--;
     }
+}
+
+/* The levels left with one conjunction (after the byte that did it): the
+ * branch it came through is decided. */
+static void flush_decided(llmj__sval *v)
+{
+    v->dec_pending = 0;
+    for (size_t d = 0; d < v->nlv; d++) {
+        vlev *L = &v->lv[d];
+        if (L->alive != 1 || L->nc <= 1 || L->decided)
+            continue;
+        L->decided = 1;
+        uint32_t ci = L->c0;
+        while (!v->cj[ci].alive)
+            ci++;
+        if (v->cj[ci].label == NONE || !want_events(v))
+            continue;
+        llmj_schema_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = LLMJ_SCHEMA_EV_BRANCH;
+        ev.branch = v->cj[ci].bix;
+        ev.schema = llmj__schema_node_ptr(v->s, v->cj[ci].label);
+        emit(v, &ev, d, L->dec_off);
+    }
+}
+
+/* The string value at depth d can only become val (from byte off on). */
+static void tell_resolved(llmj__sval *v, size_t d, const sstr *val, uint64_t off)
+{
+    v->lv[d].resolved = 1;
+    if (!want_events(v))
+        return;
+    llmj_schema_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = LLMJ_SCHEMA_EV_ENUM;
+    ev.value = val->s;
+    ev.value_len = val->len;
+    emit(v, &ev, d, off);
+}
+
+/* The string value on top (depth d) can only become one enum value, when
+ * every alive conjunction has a member whose enum came down to the same
+ * single value: tell once. */
+static void check_resolved(llmj__sval *v, size_t d, uint64_t off)
+{
+    vlev *L = &v->lv[d];
+    const sstr *val = NULL;
+    for (uint32_t ci = L->c0; ci < L->c0 + L->nc; ci++) {
+        if (!v->cj[ci].alive)
+            continue;
+        const sstr *one = NULL;
+        for (uint32_t mi = v->cj[ci].m0; mi < v->cj[ci].m0 + v->cj[ci].nm && !one; mi++) {
+            const vmem *m = &v->mm[mi];
+            const snode *n = N(v, m->node);
+            if ((n->str_checks & SC_ENUM) && m->hi - m->lo == 1)
+                one = &n->es[m->lo];
+        }
+        if (!one || (val && (val->len != one->len || memcmp(val->s, one->s, one->len))))
+            return;
+        val = one;
+    }
+    if (val)
+        tell_resolved(v, d, val, off);
 }
 
 /* ---- values begin ------------------------------------------------------------ */
@@ -242,111 +405,112 @@ static void type_names(unsigned m, char *out, size_t cap)
     }
 }
 
-/* Push the conjunctions of a new value at depth d = v->nlv (the level must
- * already be pushed): the product over the parent conjunctions' members of
- * the child schemas. Returns -1 on no memory. */
+static vconj *new_conj(llmj__sval *v, uint32_t parent, uint32_t label, uint32_t bix)
+{
+    if (grow(v, (void **)&v->cj, &v->cjcap, v->ncj + 1, sizeof *v->cj))
+        return NULL;
+    vconj *c = &v->cj[v->ncj++];
+    c->parent = parent;
+    c->m0 = (uint32_t)v->nmm;
+    c->nm = 0;
+    c->kids = 0;
+    c->label = label;
+    c->bix = bix;
+    c->alive = 1;
+    return c;
+}
+
+/* Append the atoms of alternative a of node cn as members of conjunction c
+ * (whose members are the last ones). */
+static int add_atoms(llmj__sval *v, uint32_t c, const snode *cn, size_t a)
+{
+    uint32_t na = cn->alt_off[a + 1] - cn->alt_off[a];
+    if (grow(v, (void **)&v->mm, &v->mmcap, v->nmm + na, sizeof *v->mm))
+        return -1;
+    for (uint32_t j = 0; j < na; j++) {
+        vmem *m = &v->mm[v->nmm++];
+        memset(m, 0, sizeof *m);
+        m->node = cn->atoms[cn->alt_off[a] + j];
+        m->prop = -1;
+        m->last = -1;
+    }
+    v->cj[c].nm += na;
+    return 0;
+}
+
+/* The schema of the value being begun for member pm of a conjunction of its
+ * parent P; *kw names the keyword it comes from. */
+static uint32_t child_schema(const llmj__sval *v, const vlev *P, const vmem *pm, const char **kw)
+{
+    const snode *pn = N(v, pm->node);
+    if (P->kind == '{') {
+        int inp = pm->prop >= 0 && pn->props[pm->prop].in_props;
+        *kw = inp ? "properties" : "additionalProperties";
+        return inp ? pn->props[pm->prop].node : pn->addl;
+    }
+    size_t ix = P->count - 1;
+    *kw = ix < pn->nprefix ? "prefixItems" : "items";
+    return ix < pn->nprefix ? pn->prefix[ix] : pn->items;
+}
+
+/* Push the conjunctions of the value on top (depth d = nlv - 1): for each
+ * alive conjunction of the parent (the root: the root schema alone), the
+ * product over its members of their child schemas' alternatives. Returns -1
+ * on no memory. */
 static int expand(llmj__sval *v, uint64_t off)
 {
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
     L->c0 = (uint32_t)v->ncj;
     L->m0 = (uint32_t)v->nmm;
-    L->nc = 0;
-    if (d == 0) {
-        const snode *r = N(v, 2);
-        for (size_t i = 0; i < r->nalt; i++) {
-            if (grow(v, (void **)&v->cj, &v->cjcap, v->ncj + 1, sizeof *v->cj))
-                return -1;
-            uint32_t na = r->alt_off[i + 1] - r->alt_off[i];
-            if (grow(v, (void **)&v->mm, &v->mmcap, v->nmm + na, sizeof *v->mm))
-                return -1;
-            vconj *c = &v->cj[v->ncj++];
-            c->parent = NONE;
-            c->m0 = (uint32_t)v->nmm;
-            c->nm = na;
-            c->alive = 1;
-            c->kids = 0;
-            for (uint32_t j = 0; j < na; j++) {
-                vmem *m = &v->mm[v->nmm++];
-                memset(m, 0, sizeof *m);
-                m->node = r->atoms[r->alt_off[i] + j];
-                m->prop = -1;
-            }
-        }
-        L->nc = (uint32_t)(v->ncj - L->c0);
-        v->root_alive = L->nc;
-        if (L->nc == 0) {
-            set_fail(v, 0, "false", "the schema allows no value");
-            violation(v, off);
-        }
-        return 0;
-    }
-    vlev *P = &v->lv[d - 1];
-    for (uint32_t ci = P->c0; ci < P->c0 + P->nc; ci++) {
-        if (!v->cj[ci].alive)
+    const vlev *P = d ? &v->lv[d - 1] : NULL;
+    uint32_t pc0 = P ? P->c0 : 0, pnc = P ? P->nc : 1;
+    for (uint32_t ci = pc0; ci < pc0 + pnc; ci++) {
+        if (P && !v->cj[ci].alive)
             continue;
-        /* product, built in scr as [count, atoms...] records */
         size_t first = v->ncj;
-        /* start: one empty conjunction */
-        if (grow(v, (void **)&v->cj, &v->cjcap, v->ncj + 1, sizeof *v->cj))
+        if (!new_conj(v, P ? ci : NONE, NONE, 0))
             return -1;
-        vconj *c0 = &v->cj[v->ncj++];
-        c0->parent = ci;
-        c0->m0 = (uint32_t)v->nmm;
-        c0->nm = 0;
-        c0->alive = 1;
-        c0->kids = 0;
         const char *why = NULL;
-        uint32_t pm0 = v->cj[ci].m0, pnm = v->cj[ci].nm;
-        for (uint32_t mi = pm0; mi < pm0 + pnm; mi++) {
-            const vmem *pm = &v->mm[mi];
-            const snode *pn = N(v, pm->node);
-            uint32_t child;
-            const char *kw;
-            if (P->kind == '{') {
-                int inp = pm->prop >= 0 && pn->props[pm->prop].in_props;
-                child = inp ? pn->props[pm->prop].node : pn->addl;
-                kw = inp ? "properties" : "additionalProperties";
-            } else {
-                size_t ix = P->count - 1;
-                child = ix < pn->nprefix ? pn->prefix[ix] : pn->items;
-                kw = ix < pn->nprefix ? "prefixItems" : "items";
-            }
+        uint32_t nmem = P ? v->cj[ci].nm : 1;
+        for (uint32_t k = 0; k < nmem; k++) {
+            const char *kw = "false";
+            uint32_t child = P ? child_schema(v, P, &v->mm[v->cj[ci].m0 + k], &kw) : 2;
             const snode *cn = N(v, child);
             if (cn->nalt == 1 && cn->alt_off[1] == 0)
                 continue; /* accepts everything */
             if (cn->nalt == 0) {
                 why = kw;
+                v->nmm = v->cj[first].m0;
                 v->ncj = first;
                 break;
+            }
+            if (v->ncj - first == 1 && cn->nalt == 1) {
+                /* the common case: one conjunction, one alternative */
+                if (add_atoms(v, (uint32_t)first, cn, 0))
+                    return -1;
+                continue;
             }
             /* every conjunction so far x every alternative of cn */
             size_t from = first, to = v->ncj;
             for (size_t a = 0; a < cn->nalt; a++) {
-                uint32_t na = cn->alt_off[a + 1] - cn->alt_off[a];
-                for (size_t k = from; k < to; k++) {
+                for (size_t j = from; j < to; j++) {
                     if (v->ncj - first >= MAX_CONJ) {
                         v->nomem = 1;
                         return -1;
                     }
-                    uint32_t om0 = v->cj[k].m0, onm = v->cj[k].nm;
-                    if (grow(v, (void **)&v->cj, &v->cjcap, v->ncj + 1, sizeof *v->cj) ||
-                        grow(v, (void **)&v->mm, &v->mmcap, v->nmm + onm + na, sizeof *v->mm))
+                    uint32_t label = v->cj[j].label != NONE ? v->cj[j].label : cn->alt_label[a];
+                    uint32_t bix = v->cj[j].label != NONE ? v->cj[j].bix : cn->alt_bix[a];
+                    uint32_t om0 = v->cj[j].m0, onm = v->cj[j].nm;
+                    vconj *c = new_conj(v, P ? ci : NONE, label, bix);
+                    if (!c || grow(v, (void **)&v->mm, &v->mmcap, v->nmm + onm, sizeof *v->mm))
                         return -1;
-                    vconj *c = &v->cj[v->ncj++];
-                    c->parent = ci;
-                    c->m0 = (uint32_t)v->nmm;
-                    c->nm = onm + na;
-                    c->alive = 1;
-                    c->kids = 0;
-                    for (uint32_t j = 0; j < onm; j++)
-                        v->mm[v->nmm++] = v->mm[om0 + j];
-                    for (uint32_t j = 0; j < na; j++) {
-                        vmem *m = &v->mm[v->nmm++];
-                        memset(m, 0, sizeof *m);
-                        m->node = cn->atoms[cn->alt_off[a] + j];
-                        m->prop = -1;
-                    }
+                    if (onm)
+                        memcpy(&v->mm[v->nmm], &v->mm[om0], onm * sizeof *v->mm);
+                    v->nmm += onm;
+                    v->cj[v->ncj - 1].nm = onm;
+                    if (add_atoms(v, (uint32_t)(v->ncj - 1), cn, a))
+                        return -1;
                 }
             }
             /* drop the old ones [from, to): move the new ones down */
@@ -355,6 +519,8 @@ static int expand(llmj__sval *v, uint64_t off)
             v->ncj = from + nnew;
         }
         uint32_t kids = (uint32_t)(v->ncj - first);
+        if (!P)
+            break;
         v->cj[ci].kids = kids;
         if (kids == 0) {
             if (P->kind == '{')
@@ -366,7 +532,11 @@ static int expand(llmj__sval *v, uint64_t off)
             kill(v, d - 1, ci, off);
         }
     }
-    L->nc = (uint32_t)(v->ncj - L->c0);
+    L->nc = L->alive = (uint32_t)(v->ncj - L->c0);
+    if (!P && L->nc == 0) {
+        set_fail(v, 0, "false", "the schema allows no value");
+        violation(v, off);
+    }
     return 0;
 }
 
@@ -405,6 +575,8 @@ static int push_level(llmj__sval *v, unsigned char kind, uint64_t off)
 
 static void pop_level(llmj__sval *v)
 {
+    if (v->dec_pending)
+        flush_decided(v);
     vlev *L = &v->lv[--v->nlv];
     v->ncj = L->c0;
     v->nmm = L->m0;
@@ -425,7 +597,7 @@ static int first_byte(llmj__sval *v, unsigned char kind, uint64_t off)
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
     unsigned kb = kind_bits(kind);
-    int work = 0;
+    unsigned work = 0;
     FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
         vmem *m = &v->mm[mi];
         const snode *n = N(v, m->node);
@@ -458,13 +630,14 @@ static int first_byte(llmj__sval *v, unsigned char kind, uint64_t off)
                 }
             }
         } else if (kind == '"') {
-            m->lo = 0;
-            m->hi = (uint32_t)n->nes;
-            m->chars = 0;
-            if (n->has_enum || n->re || n->format || n->min_len || n->max_len != UINT64_MAX)
-                work |= 1;
-            if (n->re || n->format)
-                work |= 2;
+            unsigned sc = n->str_checks;
+            if (sc) {
+                m->lo = 0;
+                m->hi = (uint32_t)n->nes;
+                if (sc & SC_RX)
+                    llmj__re_init(n->rx, &m->rs);
+                work |= str_work(sc);
+            }
         } else if (kind == '{') {
             m->b0 = v->nbits;
             size_t words = (n->nprops + 63) / 64;
@@ -476,58 +649,140 @@ static int first_byte(llmj__sval *v, unsigned char kind, uint64_t off)
             }
         }
     }
-    L->work = work;
+    L->work = (unsigned char)work;
+    if (kind == '"') {
+        v->sbuf.len = 0;
+        v->u8_left = 0;
+        if ((work & W_ENUM) && want_events(v))
+            check_resolved(v, d, off);
+    }
     return 0;
+}
+
+/* ---- names: enum strings and property names ------------------------------------ */
+
+#define NAME(i) ((const sstr *)(const void *)(base + (size_t)(i) * stride))
+
+/* Narrow [*lo, *hi) of the sorted names at base (stride bytes apart, each
+ * beginning with an sstr), which all begin with the depth bytes read so far,
+ * to those that go on with b[0:len) (tab: the names' llmj__first_table, or
+ * NULL). Returns the index of the byte at which
+ * none is left (len: some are); *one: the index after which exactly one was
+ * left, when that happened in this run (else unchanged), *onei: that one. */
+static size_t narrow(const char *base, size_t stride, const uint16_t *tab, uint32_t *lo, uint32_t *hi,
+                     uint64_t depth, const unsigned char *b, size_t len, size_t *one, uint32_t *onei)
+{
+    size_t k = 0;
+    if (tab && depth == 0 && len) {
+        /* the first byte, by table (the range is still all the names) */
+        uint32_t a = tab[b[0]], e = tab[b[0] + 1];
+        *lo = a;
+        *hi = e;
+        if (a == e)
+            return 0;
+        if (e - a == 1) {
+            *one = 0;
+            *onei = a;
+        }
+        k = 1;
+    }
+    for (; k < len; k++) {
+        uint32_t l = *lo, h = *hi;
+        uint64_t dk = depth + k;
+        if (h - l == 1) {
+            /* one candidate: compare the rest at once */
+            const sstr *x = NAME(l);
+            size_t avail = x->len > dk ? (size_t)(x->len - dk) : 0;
+            size_t cn = len - k < avail ? len - k : avail, j = 0;
+            while (j < cn && (unsigned char)x->s[dk + j] == b[k + j])
+                j++;
+            if (j == len - k)
+                return len;
+            *hi = l;
+            return k + j;
+        }
+        if (h == l)
+            return k;
+        unsigned char c = b[k];
+        while (l < h && NAME(l)->len <= dk)
+            l++;
+        uint32_t a = l, e = h;
+        while (a < e) { /* the first whose byte is >= c */
+            uint32_t mid = a + (e - a) / 2;
+            if ((unsigned char)NAME(mid)->s[dk] < c)
+                a = mid + 1;
+            else
+                e = mid;
+        }
+        uint32_t f = h;
+        e = a;
+        while (e < f) { /* the first whose byte is > c */
+            uint32_t mid = e + (f - e) / 2;
+            if ((unsigned char)NAME(mid)->s[dk] <= c)
+                e = mid + 1;
+            else
+                f = mid;
+        }
+        *lo = a;
+        *hi = e;
+        if (a == e)
+            return k;
+        if (e - a == 1) {
+            *one = k;
+            *onei = a;
+        }
+    }
+    return len;
+}
+
+/* The index of the name equal to b[0:len) among the n sorted names at base
+ * (tab as for narrow()), NONE when there is none. */
+static uint32_t find_name(const char *base, size_t stride, const uint16_t *tab, size_t n,
+                          const unsigned char *b, size_t len)
+{
+    uint32_t lo = 0, hi = (uint32_t)n;
+    if (tab && len) {
+        lo = tab[b[0]];
+        hi = tab[b[0] + 1];
+    }
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const sstr *x = NAME(mid);
+        size_t cl = x->len < len ? x->len : len, j = 0;
+        while (j < cl && (unsigned char)x->s[j] == b[j])
+            j++;
+        int r = j < cl ? ((unsigned char)x->s[j] < b[j] ? -1 : 1) : x->len < len ? -1 : x->len > len;
+        if (r == 0)
+            return mid;
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NONE;
 }
 
 /* ---- strings ------------------------------------------------------------------ */
 
-static int enum_narrow(const snode *n, vmem *m, uint64_t depth, unsigned char c)
+static int pattern_viable(llmj__sval *v, const snode *n, size_t len, int partial)
 {
-    if (m->hi - m->lo == 1) /* one candidate left: compare */
-        return n->es[m->lo].len > depth && (unsigned char)n->es[m->lo].s[depth] == c ? 1 : (m->hi = m->lo, 0);
-    /* es[lo..hi) share the first depth bytes; keep those whose byte depth is c */
-    uint32_t lo = m->lo, hi = m->hi;
-    while (lo < hi && n->es[lo].len <= depth)
-        lo++;
-    /* lower bound of c */
-    uint32_t a = lo, b = hi;
-    while (a < b) {
-        uint32_t mid = a + (b - a) / 2;
-        if ((unsigned char)n->es[mid].s[depth] < c)
-            a = mid + 1;
-        else
-            b = mid;
+    int rc = pcre2_match(n->re, (PCRE2_SPTR)v->sbuf.data, len, 0, partial ? PCRE2_PARTIAL_HARD : 0, v->md, NULL);
+    if (rc == PCRE2_ERROR_NOMEMORY || rc == PCRE2_ERROR_HEAPLIMIT) {
+        v->nomem = 1; /* not a verdict */
+        return 1;
     }
-    uint32_t e = a, f = hi;
-    while (e < f) {
-        uint32_t mid = e + (f - e) / 2;
-        if ((unsigned char)n->es[mid].s[depth] <= c)
-            e = mid + 1;
-        else
-            f = mid;
-    }
-    m->lo = a;
-    m->hi = e;
-    return a < e;
-}
-
-static int pattern_viable(llmj__sval *v, const snode *n, int partial)
-{
-    int rc = pcre2_match(n->re, (PCRE2_SPTR)v->sbuf.data, v->sbuf.len, 0,
-                         partial ? PCRE2_PARTIAL_HARD : 0, v->md, NULL);
     return rc >= 0 || rc == PCRE2_ERROR_PARTIAL;
 }
 
-/* A character of a string value begins at off (maxLength). */
-static void str_char_start(llmj__sval *v, uint64_t off)
+/* A character of a string value begins with an escape at off (maxLength). */
+static void str_escape_start(llmj__sval *v, uint64_t off)
 {
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
+    L->chars++;
     FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
-        vmem *m = &v->mm[mi];
-        const snode *n = N(v, m->node);
-        if (++m->chars > n->max_len) {
+        const snode *n = N(v, v->mm[mi].node);
+        if (L->chars > n->max_len) {
             set_fail(v, d, "maxLength", "longer than %llu characters", (unsigned long long)n->max_len);
             kill(v, d, ci, off);
             break;
@@ -535,73 +790,195 @@ static void str_char_start(llmj__sval *v, uint64_t off)
     }
 }
 
-/* One decoded byte of a string value; starts: it begins a character; ends:
- * it ends one. */
-static void str_byte(llmj__sval *v, unsigned char c, int starts, int ends, uint64_t off)
+/* Why a member fails in a run, by priority at the same byte. */
+enum { WHY_LEN, WHY_ENUM, WHY_RX, WHY_FORMAT, WHY_NONE };
+
+/* What member m (node n) of the string on top makes of its decoded bytes
+ * b[0:len) (raw: the text as written, whose UTF-8 makes the characters;
+ * else one escaped character, counted at its backslash; whole: b is the
+ * whole string); sb0: the bytes of sbuf before b (when kept). Returns the index of the byte at which m fails
+ * (len: none) with *why; *one: where its enum came down to one value. */
+static size_t str_member(llmj__sval *v, const vlev *L, vmem *m, const snode *n, const unsigned char *b,
+                         size_t len, int raw, int whole, size_t sb0, int *why, size_t *one,
+                         const sstr **onev)
+{
+    unsigned sc = n->str_checks;
+    size_t best = len;
+    if ((sc & SC_LEN) && raw && n->max_len != UINT64_MAX && L->chars + len > n->max_len) {
+        uint64_t ch = L->chars;
+        for (size_t k = 0; k < len; k++)
+            if ((b[k] & 0xC0) != 0x80 && ++ch > n->max_len) {
+                best = k;
+                *why = WHY_LEN;
+                break;
+            }
+    }
+    uint32_t exact = NONE;
+    if ((sc & SC_ENUM) && whole && !want_events(v) &&
+        (exact = find_name((const char *)n->es, sizeof(sstr), n->efirst, n->nes, b, len)) != NONE) {
+        /* the whole string is a value: no prefix of it failed */
+        m->lo = exact;
+        m->hi = exact + 1;
+    } else if (sc & SC_ENUM) {
+        size_t o = len;
+        uint32_t oi = 0;
+        size_t f = narrow((const char *)n->es, sizeof(sstr), n->efirst, &m->lo, &m->hi, L->sbytes, b, len, &o, &oi);
+        if (o < *one) {
+            *one = o;
+            *onev = &n->es[oi];
+        }
+        if (f < best) {
+            best = f;
+            *why = WHY_ENUM;
+        }
+    }
+    if ((sc & (SC_RX | SC_FORMAT)) == SC_RX) {
+        /* the automaton alone: the whole run in one call */
+        unsigned need = raw ? v->u8_left : 0;
+        uint32_t cp = raw ? v->cp : 0;
+        size_t f = llmj__re_run(n->rx, &m->rs, b, best, &need, &cp);
+        if (f < best) {
+            best = f;
+            *why = WHY_RX;
+        }
+    } else if (sc & (SC_RX | SC_PCRE | SC_FORMAT)) {
+        unsigned need = raw ? v->u8_left : 0;
+        uint32_t cp = raw ? v->cp : 0;
+        for (size_t k = 0; k < best; k++) {
+            if (!llmj__utf8_step(b[k], &need, &cp))
+                continue;
+            /* a character ends at b[k] */
+            size_t sl = sb0 + k + 1;
+            int w = WHY_NONE;
+            if (sc & SC_RX) {
+                llmj__re_step(n->rx, &m->rs, cp);
+                if (!llmj__re_viable(n->rx, &m->rs))
+                    w = WHY_RX;
+            } else if ((sc & SC_PCRE) && n->re_anchored && sl <= PATTERN_PREFIX_MAX && !pattern_viable(v, n, sl, 1)) {
+                w = WHY_RX;
+            }
+            if (w == WHY_NONE && (sc & SC_FORMAT) && !llmj__format_prefix(n->format, v->sbuf.data, sl))
+                w = WHY_FORMAT;
+            if (w != WHY_NONE) {
+                if (k < best || w < *why) {
+                    best = k;
+                    *why = w;
+                }
+                break;
+            }
+        }
+    }
+    return best;
+}
+
+/* The decoded bytes b[0:len) of the string on top, at its conjunctions. */
+static void str_run1(llmj__sval *v, size_t d, const unsigned char *b, size_t len, uint64_t off0, int raw,
+                     int whole, size_t sb0)
+{
+    vlev *L = &v->lv[d];
+    int single = L->alive <= 1;
+    FOR_ALIVE(L, ci) {
+        size_t best = len, one = len;
+        const sstr *onev = NULL;
+        int why = WHY_NONE;
+        const snode *bn = NULL;
+        FOR_MEM(ci, mi) {
+            vmem *m = &v->mm[mi];
+            const snode *n = N(v, m->node);
+            if (!n->str_checks)
+                continue;
+            int w = WHY_NONE;
+            size_t f = str_member(v, L, m, n, b, len, raw, whole, sb0, &w, &one, &onev);
+            if (f < best || (f == best && f < len && w < why)) {
+                best = f;
+                why = w;
+                bn = n;
+            }
+        }
+        if (single && one < best && !L->resolved && want_events(v))
+            tell_resolved(v, d, onev, raw ? off0 + one : off0);
+        if (best < len) {
+            if (why == WHY_LEN)
+                set_fail(v, d, "maxLength", "longer than %llu characters", (unsigned long long)bn->max_len);
+            else if (why == WHY_ENUM)
+                set_fail(v, d, bn->has_enum == 2 ? "const" : "enum", "the string cannot become any allowed value");
+            else if (why == WHY_RX)
+                set_fail(v, d, "pattern", "the string can no longer match the pattern");
+            else
+                set_fail(v, d, "format", "the string can no longer be a valid %s", llmj__format_name(bn->format));
+            kill(v, d, ci, raw ? off0 + best : off0);
+        }
+    }
+    L->sbytes += len;
+    if (raw && (L->work & (W_LEN | W_CP))) {
+        unsigned need = v->u8_left;
+        uint32_t cp = v->cp;
+        for (size_t k = 0; k < len; k++) {
+            L->chars += (b[k] & 0xC0) != 0x80; /* a character begins */
+            llmj__utf8_step(b[k], &need, &cp);
+        }
+        v->u8_left = need;
+        v->cp = cp;
+    }
+}
+
+/* Decoded bytes of a string value (raw: as written at off0, off0 + 1, ...;
+ * else one escaped character, all at off0; whole: its closing quote
+ * follows). */
+static void str_run(llmj__sval *v, const unsigned char *b, size_t len, uint64_t off0, int raw, int whole)
 {
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
-    if (L->work & 2) {
-        if (push_byte(v, &v->sbuf, c)) {
-            v->nomem = 1;
-            return;
-        }
+    size_t sb0 = v->sbuf.len;
+    if ((L->work & W_KEEP) && append(v, &v->sbuf, b, len))
+        return;
+    size_t k = 0;
+    while (raw && L->alive > 1 && k < len) {
+        /* branches still open: one byte at a time */
+        str_run1(v, d, b + k, 1, off0 + k, 1, 0, sb0 + k);
+        if (v->dec_pending)
+            flush_decided(v);
+        if ((L->work & W_ENUM) && !L->resolved && want_events(v))
+            check_resolved(v, d, off0 + k);
+        k++;
     }
-    uint64_t depth = L->sbytes++;
-    if (starts)
-        str_char_start(v, off);
-    FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
-        vmem *m = &v->mm[mi];
-        const snode *n = N(v, m->node);
-        if (n->has_enum && !enum_narrow(n, m, depth, c)) {
-            set_fail(v, d, n->has_enum == 2 ? "const" : "enum", "the string cannot become any allowed value");
-            kill(v, d, ci, off);
-            break;
-        }
-        if (ends && n->re && n->re_anchored && v->sbuf.len <= PATTERN_PREFIX_MAX && !pattern_viable(v, n, 1)) {
-            set_fail(v, d, "pattern", "the string can no longer match the pattern");
-            kill(v, d, ci, off);
-            break;
-        }
-        if (ends && n->format && !llmj__format_prefix(n->format, v->sbuf.data, v->sbuf.len)) {
-            set_fail(v, d, "format", "the string can no longer be a valid %s", llmj__format_name(n->format));
-            kill(v, d, ci, off);
-            break;
-        }
-    }
+    if (k < len)
+        str_run1(v, d, b + k, len - k, raw ? off0 + k : off0, raw, whole && k == 0 && L->sbytes == 0, sb0 + k);
 }
 
 static void str_end(llmj__sval *v, uint64_t off)
 {
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
-    FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
-        vmem *m = &v->mm[mi];
-        const snode *n = N(v, m->node);
-        if (m->chars < n->min_len) {
-            set_fail(v, d, "minLength", "shorter than %llu characters", (unsigned long long)n->min_len);
-            kill(v, d, ci, off);
-            break;
-        }
-        if (n->has_enum) {
-            uint32_t lo = m->lo;
-            while (lo < m->hi && n->es[lo].len < L->sbytes)
-                lo++;
-            if (!(lo < m->hi && n->es[lo].len == L->sbytes)) {
+    if (L->work & W_LOOK) {
+        FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
+            vmem *m = &v->mm[mi];
+            const snode *n = N(v, m->node);
+            unsigned sc = n->str_checks;
+            if (!sc)
+                continue;
+            if (L->chars < n->min_len) {
+                set_fail(v, d, "minLength", "shorter than %llu characters", (unsigned long long)n->min_len);
+                kill(v, d, ci, off);
+                break;
+            }
+            /* the candidates go on with the string: the exact one sorts first */
+            if ((sc & SC_ENUM) && !(m->lo < m->hi && n->es[m->lo].len == L->sbytes)) {
                 set_fail(v, d, n->has_enum == 2 ? "const" : "enum", "the string is not an allowed value");
                 kill(v, d, ci, off);
                 break;
             }
-        }
-        if (n->re && !pattern_viable(v, n, 0)) {
-            set_fail(v, d, "pattern", "the string does not match the pattern");
-            kill(v, d, ci, off);
-            break;
-        }
-        if (n->format && !llmj__format_check(n->format, v->sbuf.data, v->sbuf.len)) {
-            set_fail(v, d, "format", "not a valid %s", llmj__format_name(n->format));
-            kill(v, d, ci, off);
-            break;
+            if (((sc & SC_RX) && !llmj__re_accepts(n->rx, &m->rs)) ||
+                ((sc & SC_PCRE) && !pattern_viable(v, n, v->sbuf.len, 0))) {
+                set_fail(v, d, "pattern", "the string does not match the pattern");
+                kill(v, d, ci, off);
+                break;
+            }
+            if ((sc & SC_FORMAT) && !llmj__format_check(n->format, v->sbuf.data, v->sbuf.len)) {
+                set_fail(v, d, "format", "not a valid %s", llmj__format_name(n->format));
+                kill(v, d, ci, off);
+                break;
+            }
         }
     }
     v->sbuf.len = 0;
@@ -610,106 +987,188 @@ static void str_end(llmj__sval *v, uint64_t off)
 
 /* ---- keys ------------------------------------------------------------------- */
 
+/* A key begins: v->kmem is its object's member when the object has one
+ * conjunction, alive, of one member with properties (the common case); else
+ * KEY_FREE when nothing looks at the key, KEY_ALL for the general path. */
+#define KEY_FREE (UINT32_MAX - 1)
+#define KEY_ALL UINT32_MAX
+
 static void key_begin(llmj__sval *v)
 {
     vlev *L = &v->lv[v->nlv - 1];
     v->keys.len = L->key_off;
     L->key_len = 0;
+    if (L->nc == 1) {
+        const vconj *c = &v->cj[L->c0];
+        vmem *m = &v->mm[c->m0];
+        if (!c->alive || c->nm == 0 || (c->nm == 1 && !N(v, m->node)->nprops && !N(v, m->node)->addl_false)) {
+            v->kmem = KEY_FREE;
+            return;
+        }
+        if (c->nm == 1) {
+            m->lo = 0;
+            m->hi = (uint32_t)N(v, m->node)->nprops;
+            v->kmem = c->m0;
+            return;
+        }
+    }
+    v->kmem = KEY_ALL;
     FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
         v->mm[mi].lo = 0;
         v->mm[mi].hi = (uint32_t)N(v, v->mm[mi].node)->nprops;
     }
 }
 
-static int prop_narrow(const snode *n, vmem *m, uint64_t depth, unsigned char c)
+/* Member m of the object at depth d reads the key's bytes b[0:len): the
+ * index of the byte at which no allowed property begins so (len: none). */
+static size_t key_narrow(llmj__sval *v, const vlev *L, vmem *m, const unsigned char *b, size_t len)
 {
-    if (m->hi - m->lo == 1)
-        return n->props[m->lo].len > depth && (unsigned char)n->props[m->lo].name[depth] == c ? 1 : (m->hi = m->lo, 0);
-    uint32_t lo = m->lo, hi = m->hi;
-    while (lo < hi && n->props[lo].len <= depth)
-        lo++;
-    uint32_t a = lo, b = hi;
-    while (a < b) {
-        uint32_t mid = a + (b - a) / 2;
-        if ((unsigned char)n->props[mid].name[depth] < c)
-            a = mid + 1;
-        else
-            b = mid;
-    }
-    uint32_t e = a, f = hi;
-    while (e < f) {
-        uint32_t mid = e + (f - e) / 2;
-        if ((unsigned char)n->props[mid].name[depth] <= c)
-            e = mid + 1;
-        else
-            f = mid;
-    }
-    m->lo = a;
-    m->hi = e;
-    return a < e;
+    const snode *n = N(v, m->node);
+    if (!n->nprops)
+        return n->addl_false ? 0 : len; /* no key at all */
+    size_t one;
+    uint32_t onei;
+    size_t f = narrow((const char *)n->props, sizeof(sprop), n->pfirst, &m->lo, &m->hi, L->key_len, b, len, &one,
+                      &onei);
+    return n->addl_false ? f : len;
 }
 
-static void key_byte(llmj__sval *v, unsigned char c, uint64_t off)
+static void key_fail(llmj__sval *v, size_t d, uint32_t ci, size_t at, uint64_t off)
+{
+    const vlev *L = &v->lv[d];
+    set_fail(v, d, "additionalProperties", "property '%.*s...' is not allowed (no allowed property begins so)",
+             SHOW(v->keys.data + L->key_off, L->key_len + at + 1));
+    kill(v, d, ci, off);
+}
+
+/* Decoded key bytes b[0:len) (stored already), at the conjunctions. */
+static void key_run1(llmj__sval *v, size_t d, const unsigned char *b, size_t len, uint64_t off0, int raw)
+{
+    vlev *L = &v->lv[d];
+    FOR_ALIVE(L, ci) {
+        size_t best = len;
+        FOR_MEM(ci, mi) {
+            size_t f = key_narrow(v, L, &v->mm[mi], b, len);
+            if (f < best)
+                best = f;
+        }
+        if (best < len)
+            key_fail(v, d, ci, best, raw ? off0 + best : off0);
+    }
+    L->key_len += len;
+}
+
+/* Key bytes b[0:len) (raw: as written at off0, off0 + 1, ...; else one
+ * escaped character, all at off0). */
+static void key_run(llmj__sval *v, const unsigned char *b, size_t len, uint64_t off0, int raw)
 {
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
-    if (push_byte(v, &v->keys, c)) {
-        v->nomem = 1;
+    if (append(v, &v->keys, b, len))
+        return;
+    if (v->kmem == KEY_FREE) {
+        L->key_len += len;
         return;
     }
-    uint64_t depth = L->key_len++;
-    FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
-        vmem *m = &v->mm[mi];
-        const snode *n = N(v, m->node);
-        if (n->addl_false && !prop_narrow(n, m, depth, c)) {
-            set_fail(v, d, "additionalProperties", "property '%.*s...' is not allowed (no allowed property begins so)",
-                     SHOW(v->keys.data + L->key_off, L->key_len));
-            kill(v, d, ci, off);
-            break;
-        }
+    if (v->kmem != KEY_ALL) {
+        size_t f = v->cj[L->c0].alive ? key_narrow(v, L, &v->mm[v->kmem], b, len) : len;
+        if (f < len)
+            key_fail(v, d, L->c0, f, raw ? off0 + f : off0);
+        L->key_len += len;
+        return;
     }
+    size_t k = 0;
+    while (raw && L->alive > 1 && k < len) {
+        key_run1(v, d, b + k, 1, off0 + k, 1);
+        if (v->dec_pending)
+            flush_decided(v);
+        k++;
+    }
+    if (k < len)
+        key_run1(v, d, b + k, len - k, raw ? off0 + k : off0, raw);
+}
+
+/* The key of the object at depth d is complete: member m's property; 0, or
+ * -1 when m fails (set_fail said why). */
+HOT int key_member(llmj__sval *v, size_t d, vmem *m)
+{
+    const vlev *L = &v->lv[d];
+    const snode *n = N(v, m->node);
+    const char *k = v->keys.data + L->key_off;
+    /* the candidates go on with the key: the exact one sorts first */
+    m->prop = n->nprops && m->lo < m->hi && n->props[m->lo].nm.len == L->key_len ? (int32_t)m->lo : -1;
+    if (n->addl_false && (m->prop < 0 || !n->props[m->prop].in_props)) {
+        set_fail(v, d + 1, "additionalProperties", "property '%.*s' is not allowed", SHOW(k, L->key_len));
+        return -1;
+    }
+    if (m->prop >= 0) {
+        uint64_t *w = &v->bits[m->b0 + (size_t)m->prop / 64];
+        uint64_t bit = 1ull << (m->prop % 64);
+        if (*w & bit) {
+            set_fail(v, d + 1, "properties", "duplicate member '%.*s'", SHOW(k, L->key_len));
+            return -1;
+        }
+        *w |= bit;
+        if (n->props[m->prop].in_props)
+            m->last = (int32_t)n->props[m->prop].order;
+    }
+    return 0;
+}
+
+/* A whole key b[0:len) (no escapes) whose first byte is at off0, in one go:
+ * 1 when done, 0 for the general path (an object with several members or
+ * conjunctions). */
+HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t off0)
+{
+    size_t d = v->nlv - 1;
+    vlev *L = &v->lv[d];
+    if (L->nc != 1 || v->cj[L->c0].nm > 1)
+        return 0;
+    const vconj *c = &v->cj[L->c0];
+    v->keys.len = L->key_off;
+    L->key_len = 0;
+    if (append(v, &v->keys, b, len))
+        return 1;
+    L->key_len = len;
+    if (!c->alive || c->nm == 0)
+        return 1;
+    vmem *m = &v->mm[c->m0];
+    const snode *n = N(v, m->node);
+    uint32_t f0 = find_name((const char *)n->props, sizeof(sprop), n->pfirst, n->nprops, b, len);
+    m->lo = f0 == NONE ? 0 : f0;
+    m->hi = f0 == NONE ? 0 : f0 + 1;
+    if (f0 == NONE && n->addl_false) {
+        /* not a property: where that became certain */
+        m->lo = 0;
+        m->hi = (uint32_t)n->nprops;
+        L->key_len = 0;
+        size_t f = key_narrow(v, L, m, b, len);
+        if (f < len)
+            key_fail(v, d, L->c0, f, off0 + f);
+        L->key_len = len;
+        if (f < len)
+            return 1;
+    }
+    if (key_member(v, d, m))
+        kill(v, d, L->c0, off0 + len);
+    return 1;
 }
 
 static void key_end(llmj__sval *v, uint64_t off)
 {
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
-    const char *k = v->keys.data + L->key_off;
+    if (v->kmem == KEY_FREE)
+        return;
+    if (v->kmem != KEY_ALL) {
+        if (v->cj[L->c0].alive && key_member(v, d, &v->mm[v->kmem]))
+            kill(v, d, L->c0, off);
+        return;
+    }
     FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
-        vmem *m = &v->mm[mi];
-        const snode *n = N(v, m->node);
-        m->prop = -1;
-        size_t a = 0, b = n->nprops;
-        while (a < b) {
-            size_t mid = a + (b - a) / 2;
-            const sprop *p = &n->props[mid];
-            size_t l = p->len < L->key_len ? p->len : L->key_len;
-            int r = memcmp(p->name, k, l);
-            if (r == 0)
-                r = p->len < L->key_len ? -1 : p->len > L->key_len;
-            if (r == 0) {
-                m->prop = (int32_t)mid;
-                break;
-            }
-            if (r < 0)
-                a = mid + 1;
-            else
-                b = mid;
-        }
-        if (n->addl_false && (m->prop < 0 || !n->props[m->prop].in_props)) {
-            set_fail(v, d + 1, "additionalProperties", "property '%.*s' is not allowed", SHOW(k, L->key_len));
+        if (key_member(v, d, &v->mm[mi])) {
             kill(v, d, ci, off);
             break;
-        }
-        if (m->prop >= 0) {
-            uint64_t *w = &v->bits[m->b0 + (size_t)m->prop / 64];
-            uint64_t bit = 1ull << (m->prop % 64);
-            if (*w & bit) {
-                set_fail(v, d + 1, "properties", "duplicate member '%.*s'", SHOW(k, L->key_len));
-                kill(v, d, ci, off);
-                break;
-            }
-            *w |= bit;
         }
     }
 }
@@ -721,17 +1180,22 @@ static void obj_end(llmj__sval *v, uint64_t off)
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
     FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
-        vmem *m = &v->mm[mi];
+        const vmem *m = &v->mm[mi];
         const snode *n = N(v, m->node);
         if (!n->nrequired)
             continue;
-        for (size_t j = 0; j < n->nprops; j++) {
-            if (n->props[j].required && !(v->bits[m->b0 + j / 64] & (1ull << (j % 64)))) {
-                set_fail(v, d, "required", "required property '%.*s' is missing",
-                         SHOW(n->props[j].name, n->props[j].len));
-                kill(v, d, ci, off);
-                break;
+        for (size_t w = 0; w < (n->nprops + 63) / 64; w++) {
+            uint64_t miss = n->reqmask[w] & ~v->bits[m->b0 + w];
+            if (!miss)
+                continue;
+            size_t j = w * 64;
+            while (!(miss & 1)) {
+                miss >>= 1;
+                j++;
             }
+            set_fail(v, d, "required", "required property '%.*s' is missing", SHOW(n->props[j].nm.s, n->props[j].nm.len));
+            kill(v, d, ci, off);
+            break;
         }
     }
     pop_level(v);
@@ -752,62 +1216,115 @@ static void arr_end(llmj__sval *v, uint64_t off)
     pop_level(v);
 }
 
-/* Is the number text an integer value (1.0 and 1e2 are)? */
-static int num_is_integer(const char *s, size_t n)
+/* Is the number text s[0:n] an integer value (1.0 and 1e2 are)? A
+ * mantissa with no fraction digits but zeros is decided by its text when the
+ * exponent is not negative, else by its value (1e-3 is not, 1000e-3 is). */
+static int num_is_integer(const char *s, size_t n, double (*value)(void *), void *ctx)
 {
-    long long exp = 0;
-    const char *e = memchr(s, 'e', n);
-    if (!e)
-        e = memchr(s, 'E', n);
-    size_t mlen = e ? (size_t)(e - s) : n;
-    if (e)
-        exp = strtoll(e + 1, NULL, 10);
-    /* digits after the point that are not zero, counted from the point */
-    const char *dot = memchr(s, '.', mlen);
-    if (!dot)
-        return exp >= 0 || 1; /* an integer mantissa: a negative exponent may still leave zeros */
-    long long last = 0; /* position of the last non-zero fraction digit */
-    for (size_t i = (size_t)(dot - s) + 1; i < mlen; i++)
+    size_t dot = n, e = n;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.')
+            dot = i;
+        else if (s[i] == 'e' || s[i] == 'E')
+            e = i;
+    }
+    if (dot == n && e == n)
+        return 1;
+    long long exp = e < n ? strtoll(s + e + 1, NULL, 10) : 0;
+    if (dot == n) {
+        double x = value(ctx);
+        return exp >= 0 || x == floor(x);
+    }
+    /* the position of the last non-zero fraction digit, from the point */
+    long long last = 0;
+    for (size_t i = dot + 1; i < e; i++)
         if (s[i] != '0')
-            last = (long long)(i - (size_t)(dot - s));
+            last = (long long)(i - dot);
     return last <= exp;
+}
+
+/* The value of the number text s[0:n] (NUL-terminated): exactly, without
+ * strtod, when it has at most 15 significant digits, at most 22 after the
+ * point and no exponent (the digits and the power of ten are then exact
+ * doubles, and one division rounds correctly, as strtod does). */
+static double num_value(const char *s, size_t n)
+{
+    static const double p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    size_t i = s[0] == '-';
+    uint64_t m = 0;
+    int sig = 0, frac = 0, dot = 0;
+    for (; i < n; i++) {
+        char c = s[i];
+        if (c == '.') {
+            dot = 1;
+            continue;
+        }
+        if (c < '0' || c > '9')
+            return strtod(s, NULL); /* an exponent */
+        if (sig || c != '0')
+            sig++;
+        m = m * 10 + (uint64_t)(c - '0');
+        frac += dot;
+        if (sig > 15 || frac > 22)
+            return strtod(s, NULL);
+    }
+    double x = (double)m / p10[frac];
+    return s[0] == '-' ? -x : x;
+}
+
+/* The number being ended, its value computed the first time it is needed. */
+typedef struct numv {
+    const char *s;
+    size_t len;
+    int have;
+    double x;
+} numv;
+
+static double numv_value(void *ctx)
+{
+    numv *nv = ctx;
+    if (!nv->have) {
+        nv->x = num_value(nv->s, nv->len);
+        nv->have = 1;
+    }
+    return nv->x;
 }
 
 static void num_end(llmj__sval *v, uint64_t off)
 {
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
-    if (llmj__buf_append(&v->num, &v->a, "", 1, SIZE_MAX)) {
-        v->nomem = 1;
+    if (append(v, &v->num, "", 1))
         return;
-    }
     const char *s = v->num.data;
     size_t len = v->num.len - 1;
-    double x = strtod(s, NULL);
+    numv nv = {s, len, 0, 0};
     int integral = -1;
+#define X() numv_value(&nv)
     FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
         const snode *n = N(v, v->mm[mi].node);
         if ((n->types & SK_INT) && !(n->types & SK_NUM)) {
-            if (integral < 0) {
-                integral = num_is_integer(s, len);
-                if (integral && !memchr(s, '.', len) && (memchr(s, 'e', len) || memchr(s, 'E', len)))
-                    integral = x == floor(x);
-            }
+            if (integral < 0)
+                integral = num_is_integer(s, len, numv_value, &nv);
             if (!integral) {
                 set_fail(v, d, "type", "expected integer, got %.*s", SHOW(s, len));
                 kill(v, d, ci, off);
                 break;
             }
         }
+        if (!(n->has_min | n->has_max | n->has_xmin | n->has_xmax | n->has_mult | n->has_enum))
+            continue;
         const char *kw = NULL;
         double lim = 0;
-        if (n->has_min && x < n->min)
+        if (n->has_min && X() < n->min)
             kw = "minimum", lim = n->min;
-        else if (n->has_max && x > n->max)
+        else if (n->has_max && X() > n->max)
             kw = "maximum", lim = n->max;
-        else if (n->has_xmin && x <= n->xmin)
+        else if (n->has_xmin && X() <= n->xmin)
             kw = "exclusiveMinimum", lim = n->xmin;
-        else if (n->has_xmax && x >= n->xmax)
+        else if (n->has_xmax && X() >= n->xmax)
             kw = "exclusiveMaximum", lim = n->xmax;
         if (kw) {
             set_fail(v, d, kw, "%.*s is out of range (%s %.17g)", SHOW(s, len), kw, lim);
@@ -815,7 +1332,7 @@ static void num_end(llmj__sval *v, uint64_t off)
             break;
         }
         if (n->has_mult) {
-            double q = x / n->mult;
+            double q = X() / n->mult;
             int ok = isfinite(q) && fabs(q - nearbyint(q)) <= 1e-9 * (fabs(q) > 1 ? fabs(q) : 1);
             if (!ok) {
                 set_fail(v, d, "multipleOf", "%.*s is not a multiple of %.17g", SHOW(s, len), n->mult);
@@ -826,7 +1343,7 @@ static void num_end(llmj__sval *v, uint64_t off)
         if (n->has_enum) {
             int hit = 0;
             for (size_t k = 0; k < n->neo && !hit; k++)
-                hit = n->eo[k].type == SK_NUM && n->eo[k].num == x;
+                hit = n->eo[k].type == SK_NUM && n->eo[k].num == X();
             if (!hit) {
                 set_fail(v, d, n->has_enum == 2 ? "const" : "enum", "%.*s is not an allowed value", SHOW(s, len));
                 kill(v, d, ci, off);
@@ -834,16 +1351,18 @@ static void num_end(llmj__sval *v, uint64_t off)
             }
         }
     }
+#undef X
     v->num.len = 0;
     pop_level(v);
 }
 
 /* ---- the lexer ----------------------------------------------------------------- */
 
-static void utf8_out(llmj__sval *v, unsigned cp, uint64_t off)
+/* An escape's character (code point cp) ends at off. */
+static void esc_out(llmj__sval *v, unsigned cp, uint64_t off)
 {
     unsigned char o[4];
-    int n;
+    size_t n;
     if (cp < 0x80) {
         o[0] = (unsigned char)cp;
         n = 1;
@@ -863,12 +1382,10 @@ static void utf8_out(llmj__sval *v, unsigned cp, uint64_t off)
         o[3] = (unsigned char)(0x80 | (cp & 0x3F));
         n = 4;
     }
-    for (int i = 0; i < n; i++) {
-        if (v->in_key)
-            key_byte(v, o[i], off);
-        else
-            str_byte(v, o[i], 0, i == n - 1, off);
-    }
+    if (v->in_key)
+        key_run(v, o, n, off, 0);
+    else if (!v->flat && (v->lv[v->nlv - 1].work & W_LOOK))
+        str_run(v, o, n, off, 0, 0);
 }
 
 static int hexv(unsigned char c)
@@ -876,10 +1393,188 @@ static int hexv(unsigned char c)
     return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
 
-static void value_start(llmj__sval *v, unsigned char kind, uint64_t off)
+/* The common case of a value beginning, in a few steps: its parent has one
+ * conjunction, alive, of at most one member, whose child schema is one node
+ * (or true) that takes this kind of value with nothing to check at its first
+ * byte beyond that. 1 when done with a level pushed (or out of memory), 2
+ * when done with no level (a scalar with nothing to check), 0 to take the
+ * general path. */
+HOT int fast_start(llmj__sval *v, unsigned char kind)
 {
+    size_t pd = v->nlv - 1;
+    vlev *P = &v->lv[pd];
+    if (P->nc != 1)
+        return 0;
+    uint32_t pci = P->c0;
+    const vconj *pc = &v->cj[pci];
+    if (!pc->alive || pc->nm > 1)
+        return 0;
+    uint32_t child = SN_TRUE;
+    if (pc->nm == 1) {
+        const vmem *pm = &v->mm[pc->m0];
+        const snode *pn = N(v, pm->node);
+        if (P->kind == '{') {
+            child = pm->prop >= 0 && pn->props[pm->prop].in_props ? pn->props[pm->prop].node : pn->addl;
+        } else {
+            if (P->count >= pn->max_items)
+                return 0;
+            child = P->count < pn->nprefix ? pn->prefix[P->count] : pn->items;
+        }
+    }
+    const snode *cn = N(v, child);
+    unsigned kb = kind_bits(kind);
+    if (cn->flat_kinds & kb) {
+        /* a scalar with nothing more to check: no level */
+        P->count += P->kind == '[';
+        return 2;
+    }
+    uint32_t atom = cn->simple;
+    if (atom == UINT32_MAX)
+        return 0;
+    const snode *a = N(v, atom);
+    if (atom != SN_TRUE && (!(a->types & kb) || (a->has_enum && (!(a->enum_types & kb) || kind == 't' || kind == 'f' || kind == 'n'))))
+        return 0;
+    if (grow(v, (void **)&v->lv, &v->lvcap, v->nlv + 1, sizeof *v->lv) ||
+        grow(v, (void **)&v->cj, &v->cjcap, v->ncj + 1, sizeof *v->cj) ||
+        grow(v, (void **)&v->mm, &v->mmcap, v->nmm + 1, sizeof *v->mm))
+        return 1;
+    P = &v->lv[pd];
+    P->count += P->kind == '[';
+    v->cj[pci].kids = 1;
+    vlev *L = &v->lv[v->nlv++];
+    L->kind = kind;
+    L->work = L->resolved = L->decided = 0;
+    L->c0 = (uint32_t)v->ncj;
+    L->nc = L->alive = 1;
+    L->m0 = (uint32_t)v->nmm;
+    L->b0 = v->nbits;
+    L->count = 0;
+    L->key_off = v->keys.len;
+    L->key_len = 0;
+    L->sbytes = L->chars = 0;
+    vconj *c = &v->cj[v->ncj++];
+    c->parent = pci;
+    c->m0 = (uint32_t)v->nmm;
+    c->nm = atom != SN_TRUE;
+    c->kids = 0;
+    c->label = NONE;
+    c->bix = 0;
+    c->alive = 1;
+    if (kind == '"') {
+        v->sbuf.len = 0;
+        v->u8_left = 0;
+    }
+    if (atom == SN_TRUE)
+        return 1;
+    vmem *m = &v->mm[v->nmm++];
+    m->node = atom;
+    m->lo = m->hi = 0;
+    m->prop = m->last = -1;
+    m->b0 = 0;
+    if (kind == '"' && a->str_checks) {
+        unsigned sc = a->str_checks;
+        m->hi = (uint32_t)a->nes;
+        if (sc & SC_RX)
+            llmj__re_init(a->rx, &m->rs);
+        L->work = (unsigned char)str_work(sc);
+        if ((sc & SC_ENUM) && a->nes == 1 && want_events(v))
+            check_resolved(v, v->nlv - 1, v->pos_now);
+    } else if (kind == '{' && a->nprops) {
+        size_t words = (a->nprops + 63) / 64;
+        if (grow(v, (void **)&v->bits, &v->bitscap, v->nbits + words, sizeof *v->bits))
+            return 1;
+        m->b0 = v->nbits;
+        memset(v->bits + v->nbits, 0, words * sizeof *v->bits);
+        v->nbits += words;
+    }
+    return 1;
+}
+
+/* A value of this kind begins at off: 1 when it has a level, 0 when not. */
+HOT int value_start(llmj__sval *v, unsigned char kind, uint64_t off)
+{
+    v->pos_now = off;
+    int r = v->nlv ? fast_start(v, kind) : 0;
+    if (r)
+        return r == 1;
     if (push_level(v, kind, off) == 0)
         first_byte(v, kind, off);
+    return 1;
+}
+
+/* Bytes between tokens, by what the lexer does with them. */
+enum { C_VALUE, C_WS, C_NL, C_COMMA, C_COLON, C_OEND, C_AEND };
+static const unsigned char k_cls[256] = {
+    [' '] = C_WS, ['\t'] = C_WS, ['\r'] = C_WS, ['\n'] = C_NL,
+    [','] = C_COMMA, [':'] = C_COLON, ['}'] = C_OEND, [']'] = C_AEND,
+};
+
+/* The first quote or backslash in p[i:n) (n when none): 16 bytes at a time
+ * with SSE2, else 8. */
+HOT size_t scan_plain(const unsigned char *p, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    while (i + 16 <= n) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)));
+        if (mask)
+            return i + (size_t)__builtin_ctz((unsigned)mask);
+        i += 16;
+    }
+#endif
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    while (i + 8 <= n) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+        if ((((q - ones) & ~q) | ((b - ones) & ~b)) & highs)
+            break;
+        i += 8;
+    }
+    while (i < n && p[i] != '"' && p[i] != '\\')
+        i++;
+    return i;
+}
+
+static int num_byte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+}
+
+/* A value begins with byte c at off (not a key). A scalar with nothing to
+ * check gets no level (flat); a literal never keeps one. */
+HOT void value_byte(llmj__sval *v, unsigned char c, uint64_t off)
+{
+    v->started = 1;
+    switch (c) {
+    case '{':
+        value_start(v, '{', off);
+        v->want_key = 1;
+        break;
+    case '[':
+        value_start(v, '[', off);
+        break;
+    case '"':
+        v->flat = !value_start(v, '"', off);
+        v->ls = L_STR;
+        break;
+    case 't':
+    case 'f':
+    case 'n':
+        if (value_start(v, c, off) && !v->nomem)
+            pop_level(v);
+        v->lit_left = c == 'f' ? 4 : 3;
+        v->ls = L_LIT;
+        break;
+    default:
+        v->flat = !value_start(v, '0', off);
+        v->num.len = 0;
+        if (!v->flat)
+            append(v, &v->num, &c, 1);
+        v->ls = L_NUM;
+        break;
+    }
 }
 
 void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
@@ -893,46 +1588,37 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
         unsigned char c = p[i];
         switch (v->ls) {
         case L_STR: {
-            vlev *L = &v->lv[v->nlv - 1];
-            if (!v->in_key && !L->work) {
-                while (i < n && p[i] != '"' && p[i] != '\\')
-                    i++;
+            size_t j = scan_plain(p, i, n);
+            if (j > i) {
+                if (v->in_key)
+                    key_run(v, p + i, j - i, OFF, 1);
+                else if (!v->flat && (v->lv[v->nlv - 1].work & W_LOOK))
+                    str_run(v, p + i, j - i, OFF, 1, j < n && p[j] == '"');
+                i = j;
                 if (i == n)
                     break;
-                c = p[i];
             }
-            if (c == '"') {
+            if (p[i] == '"') {
                 if (v->in_key) {
                     key_end(v, OFF);
                     v->in_key = 0;
                     v->want_key = 0;
+                } else if (v->flat) {
+                    v->flat = 0;
                 } else {
                     str_end(v, OFF);
                 }
                 v->ls = L_BETWEEN;
-            } else if (c == '\\') {
-                v->ls = L_ESC;
-                if (!v->in_key && L->work)
-                    str_char_start(v, OFF); /* an escape is one character */
-            } else if (v->in_key) {
-                key_byte(v, c, OFF);
             } else {
-                /* a raw UTF-8 byte: a character starts at its lead byte and
-                 * ends at its last continuation byte */
-                int starts = (c & 0xC0) != 0x80, ends;
-                if (starts) {
-                    v->u8_left = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
-                    ends = v->u8_left == 0;
-                } else {
-                    ends = v->u8_left > 0 && --v->u8_left == 0;
-                }
-                str_byte(v, c, starts, ends, OFF);
+                v->ls = L_ESC;
+                if (!v->in_key && !v->flat && (v->lv[v->nlv - 1].work & W_LOOK))
+                    str_escape_start(v, OFF); /* an escape is one character */
             }
             i++;
             break;
         }
         case L_ESC: {
-            unsigned char d = 0;
+            unsigned d = c;
             switch (c) {
             case 'b': d = '\b'; break;
             case 'f': d = '\f'; break;
@@ -940,12 +1626,10 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
             case 'r': d = '\r'; break;
             case 't': d = '\t'; break;
             case 'u': v->ls = L_U; v->u_n = 0; v->u_val = 0; i++; continue;
-            default: d = c; break;
+            default: break;
             }
             v->ls = L_STR;
-            vlev *L = &v->lv[v->nlv - 1];
-            if (v->in_key || L->work)
-                utf8_out(v, d, OFF);
+            esc_out(v, d, OFF);
             i++;
             break;
         }
@@ -956,15 +1640,13 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                     unsigned cp = 0x10000 + ((v->u_hi - 0xD800) << 10) + (v->u_val - 0xDC00);
                     v->u_hi = 0;
                     v->ls = L_STR;
-                    if (v->in_key || v->lv[v->nlv - 1].work)
-                        utf8_out(v, cp, OFF);
+                    esc_out(v, cp, OFF);
                 } else if (v->u_val >= 0xD800 && v->u_val <= 0xDBFF) {
                     v->u_hi = v->u_val;
                     v->ls = L_LOW1;
                 } else {
                     v->ls = L_STR;
-                    if (v->in_key || v->lv[v->nlv - 1].work)
-                        utf8_out(v, v->u_val, OFF);
+                    esc_out(v, v->u_val, OFF);
                 }
             }
             i++;
@@ -979,74 +1661,82 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
             v->u_val = 0;
             i++;
             break;
-        case L_NUM:
-            if ((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                if (push_byte(v, &v->num, c))
-                    v->nomem = 1;
-                i++;
+        case L_NUM: {
+            size_t j = i;
+            while (j < n && num_byte(p[j]))
+                j++;
+            if (j > i && !v->flat && append(v, &v->num, p + i, j - i))
                 break;
+            i = j;
+            if (i < n) {
+                if (v->flat)
+                    v->flat = 0;
+                else
+                    num_end(v, OFF);
+                v->ls = L_BETWEEN; /* the delimiter is read next */
             }
-            num_end(v, OFF);
-            v->ls = L_BETWEEN;
-            break; /* the delimiter is read next */
+            break;
+        }
         case L_LIT:
             i++;
             if (--v->lit_left == 0)
                 v->ls = L_BETWEEN;
             break;
         default:
-            i++;
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-                if (c == '\n') {
+            /* between tokens: whitespace, separators, container ends, whole
+             * keys and unchecked strings, until a token needs another state */
+            while (i < n) {
+                c = p[i++];
+                switch (k_cls[c]) {
+                case C_WS:
+                    continue;
+                case C_NL:
                     v->line++;
                     v->line_start = OFF;
+                    continue;
+                case C_COMMA:
+                    v->want_key = v->nlv && v->lv[v->nlv - 1].kind == '{';
+                    continue;
+                case C_COLON:
+                    continue;
+                case C_OEND:
+                    obj_end(v, OFF - 1);
+                    break;
+                case C_AEND:
+                    arr_end(v, OFF - 1);
+                    break;
+                default:
+                    if (c == '"' && v->want_key) {
+                        size_t j = scan_plain(p, i, n);
+                        if (j < n && p[j] == '"' && key_whole(v, p + i, j - i, OFF)) {
+                            i = j + 1; /* the whole key at once */
+                            v->want_key = 0;
+                        } else {
+                            v->in_key = 1;
+                            key_begin(v);
+                            v->ls = L_STR;
+                        }
+                        break;
+                    }
+                    value_byte(v, c, OFF - 1);
+                    if (v->flat && v->ls == L_STR) {
+                        /* a string nothing looks into: to its end at once */
+                        size_t j = scan_plain(p, i, n);
+                        if (j < n && p[j] == '"') {
+                            i = j + 1;
+                            v->flat = 0;
+                            v->ls = L_BETWEEN;
+                        }
+                    }
+                    break;
                 }
-                break;
-            }
-            v->started = 1;
-            if (c == ',') {
-                v->want_key = v->nlv && v->lv[v->nlv - 1].kind == '{';
-                break;
-            }
-            if (c == ':')
-                break;
-            if (c == '}' ) {
-                obj_end(v, OFF - 1);
-                break;
-            }
-            if (c == ']') {
-                arr_end(v, OFF - 1);
-                break;
-            }
-            if (c == '"' && v->want_key) {
-                v->in_key = 1;
-                key_begin(v);
-                v->ls = L_STR;
-                break;
-            }
-            if (c == '{') {
-                value_start(v, '{', OFF - 1);
-                v->want_key = 1;
-            } else if (c == '[') {
-                value_start(v, '[', OFF - 1);
-            } else if (c == '"') {
-                value_start(v, '"', OFF - 1);
-                v->ls = L_STR;
-            } else if (c == 't' || c == 'f' || c == 'n') {
-                value_start(v, c, OFF - 1);
-                if (!v->nomem)
-                    pop_level(v);
-                v->lit_left = c == 'f' ? 4 : 3;
-                v->ls = L_LIT;
-            } else {
-                value_start(v, '0', OFF - 1);
-                v->num.len = 0;
-                if (push_byte(v, &v->num, c))
-                    v->nomem = 1;
-                v->ls = L_NUM;
+                if (v->ls != L_BETWEEN || v->dec_pending || v->nomem)
+                    break;
             }
             break;
         }
+        if (v->dec_pending)
+            flush_decided(v);
     }
     v->pos = base + n;
 #undef OFF
@@ -1060,13 +1750,15 @@ static void sval_state(llmj__sval *v)
     v->want_key = v->in_key = 0;
     v->lit_left = 0;
     v->u_n = v->u_val = v->u_hi = v->u8_left = 0;
+    v->cp = 0;
     v->pos = 0;
     v->line = 1;
     v->line_start = 0;
     v->started = v->done = v->finished = v->complete = 0;
+    v->dec_pending = 0;
+    v->flat = 0;
     v->nlv = v->ncj = v->nmm = v->nbits = 0;
     v->keys.len = v->sbuf.len = v->num.len = 0;
-    v->root_alive = 0;
     v->nomem = 0;
     v->violated = 0;
 }
@@ -1088,12 +1780,13 @@ void llmj__schema_free(llmj__sval *v)
     llmj__free(&a, v->cj);
     llmj__free(&a, v->mm);
     llmj__free(&a, v->bits);
-    llmj__free(&a, v->scr);
-    llmj__free(&a, v->missing);
+    llmj__free(&a, v->offs);
+    llmj__free(&a, v->plist);
     llmj__buf_free(&v->keys, &a);
     llmj__buf_free(&v->sbuf, &a);
     llmj__buf_free(&v->num, &a);
     llmj__buf_free(&v->vptr, &a);
+    llmj__buf_free(&v->evp, &a);
     llmj__buf_free(&v->out, &a);
     llmj__free(&a, v);
 }
@@ -1103,12 +1796,13 @@ void llmj__schema_finish(llmj__sval *v, int end_normal, int complete)
     if (!v || v->finished)
         return;
     v->finished = 1;
-    if (!v->nomem && v->ls == L_NUM && end_normal && v->nlv == 1)
+    if (!v->nomem && v->ls == L_NUM && end_normal && v->nlv == 1 && !v->flat)
         num_end(v, v->pos);
     v->complete = complete;
 }
 
-llmj_status llmj_tracker_set_schema(llmj_tracker *t, const llmj_schema *s)
+llmj_status llmj_tracker_set_schema_cb(llmj_tracker *t, const llmj_schema *s, llmj_schema_event_cb cb,
+                                       void *ctx)
 {
     if (!t || t->pos != 0 || t->finished)
         return LLMJ_MISUSE;
@@ -1122,8 +1816,11 @@ llmj_status llmj_tracker_set_schema(llmj_tracker *t, const llmj_schema *s)
         return LLMJ_NOMEM;
     memset(v, 0, sizeof *v);
     v->s = s;
+    v->nodes = s->nodes;
+    v->t = t;
     v->a = t->a;
-    v->max_token = t->cfg.max_token;
+    v->cb = cb;
+    v->cbctx = ctx;
     /* the match data comes from the schema's PCRE2 context (its allocator) */
     v->md = pcre2_match_data_create(1, s->gctx);
     if (!v->md) {
@@ -1136,21 +1833,41 @@ llmj_status llmj_tracker_set_schema(llmj_tracker *t, const llmj_schema *s)
     return LLMJ_OK;
 }
 
-static int out_ptr(llmj__sval *v, size_t d, const char *extra, size_t elen, size_t *at)
+llmj_status llmj_tracker_set_schema(llmj_tracker *t, const llmj_schema *s)
 {
-    *at = v->out.len;
-    if (build_ptr(v, &v->out, d))
+    return llmj_tracker_set_schema_cb(t, s, NULL, NULL);
+}
+
+/* Record a result pointer: the value at depth d, then extra as a segment. */
+static int out_ptr(llmj__sval *v, size_t *nout, size_t d, const char *extra, size_t elen)
+{
+    if (grow(v, (void **)&v->offs, &v->offcap, *nout + 1, sizeof *v->offs))
         return -1;
-    if (extra) {
-        if (llmj__buf_append(&v->out, &v->a, "/", 1, SIZE_MAX))
-            return -1;
-        for (size_t j = 0; j < elen; j++) {
-            const char *e = extra[j] == '~' ? "~0" : extra[j] == '/' ? "~1" : extra + j;
-            if (llmj__buf_append(&v->out, &v->a, e, extra[j] == '~' || extra[j] == '/' ? 2 : 1, SIZE_MAX))
-                return -1;
-        }
+    v->offs[(*nout)++] = v->out.len;
+    if (build_ptr(v, &v->out, d) || (extra && put_seg(v, &v->out, extra, elen)) || append(v, &v->out, "", 1))
+        return -1;
+    return 0;
+}
+
+/* The first member with properties of the first alive conjunction of the
+ * object at depth d (NULL: none). */
+static const vmem *obj_member(const llmj__sval *v, size_t d)
+{
+    const vlev *L = &v->lv[d];
+    for (uint32_t ci = L->c0; ci < L->c0 + L->nc; ci++) {
+        if (!v->cj[ci].alive)
+            continue;
+        for (uint32_t mi = v->cj[ci].m0; mi < v->cj[ci].m0 + v->cj[ci].nm; mi++)
+            if (N(v, v->mm[mi].node)->nprops)
+                return &v->mm[mi];
+        return NULL;
     }
-    return llmj__buf_append(&v->out, &v->a, "", 1, SIZE_MAX);
+    return NULL;
+}
+
+static int seen(const llmj__sval *v, const vmem *m, size_t j)
+{
+    return (v->bits[m->b0 + j / 64] >> (j % 64)) & 1;
 }
 
 llmj_status llmj_tracker_schema_result(llmj_tracker *t, llmj_schema_result *out)
@@ -1165,13 +1882,14 @@ llmj_status llmj_tracker_schema_result(llmj_tracker *t, llmj_schema_result *out)
     out->valid = v->violated ? LLMJ_SCHEMA_NONCONFORMING
                  : v->complete ? LLMJ_SCHEMA_CONFORMING : LLMJ_SCHEMA_UNDECIDED;
     v->out.len = 0;
-    /* offsets first, pointers after: out may move while it grows */
-    size_t offs[1024];
-    size_t nm = 0, cut_at = SIZE_MAX;
+    /* offsets first (missing, then upcoming, then cut), pointers after: out
+     * may move while it grows */
+    size_t no = 0;
     for (size_t d = 0; d < v->nlv && !v->violated; d++) {
-        const vlev *L = &v->lv[d];
-        if (L->kind != '{')
+        if (v->lv[d].kind != '{')
             continue;
+        /* missing: a key being read is not yet present */
+        const vlev *L = &v->lv[d];
         uint32_t ci = L->c0;
         while (ci < L->c0 + L->nc && !v->cj[ci].alive)
             ci++;
@@ -1180,40 +1898,44 @@ llmj_status llmj_tracker_schema_result(llmj_tracker *t, llmj_schema_result *out)
         for (uint32_t mi = v->cj[ci].m0; mi < v->cj[ci].m0 + v->cj[ci].nm; mi++) {
             const vmem *m = &v->mm[mi];
             const snode *n = N(v, m->node);
-            for (size_t j = 0; n->nrequired && j < n->nprops && nm < 1024; j++) {
-                if (!n->props[j].required || (v->bits[m->b0 + j / 64] & (1ull << (j % 64))))
-                    continue;
-                /* a key being read is not yet present */
-                if (out_ptr(v, d, n->props[j].name, n->props[j].len, &offs[nm]))
+            for (size_t j = 0; n->nrequired && j < n->nprops; j++)
+                if (n->props[j].required && !seen(v, m, j) && out_ptr(v, &no, d, n->props[j].nm.s, n->props[j].nm.len))
                     return LLMJ_NOMEM;
-                nm++;
-            }
         }
     }
-    if (!v->complete && v->started) {
-        size_t d = v->nlv;
-        int lit = v->ls == L_LIT;
-        /* inside a container between its values: the container itself */
-        if (!lit && d > 0 && (v->lv[d - 1].kind == '{' || v->lv[d - 1].kind == '['))
-            d--;
-        else if (!lit && d > 0)
-            d--;
-        if (lit)
-            d = v->nlv;
-        if (out_ptr(v, d, NULL, 0, &cut_at))
-            return LLMJ_NOMEM;
-    }
-    if (nm > v->mcap) {
-        const char **m = llmj__realloc(&v->a, v->missing, nm * sizeof *m);
+    size_t nm = no;
+    for (size_t d = v->nlv; d-- > 0 && !v->violated;) {
+        /* upcoming: innermost object first */
+        const vmem *m = v->lv[d].kind == '{' ? obj_member(v, d) : NULL;
         if (!m)
-            return LLMJ_NOMEM;
-        v->missing = m;
-        v->mcap = nm;
+            continue;
+        const snode *n = N(v, m->node);
+        for (size_t i = (size_t)(m->last + 1); i < n->ndecl; i++) {
+            const sprop *p = &n->props[n->decl[i]];
+            if (!seen(v, m, n->decl[i]) && out_ptr(v, &no, d, p->nm.s, p->nm.len))
+                return LLMJ_NOMEM;
+        }
     }
-    for (size_t i = 0; i < nm; i++)
-        v->missing[i] = v->out.data + offs[i];
+    size_t nu = no - nm;
+    int has_cut = !v->complete && v->started;
+    if (has_cut) {
+        size_t d = v->nlv;
+        /* a literal (or a scalar with nothing to check) has no level; inside
+         * a container between its values: the container itself; else the
+         * value being read */
+        if (v->ls != L_LIT && !v->flat && d > 0)
+            d--;
+        if (out_ptr(v, &no, d, NULL, 0))
+            return LLMJ_NOMEM;
+    }
+    if (grow(v, (void **)&v->plist, &v->pcap, no ? no : 1, sizeof *v->plist))
+        return LLMJ_NOMEM;
+    for (size_t i = 0; i < no; i++)
+        v->plist[i] = v->out.data + v->offs[i];
     out->nmissing = nm;
-    out->missing = v->missing;
-    out->cut = cut_at == SIZE_MAX ? NULL : v->out.data + cut_at;
+    out->missing = v->plist;
+    out->nupcoming = nu;
+    out->upcoming = v->plist + nm;
+    out->cut = has_cut ? v->plist[no - 1] : NULL;
     return LLMJ_OK;
 }

@@ -53,6 +53,14 @@ done
 n=$(grep -c '^  "destination": ' <<< "$final")
 [ "$n" -eq 1 ] || fail "\"destination\" shows $n times on the final screen:"$'\n'"$final"
 grep -q 'bytes .*events/s .*depth .*whitespace .*finish length' <<< "$final" || fail "no status line"
+# the runaway margin's limit grows with the depth: 256 + 8 x depth by default
+# (in every capture with a status line)
+for cap in "${caps[@]}"; do
+    line=$(grep -o 'depth [0-9]*  whitespace [0-9]*/[0-9a-z]*' <<< "$cap" | tail -n 1)
+    [ -n "$line" ] || continue
+    read -r _ d _ run_lim <<< "$line"
+    [ "${run_lim#*/}" = $((256 + 8 * d)) ] || fail "status line '$line': the limit at depth $d is $((256 + 8 * d))"
+done
 
 # a string grew between two captures: the same row, longer, starting with the old text
 grew=0
@@ -74,4 +82,29 @@ for ((k = 1; k < ${#caps[@]} && !grew; k++)); do
     done
 done
 [ "$grew" -eq 1 ] || fail "no string grew between two of ${#caps[@]} captures"
+
+# reasoning is shown apart from the answer, above it; a tool the provider ran
+# is a heading of its own, not a tool call (sessions are left to the cleanup:
+# killing the server's last session would race with starting the next)
+# the final screen of `replay --live` on a corpus stream, in $cap; its exit status checked
+final_screen() { # session stream exit
+    T -f /dev/null new-session -d -x 90 -y 40 -s "$1" \
+        "env NO_COLOR=1 '$TOOL' replay --live '$ROOT/corpus/streams/$2'; echo \"EXIT=\$?\"; sleep 60" ||
+        fail "tmux did not start"
+    for _ in $(seq 200); do
+        cap=$(T capture-pane -p -t "$1" 2> /dev/null)
+        grep -q '^EXIT=' <<< "$cap" && break
+        sleep 0.05
+    done
+    grep -q "^EXIT=$3" <<< "$cap" || fail "$2 did not end with exit $3:"$'\n'"$cap"
+}
+final_screen think anthropic-thinking.sse 0
+order=$(grep -n -e '^-- reasoning --' -e '^Two steps\.' -e '^(1 redacted part)' -e '^-- answer --' \
+             -e '^Done\.' <<< "$cap" | cut -d: -f2 | tr '\n' '|')
+[ "$order" = "-- reasoning --|Two steps.|(1 redacted part)|-- answer --|Done.|" ] ||
+    fail "reasoning not shown apart, above the answer ($order):"$'\n'"$cap"
+final_screen srv anthropic-server-tools.sse 2
+grep -q '^-- server tool 0: server_tool_use web_search (completed) --' <<< "$cap" ||
+    fail "no server tool heading:"$'\n'"$cap"
+grep -q 'tool call' <<< "$cap" && fail "a server tool shown as a tool call:"$'\n'"$cap"
 echo "live.sh: ok (${#caps[@]} captures)"

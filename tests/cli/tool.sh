@@ -12,16 +12,8 @@ C=$ROOT/corpus/json
 TMP=$(mktemp -d) || exit 1
 trap 'rm -rf "$TMP"' EXIT
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$ROOT/tests/support/cli.sh" # ok, bad, run, want_rc, want_err
 
-# run ARGS...: run the tool; stdout in $TMP/out, stderr in $TMP/err, status in $rc
-run() {
-    "$TOOL" "$@" > "$TMP/out" 2> "$TMP/err"
-    rc=$?
-}
 # runin INPUT ARGS...: the same with INPUT (printf %b) on stdin
 runin() {
     local input=$1
@@ -29,16 +21,9 @@ runin() {
     printf '%b' "$input" | "$TOOL" "$@" > "$TMP/out" 2> "$TMP/err"
     rc=$?
 }
-want_rc() { # want_rc N what
-    if [ "$rc" -eq "$1" ]; then ok; else bad "$2: exit $rc, want $1 (stderr: $(head -c 200 "$TMP/err"))"; fi
-}
 want_out() { # want_out TEXT what   (stdout must be TEXT and a newline, or empty for '')
     if [ -n "$1" ]; then printf '%s\n' "$1" > "$TMP/want"; else : > "$TMP/want"; fi
     if cmp -s "$TMP/want" "$TMP/out"; then ok; else bad "$2: stdout '$(cat "$TMP/out")', want '$1'"; fi
-}
-want_err() { # want_err ERE what   (stderr must be one line matching ERE)
-    if [ "$(wc -l < "$TMP/err")" -eq 1 ] && grep -Eq -- "$1" "$TMP/err"; then ok
-    else bad "$2: stderr '$(cat "$TMP/err")' does not match /$1/"; fi
 }
 no_err() {
     if [ ! -s "$TMP/err" ]; then ok; else bad "$1: unexpected stderr '$(cat "$TMP/err")'"; fi

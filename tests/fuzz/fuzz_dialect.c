@@ -151,21 +151,39 @@ static int fd_emit(void *ctx, const ld_item *it)
 {
     fd_log *l = ctx;
     CHECK(!l->stopped, "an item after the emit callback asked to stop");
-    CHECK(it->kind >= LD_TEXT && it->kind <= LD_DONE, "item kind %d", (int)it->kind);
+    CHECK(it->kind >= LD_TEXT && it->kind <= LD_STOP_SEQUENCE, "item kind %d", (int)it->kind);
     l->items++;
     fz_addf(&l->b, "k=%d c=%zu t=%zu ", (int)it->kind, it->choice, it->tool);
     switch (it->kind) {
     case LD_TEXT:
     case LD_REFUSAL:
     case LD_TOOL_ARGS:
+    case LD_REASONING:
+    case LD_REASONING_SIGNATURE:
+    case LD_REASONING_REDACTED:
         fd_str(&l->b, "text", it->text, it->len, 1);
         break;
     case LD_TOOL_BEGIN:
         fd_str(&l->b, "tool id", it->id, it->id_len, 1);
         fd_str(&l->b, "tool name", it->name, it->name_len, 1);
+        fd_str(&l->b, "tool type", it->type, it->type_len, 1);
+        fz_addf(&l->b, "fl=%u ", it->flags);
+        break;
+    case LD_TOOL_SIGNATURE:
+    case LD_SERVER_TOOL:
+    case LD_CITATION:
+    case LD_LOGPROB:
+    case LD_SERVICE_TIER:
+    case LD_STOP_SEQUENCE:
+        fd_str(&l->b, "extra text", it->text, it->len, 1);
+        fd_str(&l->b, "extra type", it->type, it->type_len, 1);
+        fd_str(&l->b, "extra id", it->id, it->id_len, 1);
+        fd_str(&l->b, "extra name", it->name, it->name_len, 1);
+        fd_str(&l->b, "extra status", it->status, it->status_len, 1);
+        fz_addf(&l->b, "fl=%u ", it->flags);
         break;
     case LD_FINISH:
-        CHECK(it->finish >= LLMJ_FINISH_NONE && it->finish <= LLMJ_FINISH_UNKNOWN, "finish %d",
+        CHECK(it->finish >= LLMJ_FINISH_NONE && it->finish <= LLMJ_FINISH_PAUSE_TURN, "finish %d",
               (int)it->finish);
         fz_addf(&l->b, "f=%d ", (int)it->finish);
         fd_str(&l->b, "finish raw", it->text, it->len, 1);

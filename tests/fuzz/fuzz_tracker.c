@@ -15,7 +15,8 @@
  * - every event is sane: its pointer is its segments written as RFC 6901,
  *   depths follow the begin/end nesting, keys only in objects, strings and
  *   keys valid UTF-8, numbers valid JSON numbers, string chunks valid UTF-8
- *   that concatenate to the string's value, no callback after a stop;
+ *   that concatenate to the string's value (none empty but a string's
+ *   first, marked first), no callback after a stop;
  * - after every piece and at the end, in both modes: R = S[0:k] + closer has
  *   k <= bytes fed, a closer of at most one '"' (greedy) then brackets
  *   matching nclosed, closed pointers nested down to the root, and R is
@@ -140,7 +141,8 @@ static int ft_on_event(void *ctx, const llmj_event *ev)
     switch (ev->type) {
     case LLMJ_EV_STRING_CHUNK:
         CHECK(e->string_chunks, "a string chunk with string_chunks off");
-        CHECK(ev->len > 0, "an empty string chunk");
+        /* only a string's first chunk may be empty: it has just begun */
+        CHECK(ev->len > 0 || (ev->first && !e->chunk_open), "an empty string chunk, not the first");
         CHECK(fz_utf8_ok((const unsigned char *)ev->text, ev->len), "chunk splits a code point");
         if (e->chunk_open) {
             CHECK(e->chunk_ptr.n == ev->pointer_len &&

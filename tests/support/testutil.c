@@ -328,3 +328,61 @@ int tu_have_dir(const char *rel, const char *what_is_skipped)
     fflush(stdout);
     return 0;
 }
+
+void tu_dump_extras(tu_buf *b, const llmj_stream *s, size_t ci)
+{
+    llmj_choice_extras x;
+    if (llmj_stream_extras(s, ci, &x) != LLMJ_OK) {
+        tu_buf_addf(b, "  extras: misuse\n");
+        return;
+    }
+    if (x.stop_sequence) {
+        tu_buf_addf(b, "  stop_sequence ");
+        tu_buf_add_json_string(b, x.stop_sequence, x.stop_sequence_len);
+        tu_buf_add(b, "\n", 1);
+    }
+    if (x.logprobs) {
+        tu_buf_addf(b, "  logprobs %zu ", x.logprob_count);
+        tu_buf_add(b, x.logprobs, x.logprobs_len);
+        tu_buf_add(b, "\n", 1);
+    }
+    for (size_t i = 0; i < x.citation_count; i++) {
+        llmj_citation_info v;
+        if (llmj_stream_citation(s, ci, i, &v) != LLMJ_OK) {
+            tu_buf_addf(b, "  citation %zu: misuse\n", i);
+            continue;
+        }
+        tu_buf_addf(b, "  citation ");
+        tu_buf_add_json_string(b, v.type, v.type_len);
+        tu_buf_add_json_string(b, v.source, v.source_len);
+        tu_buf_add_json_string(b, v.title, v.title_len);
+        tu_buf_add(b, v.json, v.json_len);
+        tu_buf_add(b, "\n", 1);
+    }
+    for (size_t i = 0; i < x.server_tool_count; i++) {
+        llmj_server_tool_info v;
+        if (llmj_stream_server_tool(s, ci, i, &v) != LLMJ_OK || v.index != i) {
+            tu_buf_addf(b, "  server tool %zu: misuse\n", i);
+            continue;
+        }
+        tu_buf_addf(b, "  server tool %zu ", i);
+        tu_buf_add_json_string(b, v.type, v.type_len);
+        tu_buf_add_json_string(b, v.name, v.name_len);
+        tu_buf_add_json_string(b, v.id, v.id_len);
+        tu_buf_add_json_string(b, v.input, v.input_len);
+        tu_buf_add_json_string(b, v.status, v.status_len);
+        tu_buf_add_json_string(b, v.result, v.result_len);
+        tu_buf_add(b, "\n", 1);
+    }
+}
+
+void tu_dump_tool_extras(tu_buf *b, const llmj_tool_info *t)
+{
+    tu_buf_addf(b, " type ");
+    tu_buf_add_json_string(b, t->type, t->type_len);
+    tu_buf_addf(b, " text_input %d", t->text_input);
+    if (t->signature) {
+        tu_buf_addf(b, " signature ");
+        tu_buf_add_json_string(b, t->signature, t->signature_len);
+    }
+}

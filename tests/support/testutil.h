@@ -76,4 +76,10 @@ size_t tu_openai_sse(tu_buf *sse, tu_buf *payloads, const char *answer, size_t n
  * element and closer, ": " after keys. */
 void tu_pretty_json(tu_buf *out, const char *s, size_t n);
 
+/* A stream choice's extras (stop sequence, logprobs, citations, server
+ * tools), one line each, for comparing runs; and a tool call's appended
+ * fields (type, text_input, signature) on the current line. */
+void tu_dump_extras(tu_buf *b, const llmj_stream *s, size_t ci);
+void tu_dump_tool_extras(tu_buf *b, const llmj_tool_info *t);
+
 #endif

@@ -1,0 +1,107 @@
+/* The sniff skimmer: a non-allocating look at the top-level members of a
+ * JSON object, for auto-detection (ld_ops.sniff). See pick.h. */
+#include "pick.h"
+
+#include <string.h>
+
+/* ---- skimming -------------------------------------------------------------- */
+
+static size_t sk_ws(const char *d, size_t n, size_t i)
+{
+    while (i < n && llmj__ws(d[i]))
+        i++;
+    return i;
+}
+
+/* Past the string starting at d[i] == '"' (n if unterminated). */
+static size_t sk_string(const char *d, size_t n, size_t i)
+{
+    for (i++; i < n; i++) {
+        if (d[i] == '\\')
+            i++;
+        else if (d[i] == '"')
+            return i + 1;
+    }
+    return n;
+}
+
+static size_t sk_value(const char *d, size_t n, size_t i)
+{
+    if (i >= n)
+        return n;
+    if (d[i] == '"')
+        return sk_string(d, n, i);
+    if (d[i] == '{' || d[i] == '[') {
+        size_t depth = 0;
+        while (i < n) {
+            char c = d[i];
+            if (c == '"') {
+                i = sk_string(d, n, i);
+                continue;
+            }
+            if (c == '{' || c == '[')
+                depth++;
+            else if (c == '}' || c == ']') {
+                if (--depth == 0)
+                    return i + 1;
+            }
+            i++;
+        }
+        return n;
+    }
+    while (i < n && d[i] != ',' && d[i] != '}' && d[i] != ']' && !llmj__ws(d[i]))
+        i++;
+    return i;
+}
+
+int llmj__skim(const char *d, size_t n, const char *key, const char **val, size_t *vlen)
+{
+    size_t klen = strlen(key);
+    size_t i = sk_ws(d, n, 0);
+    if (i >= n || d[i] != '{')
+        return 0;
+    i++;
+    for (;;) {
+        i = sk_ws(d, n, i);
+        if (i >= n || d[i] != '"')
+            return 0;
+        size_t ks = i + 1;
+        i = sk_string(d, n, i);
+        if (i > n || i < ks + 1)
+            return 0;
+        size_t ke = i - 1;
+        i = sk_ws(d, n, i);
+        if (i >= n || d[i] != ':')
+            return 0;
+        i = sk_ws(d, n, i + 1);
+        size_t vs = i;
+        i = sk_value(d, n, i);
+        if (ke - ks == klen && memcmp(d + ks, key, klen) == 0) {
+            *val = d + vs;
+            *vlen = i - vs;
+            return 1;
+        }
+        i = sk_ws(d, n, i);
+        if (i >= n || d[i] != ',')
+            return 0;
+        i++;
+    }
+}
+
+int llmj__skim_str(const char *d, size_t n, const char *key, const char *lit)
+{
+    const char *v;
+    size_t vn, m = strlen(lit);
+    if (!llmj__skim(d, n, key, &v, &vn))
+        return 0;
+    return vn == m + 2 && v[0] == '"' && memcmp(v + 1, lit, m) == 0 && v[m + 1] == '"';
+}
+
+int llmj__skim_prefix(const char *d, size_t n, const char *key, const char *prefix)
+{
+    const char *v;
+    size_t vn, m = strlen(prefix);
+    if (!llmj__skim(d, n, key, &v, &vn))
+        return 0;
+    return vn >= m + 2 && v[0] == '"' && memcmp(v + 1, prefix, m) == 0;
+}
