@@ -1767,9 +1767,9 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
     if (t->schema) /* schema validation (src/schema/validate.c) */
         llmj__schema_feed(t->schema, p, took);
     t->pos += took;
-    if (t->quiet && t->status == LLMJ_OK && flush_boundary(t) - t->fl < LLMJ_DEFER_BYTES &&
-        hold_put(t, p, took) == 0)
-        return LLMJ_OK; /* after_piece would defer it */
+    if (t->quiet && t->status == LLMJ_OK && !t->muted &&
+        flush_boundary(t) - t->fl < LLMJ_DEFER_BYTES && hold_put(t, p, took) == 0)
+        return LLMJ_OK; /* after_piece would defer it (a schema event may stop) */
     after_piece(t, p, took, number_closed);
     if (t->muted && t->status == LLMJ_OK)
         t->status = LLMJ_ABORTED;
