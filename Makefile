@@ -218,8 +218,14 @@ valgrind: tests
 	  valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99 $$t > /dev/null; done
 	@echo "make valgrind: no errors, no leaks"
 
+# Each bench prints figures and ratios measured in the same run (CPU time,
+# medians); bench_tracker also prints callgrind instruction counts when
+# valgrind is installed (LLMJ_BENCH_CALLGRIND=0 skips them), and LLMJ_SCAN=
+# portable|sse2|avx2 picks the tracker's scanner path.
 bench: all $(BENCHES) $(SERVER)
-	@for b in $(BENCHES); do echo "== $$b"; LLMJ_ROOT=$(CURDIR) LLMJ_SERVER=$(abspath $(SERVER)) $$b || exit 1; done
+	@mkdir -p $(BUILD)/scratch
+	@for b in $(BENCHES); do echo "== $$b"; LLMJ_ROOT=$(CURDIR) LLMJ_SERVER=$(abspath $(SERVER)) \
+	  LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_SCRATCH=$(abspath $(BUILD))/scratch $$b || exit 1; done
 	@if $(PY_OK); then $(MAKE) python-venv && echo "== python/bench.py" && $(PY_VENV)/bin/python python/bench.py; \
 	 else echo "$(PY_NOTICE)"; fi
 

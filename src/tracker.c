@@ -13,16 +13,14 @@
  * overlong UTF-8, unpaired surrogate escapes). */
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
+#include "scan.h"
 #include "tracker_int.h"
 
 /* ---- character classes ---------------------------------------------------- */
 
 /* 1 for bytes that end the plain run inside a string: '"', '\\', controls,
- * and every non-ASCII byte (validated one by one). */
+ * and every non-ASCII byte (the special mask of src/scan.h, byte by byte). */
 static const unsigned char k_str_special[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00 */
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x10 */
@@ -42,28 +40,25 @@ static const unsigned char k_str_special[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xF0 */
 };
 
-/* The index of the first byte of p[i:lim] that is special inside a string
- * (or lim). 16 bytes at a time where SSE2 is there. */
-static size_t str_plain_end(const unsigned char *p, size_t i, size_t lim)
+/* 1 + the value of a hex digit, 0 for any other byte. */
+static const unsigned char k_hex1[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+    ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* The value of the 4 hex digits at s, or -1 when one is not a hex digit. */
+static int hex4_checked(const unsigned char *s)
 {
-#if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i bslash = _mm_set1_epi8('\\');
-    const __m128i below = _mm_set1_epi8(0x20 - 0x80); /* c < 0x20 as signed(c^0x80) < -0x60 */
-    const __m128i flip = _mm_set1_epi8((char)0x80);
-    while (i + 16 <= lim) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash));
-        m = _mm_or_si128(m, _mm_cmplt_epi8(_mm_xor_si128(v, flip), below));
-        int mask = _mm_movemask_epi8(m) | _mm_movemask_epi8(v); /* high bit: non-ASCII */
-        if (mask)
-            return i + (size_t)__builtin_ctz((unsigned)mask);
-        i += 16;
-    }
-#endif
-    while (i < lim && !k_str_special[p[i]])
-        i++;
-    return i;
+    unsigned a = k_hex1[s[0]], b = k_hex1[s[1]], c = k_hex1[s[2]], d = k_hex1[s[3]];
+    if (!a || !b || !c || !d)
+        return -1;
+    return (int)((a - 1) << 12 | (b - 1) << 8 | (c - 1) << 4 | (d - 1));
+}
+
+static inline unsigned ctz64(uint64_t x)
+{
+    return (unsigned)__builtin_ctzll(x);
 }
 
 static int is_ws(unsigned char c)
@@ -78,13 +73,7 @@ static int is_digit(unsigned char c)
 
 static int hex_val(unsigned char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    return (int)k_hex1[c] - 1;
 }
 
 /* A byte that ends a number (docs/salvage.md: "delimiter"). */
@@ -164,6 +153,24 @@ static void *y_realloc(void *ctx, void *ptr, size_t size)
     return n;
 }
 
+/* memcpy(d, s, k), without a call for the few bytes of a token-sized piece
+ * or a key. */
+static inline void copy_small(char *d, const unsigned char *s, size_t k)
+{
+    if (k - 4 <= 4) { /* 4..8 */
+        memcpy(d, s, 4);
+        memcpy(d + k - 4, s + k - 4, 4);
+    } else if (k - 8 <= 8) { /* 9..16 */
+        memcpy(d, s, 8);
+        memcpy(d + k - 8, s + k - 8, 8);
+    } else if (k < 4) {
+        for (size_t j = 0; j < k; j++)
+            d[j] = (char)s[j];
+    } else {
+        memcpy(d, s, k);
+    }
+}
+
 /* ---- the yajl side: path and events ----------------------------------------
  * Buffers were reserved by the scanner (reserve_path), so nothing here
  * allocates; put() still checks, defensively. */
@@ -192,11 +199,29 @@ static uint64_t ytok_end(const llmj_tracker *t)
     return t->ybase + yajl_get_bytes_consumed(t->y);
 }
 
-/* Inside a yajl callback for a string or key ending at end (after its
- * closing quote): its opening quote, found backwards (the byte before an
- * unescaped '"' is never a backslash outside a string, so the first '"'
- * preceded by an even run of backslashes is the opening one). */
-static uint64_t ystring_start(const llmj_tracker *t, uint64_t end)
+/* 1 when no byte of the readable text in [from, to) is a backslash. */
+static int ybytes_plain(const llmj_tracker *t, uint64_t from, uint64_t to)
+{
+    if (from >= to)
+        return 1;
+    if (from < t->ybase) { /* the part in yprev */
+        uint64_t e = to < t->ybase ? to : t->ybase;
+        if (memchr(t->yprev + (from - t->yprev_base), '\\', (size_t)(e - from)))
+            return 0;
+        from = e;
+    }
+    return from >= to || !memchr(t->ycur + (from - t->ybase), '\\', (size_t)(to - from));
+}
+
+/* Inside a yajl callback for a string or key of decoded length len ending
+ * at end (after its closing quote): its opening quote. Without escapes it
+ * sits len + 2 bytes before end: when that byte is a '"' and no backslash
+ * follows it in the string, it is the opening quote (an escaped quote
+ * there would need more escape bytes before it than the bytes before it
+ * can hold). Otherwise it is found backwards (the byte before an unescaped
+ * '"' is never a backslash outside a string, so the first '"' preceded by
+ * an even run of backslashes is the opening one). */
+static uint64_t ystring_start(const llmj_tracker *t, uint64_t end, size_t len)
 {
     /* the readable bytes: [lo, ybase) in yprev, [ybase, ybase + ycur_len) */
     uint64_t lo = t->yprev ? t->yprev_base : t->ybase;
@@ -205,9 +230,26 @@ static uint64_t ystring_start(const llmj_tracker *t, uint64_t end)
 #define YBYTE(o) ((o) >= t->ybase ? t->ycur[(o) - t->ybase] : t->yprev[(o) - t->yprev_base])
     if (!t->ycur || end < lo + 2)
         return lo;
-    for (uint64_t i = end - 1; i-- > lo;) {
-        if (YBYTE(i) != '"')
-            continue;
+    if (end - lo >= (uint64_t)len + 2) {
+        uint64_t q = end - 2 - len;
+        if (YBYTE(q) == '"' && ybytes_plain(t, q + 1, end - 1))
+            return q;
+    }
+    for (uint64_t i = end - 1; i > lo;) {
+        /* the previous '"', a segment at a time */
+        if (i > t->ybase) {
+            uint64_t seg = lo > t->ybase ? lo : t->ybase;
+            while (i > seg && t->ycur[i - 1 - t->ybase] != '"')
+                i--;
+            if (i == seg)
+                continue; /* on to yprev (or done) */
+        } else {
+            while (i > lo && t->yprev[i - 1 - t->yprev_base] != '"')
+                i--;
+            if (i == lo)
+                break;
+        }
+        i--; /* YBYTE(i) == '"' */
         uint64_t k = i, bs = 0;
         while (k > lo && YBYTE(k - 1) == '\\')
             k--, bs++;
@@ -258,6 +300,44 @@ static int internal_fail(llmj_tracker *t)
     return 1;
 }
 
+/* Append "/" + the decimal index to the pointer. */
+static int put_index_segment(llmj_tracker *t, size_t index)
+{
+    char num[24];
+    size_t n = 0;
+    size_t v = index;
+    char tmp[24];
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    num[0] = '/';
+    for (size_t i = 0; i < n; i++)
+        num[1 + i] = tmp[n - 1 - i];
+    return put(&t->ptr, num, n + 1);
+}
+
+/* Append "/" + the key, escaped by RFC 6901 ('~' -> "~0", '/' -> "~1"), to
+ * the pointer. */
+static int put_key_segment(llmj_tracker *t, const unsigned char *key, size_t len)
+{
+    if (put(&t->ptr, "/", 1))
+        return -1;
+    size_t from = 0;
+    int plain = 1;
+    for (size_t i = 0; i < len && plain; i++)
+        plain = key[i] != '~' && key[i] != '/';
+    for (size_t i = 0; !plain && i < len; i++) {
+        if (key[i] == '~' || key[i] == '/') {
+            if (put(&t->ptr, key + from, i - from) ||
+                put(&t->ptr, key[i] == '~' ? "~0" : "~1", 2))
+                return -1;
+            from = i + 1;
+        }
+    }
+    return put(&t->ptr, key + from, len - from);
+}
+
 /* A value begins at the current level: for an array element, write its
  * index segment (idempotent). */
 static int value_begin(llmj_tracker *t)
@@ -267,19 +347,8 @@ static int value_begin(llmj_tracker *t)
     llmj__level *l = &t->lv[t->ydepth - 1];
     if (l->kind != '[' || l->written == l->index + 1)
         return 0;
-    char num[24];
-    size_t n = 0;
-    size_t v = l->index;
-    char tmp[24];
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    num[0] = '/';
-    for (size_t i = 0; i < n; i++)
-        num[1 + i] = tmp[n - 1 - i];
     ptr_truncate(t, l->ptr_len);
-    if (put(&t->ptr, num, n + 1))
+    if (put_index_segment(t, l->index))
         return internal_fail(t);
     t->seg[t->ydepth - 1].key = NULL;
     t->seg[t->ydepth - 1].key_len = 0;
@@ -336,7 +405,7 @@ static int y_string(void *ctx, const unsigned char *s, size_t len)
     if (value_begin(t))
         return 0;
     uint64_t end = ytok_end(t);
-    uint64_t start = ystring_start(t, end);
+    uint64_t start = ystring_start(t, end, len);
     span(t, start, end - 1);
     if (t->cfg.string_chunks) {
         /* The chunks delivered while the string was open, then the rest. */
@@ -415,28 +484,13 @@ static int y_map_key(void *ctx, const unsigned char *key, size_t len)
     llmj__level *l = &t->lv[t->ydepth - 1];
     ptr_truncate(t, l->ptr_len);
     t->keys.len = l->key_off;
-    if (put(&t->ptr, "/", 1))
-        return !internal_fail(t);
-    /* RFC 6901: '~' -> "~0", '/' -> "~1". */
-    size_t from = 0;
-    int plain = 1;
-    for (size_t i = 0; i < len && plain; i++)
-        plain = key[i] != '~' && key[i] != '/';
-    for (size_t i = 0; !plain && i < len; i++) {
-        if (key[i] == '~' || key[i] == '/') {
-            if (put(&t->ptr, key + from, i - from) ||
-                put(&t->ptr, key[i] == '~' ? "~0" : "~1", 2))
-                return !internal_fail(t);
-            from = i + 1;
-        }
-    }
-    if (put(&t->ptr, key + from, len - from) || put(&t->keys, key, len))
+    if (put_key_segment(t, key, len) || put(&t->keys, key, len))
         return !internal_fail(t);
     t->seg[t->ydepth - 1].key = t->keys.data + l->key_off;
     t->seg[t->ydepth - 1].key_len = len;
     t->seg[t->ydepth - 1].index = 0;
     uint64_t end = ytok_end(t);
-    span(t, ystring_start(t, end), end);
+    span(t, ystring_start(t, end, len), end);
     emit(t, LLMJ_EV_KEY, t->ydepth, (const char *)key, len);
     return 1;
 }
@@ -445,6 +499,86 @@ static const yajl_callbacks k_ycb = {
     y_null, y_boolean, NULL, NULL, y_number, y_string,
     y_start_map, y_map_key, y_end_container, y_start_array, y_end_container,
 };
+
+/* ---- the quiet yajl side (no callback) ---------------------------------------
+ * Only containers and keys: yajl decodes no string value and calls nothing
+ * for scalars. A salvage's pointers are written by quiet_path(), from the
+ * keys and the scanner's array indexes (sidx), when it asks for them. */
+
+static int q_start(llmj_tracker *t, unsigned char kind)
+{
+    if (t->ydepth >= t->lv_cap)
+        return !internal_fail(t);
+    llmj__level *l = &t->lv[t->ydepth++];
+    l->kind = kind;
+    l->key_off = t->keys.len;
+    t->ptr_stale = 1;
+    return 1;
+}
+
+static int q_start_map(void *ctx)
+{
+    return q_start(ctx, '{');
+}
+
+static int q_start_array(void *ctx)
+{
+    return q_start(ctx, '[');
+}
+
+static int q_end(void *ctx)
+{
+    llmj_tracker *t = ctx;
+    if (t->ydepth == 0)
+        return !internal_fail(t);
+    t->ydepth--;
+    t->keys.len = t->lv[t->ydepth].key_off;
+    t->ptr_stale = 1;
+    return 1;
+}
+
+static int q_map_key(void *ctx, const unsigned char *key, size_t len)
+{
+    llmj_tracker *t = ctx;
+    if (t->ydepth == 0)
+        return !internal_fail(t);
+    llmj__buf *b = &t->keys;
+    b->len = t->lv[t->ydepth - 1].key_off;
+    if (b->len + len + 1 > b->cap)
+        return !internal_fail(t);
+    copy_small(b->data + b->len, key, len);
+    b->len += len;
+    return 1;
+}
+
+static const yajl_callbacks k_ycb_quiet = {
+    NULL, NULL, NULL, NULL, NULL, NULL, q_start_map, q_map_key, q_end, q_start_array, q_end,
+};
+
+/* Quiet: write the pointer of every open container (lv[].ptr_len) and, in
+ * ptr, the innermost one's; an open container's key or index in its parent
+ * cannot change while it is open. The room was reserved by the scanner. */
+static void quiet_path(llmj_tracker *t)
+{
+    if (!t->ptr.cap)
+        return;
+    ptr_truncate(t, 0);
+    for (size_t j = 0; j < t->ydepth; j++) {
+        llmj__level *l = &t->lv[j];
+        l->ptr_len = t->ptr.len;
+        if (j + 1 == t->ydepth)
+            break;
+        int rc = l->kind == '['
+                     ? put_index_segment(t, l->sidx)
+                     : put_key_segment(t, (const unsigned char *)t->keys.data + l->key_off,
+                                       t->lv[j + 1].key_off - l->key_off);
+        if (rc) { /* not expected: the scanner reserved the room */
+            internal_fail(t);
+            break;
+        }
+    }
+    t->ptr_stale = 0;
+}
 
 /* Hand yajl n more bytes (complete tokens only), which sit at offset at of
  * the text; cont: they continue the bytes of the previous call (a token
@@ -474,7 +608,7 @@ static int yajl_open(llmj_tracker *t)
     t->yaf.realloc = y_realloc;
     t->yaf.free = y_free;
     t->yaf.ctx = t;
-    t->y = yajl_alloc(&k_ycb, &t->yaf, t);
+    t->y = yajl_alloc(t->quiet ? &k_ycb_quiet : &k_ycb, &t->yaf, t);
     if (!t->y)
         return -1;
     /* The scanner already validated every string's UTF-8, more strictly. */
@@ -495,7 +629,7 @@ static int reserve_levels(llmj_tracker *t, size_t need)
 {
     if (need <= t->lv_cap)
         return 0;
-    size_t cap = t->lv_cap ? t->lv_cap : 16;
+    size_t cap = t->lv_cap ? t->lv_cap : 4;
     while (cap < need)
         cap = cap > SIZE_MAX / 4 ? need : cap * 2;
     if (cap > t->cfg.max_depth)
@@ -536,7 +670,7 @@ static int reserve_path(llmj_tracker *t, size_t ptr_bound, size_t keys_bound)
     char *old = t->keys.data;
     if (llmj__buf_reserve(&t->keys, &t->a, keys_bound + 1, SIZE_MAX))
         return -1;
-    if (t->keys.data != old)
+    if (t->keys.data != old && !t->quiet)
         refresh_segments(t);
     return 0;
 }
@@ -620,20 +754,93 @@ static void value_done(llmj_tracker *t, uint64_t end, int *st)
  * current depth is that d. */
 static uint64_t ws_limit(const llmj_tracker *t)
 {
-    uint64_t w = t->cfg.whitespace_limit, i = t->cfg.whitespace_indent, d = t->sdepth;
-    if (i && d > (UINT64_MAX - w) / i)
+    uint64_t w = t->cfg.whitespace_limit, id, sum;
+    if (__builtin_mul_overflow((uint64_t)t->cfg.whitespace_indent, (uint64_t)t->sdepth, &id) ||
+        __builtin_add_overflow(w, id, &sum))
         return UINT64_MAX;
-    return w + i * d;
+    return sum;
 }
 
-/* Returns the number of bytes taken; sets t->status on a stop. */
-static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
+static const char *unexpected_msg(const llmj_tracker *t, int st)
 {
+    switch (st) {
+    case ST_VALUE: return "value expected";
+    case ST_ARR_OPEN: return "value or ']' expected";
+    case ST_OBJ_OPEN: return "string key or '}' expected";
+    case ST_KEY: return "string key expected";
+    case ST_COLON: return "':' expected after key";
+    case ST_AFTER:
+        return t->lv[t->sdepth - 1].skind == '[' ? "',' or ']' expected" : "',' or '}' expected";
+    default: return "unexpected data after the JSON value";
+    }
+}
+
+/* The LFs of p[i:j] (whitespace at offset base + i): lines and their starts. */
+static inline void count_lines(llmj_tracker *t, const unsigned char *p, size_t i, size_t j,
+                               uint64_t base)
+{
+    for (size_t k = i; k < j; k++)
+        if (p[k] == '\n') {
+            t->line++;
+            t->line_start = base + k + 1;
+        }
+}
+
+/* Reserve what a container opening at depth sdepth needs (the fast check
+ * inline, the growth in the functions). */
+static inline int reserve_open(llmj_tracker *t, size_t pb)
+{
+    if (t->sdepth + 1 <= t->lv_cap && pb < t->ptr.cap && t->keys_bound < t->keys.cap)
+        return 0;
+    return reserve_levels(t, t->sdepth + 1) || reserve_path(t, pb, t->keys_bound);
+}
+
+/* The classifier of the path (a constant in each copy of the scanner). */
+#ifdef LLMJ__SCAN_X86
+#define CLASSIFY(path, q)                                                      \
+    ((path) == LLMJ__SCAN_AVX2   ? llmj__classify_avx2(q)                      \
+     : (path) == LLMJ__SCAN_SSE2 ? llmj__classify_sse2(q)                      \
+                                 : llmj__classify_portable(q))
+#else
+#define CLASSIFY(path, q) ((void)(path), llmj__classify_portable(q))
+#endif
+
+/* Returns the number of bytes taken; sets t->status on a stop.
+ *
+ * The scanner jumps between labels, one per place in the grammar, so the
+ * state it is in is where the code is (st follows, for the stops and the
+ * piece's end):
+ * - L_VALUE, L_ARR_OPEN, L_OBJ_OPEN, L_KEY, L_COLON, L_AFTER, L_DONE: between
+ *   tokens (st < ST_STR), each testing only the bytes it can accept, and ws
+ *   for a whitespace run;
+ * - string (st == ST_STR): plain runs skipped by the masks; escapes and
+ *   UTF-8 sequences that are whole before the token's limit checked in
+ *   place;
+ * - slow (every other token state), byte by byte: numbers, literals split
+ *   by the piece, and whatever part of a string the fast path left (a split
+ *   escape or sequence, an error).
+ *
+ * Where the piece has 64 bytes or more it is read through blocks of masks
+ * (src/scan.h): m holds the masks of p[bb:bb+64], be = bb + 64 (0: none
+ * yet); a block starts at the byte that needs it, or at n - 64 at the
+ * piece's end, so it never reads past the piece. Shorter pieces are read
+ * byte by byte with the same classes.
+ *
+ * ws_len is set to 0 where a run ends before a byte of this piece (not at
+ * every byte between tokens): it is non-zero only while the last byte taken
+ * was whitespace between tokens. */
+static inline __attribute__((always_inline)) size_t scan_impl(llmj_tracker *t,
+                                                              const unsigned char *p, size_t n,
+                                                              int path, int small)
+{
+    /* small: n < 64, blocks compiled out */
+    const int blocks = !small && n >= 64;
     const uint64_t base = t->pos;
-    const uint64_t wbase = t->cfg.whitespace_limit;
-    const uint64_t maxtok = t->cfg.max_token;
+    llmj__masks m = { 0, 0 };
+    size_t bb = 0, be = 0;
     int st = t->st;
     size_t i = 0;
+    unsigned char c;
 
 #define ABS ((uint64_t)(base + i))
 #define FAIL(code, off, msg)                                                   \
@@ -648,53 +855,363 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
         set_error(t, LLMJ_NOMEM, ABS, "out of memory");                       \
         return i;                                                              \
     } while (0)
+#define BLOCK_AT(k)                                                            \
+    do {                                                                       \
+        bb = n - (k) >= 64 ? (k) : n - 64;                                     \
+        be = bb + 64;                                                          \
+        m = CLASSIFY(path, p + bb);                                            \
+    } while (0)
+/* A value ended at end: after it, ',' or a closer, or nothing at the top. */
+#define VALUE_DONE(end)                                                        \
+    do {                                                                       \
+        t->last_safe = (end);                                                  \
+        if (t->sdepth) {                                                       \
+            st = ST_AFTER;                                                     \
+            goto L_AFTER;                                                      \
+        }                                                                      \
+        st = ST_DONE;                                                          \
+        goto L_DONE;                                                           \
+    } while (0)
 
-    while (i < n) {
-        unsigned char c = p[i];
+    if (n == 0)
+        goto done;
+    if (t->ws_len && st < ST_STR && !is_ws(p[0]))
+        t->ws_len = 0; /* the run of the last piece ended there */
+resume:
+    if (st == ST_STR)
+        goto string;
+    switch (st) {
+    case ST_VALUE: goto L_VALUE;
+    case ST_ARR_OPEN: goto L_ARR_OPEN;
+    case ST_OBJ_OPEN: goto L_OBJ_OPEN;
+    case ST_KEY: goto L_KEY;
+    case ST_COLON: goto L_COLON;
+    case ST_AFTER: goto L_AFTER;
+    case ST_DONE: goto L_DONE;
+    case ST_STR: goto string;
+    default: goto slow;
+    }
 
-        /* A token may not grow past max_token bytes (a number's delimiter is
-         * not part of it). */
-        if (st >= ST_STR && ABS - t->tok >= maxtok &&
-            !(LLMJ_IS_NUM_STATE(st) && !is_digit(c) && c != '.' && c != 'e' && c != 'E' &&
-              c != '+' && c != '-'))
-            FAIL(LLMJ_TOO_LONG, ABS, "token longer than max_token");
+    /* ---- between tokens ---- */
+L_VALUE:
+    if (i >= n)
+        goto done;
+    c = p[i];
+    goto value_start;
+L_ARR_OPEN:
+    if (i >= n)
+        goto done;
+    c = p[i];
+    if (c == ']')
+        goto close;
+value_start: /* st is ST_VALUE or ST_ARR_OPEN, c = p[i] */
+    if (c == '"') {
+        t->started = 1;
+        t->is_key = 0;
+        goto str_begin;
+    }
+    if (is_ws(c))
+        goto ws;
+    t->started = 1;
+    switch (c) {
+    case '{':
+    case '[': {
+        if (t->sdepth >= t->cfg.max_depth)
+            FAIL(LLMJ_TOO_DEEP, ABS, "nesting deeper than max_depth");
+        size_t pb = t->ptr_bound + (c == '[' ? 21 : 0);
+        if (reserve_open(t, pb))
+            NOMEM_STOP();
+        llmj__level *l = &t->lv[t->sdepth];
+        l->skind = c;
+        l->key_bound = c == '[' ? 21 : 0;
+        l->key_raw = 0;
+        l->sidx = 0;
+        t->ptr_bound = pb;
+        t->sdepth++;
+        if (t->sdepth > t->max_depth_seen)
+            t->max_depth_seen = t->sdepth;
+        i++;
+        t->last_safe = ABS;
+        if (c == '{') {
+            st = ST_OBJ_OPEN;
+            goto L_OBJ_OPEN;
+        }
+        st = ST_ARR_OPEN;
+        goto L_ARR_OPEN;
+    }
+    case '-':
+        t->tok = ABS;
+        st = ST_NUM_MINUS;
+        i++;
+        goto slow;
+    case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+        t->tok = ABS;
+        st = c == '0' ? ST_NUM_ZERO : ST_NUM_INT;
+        i++;
+        goto slow;
+    case 't':
+    case 'f':
+    case 'n': {
+        const char *lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
+        size_t len = c == 'f' ? 5 : 4;
+        t->tok = ABS;
+        if (n - i >= len && p[i + 1] == lit[1] && p[i + 2] == lit[2] && p[i + 3] == lit[3] &&
+            (len == 4 || p[i + 4] == lit[4])) {
+            i += len;
+            VALUE_DONE(ABS);
+        }
+        t->lit = lit;
+        t->lit_i = 1;
+        st = ST_LIT;
+        i++;
+        goto slow;
+    }
+    default:
+        goto unexpected;
+    }
+L_OBJ_OPEN:
+    if (i >= n)
+        goto done;
+    c = p[i];
+    if (c == '"')
+        goto key_begin;
+    if (c == '}')
+        goto close;
+    if (is_ws(c))
+        goto ws;
+    goto unexpected;
+L_KEY:
+    if (i >= n)
+        goto done;
+    c = p[i];
+    if (c == '"')
+        goto key_begin;
+    if (is_ws(c))
+        goto ws;
+    goto unexpected;
+L_COLON:
+    if (i >= n)
+        goto done;
+    c = p[i];
+    if (c == ':') {
+        st = ST_VALUE;
+        i++;
+        goto L_VALUE;
+    }
+    if (is_ws(c))
+        goto ws;
+    goto unexpected;
+L_AFTER:
+    if (i >= n)
+        goto done;
+    c = p[i];
+    if (c == ',') {
+        llmj__level *l = &t->lv[t->sdepth - 1];
+        i++;
+        if (l->skind == '[') {
+            l->sidx++;
+            st = ST_VALUE;
+            goto L_VALUE;
+        }
+        st = ST_KEY;
+        goto L_KEY;
+    }
+    if (c == ']' || c == '}') {
+        if (t->lv[t->sdepth - 1].skind == (c == ']' ? '[' : '{'))
+            goto close;
+        goto unexpected;
+    }
+    if (is_ws(c))
+        goto ws;
+    goto unexpected;
+L_DONE:
+    if (i >= n)
+        goto done;
+    c = p[i];
+    if (is_ws(c))
+        goto ws;
+    goto unexpected;
 
-        switch (st) {
-        case ST_STR: {
-            size_t lim = n;
-            uint64_t room = t->tok + maxtok - ABS;
-            if (room < (uint64_t)(n - i))
-                lim = i + (size_t)room;
-            size_t j = str_plain_end(p, i, lim);
-            if (j != i) {
-                i = j;
+close: { /* c closes the innermost container */
+    llmj__level *l = &t->lv[t->sdepth - 1];
+    t->ptr_bound -= l->key_bound;
+    t->keys_bound -= l->key_raw;
+    t->sdepth--;
+    i++;
+    VALUE_DONE(ABS);
+}
+
+key_begin:
+    t->is_key = 1;
+str_begin: /* p[i] is the opening quote */
+    t->tok = ABS;
+    i++;
+    st = ST_STR;
+    goto string;
+
+ws: { /* p[i] is whitespace between tokens: one segment of the run, up to
+       * its end or the block's end (the next segment is the next turn) */
+    size_t j;
+    int ended; /* the run ends at p[j] */
+    if (blocks) {
+        if (i >= be)
+            BLOCK_AT(i);
+        uint64_t other = ~m.ws >> (i - bb);
+        j = other ? i + ctz64(other) : be;
+        ended = other != 0 || (j < n && !is_ws(p[j]));
+    } else {
+        j = i + 1;
+        while (j < n && is_ws(p[j]))
+            j++;
+        ended = j < n;
+    }
+    const uint64_t wlim = t->cfg.whitespace_limit;
+    if (ended && t->ws_len == 0 && (wlim == 0 || j - i < wlim)) {
+        /* the whole run, shorter than any limit (W + I * d >= W): the
+         * common case, indentation */
+        count_lines(t, p, i, j, base);
+        i = j;
+        goto resume;
+    }
+    if (t->ws_len == 0)
+        t->ws_start = ABS;
+    int hit = 0;
+    if (wlim) {
+        uint64_t left = ws_limit(t) - t->ws_len; /* > 0 */
+        if (left <= (uint64_t)(j - i)) {
+            j = i + (size_t)left; /* the byte that reaches the limit is the last */
+            hit = 1;
+        }
+    }
+    count_lines(t, p, i, j, base);
+    t->ws_len += j - i;
+    i = j;
+    if (hit) {
+        t->st = st;
+        t->runaway_at = t->ws_start;
+        t->status = LLMJ_RUNAWAY_WHITESPACE;
+        return i;
+    }
+    if (ended)
+        t->ws_len = 0;
+    if (i >= n)
+        goto done;
+    goto resume;
+}
+
+unexpected:
+    if (st == ST_VALUE || st == ST_ARR_OPEN)
+        t->started = 1;
+    FAIL(LLMJ_INVALID, ABS, unexpected_msg(t, st));
+
+    /* ---- inside a string (st == ST_STR), at a character boundary ---- */
+string:
+    if (i >= n) {
+        t->str_safe = ABS;
+        goto done;
+    }
+    {
+        /* A token may not grow past max_token bytes: lim is the first byte
+         * this one may not have. */
+        const uint64_t maxtok = t->cfg.max_token;
+        uint64_t used = ABS - t->tok;
+        size_t lim = n;
+        if (used + (n - i) > maxtok) {
+            if (used >= maxtok) {
                 t->str_safe = ABS;
-                continue;
+                FAIL(LLMJ_TOO_LONG, ABS, "token longer than max_token");
             }
-            if (c == '"') {
-                if (t->is_key) {
-                    /* The key's segment will need room in the pointer. */
-                    llmj__level *l = &t->lv[t->sdepth - 1];
-                    size_t raw = (size_t)(ABS - t->tok - 1);
-                    size_t bound = 1 + 2 * raw;
-                    size_t pb = t->ptr_bound - l->key_bound + bound;
-                    if (reserve_path(t, pb, t->keys_bound - l->key_raw + raw))
-                        NOMEM_STOP();
-                    t->ptr_bound = pb;
-                    t->keys_bound = t->keys_bound - l->key_raw + raw;
-                    l->key_bound = bound;
-                    l->key_raw = raw;
-                    st = ST_COLON;
-                } else {
-                    value_done(t, ABS + 1, &st);
+            lim = i + (size_t)(maxtok - used);
+        }
+        for (;;) {
+            /* the next byte that ends the plain run */
+            if (blocks) {
+                for (;;) {
+                    if (i >= be) {
+                        if (i >= n)
+                            break;
+                        BLOCK_AT(i);
+                    }
+                    uint64_t mm = m.special >> (i - bb);
+                    if (mm) {
+                        i += ctz64(mm);
+                        break;
+                    }
+                    i = be;
                 }
-                i++;
-                break;
+            } else {
+                while (i < n && !k_str_special[p[i]])
+                    i++;
             }
+            if (i >= lim) {
+                i = lim;
+                t->str_safe = ABS;
+                if (lim < n)
+                    FAIL(LLMJ_TOO_LONG, ABS, "token longer than max_token");
+                goto done;
+            }
+            c = p[i];
+            if (c == '"')
+                break;
+            if (c == '\\') {
+                if (i + 1 < lim) {
+                    switch (p[i + 1]) {
+                    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+                        i += 2;
+                        continue;
+                    case 'u':
+                        if (i + 5 < lim) {
+                            int v = hex4_checked(p + i + 2);
+                            if (v >= 0 && (v < 0xD800 || v > 0xDFFF)) {
+                                i += 6;
+                                continue;
+                            }
+                            if (v >= 0xD800 && v <= 0xDBFF && i + 11 < lim && p[i + 6] == '\\' &&
+                                p[i + 7] == 'u') {
+                                int w = hex4_checked(p + i + 8);
+                                if (w >= 0xDC00 && w <= 0xDFFF) {
+                                    i += 12;
+                                    continue;
+                                }
+                            }
+                        }
+                        break;
+                    default:
+                        break;
+                    }
+                }
+            } else if (c >= 0xC2 && c <= 0xDF) {
+                if (i + 1 < lim && (p[i + 1] & 0xC0) == 0x80) {
+                    i += 2;
+                    continue;
+                }
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                if (i + 2 < lim) {
+                    unsigned char c1 = p[i + 1];
+                    unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+                    if (c1 >= lo && c1 <= hi && (p[i + 2] & 0xC0) == 0x80) {
+                        i += 3;
+                        continue;
+                    }
+                }
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                if (i + 3 < lim) {
+                    unsigned char c1 = p[i + 1];
+                    unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+                    if (c1 >= lo && c1 <= hi && (p[i + 2] & 0xC0) == 0x80 &&
+                        (p[i + 3] & 0xC0) == 0x80) {
+                        i += 4;
+                        continue;
+                    }
+                }
+            }
+            /* byte by byte from here: c = p[i] at a character boundary */
+            t->str_safe = ABS;
             if (c == '\\') {
                 st = ST_STR_ESC;
                 i++;
-                break;
+                goto slow;
             }
             if (c < 0x20)
                 FAIL(LLMJ_INVALID, ABS, "control character in string");
@@ -718,8 +1235,43 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
             }
             st = ST_STR_UTF8;
             i++;
-            break;
+            goto slow;
         }
+    }
+    /* the closing quote, at i < lim */
+    if (t->is_key) {
+        /* The key's segment will need room in the pointer. */
+        llmj__level *l = &t->lv[t->sdepth - 1];
+        size_t raw = (size_t)(ABS - t->tok - 1);
+        size_t bound = 1 + 2 * raw;
+        size_t pb = t->ptr_bound - l->key_bound + bound;
+        size_t kb = t->keys_bound - l->key_raw + raw;
+        if ((pb >= t->ptr.cap || kb >= t->keys.cap) && reserve_path(t, pb, kb))
+            NOMEM_STOP();
+        t->ptr_bound = pb;
+        t->keys_bound = kb;
+        l->key_bound = bound;
+        l->key_raw = raw;
+        i++;
+        st = ST_COLON;
+        goto L_COLON;
+    }
+    i++;
+    VALUE_DONE(ABS);
+
+    /* ---- every other token state, byte by byte ---- */
+slow:
+    while (i < n) {
+        c = p[i];
+
+        /* A token may not grow past max_token bytes (a number's delimiter is
+         * not part of it). */
+        if (ABS - t->tok >= t->cfg.max_token &&
+            !(LLMJ_IS_NUM_STATE(st) && !is_digit(c) && c != '.' && c != 'e' && c != 'E' &&
+              c != '+' && c != '-'))
+            FAIL(LLMJ_TOO_LONG, ABS, "token longer than max_token");
+
+        switch (st) {
         case ST_STR_UTF8:
             if (c < t->u8_lo || c > t->u8_hi)
                 FAIL(LLMJ_INVALID, ABS, "invalid UTF-8 in string");
@@ -728,7 +1280,7 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
             i++;
             if (--t->u8_need == 0) {
                 st = ST_STR;
-                t->str_safe = ABS;
+                goto string;
             }
             break;
         case ST_STR_ESC:
@@ -736,8 +1288,7 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
             case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
                 st = ST_STR;
                 i++;
-                t->str_safe = ABS;
-                break;
+                goto string;
             case 'u':
                 st = ST_STR_U;
                 t->u_n = 0;
@@ -767,7 +1318,7 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                     st = ST_STR_LOW1;
                 } else {
                     st = ST_STR;
-                    t->str_safe = ABS;
+                    goto string;
                 }
             }
             break;
@@ -798,7 +1349,7 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
             i++;
             break;
         case ST_NUM_INT:
-            while (i < n && is_digit(p[i]) && ABS - t->tok < maxtok)
+            while (i < n && is_digit(p[i]) && ABS - t->tok < t->cfg.max_token)
                 i++;
             if (i == n)
                 break;
@@ -816,8 +1367,8 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
             } else if (is_digit(c)) {
                 FAIL(LLMJ_INVALID, ABS, "leading zero in number");
             } else if (is_num_delim(c)) {
-                value_done(t, ABS, &st); /* the delimiter is read next */
-                t->num_end = ABS;
+                t->num_end = ABS; /* the delimiter is read next */
+                VALUE_DONE(ABS);
             } else {
                 FAIL(LLMJ_INVALID, ABS, "invalid character after number");
             }
@@ -836,8 +1387,8 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                 st = ST_NUM_E;
                 i++;
             } else if (is_num_delim(c)) {
-                value_done(t, ABS, &st);
                 t->num_end = ABS;
+                VALUE_DONE(ABS);
             } else {
                 FAIL(LLMJ_INVALID, ABS, "invalid character after number");
             }
@@ -861,135 +1412,58 @@ static size_t scan(llmj_tracker *t, const unsigned char *p, size_t n)
                 FAIL(LLMJ_INVALID, ABS, "invalid literal");
             i++;
             if (t->lit[++t->lit_i] == '\0')
-                value_done(t, ABS, &st);
+                VALUE_DONE(ABS);
             break;
-
-        default: {
-            /* Between tokens. */
-            if (is_ws(c)) {
-                do {
-                    if (t->ws_len++ == 0)
-                        t->ws_start = ABS;
-                    if (c == '\n') {
-                        t->line++;
-                        t->line_start = ABS + 1;
-                    }
-                    i++;
-                    if (wbase && t->ws_len >= ws_limit(t)) {
-                        t->st = st;
-                        t->runaway_at = t->ws_start;
-                        t->status = LLMJ_RUNAWAY_WHITESPACE;
-                        return i;
-                    }
-                } while (i < n && is_ws(c = p[i]));
-                break;
-            }
-            t->ws_len = 0;
-            int value_ok = (st == ST_VALUE || st == ST_ARR_OPEN);
-            if (value_ok) {
-                t->started = 1;
-                switch (c) {
-                case '{':
-                case '[': {
-                    if (t->sdepth >= t->cfg.max_depth)
-                        FAIL(LLMJ_TOO_DEEP, ABS, "nesting deeper than max_depth");
-                    size_t pb = t->ptr_bound + (c == '[' ? 21 : 0);
-                    if (reserve_levels(t, t->sdepth + 1) || reserve_path(t, pb, t->keys_bound))
-                        NOMEM_STOP();
-                    llmj__level *l = &t->lv[t->sdepth];
-                    l->skind = c;
-                    l->key_bound = c == '[' ? 21 : 0;
-                    l->key_raw = 0;
-                    t->ptr_bound = pb;
-                    t->sdepth++;
-                    if (t->sdepth > t->max_depth_seen)
-                        t->max_depth_seen = t->sdepth;
-                    i++;
-                    t->last_safe = ABS;
-                    st = c == '{' ? ST_OBJ_OPEN : ST_ARR_OPEN;
-                    continue;
-                }
-                case '"':
-                    t->tok = ABS;
-                    t->is_key = 0;
-                    t->str_safe = ABS + 1;
-                    st = ST_STR;
-                    i++;
-                    continue;
-                case '-':
-                    t->tok = ABS;
-                    st = ST_NUM_MINUS;
-                    i++;
-                    continue;
-                case 't':
-                case 'f':
-                case 'n':
-                    t->tok = ABS;
-                    t->lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
-                    t->lit_i = 1;
-                    st = ST_LIT;
-                    i++;
-                    continue;
-                default:
-                    if (is_digit(c)) {
-                        t->tok = ABS;
-                        st = c == '0' ? ST_NUM_ZERO : ST_NUM_INT;
-                        i++;
-                        continue;
-                    }
-                    break;
-                }
-            }
-            if ((c == ']' && (st == ST_ARR_OPEN || (st == ST_AFTER && t->lv[t->sdepth - 1].skind == '['))) ||
-                (c == '}' && (st == ST_OBJ_OPEN || (st == ST_AFTER && t->lv[t->sdepth - 1].skind == '{')))) {
-                llmj__level *l = &t->lv[t->sdepth - 1];
-                t->ptr_bound -= l->key_bound;
-                t->keys_bound -= l->key_raw;
-                t->sdepth--;
-                i++;
-                value_done(t, ABS, &st);
-                continue;
-            }
-            if (c == '"' && (st == ST_OBJ_OPEN || st == ST_KEY)) {
-                t->tok = ABS;
-                t->is_key = 1;
-                t->str_safe = ABS + 1;
-                st = ST_STR;
-                i++;
-                continue;
-            }
-            if (c == ':' && st == ST_COLON) {
-                st = ST_VALUE;
-                i++;
-                continue;
-            }
-            if (c == ',' && st == ST_AFTER) {
-                st = t->lv[t->sdepth - 1].skind == '[' ? ST_VALUE : ST_KEY;
-                i++;
-                continue;
-            }
-            const char *msg;
-            switch (st) {
-            case ST_VALUE: msg = "value expected"; break;
-            case ST_ARR_OPEN: msg = "value or ']' expected"; break;
-            case ST_OBJ_OPEN: msg = "string key or '}' expected"; break;
-            case ST_KEY: msg = "string key expected"; break;
-            case ST_COLON: msg = "':' expected after key"; break;
-            case ST_AFTER:
-                msg = t->lv[t->sdepth - 1].skind == '[' ? "',' or ']' expected"
-                                                         : "',' or '}' expected";
-                break;
-            default: msg = "unexpected data after the JSON value"; break;
-            }
-            FAIL(LLMJ_INVALID, ABS, msg);
-        }
+        default: /* not reached: st > ST_STR here */
+            FAIL(LLMJ_INVALID, ABS, "internal: scanner state");
         }
     }
+
+done:
     t->st = st;
     return n;
 #undef ABS
 #undef FAIL
 #undef NOMEM_STOP
+#undef BLOCK_AT
+#undef VALUE_DONE
+}
+
+/* One copy of the scanner per path, the classifier inlined in each, and one
+ * for pieces under 64 bytes (byte by byte on every path). */
+static size_t scan_small(llmj_tracker *t, const unsigned char *p, size_t n)
+{
+    return scan_impl(t, p, n, LLMJ__SCAN_PORTABLE, 1);
+}
+
+static size_t scan_portable(llmj_tracker *t, const unsigned char *p, size_t n)
+{
+    return scan_impl(t, p, n, LLMJ__SCAN_PORTABLE, 0);
+}
+
+#ifdef LLMJ__SCAN_X86
+static size_t scan_sse2(llmj_tracker *t, const unsigned char *p, size_t n)
+{
+    return scan_impl(t, p, n, LLMJ__SCAN_SSE2, 0);
+}
+
+__attribute__((target("avx2"))) static size_t scan_avx2(llmj_tracker *t,
+                                                         const unsigned char *p, size_t n)
+{
+    return scan_impl(t, p, n, LLMJ__SCAN_AVX2, 0);
+}
+#endif
+
+static void scan_choose(llmj_tracker *t)
+{
+    t->scan_path = llmj__scan_path_default();
+    t->scan = scan_portable;
+#ifdef LLMJ__SCAN_X86
+    if (t->scan_path == LLMJ__SCAN_SSE2)
+        t->scan = scan_sse2;
+    else if (t->scan_path == LLMJ__SCAN_AVX2)
+        t->scan = scan_avx2;
+#endif
 }
 
 /* ---- string chunks --------------------------------------------------------- */
@@ -1018,14 +1492,6 @@ static size_t put_utf8(char *o, unsigned cp)
     return 4;
 }
 
-static unsigned hex4(const unsigned char *s)
-{
-    unsigned v = 0;
-    for (int k = 0; k < 4; k++)
-        v = v * 16 + (unsigned)hex_val(s[k]);
-    return v;
-}
-
 /* Deliver the decoded content of s[0:n] (whole characters of a string the
  * scanner has validated) as STRING_CHUNK events. */
 static void emit_chunks(llmj_tracker *t, const unsigned char *s, size_t n)
@@ -1038,7 +1504,8 @@ static void emit_chunks(llmj_tracker *t, const unsigned char *s, size_t n)
             size_t run = 1;
             while (i + run < n && s[i + run] != '\\')
                 run++;
-            if (o == 0 && run >= sizeof out / 2) {
+            if (o == 0 && (run >= sizeof out / 2 || i + run == n)) {
+                /* nothing waiting in out: the run goes as it is */
                 emit(t, LLMJ_EV_STRING_CHUNK, t->ydepth, (const char *)s + i, run);
                 t->chunk_len += run;
                 i += run;
@@ -1072,10 +1539,10 @@ static void emit_chunks(llmj_tracker *t, const unsigned char *s, size_t n)
         case 'r': out[o++] = '\r'; break;
         case 't': out[o++] = '\t'; break;
         case 'u': {
-            unsigned cp = hex4(s + i);
+            unsigned cp = (unsigned)hex4_checked(s + i);
             i += 4;
             if (cp >= 0xD800 && cp <= 0xDBFF) {
-                unsigned lo = hex4(s + i + 2);
+                unsigned lo = (unsigned)hex4_checked(s + i + 2);
                 i += 6;
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             }
@@ -1104,9 +1571,8 @@ static uint64_t flush_boundary(const llmj_tracker *t)
     return in_token(t) ? t->tok : t->pos;
 }
 
-/* Hand yajl the complete tokens still held: [fl, boundary). Also called
- * before a salvage, which needs the yajl side's container pointers. */
-void llmj__flush(llmj_tracker *t)
+/* Hand yajl the complete tokens still held: [fl, boundary). */
+static void flush_held(llmj_tracker *t)
 {
     uint64_t boundary = flush_boundary(t);
     if (boundary <= t->fl || t->hold.len == 0)
@@ -1118,6 +1584,37 @@ void llmj__flush(llmj_tracker *t)
     memmove(t->hold.data, t->hold.data + k, t->hold.len - k);
     t->hold.len -= k;
     t->fl += k;
+}
+
+/* Before a salvage, which needs the yajl side's container pointers: the held
+ * tokens to yajl, and (quiet) the pointers written. */
+void llmj__flush(llmj_tracker *t)
+{
+    flush_held(t);
+    if (t->quiet && t->ptr_stale)
+        quiet_path(t);
+}
+
+/* Append p[0:k] to the hold buffer when it has the room (small pieces are
+ * copied inline: the fixed cost of a feed is what counts at token-sized
+ * pieces); 0, or -1 when it must grow. */
+static inline int hold_put(llmj_tracker *t, const unsigned char *p, size_t k)
+{
+    if (k == 0)
+        return 0;
+    if (t->hold.cap - t->hold.len < k)
+        return -1;
+    copy_small(t->hold.data + t->hold.len, p, k);
+    t->hold.len += k;
+    return 0;
+}
+
+/* hold_put, growing the buffer when needed; 0 or -1 (out of memory). */
+static inline int hold_append(llmj_tracker *t, const unsigned char *p, size_t k)
+{
+    if (hold_put(t, p, k) == 0)
+        return 0;
+    return llmj__buf_append(&t->hold, &t->a, p, k, SIZE_MAX) ? -1 : 0;
 }
 
 /* Without a callback nobody waits for events, so complete tokens are handed
@@ -1133,17 +1630,16 @@ static void after_piece(llmj_tracker *t, const unsigned char *p, size_t n, int n
     const uint64_t base = t->pos - n;
     uint64_t boundary = flush_boundary(t);
 
-    if (!t->cb && t->status == LLMJ_OK && boundary - t->fl < LLMJ_DEFER_BYTES) {
+    if (t->quiet && t->status == LLMJ_OK && boundary - t->fl < LLMJ_DEFER_BYTES) {
         uint64_t from = t->fl > base ? t->fl : base;
-        if (llmj__buf_append(&t->hold, &t->a, p + (from - base), (size_t)(t->pos - from),
-                             SIZE_MAX) == 0)
+        if (hold_append(t, p + (from - base), (size_t)(t->pos - from)) == 0)
             return;
         /* no room to defer: hand over now, keep only the unfinished token */
     }
 
     if (boundary > t->fl) {
         if (t->hold.len && boundary <= base) {
-            llmj__flush(t); /* the boundary lies in the held bytes */
+            flush_held(t); /* the boundary lies in the held bytes */
         } else if (t->hold.len) {
             /* The held bytes end inside a token that ended in this piece:
              * two calls, so yajl lexes it once (it buffers a token that
@@ -1164,8 +1660,7 @@ static void after_piece(llmj_tracker *t, const unsigned char *p, size_t n, int n
      * still cover the whole piece. */
     if (t->pos > t->fl) {
         uint64_t from = t->fl > base ? t->fl : base;
-        if (llmj__buf_append(&t->hold, &t->a, p + (from - base), (size_t)(t->pos - from),
-                             SIZE_MAX)) {
+        if (hold_append(t, p + (from - base), (size_t)(t->pos - from))) {
             /* After a stop in this piece the stop's error (and so the
              * salvage) stays; the status says the last chunks were lost. */
             if (t->status == LLMJ_OK)
@@ -1202,6 +1697,18 @@ static void after_piece(llmj_tracker *t, const unsigned char *p, size_t n, int n
     }
 }
 
+/* The piece goes on with a string and holds no byte that ends a plain run
+ * (most token-sized pieces): the scanner's state moves by its length. */
+static inline int plain_string_piece(const llmj_tracker *t, const unsigned char *p, size_t len)
+{
+    if (t->st != ST_STR || len >= 64 || t->pos - t->tok + len > t->cfg.max_token)
+        return 0;
+    for (size_t k = 0; k < len; k++)
+        if (k_str_special[p[k]])
+            return 0;
+    return 1;
+}
+
 llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
 {
     if (!t || (!buf && len))
@@ -1216,6 +1723,20 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
         return LLMJ_OK;
     const unsigned char *p = buf;
 
+    /* The fixed cost of a feed is what counts at token-sized pieces: a piece
+     * inside a string skips the scanner, and without a callback it is only
+     * appended to the bytes held for yajl. */
+    if (!t->cfg.keep_text && !t->rep && !t->schema && plain_string_piece(t, p, len)) {
+        t->pos += len;
+        t->str_safe = t->pos;
+        if (t->quiet && t->tok - t->fl < LLMJ_DEFER_BYTES && hold_put(t, p, len) == 0)
+            return LLMJ_OK;
+        after_piece(t, p, len, 0);
+        if (t->muted && t->status == LLMJ_OK)
+            t->status = LLMJ_ABORTED;
+        return t->status;
+    }
+
     /* keep_text keeps everything: reserve before taking anything. */
     if (t->cfg.keep_text && (len > SIZE_MAX - t->text.len - 1 ||
                              llmj__buf_reserve(&t->text, &t->a, t->text.len + len + 1, SIZE_MAX))) {
@@ -1227,7 +1748,7 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
     uint64_t rep_hit = UINT64_MAX;
     if (t->rep)
         n = rep_scan(t, p, len, &rep_hit);
-    size_t took = scan(t, p, n);
+    size_t took = n < 64 ? scan_small(t, p, n) : t->scan(t, p, n);
     if (t->status == LLMJ_OK && rep_hit != UINT64_MAX) {
         /* The run's last byte was taken with no error before it. */
         t->status = LLMJ_RUNAWAY_REPEAT;
@@ -1246,6 +1767,9 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
     if (t->schema) /* schema validation (src/schema/validate.c) */
         llmj__schema_feed(t->schema, p, took);
     t->pos += took;
+    if (t->quiet && t->status == LLMJ_OK && !t->muted &&
+        flush_boundary(t) - t->fl < LLMJ_DEFER_BYTES && hold_put(t, p, took) == 0)
+        return LLMJ_OK; /* after_piece would defer it (a schema event may stop) */
     after_piece(t, p, took, number_closed);
     if (t->muted && t->status == LLMJ_OK)
         t->status = LLMJ_ABORTED;
@@ -1330,6 +1854,7 @@ static void state_init(llmj_tracker *t)
     t->ydepth = 0;
     t->yajl_failed = 0;
     t->muted = 0;
+    t->ptr_stale = 0;
     t->num_end = UINT64_MAX;
     t->chunked = 0;
     t->chunk_raw = 0;
@@ -1375,6 +1900,8 @@ llmj_status llmj_tracker_new(llmj_tracker **out, const llmj_config *cfg, llmj_ev
     t->a = a;
     t->cb = cb;
     t->ctx = ctx;
+    t->quiet = cb == NULL;
+    scan_choose(t);
     if (c.repeat_limit) {
         t->rep = llmj__malloc(&a, sizeof *t->rep);
         if (!t->rep)
@@ -1385,7 +1912,7 @@ llmj_status llmj_tracker_new(llmj_tracker **out, const llmj_config *cfg, llmj_ev
             pw *= REP_P;
         t->rep->pow_win = pw;
     }
-    if (reserve_levels(t, 16 < c.max_depth ? 16 : c.max_depth) || reserve_path(t, 64, 64))
+    if (reserve_levels(t, 4 < c.max_depth ? 4 : c.max_depth) || reserve_path(t, 64, 64))
         goto nomem;
     state_init(t);
     if (yajl_open(t))

@@ -48,6 +48,8 @@ typedef struct llmj__level {
     size_t key_bound;    /* scanner: upper bound of this level's pointer
                             segment ("/" + index, or "/" + escaped key) */
     size_t key_raw;      /* scanner: raw length of the current key */
+    size_t sidx;         /* scanner, arrays: commas so far (the index of the
+                            element being read) */
     uint64_t begin_off;  /* yajl side: offset of the opening bracket */
 } llmj__level;
 
@@ -78,6 +80,9 @@ struct llmj_tracker {
     int finished;
 
     /* ---- scanner ---- */
+    /* tracker.c's scanner, compiled once per classifier path (src/scan.h) */
+    size_t (*scan)(struct llmj_tracker *t, const unsigned char *p, size_t n);
+    int scan_path;        /* LLMJ__SCAN_PORTABLE, _SSE2 or _AVX2 */
     uint64_t pos;         /* bytes taken */
     int st;
     int started;          /* a non-whitespace byte was seen */
@@ -122,6 +127,12 @@ struct llmj_tracker {
     llmj__buf keys;       /* decoded keys of the open objects, a stack */
     int yajl_failed;
     int muted;            /* a callback asked to stop: no more events */
+    /* Without a callback (quiet) yajl is given no scalar callbacks (so it
+     * decodes no strings) and the yajl side keeps only the containers and
+     * their keys; the pointers a salvage names are written when it asks
+     * (ptr_stale: a container opened or closed since). */
+    int quiet;
+    int ptr_stale;
 
     /* string chunks of the string value still open at a piece's end */
     int chunked;          /* chunks were delivered for the pending string */

@@ -5,8 +5,10 @@
  *    payloads beside it (ratio);
  * 2. the live-UI pattern: a 1 MB JSON answer streamed as 4-character SSE
  *    deltas, every event delivered and written as a JSON line (like
- *    `llmjson replay --events`) to /dev/null; in process, and through the
- *    tool itself when it is there. */
+ *    `llmjson replay --events`) to /dev/null, against a bare yajl parse of
+ *    those payloads; in process, and through the tool itself when it is
+ *    there.
+ * In process, each figure is the median of 3 runs alternating with yajl's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,44 +43,6 @@ static void make_answer(tu_buf *b, size_t n)
         tu_buf_addf(b, "%s{\"id\":%zu,\"name\":\"item %zu\",\"tags\":[\"a\",\"b\"],\"ok\":true}",
                     i ? "," : "", i, i);
     tu_buf_add(b, "]", 1);
-}
-
-static const char chunk_head[] =
-    "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o\","
-    "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"";
-static const char chunk_tail[] = "\"},\"finish_reason\":null}]}\n\n";
-
-/* The answer as SSE chunks of `step` characters (alternating 3 and 4 when
- * step is 0), then a finish chunk and [DONE]; the payloads alone (one per
- * line) in *payloads when not NULL. Returns the number of chunks. */
-static size_t make_stream(tu_buf *sse, tu_buf *payloads, const tu_buf *answer, size_t step)
-{
-    size_t n = 0;
-    for (size_t p = 0; p < answer->len; n++) {
-        size_t k = step ? step : (n & 1) ? 4 : 3;
-        if (k > answer->len - p)
-            k = answer->len - p;
-        size_t start = sse->len;
-        tu_buf_add(sse, chunk_head, sizeof chunk_head - 1);
-        for (size_t i = p; i < p + k; i++) {
-            char c = answer->data[i];
-            if (c == '"' || c == '\\')
-                tu_buf_add(sse, "\\", 1);
-            tu_buf_add(sse, &c, 1);
-        }
-        tu_buf_add(sse, chunk_tail, sizeof chunk_tail - 1);
-        if (payloads) {
-            tu_buf_add(payloads, sse->data + start + 6, sse->len - start - 6 - 2);
-            tu_buf_add(payloads, "\n", 1);
-        }
-        p += k;
-    }
-    static const char end[] =
-        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\","
-        "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
-        "data: [DONE]\n\n";
-    tu_buf_add(sse, end, sizeof end - 1);
-    return n + 2;
 }
 
 /* ---- counting callbacks ----------------------------------------------------- */
@@ -131,12 +95,40 @@ static double run_stream(const tu_buf *sse, const llmj_stream_callbacks *cbs, vo
     return t;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median3(double *v)
+{
+    qsort(v, 3, sizeof *v, cmp_double);
+    return v[1];
+}
+
+/* CPU seconds of one yajl handle parsing the payloads (one per line). */
+static double yajl_payloads(const tu_buf *payloads)
+{
+    yajl_handle y = yajl_alloc(NULL, NULL, NULL);
+    yajl_config(y, yajl_allow_multiple_values, 1);
+    double t0 = now();
+    if (yajl_parse(y, (const unsigned char *)payloads->data, payloads->len) != yajl_status_ok ||
+        yajl_complete_parse(y) != yajl_status_ok) {
+        fprintf(stderr, "bench: yajl rejected the payloads\n");
+        exit(1);
+    }
+    double t = now() - t0;
+    yajl_free(y);
+    return t;
+}
+
 static void bench_chunks(void)
 {
     tu_buf answer = { 0 }, sse = { 0 }, payloads = { 0 };
     /* 1M chunks of 3-4 characters: about 3.5 MB of JSON */
     make_answer(&answer, 3500000);
-    size_t chunks = make_stream(&sse, &payloads, &answer, 0);
+    size_t chunks = tu_openai_sse(&sse, &payloads, answer.data, answer.len, 0);
     printf("stream: %zu chunks, %.1f MB of SSE (%.0f bytes a chunk), %.2f MB of JSON content\n",
            chunks, sse.len / 1e6, (double)sse.len / chunks, answer.len / 1e6);
 
@@ -153,35 +145,30 @@ static void bench_chunks(void)
     printf("SSE framing alone:           %7.3f s  %8.1f MB/s  %6.2f M events/s\n", t_sse,
            sse.len / t_sse / 1e6, c.other / t_sse / 1e6);
 
-    /* bare yajl over the same payloads (one handle, one payload per line) */
-    yajl_handle y = yajl_alloc(NULL, NULL, NULL);
-    yajl_config(y, yajl_allow_multiple_values, 1);
-    t0 = now();
-    if (yajl_parse(y, (const unsigned char *)payloads.data, payloads.len) != yajl_status_ok ||
-        yajl_complete_parse(y) != yajl_status_ok) {
-        fprintf(stderr, "bench: yajl rejected the payloads\n");
-        exit(1);
+    /* bare yajl over the same payloads (one handle, one payload per line),
+     * and the stream end to end, without callbacks and with every event
+     * counted: the median of 3 runs that alternate */
+    double ty[3], tb[3], ta[3];
+    counts call = { 0 };
+    for (int r = 0; r < 3; r++) {
+        ty[r] = yajl_payloads(&payloads);
+        llmj_status st;
+        tb[r] = run_stream(&sse, NULL, NULL, &st);
+        memset(&call, 0, sizeof call);
+        llmj_stream_callbacks cbs = { 0 };
+        cbs.json = n_json;
+        cbs.text = n_text;
+        ta[r] = run_stream(&sse, &cbs, &call, &st);
     }
-    double t_yajl = now() - t0;
-    yajl_free(y);
+    double t_yajl = median3(ty), t_bare = median3(tb), t_all = median3(ta);
     printf("bare yajl parse of payloads: %7.3f s  %8.1f MB/s  %6.2f M events/s\n", t_yajl,
            payloads.len / t_yajl / 1e6, (chunks - 2) / t_yajl / 1e6);
-
-    /* end to end: SSE + dialect + tracker, no callbacks */
-    llmj_status st;
-    double t_bare = run_stream(&sse, NULL, NULL, &st);
     printf("stream, no callbacks:        %7.3f s  %8.1f MB/s  %6.2f M events/s\n", t_bare,
            sse.len / t_bare / 1e6, chunks / t_bare / 1e6);
-    /* end to end with every event counted */
-    memset(&c, 0, sizeof c);
-    llmj_stream_callbacks cbs = { 0 };
-    cbs.json = n_json;
-    cbs.text = n_text;
-    double t_all = run_stream(&sse, &cbs, &c, &st);
     printf("stream, every event:         %7.3f s  %8.1f MB/s  %6.2f M events/s "
            "(%zu JSON events, %zu text deltas)\n",
-           t_all, sse.len / t_all / 1e6, chunks / t_all / 1e6, c.json, c.text);
-    printf("ratio end to end / bare yajl: %.2fx the time (aim: >= 1.5 M events/s end to end)\n",
+           t_all, sse.len / t_all / 1e6, chunks / t_all / 1e6, call.json, call.text);
+    printf("ratio end to end / bare yajl: %.2fx the time (aim (issue 14): <= 1.5x)\n",
            t_all / t_yajl);
     tu_buf_free(&answer);
     tu_buf_free(&sse);
@@ -275,9 +262,9 @@ static int ui_text(void *ctx, size_t choice, const char *t, size_t n)
 
 static void bench_live_ui(void)
 {
-    tu_buf answer = { 0 }, sse = { 0 };
+    tu_buf answer = { 0 }, sse = { 0 }, payloads = { 0 };
     make_answer(&answer, 1000000);
-    size_t chunks = make_stream(&sse, NULL, &answer, 4);
+    size_t chunks = tu_openai_sse(&sse, &payloads, answer.data, answer.len, 4);
     printf("live UI: a %.2f MB JSON answer in %zu SSE deltas of 4 characters (%.1f MB)\n",
            answer.len / 1e6, chunks, sse.len / 1e6);
 
@@ -287,11 +274,21 @@ static void bench_live_ui(void)
     cbs.json = ui_json;
     cbs.text = ui_text;
     llmj_status st;
-    double t = run_stream(&sse, &cbs, k, &st);
+    double tv[3], ty[3];
+    size_t lines = 0;
+    for (int r = 0; r < 3; r++) {
+        ty[r] = yajl_payloads(&payloads);
+        k->lines = 0;
+        tv[r] = run_stream(&sse, &cbs, k, &st);
+        lines = k->lines;
+    }
+    double t = median3(tv), t_yajl = median3(ty);
     fwrite(k->buf, 1, k->len, k->out);
     fclose(k->out);
     printf("in process, every event written as a JSON line to /dev/null: %.3f s "
-           "(%zu lines; aim < 0.25 s)\n", t, k->lines);
+           "(%zu lines)\n", t, lines);
+    printf("bare yajl parse of those %zu payloads: %.3f s; ratio %.2fx (aim (issue 14): <= 2x)\n",
+           chunks - 2, t_yajl, t / t_yajl);
     free(k);
 
     /* the tool itself */
@@ -312,6 +309,7 @@ static void bench_live_ui(void)
     }
     tu_buf_free(&answer);
     tu_buf_free(&sse);
+    tu_buf_free(&payloads);
 }
 
 int main(void)

@@ -236,6 +236,86 @@ void tu_buf_add_json_string(tu_buf *b, const char *s, size_t n)
     tu_buf_add(b, "\"", 1);
 }
 
+size_t tu_openai_sse(tu_buf *sse, tu_buf *payloads, const char *answer, size_t n, size_t step)
+{
+    static const char head[] =
+        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o\","
+        "\"choices\":[{\"index\":0,\"delta\":{\"content\":";
+    static const char tail[] = "},\"finish_reason\":null}]}\n\n";
+    size_t chunks = 0;
+    for (size_t p = 0; p < n; chunks++) {
+        size_t k = step ? step : (chunks & 1) ? 4 : 3;
+        if (k > n - p)
+            k = n - p;
+        size_t start = sse->len;
+        tu_buf_add(sse, head, sizeof head - 1);
+        tu_buf_add_json_string(sse, answer + p, k);
+        tu_buf_add(sse, tail, sizeof tail - 1);
+        if (payloads) {
+            tu_buf_add(payloads, sse->data + start + 6, sse->len - start - 6 - 2);
+            tu_buf_add(payloads, "\n", 1);
+        }
+        p += k;
+    }
+    static const char end[] =
+        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\","
+        "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+        "data: [DONE]\n\n";
+    tu_buf_add(sse, end, sizeof end - 1);
+    return chunks + 2;
+}
+
+static void tu_indent(tu_buf *out, size_t depth)
+{
+    tu_buf_add(out, "\n", 1);
+    for (size_t k = 0; k < depth; k++)
+        tu_buf_add(out, "  ", 2);
+}
+
+void tu_pretty_json(tu_buf *out, const char *s, size_t n)
+{
+    int in_str = 0, esc = 0;
+    size_t depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_str) {
+            tu_buf_add(out, &c, 1);
+            if (esc)
+                esc = 0;
+            else if (c == '\\')
+                esc = 1;
+            else if (c == '"')
+                in_str = 0;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            in_str = 1;
+            tu_buf_add(out, &c, 1);
+            break;
+        case '{':
+        case '[':
+            tu_buf_add(out, &c, 1);
+            tu_indent(out, ++depth);
+            break;
+        case '}':
+        case ']':
+            tu_indent(out, --depth);
+            tu_buf_add(out, &c, 1);
+            break;
+        case ',':
+            tu_buf_add(out, &c, 1);
+            tu_indent(out, depth);
+            break;
+        case ':':
+            tu_buf_add(out, ": ", 2);
+            break;
+        default:
+            tu_buf_add(out, &c, 1);
+        }
+    }
+}
+
 int tu_have_dir(const char *rel, const char *what_is_skipped)
 {
     char full[4096];

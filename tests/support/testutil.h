@@ -64,6 +64,18 @@ void tu_buf_free(tu_buf *b);
 /* Append s[0:n] as a JSON string literal (with quotes) to b. */
 void tu_buf_add_json_string(tu_buf *b, const char *s, size_t n);
 
+/* answer[0:n] as an OpenAI Chat Completions stream appended to sse: one
+ * chunk per `step` characters of delta content (3 and 4 alternately when
+ * step is 0), then a finish chunk and [DONE]; the chunks' payloads alone,
+ * one per line, appended to payloads when not NULL. Returns the number of
+ * events (the content chunks, the finish chunk and [DONE]). */
+size_t tu_openai_sse(tu_buf *sse, tu_buf *payloads, const char *answer, size_t n, size_t step);
+
+/* The valid JSON text s[0:n] pretty-printed into out, as JSON-mode answers
+ * often are: a newline and two spaces per level before every member,
+ * element and closer, ": " after keys. */
+void tu_pretty_json(tu_buf *out, const char *s, size_t n);
+
 /* A stream choice's extras (stop sequence, logprobs, citations, server
  * tools), one line each, for comparing runs; and a tool call's appended
  * fields (type, text_input, signature) on the current line. */
