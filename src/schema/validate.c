@@ -157,7 +157,15 @@ static inline int grow(llmj__sval *v, void **p, size_t *cap, size_t need, size_t
 static inline int append(llmj__sval *v, llmj__buf *b, const void *p, size_t n)
 {
     if (b->len + n < b->cap) {
-        memcpy(b->data + b->len, p, n);
+        if (n <= 16) {
+            /* keys and numbers are short: no library call */
+            unsigned char *o = (unsigned char *)b->data + b->len;
+            const unsigned char *q = p;
+            for (size_t k = 0; k < n; k++)
+                o[k] = q[k];
+        } else {
+            memcpy(b->data + b->len, p, n);
+        }
         b->len += n;
         return 0;
     }
@@ -1134,7 +1142,22 @@ HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t of
         return 1;
     vmem *m = &v->mm[c->m0];
     const snode *n = N(v, m->node);
-    uint32_t f0 = find_name((const char *)n->props, sizeof(sprop), n->pfirst, n->nprops, b, len);
+    /* answers mostly follow the schema's order: try the property declared
+     * after the last one seen before searching (names are unique, so a hit
+     * is find_name's answer) */
+    uint32_t f0 = NONE;
+    size_t nx = (size_t)(m->last + 1);
+    if (nx < n->ndecl) {
+        const sstr *x = &n->props[n->decl[nx]].nm;
+        size_t j = 0;
+        if (x->len == len)
+            while (j < len && (unsigned char)x->s[j] == b[j])
+                j++;
+        if (x->len == len && j == len)
+            f0 = n->decl[nx];
+    }
+    if (f0 == NONE)
+        f0 = find_name((const char *)n->props, sizeof(sprop), n->pfirst, n->nprops, b, len);
     m->lo = f0 == NONE ? 0 : f0;
     m->hi = f0 == NONE ? 0 : f0 + 1;
     if (f0 == NONE && n->addl_false) {
