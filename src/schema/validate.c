@@ -1742,14 +1742,41 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                         break;
                     }
                     value_byte(v, c, OFF - 1);
-                    if (v->flat && v->ls == L_STR) {
-                        /* a string nothing looks into: to its end at once */
+                    if (v->dec_pending || v->nomem)
+                        break;
+                    /* a scalar that ends in this piece: to its end at once,
+                     * as the states below would take it */
+                    if (v->ls == L_STR) {
                         size_t j = scan_plain(p, i, n);
                         if (j < n && p[j] == '"') {
+                            if (v->flat) {
+                                v->flat = 0; /* a string nothing looks into */
+                            } else {
+                                if (j > i && (v->lv[v->nlv - 1].work & W_LOOK))
+                                    str_run(v, p + i, j - i, OFF, 1, 1);
+                                str_end(v, base + j);
+                            }
                             i = j + 1;
-                            v->flat = 0;
                             v->ls = L_BETWEEN;
                         }
+                    } else if (v->ls == L_NUM) {
+                        size_t j = i;
+                        while (j < n && num_byte(p[j]))
+                            j++;
+                        if (j < n) {
+                            if (v->flat)
+                                v->flat = 0;
+                            else if (j == i || !append(v, &v->num, p + i, j - i))
+                                num_end(v, base + j);
+                            if (!v->nomem) {
+                                i = j; /* the delimiter is read next */
+                                v->ls = L_BETWEEN;
+                            }
+                        }
+                    } else if (v->ls == L_LIT && (size_t)v->lit_left <= n - i) {
+                        i += v->lit_left;
+                        v->lit_left = 0;
+                        v->ls = L_BETWEEN;
                     }
                     break;
                 }
