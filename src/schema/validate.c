@@ -1624,21 +1624,45 @@ static int str_passes(const snode *a, const unsigned char *b, size_t len)
  * report what fails where they always did. */
 HOT int scalar_whole(llmj__sval *v, const unsigned char *p, size_t *ip, size_t n, uint64_t base)
 {
-    size_t i = *ip;
-    unsigned char kind = p[i - 1] == '"' ? '"' : '0';
+    size_t i = *ip, j = i;
+    unsigned char c = p[i - 1];
+    unsigned char kind = c == '"' ? '"' : c == 't' || c == 'f' || c == 'n' ? c : '0';
     vlev *P = &v->lv[v->nlv - 1];
     uint32_t child;
     if (!fast_child(v, P, &child))
         return 0;
     const snode *cn = N(v, child);
     unsigned kb = kind_bits(kind);
-    if (cn->flat_kinds & kb)
-        return 0; /* the flat path is as fast */
+    if (cn->flat_kinds & kb) {
+        /* nothing to check (value_byte's flat path, at once) */
+        if (kind == '"') {
+            j = scan_plain(p, i, n);
+            if (j >= n || p[j] != '"')
+                return 0;
+            j++;
+        } else if (kind == '0') {
+            while (j < n && num_byte(p[j]))
+                j++;
+            if (j >= n)
+                return 0;
+            v->num.len = 0;
+        } else {
+            j += c == 'f' ? 4 : 3;
+            if (j > n)
+                return 0;
+        }
+        v->started = 1;
+        v->pos_now = base + i - 1;
+        P->count += P->kind == '[';
+        *ip = j;
+        return 1;
+    }
+    if (kind != '"' && kind != '0')
+        return 0;
     uint32_t atom = fast_atom(v, cn, kind, kb);
     if (atom == UINT32_MAX)
         return 0;
     const snode *a = N(v, atom);
-    size_t j = i;
     if (kind == '"') {
         j = scan_plain(p, i, n);
         if (j >= n || p[j] != '"')
@@ -1850,8 +1874,7 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                         }
                         break;
                     }
-                    if (v->nlv && (c == '"' || c == '-' || (c >= '0' && c <= '9')) && !want_events(v) &&
-                        scalar_whole(v, p, &i, n, base))
+                    if (v->nlv && c != '{' && c != '[' && !want_events(v) && scalar_whole(v, p, &i, n, base))
                         continue;
                     if (v->nomem)
                         break;
