@@ -79,60 +79,6 @@ static void set_error(llmj_tracker *t, llmj_status code, uint64_t offset, const 
     t->err.message = t->errmsg;
 }
 
-/* ---- yajl's allocations ---------------------------------------------------
- * yajl does not check its allocations. Each of its blocks carries a header
- * saying which allocator it came from: the configured one, or, when that
- * refuses, the C library's (so yajl never sees NULL; its needs are bounded by
- * max_depth and max_token). */
-
-typedef struct yhdr {
-    size_t size;
-    size_t fallback;
-} yhdr;
-
-static void *y_malloc(void *ctx, size_t size)
-{
-    llmj_tracker *t = ctx;
-    if (size > SIZE_MAX - sizeof(yhdr))
-        return NULL;
-    yhdr *h = llmj__malloc(&t->a, sizeof *h + size);
-    size_t fb = 0;
-    if (!h) {
-        h = malloc(sizeof *h + size);
-        fb = 1;
-        if (!h)
-            return NULL;
-    }
-    h->size = size;
-    h->fallback = fb;
-    return h + 1;
-}
-
-static void y_free(void *ctx, void *ptr)
-{
-    llmj_tracker *t = ctx;
-    if (!ptr)
-        return;
-    yhdr *h = (yhdr *)ptr - 1;
-    if (h->fallback)
-        free(h);
-    else
-        llmj__free(&t->a, h);
-}
-
-static void *y_realloc(void *ctx, void *ptr, size_t size)
-{
-    if (!ptr)
-        return y_malloc(ctx, size);
-    yhdr *h = (yhdr *)ptr - 1;
-    void *n = y_malloc(ctx, size);
-    if (!n)
-        return NULL;
-    memcpy(n, ptr, h->size < size ? h->size : size);
-    y_free(ctx, ptr);
-    return n;
-}
-
 /* memcpy(d, s, k), without a call for the few bytes of a token-sized piece
  * or a key. */
 static inline void copy_small(char *d, const unsigned char *s, size_t k)
@@ -584,10 +530,11 @@ static void yfeed_at(llmj_tracker *t, const unsigned char *p, size_t n, uint64_t
 
 static int yajl_open(llmj_tracker *t)
 {
-    t->yaf.malloc = y_malloc;
-    t->yaf.realloc = y_realloc;
-    t->yaf.free = y_free;
-    t->yaf.ctx = t;
+    /* yajl never sees a refusal: see llmj__yajl_malloc() (alloc.h) */
+    t->yaf.malloc = llmj__yajl_malloc;
+    t->yaf.realloc = llmj__yajl_realloc;
+    t->yaf.free = llmj__yajl_free;
+    t->yaf.ctx = &t->a;
     t->y = yajl_alloc(t->quiet ? &k_ycb_quiet : &k_ycb, &t->yaf, t);
     if (!t->y)
         return -1;
