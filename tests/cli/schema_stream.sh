@@ -85,11 +85,7 @@ if [ "${LLMJ_HTTP:-1}" = 0 ]; then
 elif [ ! -x "$SERVER" ]; then
     bad "the test server $SERVER is not built"
 else
-    "$SERVER" --dir "$S" --idle 20 --life 120 > "$TMP/port" 2> "$TMP/slog" &
-    SPID=$!
-    for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
-    PORT=$(head -n 1 "$TMP/port")
-    U="http://127.0.0.1:$PORT"
+    start_server "$S"
     # the request the server recorded, as JSON
     record() {
         exec 3<> "/dev/tcp/127.0.0.1/$PORT" || return 1
