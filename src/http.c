@@ -15,6 +15,7 @@
 #include "alloc.h"
 #include "dialect/whole.h"
 #include "http_int.h"
+#include "unicode.h"
 
 #include <llmjson.h>
 #include <llmjson/http.h>
@@ -340,38 +341,9 @@ static int js_is(const js_doc *d, const js_val *v, const char *lit)
     return v && v->kind == '"' && v->len == k + 2 && memcmp(d->text + v->start + 1, lit, k) == 0;
 }
 
-static void put_utf8(char *out, size_t *o, unsigned long cp)
-{
-    if (cp < 0x80) {
-        out[(*o)++] = (char)cp;
-    } else if (cp < 0x800) {
-        out[(*o)++] = (char)(0xC0 | (cp >> 6));
-        out[(*o)++] = (char)(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out[(*o)++] = (char)(0xE0 | (cp >> 12));
-        out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[(*o)++] = (char)(0x80 | (cp & 0x3F));
-    } else {
-        out[(*o)++] = (char)(0xF0 | (cp >> 18));
-        out[(*o)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[(*o)++] = (char)(0x80 | (cp & 0x3F));
-    }
-}
-
 static long hex4(const char *s, size_t n)
 {
-    if (n < 4)
-        return -1;
-    long v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = s[i];
-        int h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        if (h < 0)
-            return -1;
-        v = v * 16 + h;
-    }
-    return v;
+    return n < 4 ? -1 : llmj__hex4((const unsigned char *)s);
 }
 
 /* Decode the JSON string literal s[0:n] (with its quotes) into out (at most
@@ -417,7 +389,7 @@ static size_t js_decode(const char *s, size_t n, char *out, size_t cap)
             }
             if (cp >= 0xD800 && cp < 0xE000)
                 cp = 0xFFFD;
-            put_utf8(out, &o, (unsigned long)cp);
+            o += llmj__utf8_put(out + o, (unsigned long)cp);
             break;
         }
         default: out[o++] = e; break;

@@ -377,13 +377,37 @@ static int new_tracker(llmj_stream *s, llmj_tracker **out, text_ctx *tc)
     return -1;
 }
 
+/* A schema event of a text: to the caller's callback. */
+static int on_schema_event(void *ctx, const llmj_schema_event *ev)
+{
+    text_ctx *tc = ctx;
+    llmj_stream *s = tc->s;
+    if (s->status != LLMJ_OK)
+        return 1;
+    s->in_json++;
+    int stop_here = s->cb.schema_event(s->ctx, tc->choice, tc->tool, ev);
+    s->in_json--;
+    if (stop_here) {
+        stop(s, LLMJ_ABORTED, s->cur_off, "a callback stopped the stream");
+        return 1;
+    }
+    return 0;
+}
+
+/* Validate a text's tracker against sch, its events to the callback. */
+static llmj_status set_text_schema(llmj_stream *s, llmj_tracker *tr, text_ctx *tc,
+                                   const llmj_schema *sch)
+{
+    return llmj_tracker_set_schema_cb(tr, sch, s->cb.schema_event ? on_schema_event : NULL, tc);
+}
+
 /* The tracker of a choice's JSON content, validating against the response
  * schema when one is set; 0, or -1 when the stream stopped. */
 static int new_content_tracker(llmj_stream *s, stream_choice *c)
 {
     if (new_tracker(s, &c->tr, &c->tc))
         return -1;
-    if (s->schema && llmj_tracker_set_schema(c->tr, s->schema) != LLMJ_OK) {
+    if (s->schema && set_text_schema(s, c->tr, &c->tc, s->schema) != LLMJ_OK) {
         llmj_tracker_free(c->tr);
         c->tr = NULL;
         stop_nomem(s);
@@ -790,7 +814,7 @@ static int tool_schema_set(llmj_stream *s, stream_tool *t)
         const tool_schema *e = &s->tschemas[i];
         if (e->len != t->name.len || (e->len && memcmp(e->name, t->name.data, e->len) != 0))
             continue;
-        if (llmj_tracker_set_schema(t->tr, e->schema) != LLMJ_OK) {
+        if (set_text_schema(s, t->tr, &t->tc, e->schema) != LLMJ_OK) {
             stop_nomem(s);
             return 1;
         }

@@ -16,6 +16,7 @@
 
 #include "scan.h"
 #include "tracker_int.h"
+#include "unicode.h"
 
 /* ---- character classes ---------------------------------------------------- */
 
@@ -40,22 +41,6 @@ static const unsigned char k_str_special[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xF0 */
 };
 
-/* 1 + the value of a hex digit, 0 for any other byte. */
-static const unsigned char k_hex1[256] = {
-    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
-    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
-    ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-};
-
-/* The value of the 4 hex digits at s, or -1 when one is not a hex digit. */
-static int hex4_checked(const unsigned char *s)
-{
-    unsigned a = k_hex1[s[0]], b = k_hex1[s[1]], c = k_hex1[s[2]], d = k_hex1[s[3]];
-    if (!a || !b || !c || !d)
-        return -1;
-    return (int)((a - 1) << 12 | (b - 1) << 8 | (c - 1) << 4 | (d - 1));
-}
-
 static inline unsigned ctz64(uint64_t x)
 {
     return (unsigned)__builtin_ctzll(x);
@@ -69,11 +54,6 @@ static int is_ws(unsigned char c)
 static int is_digit(unsigned char c)
 {
     return c >= '0' && c <= '9';
-}
-
-static int hex_val(unsigned char c)
-{
-    return (int)k_hex1[c] - 1;
 }
 
 /* A byte that ends a number (docs/salvage.md: "delimiter"). */
@@ -97,60 +77,6 @@ static void set_error(llmj_tracker *t, llmj_status code, uint64_t offset, const 
     memcpy(t->errmsg, msg, n);
     t->errmsg[n] = '\0';
     t->err.message = t->errmsg;
-}
-
-/* ---- yajl's allocations ---------------------------------------------------
- * yajl does not check its allocations. Each of its blocks carries a header
- * saying which allocator it came from: the configured one, or, when that
- * refuses, the C library's (so yajl never sees NULL; its needs are bounded by
- * max_depth and max_token). */
-
-typedef struct yhdr {
-    size_t size;
-    size_t fallback;
-} yhdr;
-
-static void *y_malloc(void *ctx, size_t size)
-{
-    llmj_tracker *t = ctx;
-    if (size > SIZE_MAX - sizeof(yhdr))
-        return NULL;
-    yhdr *h = llmj__malloc(&t->a, sizeof *h + size);
-    size_t fb = 0;
-    if (!h) {
-        h = malloc(sizeof *h + size);
-        fb = 1;
-        if (!h)
-            return NULL;
-    }
-    h->size = size;
-    h->fallback = fb;
-    return h + 1;
-}
-
-static void y_free(void *ctx, void *ptr)
-{
-    llmj_tracker *t = ctx;
-    if (!ptr)
-        return;
-    yhdr *h = (yhdr *)ptr - 1;
-    if (h->fallback)
-        free(h);
-    else
-        llmj__free(&t->a, h);
-}
-
-static void *y_realloc(void *ctx, void *ptr, size_t size)
-{
-    if (!ptr)
-        return y_malloc(ctx, size);
-    yhdr *h = (yhdr *)ptr - 1;
-    void *n = y_malloc(ctx, size);
-    if (!n)
-        return NULL;
-    memcpy(n, ptr, h->size < size ? h->size : size);
-    y_free(ctx, ptr);
-    return n;
 }
 
 /* memcpy(d, s, k), without a call for the few bytes of a token-sized piece
@@ -604,10 +530,11 @@ static void yfeed_at(llmj_tracker *t, const unsigned char *p, size_t n, uint64_t
 
 static int yajl_open(llmj_tracker *t)
 {
-    t->yaf.malloc = y_malloc;
-    t->yaf.realloc = y_realloc;
-    t->yaf.free = y_free;
-    t->yaf.ctx = t;
+    /* yajl never sees a refusal: see llmj__yajl_malloc() (alloc.h) */
+    t->yaf.malloc = llmj__yajl_malloc;
+    t->yaf.realloc = llmj__yajl_realloc;
+    t->yaf.free = llmj__yajl_free;
+    t->yaf.ctx = &t->a;
     t->y = yajl_alloc(t->quiet ? &k_ycb_quiet : &k_ycb, &t->yaf, t);
     if (!t->y)
         return -1;
@@ -1162,14 +1089,14 @@ string:
                         continue;
                     case 'u':
                         if (i + 5 < lim) {
-                            int v = hex4_checked(p + i + 2);
+                            int v = llmj__hex4(p + i + 2);
                             if (v >= 0 && (v < 0xD800 || v > 0xDFFF)) {
                                 i += 6;
                                 continue;
                             }
                             if (v >= 0xD800 && v <= 0xDBFF && i + 11 < lim && p[i + 6] == '\\' &&
                                 p[i + 7] == 'u') {
-                                int w = hex4_checked(p + i + 8);
+                                int w = llmj__hex4(p + i + 8);
                                 if (w >= 0xDC00 && w <= 0xDFFF) {
                                     i += 12;
                                     continue;
@@ -1301,7 +1228,7 @@ slow:
             }
             break;
         case ST_STR_U: {
-            int h = hex_val(c);
+            int h = llmj__hex_val(c);
             if (h < 0)
                 FAIL(LLMJ_INVALID, ABS, "invalid \\u escape: hex digit expected");
             if (t->u_low) {
@@ -1468,30 +1395,6 @@ static void scan_choose(llmj_tracker *t)
 
 /* ---- string chunks --------------------------------------------------------- */
 
-static size_t put_utf8(char *o, unsigned cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Deliver the decoded content of s[0:n] (whole characters of a string the
  * scanner has validated) as STRING_CHUNK events. */
 static void emit_chunks(llmj_tracker *t, const unsigned char *s, size_t n)
@@ -1539,14 +1442,14 @@ static void emit_chunks(llmj_tracker *t, const unsigned char *s, size_t n)
         case 'r': out[o++] = '\r'; break;
         case 't': out[o++] = '\t'; break;
         case 'u': {
-            unsigned cp = (unsigned)hex4_checked(s + i);
+            unsigned cp = (unsigned)llmj__hex4(s + i);
             i += 4;
             if (cp >= 0xD800 && cp <= 0xDBFF) {
-                unsigned lo = (unsigned)hex4_checked(s + i + 2);
+                unsigned lo = (unsigned)llmj__hex4(s + i + 2);
                 i += 6;
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             }
-            o += put_utf8(out + o, cp);
+            o += llmj__utf8_put(out + o, cp);
             break;
         }
         default: out[o++] = (char)e; break; /* " \ / */

@@ -3,6 +3,14 @@
 
 #include <llmjson.h>
 
+#include "unicode.h"
+
+const unsigned char llmj__hex1[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+    ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 const char *llmj_strerror(llmj_status status)
 {
     /* No default: the compiler flags a status without a string. */

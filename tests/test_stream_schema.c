@@ -296,6 +296,84 @@ static void test_allocation_failures(void **state)
     llmj_schema_free(w);
 }
 
+/* ---- schema events through the stream's callback ------------------------- */
+
+typedef struct ev_log {
+    tu_buf b;
+    size_t n, stop_at;
+} ev_log;
+
+static int on_schema_ev(void *ctx, size_t choice, size_t tool, const llmj_schema_event *ev)
+{
+    ev_log *l = ctx;
+    tu_buf_addf(&l->b, "%zu %ld %s %s @%llu", choice, tool == LLMJ_NO_TOOL ? -1L : (long)tool,
+                llmj_schema_event_name(ev->type), ev->pointer, (unsigned long long)ev->offset);
+    if (ev->type == LLMJ_SCHEMA_EV_ENUM)
+        tu_buf_addf(&l->b, " =%.*s", (int)ev->value_len, ev->value);
+    tu_buf_addf(&l->b, "\n");
+    return l->stop_at && ++l->n == l->stop_at;
+}
+
+static llmj_status events_run(const tu_buf *body, size_t piece, const llmj_schema *content,
+                              const llmj_schema *weather, ev_log *l)
+{
+    llmj_stream_callbacks cbs;
+    memset(&cbs, 0, sizeof cbs);
+    cbs.schema_event = on_schema_ev;
+    llmj_stream *s;
+    assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, &cbs, l),
+                     LLMJ_OK);
+    assert_int_equal(llmj_stream_set_schema(s, content), LLMJ_OK);
+    assert_int_equal(llmj_stream_set_tool_schema(s, "get_weather", 11, weather), LLMJ_OK);
+    size_t step = piece ? piece : body->len;
+    llmj_status st = LLMJ_OK;
+    for (size_t p = 0; p < body->len && st == LLMJ_OK; p += step)
+        st = llmj_stream_feed(s, body->data + p, body->len - p < step ? body->len - p : step);
+    if (st == LLMJ_OK)
+        st = llmj_stream_finish(s);
+    else
+        llmj_stream_finish(s);
+    llmj_stream_free(s);
+    tu_buf_add(&l->b, "", 1);
+    return st;
+}
+
+static void test_schema_events(void **state)
+{
+    (void)state;
+    llmj_schema *sch = compile("{\"type\":\"object\",\"properties\":{\"mood\":{\"enum\":"
+                               "[\"sunny\",\"stormy\"]},\"n\":{\"type\":\"integer\"}}}");
+    llmj_schema *w = compile(k_weather_schema);
+    tu_buf b = { 0 };
+    chunk_text(&b, "{\\\"mood\\\":\\\"st");
+    chunk_text(&b, "ormy\\\",\\\"n\\\":1.5}");
+    chunk_tool(&b, 0, "get_weather", "{\\\"unit\\\":\\\"f");
+    chunk_tool(&b, 0, NULL, "\\\"}");
+    chunk_finish(&b, "stop");
+    ev_log whole = { 0 };
+    assert_int_equal(events_run(&b, 0, sch, w, &whole), LLMJ_OK);
+    assert_string_equal(whole.b.data, "0 -1 enum_resolved /mood @10 =stormy\n"
+                                      "0 -1 schema_violation /n @24\n" /* 1.5e1 is an integer: known at its end */
+                                      "0 0 enum_resolved /unit @9 =f\n");
+    static const size_t pieces[] = { 1, 2, 7 };
+    for (size_t i = 0; i < sizeof pieces / sizeof *pieces; i++) {
+        ev_log l = { 0 };
+        assert_int_equal(events_run(&b, pieces[i], sch, w, &l), LLMJ_OK);
+        assert_string_equal(l.b.data, whole.b.data);
+        tu_buf_free(&l.b);
+    }
+    /* a callback that stops: the stream stops, no event after it */
+    ev_log l = { 0 };
+    l.stop_at = 1;
+    assert_int_equal(events_run(&b, 3, sch, w, &l), LLMJ_ABORTED);
+    assert_string_equal(l.b.data, "0 -1 enum_resolved /mood @10 =stormy\n");
+    tu_buf_free(&l.b);
+    tu_buf_free(&whole.b);
+    tu_buf_free(&b);
+    llmj_schema_free(sch);
+    llmj_schema_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_tool_arguments_by_name),
         cmocka_unit_test(test_misuse_and_reset),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_schema_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,6 +127,8 @@ typedef struct llmj_provider_error {
 typedef struct llmj_server_tool_info llmj_server_tool_info;
 typedef struct llmj_citation_info llmj_citation_info;
 
+struct llmj_schema_event; /* <llmjson/schema.h> */
+
 typedef struct llmj_stream_callbacks {
     /* A tracker event of a choice's JSON content (tool == LLMJ_NO_TOOL) or
      * of a tool call's arguments (see llmj_event). */
@@ -179,6 +181,12 @@ typedef struct llmj_stream_callbacks {
     int (*server_tool)(void *ctx, size_t choice, const llmj_server_tool_info *info);
     /* Appended: a new citation attached to the choice's text. */
     int (*citation)(void *ctx, size_t choice, const llmj_citation_info *info);
+    /* Appended: an event of the text's schema (llmj_stream_set_schema,
+     * llmj_stream_set_tool_schema; <llmjson/schema.h>): its first violation,
+     * an enum value resolved, an anyOf branch decided, at the byte it became
+     * certain (tool LLMJ_NO_TOOL: the content). */
+    int (*schema_event)(void *ctx, size_t choice, size_t tool,
+                        const struct llmj_schema_event *ev);
 } llmj_stream_callbacks;
 
 /* Calling the library from a callback, and threads.

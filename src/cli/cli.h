@@ -226,6 +226,9 @@ llmj_status cli_schema_attach(llmj_tracker *t, const llmj_schema *s, int events)
 /* ,"schema":{"valid":true|false|null,"violation":null|{"pointer","offset",
  * "line","column","keyword","message"},"missing":[...],"cut":P|null} */
 int cli_print_schema_member(FILE *out, llmj_tracker *t);
+/* A schema event's members, "event":..,"path":..,"offset":..,... (no braces):
+ * the --events line of check, repair, replay and stream. */
+void cli_print_schema_event(FILE *out, const llmj_schema_event *ev);
 /* `llmjson schema lint` on a schema text (cmd_schema.c): the problems the
  * provider ("openai", "anthropic", "gemini") would refuse, one line each on
  * out, in its own wording (name: the schema's name in OpenAI's messages).

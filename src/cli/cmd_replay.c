@@ -559,6 +559,19 @@ static int ev_lost(void *ctx, size_t choice, size_t tool, uint64_t offset)
     return ob_failed(o);
 }
 
+static int ev_schema(void *ctx, size_t choice, size_t tool, const llmj_schema_event *ev)
+{
+    if (skip_choice(ctx, choice))
+        return 0;
+    outbuf *o = ((replay_ctx *)ctx)->ob;
+    ev_head(o, choice, tool);
+    OB_LIT(o, ",");
+    ob_flush(o); /* the shared printer writes to the stream itself */
+    cli_print_schema_event(o->out, ev);
+    fputs("}\n", o->out);
+    return ferror(o->out) ? 1 : 0;
+}
+
 static const llmj_stream_callbacks events_callbacks = {
     .json = ev_json,
     .text = ev_text,
@@ -573,6 +586,7 @@ static const llmj_stream_callbacks events_callbacks = {
     .reasoning = ev_reasoning,
     .server_tool = ev_server_tool,
     .citation = ev_citation,
+    .schema_event = ev_schema,
 };
 
 /* ---- callbacks: watching the text --------------------------------------- */

@@ -294,25 +294,48 @@ void cli_pos_init(cli_pos *p)
     p->column = 1;
 }
 
+/* offset, line and column past buf[0:len]: line feeds found with memchr
+ * (this runs over every byte `check` and `repair` read). */
+static void pos_move(cli_pos *p, const char *buf, size_t len)
+{
+    const char *end = buf + len, *q = buf, *lf;
+    while (q < end && (lf = memchr(q, '\n', (size_t)(end - q))) != NULL) {
+        p->line++;
+        q = lf + 1;
+    }
+    if (q == buf)
+        p->column += len;
+    else
+        p->column = 1 + (uint64_t)(end - q);
+    p->offset += len;
+}
+
+static int is_json_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 void cli_pos_advance(cli_pos *p, const char *buf, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        char c = buf[i];
-        int ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-        if (ws && !p->in_ws) {
-            p->ws_start = p->offset;
-            p->ws_line = p->line;
-            p->ws_column = p->column;
-        }
-        p->in_ws = ws;
-        p->offset++;
-        if (c == '\n') {
-            p->line++;
-            p->column = 1;
-        } else {
-            p->column++;
-        }
+    if (!len)
+        return;
+    /* only the whitespace run the bytes end with matters: where it began */
+    size_t k = len;
+    while (k > 0 && is_json_ws(buf[k - 1]))
+        k--;
+    if (k == len) {
+        pos_move(p, buf, len);
+        p->in_ws = 0;
+        return;
     }
+    if (k > 0 || !p->in_ws) {
+        pos_move(p, buf, k);
+        p->ws_start = p->offset;
+        p->ws_line = p->line;
+        p->ws_column = p->column;
+    }
+    pos_move(p, buf + k, len - k);
+    p->in_ws = 1;
 }
 
 int cli_pos_locate(const cli_pos *before, const char *buf, size_t len, uint64_t offset,

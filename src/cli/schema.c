@@ -48,11 +48,10 @@ llmj_schema *cli_schema_load_text(const char *path, const llmj_config *cfg, char
 }
 
 /* --events: one line per schema event, at the byte it happens. */
-static int print_schema_event(void *ctx, const llmj_schema_event *ev)
+void cli_print_schema_event(FILE *out, const llmj_schema_event *ev)
 {
-    FILE *out = ctx;
     const char *name = llmj_schema_event_name(ev->type);
-    fputs("{\"event\":", out);
+    fputs("\"event\":", out);
     cli_print_json_string(out, name, strlen(name));
     fputs(",\"path\":", out);
     cli_print_json_string(out, ev->pointer, strlen(ev->pointer));
@@ -70,6 +69,13 @@ static int print_schema_event(void *ctx, const llmj_schema_event *ev)
         fputs(",\"message\":", out);
         cli_print_json_string(out, ev->violation->message, strlen(ev->violation->message));
     }
+}
+
+static int print_schema_event(void *ctx, const llmj_schema_event *ev)
+{
+    FILE *out = ctx;
+    putc('{', out);
+    cli_print_schema_event(out, ev);
     fputs("}\n", out);
     fflush(out);
     return ferror(out) ? 1 : 0;

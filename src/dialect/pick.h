@@ -40,6 +40,7 @@
 
 #include "alloc.h"
 #include "dialect.h"
+#include "unicode.h" /* llmj__utf8_put, llmj__hex4 */
 
 /* ---- strings kept from an event ------------------------------------------ */
 
@@ -267,8 +268,6 @@ void llmj__pk_drop_handle(llmj__pk *p);
 unsigned llmj__pk_kid_of(const llmj__pk *p, const char *k, size_t n);
 /* a[0:n) == b[0:n), compared word by word. */
 int llmj__bytes_eq(const char *a, const char *b, size_t n);
-/* UTF-8 of code point cp into o (room for 4); returns its length. */
-size_t llmj__utf8_put(char *o, unsigned cp);
 
 /* ---- lanes --------------------------------------------------------------- */
 

@@ -38,41 +38,11 @@ int llmj__pk_raw(const llmj__pk *p, const llmj__pk_val *v, const char **raw, siz
     return -1;
 }
 
+/* The 4 hex digits at s (checked by the JSON parser before). */
 static unsigned hex4(const char *s)
 {
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = s[i];
-        unsigned d = (c >= '0' && c <= '9') ? (unsigned)(c - '0')
-                     : (c >= 'a' && c <= 'f') ? (unsigned)(c - 'a' + 10)
-                     : (c >= 'A' && c <= 'F') ? (unsigned)(c - 'A' + 10) : 0u;
-        v = v * 16 + d;
-    }
-    return v;
-}
-
-size_t llmj__utf8_put(char *o, unsigned cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
+    int v = llmj__hex4((const unsigned char *)s);
+    return v < 0 ? 0xFFFD : (unsigned)v;
 }
 
 #define IS_HIGH(u) ((u) >= 0xD800 && (u) <= 0xDBFF)

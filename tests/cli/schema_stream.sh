@@ -42,6 +42,17 @@ run replay --events --schema "$TMP/one.json" "$S/openai-json.sse"
 want_rc 10 "replay --schema violation, --events"
 grep -q '"verdict":"schema"' "$TMP/out" && ok || bad "--events: the end event's verdict: $(tail -n 1 "$TMP/out")"
 
+# --events: the schema's events with their choice, the same at any piece size
+for chunk in "" "--chunk 1"; do
+    run replay --events $chunk --schema "$TMP/strict.json" "$S/openai-json.sse"
+    want_rc 10 "replay --events --schema $chunk"
+    grep '"event":"schema_violation"' "$TMP/out" > "$TMP/ev$chunk"
+    grep -Fxq '{"choice":0,"event":"schema_violation","path":"/planets/1/name","offset":51,"line":2,"column":51,"keyword":"enum","message":"the string cannot become any allowed value"}' "$TMP/out" &&
+        ok || bad "replay --events --schema $chunk: no violation event: $(grep schema "$TMP/out")"
+    grep -Fq '"event":"enum_resolved","path":"/planets/0/name"' "$TMP/out" &&
+        ok || bad "replay --events --schema $chunk: no enum_resolved event"
+done
+
 # ---- tool calls: by name; a tool without a schema is not validated ---------------------------
 run replay --report --tool-schema get_weather="$TMP/city.json" --tool-schema get_time="$TMP/tz.json" "$S/openai-tools.sse"
 want_rc 10 "replay --tool-schema"
@@ -74,11 +85,7 @@ if [ "${LLMJ_HTTP:-1}" = 0 ]; then
 elif [ ! -x "$SERVER" ]; then
     bad "the test server $SERVER is not built"
 else
-    "$SERVER" --dir "$S" --idle 20 --life 120 > "$TMP/port" 2> "$TMP/slog" &
-    SPID=$!
-    for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
-    PORT=$(head -n 1 "$TMP/port")
-    U="http://127.0.0.1:$PORT"
+    start_server "$S"
     # the request the server recorded, as JSON
     record() {
         exec 3<> "/dev/tcp/127.0.0.1/$PORT" || return 1

@@ -171,11 +171,7 @@ want_err "^llmjson stream: OPENAI_BASE_URL 'localhost:8080/v1': not a URL" "a ba
 if [ ! -x "$SERVER" ]; then
     bad "the test server $SERVER is not built"
 else
-    "$SERVER" --dir "$S" --idle 20 --life 120 > "$TMP/port" 2> "$TMP/slog" &
-    SPID=$!
-    for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
-    PORT=$(head -n 1 "$TMP/port")
-    U="http://127.0.0.1:$PORT"
+    start_server "$S"
     # sstream ARGS...: llmjson stream with no key in the environment
     sstream() {
         env -u OPENAI_API_KEY -u ANTHROPIC_API_KEY -u GEMINI_API_KEY "$TOOL" stream --model m --prompt p "$@" \
