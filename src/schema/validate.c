@@ -157,7 +157,15 @@ static inline int grow(llmj__sval *v, void **p, size_t *cap, size_t need, size_t
 static inline int append(llmj__sval *v, llmj__buf *b, const void *p, size_t n)
 {
     if (b->len + n < b->cap) {
-        memcpy(b->data + b->len, p, n);
+        if (n <= 16) {
+            /* keys and numbers are short: no library call */
+            unsigned char *o = (unsigned char *)b->data + b->len;
+            const unsigned char *q = p;
+            for (size_t k = 0; k < n; k++)
+                o[k] = q[k];
+        } else {
+            memcpy(b->data + b->len, p, n);
+        }
         b->len += n;
         return 0;
     }
@@ -1134,7 +1142,22 @@ HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t of
         return 1;
     vmem *m = &v->mm[c->m0];
     const snode *n = N(v, m->node);
-    uint32_t f0 = find_name((const char *)n->props, sizeof(sprop), n->pfirst, n->nprops, b, len);
+    /* answers mostly follow the schema's order: try the property declared
+     * after the last one seen before searching (names are unique, so a hit
+     * is find_name's answer) */
+    uint32_t f0 = NONE;
+    size_t nx = (size_t)(m->last + 1);
+    if (nx < n->ndecl) {
+        const sstr *x = &n->props[n->decl[nx]].nm;
+        size_t j = 0;
+        if (x->len == len)
+            while (j < len && (unsigned char)x->s[j] == b[j])
+                j++;
+        if (x->len == len && j == len)
+            f0 = n->decl[nx];
+    }
+    if (f0 == NONE)
+        f0 = find_name((const char *)n->props, sizeof(sprop), n->pfirst, n->nprops, b, len);
     m->lo = f0 == NONE ? 0 : f0;
     m->hi = f0 == NONE ? 0 : f0 + 1;
     if (f0 == NONE && n->addl_false) {
@@ -1292,6 +1315,43 @@ static double numv_value(void *ctx)
     return nv->x;
 }
 
+/* What of node n the number nv fails (NULL: none; *integral caches the
+ * integer test, -1 not yet; *lim: the bound crossed). */
+static const char *num_check(const snode *n, numv *nv, int *integral, double *lim)
+{
+    if ((n->types & SK_INT) && !(n->types & SK_NUM)) {
+        if (*integral < 0)
+            *integral = num_is_integer(nv->s, nv->len, numv_value, nv);
+        if (!*integral)
+            return "type";
+    }
+    if (!(n->has_min | n->has_max | n->has_xmin | n->has_xmax | n->has_mult | n->has_enum))
+        return NULL;
+#define X() numv_value(nv)
+    if (n->has_min && X() < n->min)
+        return *lim = n->min, "minimum";
+    if (n->has_max && X() > n->max)
+        return *lim = n->max, "maximum";
+    if (n->has_xmin && X() <= n->xmin)
+        return *lim = n->xmin, "exclusiveMinimum";
+    if (n->has_xmax && X() >= n->xmax)
+        return *lim = n->xmax, "exclusiveMaximum";
+    if (n->has_mult) {
+        double q = X() / n->mult;
+        if (!(isfinite(q) && fabs(q - nearbyint(q)) <= 1e-9 * (fabs(q) > 1 ? fabs(q) : 1)))
+            return "multipleOf";
+    }
+    if (n->has_enum) {
+        int hit = 0;
+        for (size_t k = 0; k < n->neo && !hit; k++)
+            hit = n->eo[k].type == SK_NUM && n->eo[k].num == X();
+        if (!hit)
+            return n->has_enum == 2 ? "const" : "enum";
+    }
+#undef X
+    return NULL;
+}
+
 static void num_end(llmj__sval *v, uint64_t off)
 {
     size_t d = v->nlv - 1;
@@ -1302,56 +1362,23 @@ static void num_end(llmj__sval *v, uint64_t off)
     size_t len = v->num.len - 1;
     numv nv = {s, len, 0, 0};
     int integral = -1;
-#define X() numv_value(&nv)
     FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
         const snode *n = N(v, v->mm[mi].node);
-        if ((n->types & SK_INT) && !(n->types & SK_NUM)) {
-            if (integral < 0)
-                integral = num_is_integer(s, len, numv_value, &nv);
-            if (!integral) {
-                set_fail(v, d, "type", "expected integer, got %.*s", SHOW(s, len));
-                kill(v, d, ci, off);
-                break;
-            }
-        }
-        if (!(n->has_min | n->has_max | n->has_xmin | n->has_xmax | n->has_mult | n->has_enum))
-            continue;
-        const char *kw = NULL;
         double lim = 0;
-        if (n->has_min && X() < n->min)
-            kw = "minimum", lim = n->min;
-        else if (n->has_max && X() > n->max)
-            kw = "maximum", lim = n->max;
-        else if (n->has_xmin && X() <= n->xmin)
-            kw = "exclusiveMinimum", lim = n->xmin;
-        else if (n->has_xmax && X() >= n->xmax)
-            kw = "exclusiveMaximum", lim = n->xmax;
-        if (kw) {
+        const char *kw = num_check(n, &nv, &integral, &lim);
+        if (!kw)
+            continue;
+        if (!strcmp(kw, "type"))
+            set_fail(v, d, "type", "expected integer, got %.*s", SHOW(s, len));
+        else if (!strcmp(kw, "multipleOf"))
+            set_fail(v, d, kw, "%.*s is not a multiple of %.17g", SHOW(s, len), n->mult);
+        else if (!strcmp(kw, "enum") || !strcmp(kw, "const"))
+            set_fail(v, d, kw, "%.*s is not an allowed value", SHOW(s, len));
+        else
             set_fail(v, d, kw, "%.*s is out of range (%s %.17g)", SHOW(s, len), kw, lim);
-            kill(v, d, ci, off);
-            break;
-        }
-        if (n->has_mult) {
-            double q = X() / n->mult;
-            int ok = isfinite(q) && fabs(q - nearbyint(q)) <= 1e-9 * (fabs(q) > 1 ? fabs(q) : 1);
-            if (!ok) {
-                set_fail(v, d, "multipleOf", "%.*s is not a multiple of %.17g", SHOW(s, len), n->mult);
-                kill(v, d, ci, off);
-                break;
-            }
-        }
-        if (n->has_enum) {
-            int hit = 0;
-            for (size_t k = 0; k < n->neo && !hit; k++)
-                hit = n->eo[k].type == SK_NUM && n->eo[k].num == X();
-            if (!hit) {
-                set_fail(v, d, n->has_enum == 2 ? "const" : "enum", "%.*s is not an allowed value", SHOW(s, len));
-                kill(v, d, ci, off);
-                break;
-            }
-        }
+        kill(v, d, ci, off);
+        break;
     }
-#undef X
     v->num.len = 0;
     pop_level(v);
 }
@@ -1393,6 +1420,43 @@ static int hexv(unsigned char c)
     return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
 
+/* The child schema of the value beginning in P's only conjunction, alive,
+ * of at most one member (0: the general path). */
+HOT int fast_child(const llmj__sval *v, const vlev *P, uint32_t *child)
+{
+    if (P->nc != 1)
+        return 0;
+    const vconj *pc = &v->cj[P->c0];
+    if (!pc->alive || pc->nm > 1)
+        return 0;
+    *child = SN_TRUE;
+    if (pc->nm == 1) {
+        const vmem *pm = &v->mm[pc->m0];
+        const snode *pn = N(v, pm->node);
+        if (P->kind == '{') {
+            *child = pm->prop >= 0 && pn->props[pm->prop].in_props ? pn->props[pm->prop].node : pn->addl;
+        } else {
+            if (P->count >= pn->max_items)
+                return 0;
+            *child = P->count < pn->nprefix ? pn->prefix[P->count] : pn->items;
+        }
+    }
+    return 1;
+}
+
+/* The one node (or SN_TRUE) a value of kind (kind bits kb) of schema cn
+ * meets, when nothing but its own checks apply to it: else UINT32_MAX. */
+HOT uint32_t fast_atom(const llmj__sval *v, const snode *cn, unsigned char kind, unsigned kb)
+{
+    uint32_t atom = cn->simple;
+    if (atom == UINT32_MAX || atom == SN_TRUE)
+        return atom;
+    const snode *a = N(v, atom);
+    if (!(a->types & kb) || (a->has_enum && (!(a->enum_types & kb) || kind == 't' || kind == 'f' || kind == 'n')))
+        return UINT32_MAX;
+    return atom;
+}
+
 /* The common case of a value beginning, in a few steps: its parent has one
  * conjunction, alive, of at most one member, whose child schema is one node
  * (or true) that takes this kind of value with nothing to check at its first
@@ -1403,24 +1467,9 @@ HOT int fast_start(llmj__sval *v, unsigned char kind)
 {
     size_t pd = v->nlv - 1;
     vlev *P = &v->lv[pd];
-    if (P->nc != 1)
+    uint32_t pci = P->c0, child;
+    if (!fast_child(v, P, &child))
         return 0;
-    uint32_t pci = P->c0;
-    const vconj *pc = &v->cj[pci];
-    if (!pc->alive || pc->nm > 1)
-        return 0;
-    uint32_t child = SN_TRUE;
-    if (pc->nm == 1) {
-        const vmem *pm = &v->mm[pc->m0];
-        const snode *pn = N(v, pm->node);
-        if (P->kind == '{') {
-            child = pm->prop >= 0 && pn->props[pm->prop].in_props ? pn->props[pm->prop].node : pn->addl;
-        } else {
-            if (P->count >= pn->max_items)
-                return 0;
-            child = P->count < pn->nprefix ? pn->prefix[P->count] : pn->items;
-        }
-    }
     const snode *cn = N(v, child);
     unsigned kb = kind_bits(kind);
     if (cn->flat_kinds & kb) {
@@ -1428,12 +1477,10 @@ HOT int fast_start(llmj__sval *v, unsigned char kind)
         P->count += P->kind == '[';
         return 2;
     }
-    uint32_t atom = cn->simple;
+    uint32_t atom = fast_atom(v, cn, kind, kb);
     if (atom == UINT32_MAX)
         return 0;
     const snode *a = N(v, atom);
-    if (atom != SN_TRUE && (!(a->types & kb) || (a->has_enum && (!(a->enum_types & kb) || kind == 't' || kind == 'f' || kind == 'n'))))
-        return 0;
     if (grow(v, (void **)&v->lv, &v->lvcap, v->nlv + 1, sizeof *v->lv) ||
         grow(v, (void **)&v->cj, &v->cjcap, v->ncj + 1, sizeof *v->cj) ||
         grow(v, (void **)&v->mm, &v->mmcap, v->nmm + 1, sizeof *v->mm))
@@ -1540,6 +1587,115 @@ HOT size_t scan_plain(const unsigned char *p, size_t i, size_t n)
 static int num_byte(unsigned char c)
 {
     return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+}
+
+/* Does the whole string b[0:len) (no escapes, raw UTF-8) pass node a's
+ * checks (str_member and str_end would find nothing)? 0 also when it is not
+ * a case decided here. */
+static int str_passes(const snode *a, const unsigned char *b, size_t len)
+{
+    unsigned sc = a->str_checks;
+    if (sc & ~(unsigned)(SC_ENUM | SC_LEN | SC_RX))
+        return 0;
+    if (sc & SC_LEN) {
+        uint64_t ch = 0;
+        for (size_t k = 0; k < len; k++)
+            ch += (b[k] & 0xC0) != 0x80;
+        if (ch < a->min_len || ch > a->max_len)
+            return 0;
+    }
+    if ((sc & SC_ENUM) && find_name((const char *)a->es, sizeof(sstr), a->efirst, a->nes, b, len) == NONE)
+        return 0;
+    if (sc & SC_RX) {
+        llmj__re_state rs;
+        unsigned need = 0;
+        uint32_t cp = 0;
+        llmj__re_init(a->rx, &rs);
+        if (llmj__re_run(a->rx, &rs, b, len, &need, &cp) < len || !llmj__re_accepts(a->rx, &rs))
+            return 0;
+    }
+    return 1;
+}
+
+/* A string or number value begins with p[i - 1] and ends in this piece, in
+ * the common case (fast_start's), and passes its checks: taken whole with no
+ * level, *ip moved past it (a closing quote; a number's delimiter is read
+ * next); 1. Else 0 and nothing changed: the states below take it, and
+ * report what fails where they always did. */
+HOT int scalar_whole(llmj__sval *v, const unsigned char *p, size_t *ip, size_t n, uint64_t base)
+{
+    size_t i = *ip, j = i;
+    unsigned char c = p[i - 1];
+    unsigned char kind = c == '"' ? '"' : c == 't' || c == 'f' || c == 'n' ? c : '0';
+    vlev *P = &v->lv[v->nlv - 1];
+    uint32_t child;
+    if (!fast_child(v, P, &child))
+        return 0;
+    const snode *cn = N(v, child);
+    unsigned kb = kind_bits(kind);
+    if (cn->flat_kinds & kb) {
+        /* nothing to check (value_byte's flat path, at once) */
+        if (kind == '"') {
+            j = scan_plain(p, i, n);
+            if (j >= n || p[j] != '"')
+                return 0;
+            j++;
+        } else if (kind == '0') {
+            while (j < n && num_byte(p[j]))
+                j++;
+            if (j >= n)
+                return 0;
+            v->num.len = 0;
+        } else {
+            j += c == 'f' ? 4 : 3;
+            if (j > n)
+                return 0;
+        }
+        v->started = 1;
+        v->pos_now = base + i - 1;
+        P->count += P->kind == '[';
+        *ip = j;
+        return 1;
+    }
+    if (kind != '"' && kind != '0')
+        return 0;
+    uint32_t atom = fast_atom(v, cn, kind, kb);
+    if (atom == UINT32_MAX)
+        return 0;
+    const snode *a = N(v, atom);
+    if (kind == '"') {
+        j = scan_plain(p, i, n);
+        if (j >= n || p[j] != '"')
+            return 0;
+        if (atom != SN_TRUE && !str_passes(a, p + i, j - i))
+            return 0;
+        j++;
+        v->sbuf.len = 0;
+        v->u8_left = 0;
+    } else {
+        while (j < n && num_byte(p[j]))
+            j++;
+        if (j >= n)
+            return 0;
+        if (atom != SN_TRUE) {
+            v->num.len = 0;
+            if (append(v, &v->num, p + i - 1, j - i + 1) || append(v, &v->num, "", 1))
+                return 0;
+            numv nv = {v->num.data, j - i + 1, 0, 0};
+            int integral = -1;
+            double lim = 0;
+            const char *kw = num_check(a, &nv, &integral, &lim);
+            v->num.len = 0;
+            if (kw)
+                return 0;
+        }
+    }
+    v->started = 1;
+    v->pos_now = base + i - 1;
+    P->count += P->kind == '[';
+    v->cj[P->c0].kids = 1;
+    *ip = j;
+    return 1;
 }
 
 /* A value begins with byte c at off (not a key). A scalar with nothing to
@@ -1718,15 +1874,46 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                         }
                         break;
                     }
+                    if (v->nlv && c != '{' && c != '[' && !want_events(v) && scalar_whole(v, p, &i, n, base))
+                        continue;
+                    if (v->nomem)
+                        break;
                     value_byte(v, c, OFF - 1);
-                    if (v->flat && v->ls == L_STR) {
-                        /* a string nothing looks into: to its end at once */
+                    if (v->dec_pending || v->nomem)
+                        break;
+                    /* a scalar that ends in this piece: to its end at once,
+                     * as the states below would take it */
+                    if (v->ls == L_STR) {
                         size_t j = scan_plain(p, i, n);
                         if (j < n && p[j] == '"') {
+                            if (v->flat) {
+                                v->flat = 0; /* a string nothing looks into */
+                            } else {
+                                if (j > i && (v->lv[v->nlv - 1].work & W_LOOK))
+                                    str_run(v, p + i, j - i, OFF, 1, 1);
+                                str_end(v, base + j);
+                            }
                             i = j + 1;
-                            v->flat = 0;
                             v->ls = L_BETWEEN;
                         }
+                    } else if (v->ls == L_NUM) {
+                        size_t j = i;
+                        while (j < n && num_byte(p[j]))
+                            j++;
+                        if (j < n) {
+                            if (v->flat)
+                                v->flat = 0;
+                            else if (j == i || !append(v, &v->num, p + i, j - i))
+                                num_end(v, base + j);
+                            if (!v->nomem) {
+                                i = j; /* the delimiter is read next */
+                                v->ls = L_BETWEEN;
+                            }
+                        }
+                    } else if (v->ls == L_LIT && (size_t)v->lit_left <= n - i) {
+                        i += v->lit_left;
+                        v->lit_left = 0;
+                        v->ls = L_BETWEEN;
                     }
                     break;
                 }
