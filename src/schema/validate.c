@@ -29,6 +29,7 @@
 #include "schema/schema_int.h"
 #include "schema/format.h"
 #include "tracker_int.h"
+#include "unicode.h"
 
 #define NONE UINT32_MAX
 #if defined(__GNUC__)
@@ -1388,27 +1389,9 @@ static void num_end(llmj__sval *v, uint64_t off)
 /* An escape's character (code point cp) ends at off. */
 static void esc_out(llmj__sval *v, unsigned cp, uint64_t off)
 {
-    unsigned char o[4];
-    size_t n;
-    if (cp < 0x80) {
-        o[0] = (unsigned char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        o[0] = (unsigned char)(0xC0 | (cp >> 6));
-        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | (cp >> 12));
-        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        o[0] = (unsigned char)(0xF0 | (cp >> 18));
-        o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-        o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
+    char c[4];
+    size_t n = llmj__utf8_put(c, cp);
+    const unsigned char *o = (const unsigned char *)c;
     if (v->in_key)
         key_run(v, o, n, off, 0);
     else if (!v->flat && (v->lv[v->nlv - 1].work & W_LOOK))
