@@ -1398,11 +1398,6 @@ static void esc_out(llmj__sval *v, unsigned cp, uint64_t off)
         str_run(v, o, n, off, 0, 0);
 }
 
-static int hexv(unsigned char c)
-{
-    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-}
-
 /* The child schema of the value beginning in P's only conjunction, alive,
  * of at most one member (0: the general path). */
 HOT int fast_child(const llmj__sval *v, const vlev *P, uint32_t *child)
@@ -1773,7 +1768,7 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
             break;
         }
         case L_U:
-            v->u_val = v->u_val * 16 + (unsigned)hexv(c);
+            v->u_val = v->u_val * 16 + (unsigned)llmj__hex_val(c);
             if (++v->u_n == 4) {
                 if (v->u_hi) {
                     unsigned cp = 0x10000 + ((v->u_hi - 0xD800) << 10) + (v->u_val - 0xDC00);
