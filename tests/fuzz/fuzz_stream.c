@@ -118,7 +118,7 @@ static int fst_tool_end(void *ctx, size_t choice, size_t tool)
 static int fst_finish(void *ctx, size_t choice, llmj_finish f, const char *raw, size_t rl)
 {
     fst_cb *c = ctx;
-    CHECK(f >= LLMJ_FINISH_NONE && f <= LLMJ_FINISH_UNKNOWN, "finish %d", (int)f);
+    CHECK(f >= LLMJ_FINISH_NONE && f <= LLMJ_FINISH_PAUSE_TURN, "finish %d", (int)f);
     fz_addf(&c->log, "F%zu.%d:", choice, (int)f);
     fz_add_lp(&c->log, raw, rl);
     return fst_step(c);
