@@ -2209,10 +2209,13 @@ llmj_tracker *llmj_stream_tracker(const llmj_stream *s, size_t ci, size_t ti)
 }
 
 /* Why text_of() gave no tracker: LLMJ_NOT_JSON for a choice's content that
- * is plain text (or still undecided), LLMJ_MISUSE when out of range. */
+ * is plain text (or still undecided) and for a tool call whose input is
+ * free text (a custom tool), LLMJ_MISUSE when out of range. */
 static llmj_status no_tracker(const llmj_stream *s, size_t ci, size_t ti)
 {
-    return s && ci < s->nch && ti == LLMJ_NO_TOOL ? LLMJ_NOT_JSON : LLMJ_MISUSE;
+    if (!s || ci >= s->nch)
+        return LLMJ_MISUSE;
+    return ti == LLMJ_NO_TOOL || ti < s->ch[ci]->ntools ? LLMJ_NOT_JSON : LLMJ_MISUSE;
 }
 
 llmj_status llmj_stream_salvage(llmj_stream *s, size_t ci, size_t ti, llmj_salvage_mode mode,

@@ -213,7 +213,7 @@ static void dump_state(tu_buf *b, llmj_stream *s)
                 llmj_salvage sv;
                 assert_null(llmj_stream_tracker(s, i, j));
                 assert_int_equal(llmj_stream_salvage(s, i, j, LLMJ_SALVAGE_LOSSLESS, &sv),
-                                 LLMJ_MISUSE);
+                                 LLMJ_NOT_JSON);
             } else {
                 dump_salvage(b, s, i, j);
             }

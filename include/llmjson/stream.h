@@ -558,7 +558,8 @@ LLMJ_API llmj_tracker *llmj_stream_tracker(const llmj_stream *s, size_t ci, size
  * (do not free it; valid until llmj_stream_reset or llmj_stream_free).
  * Needs config.string_chunks (the default). The first call for a text may
  * not be made from inside a json callback (later calls may). LLMJ_OK,
- * LLMJ_NOMEM, LLMJ_NOT_JSON (a plain-text content), or LLMJ_MISUSE (NULL,
+ * LLMJ_NOMEM, LLMJ_NOT_JSON (a plain-text content, or a tool call whose
+ * input is free text: text_input), or LLMJ_MISUSE (NULL,
  * out of range, string_chunks off, a first call inside a json callback). */
 LLMJ_API llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out);
 
@@ -566,8 +567,8 @@ LLMJ_API llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_
  * LLMJ_NO_TOOL) or of tool call ti's arguments: at any moment, or after
  * finish (then with the end the finish decided). Pointers in *out are valid
  * until the next non-const call. LLMJ_OK, LLMJ_NOMEM, LLMJ_NOT_JSON (the
- * choice's content is plain text, or still undecided: no tracker), or
- * LLMJ_MISUSE (NULL, out of range). */
+ * choice's content is plain text, or still undecided, or the tool call's
+ * input is free text: no tracker), or LLMJ_MISUSE (NULL, out of range). */
 LLMJ_API llmj_status llmj_stream_salvage(llmj_stream *s, size_t ci, size_t ti,
                                          llmj_salvage_mode mode, llmj_salvage *out);
 

@@ -274,6 +274,15 @@ static void fst_report(fz_buf *b, llmj_stream *s, fst_cb *c, llmj_status fin)
             fz_add_lp(b, tl.id, tl.id_len);
             fz_add_lp(b, tl.name, tl.name_len);
             fz_add_lp(b, tl.arguments, tl.arguments_len);
+            if (tl.text_input) {
+                /* free-text input (a custom tool): no tracker, no salvage */
+                fz_addf(b, "text ");
+                CHECK(llmj_stream_tracker(s, ci, ti) == NULL, "a free-text tool call with a tracker");
+                llmj_salvage sv;
+                CHECK(llmj_stream_salvage(s, ci, ti, LLMJ_SALVAGE_LOSSLESS, &sv) == LLMJ_NOT_JSON,
+                      "the salvage of a free-text tool call");
+                continue;
+            }
             CHECK(llmj_stream_tracker(s, ci, ti) != NULL, "a tool call without a tracker");
             fst_salvages(b, s, ci, ti);
         }
