@@ -392,6 +392,8 @@ static int ev_json(void *ctx, size_t choice, size_t tool, const llmj_event *ev)
 static int ev_delta(replay_ctx *rc, const char *what, size_t choice, size_t tool,
                     const char *text, size_t len)
 {
+    if (skip_choice(rc, choice))
+        return 0;
     outbuf *o = rc->ob;
     ev_head(o, choice, tool);
     OB_LIT(o, ",\"event\":\"");
@@ -404,22 +406,16 @@ static int ev_delta(replay_ctx *rc, const char *what, size_t choice, size_t tool
 
 static int ev_text(void *ctx, size_t choice, const char *text, size_t len)
 {
-    if (skip_choice(ctx, choice))
-        return 0;
     return ev_delta(ctx, "text", choice, LLMJ_NO_TOOL, text, len);
 }
 
 static int ev_refusal(void *ctx, size_t choice, const char *text, size_t len)
 {
-    if (skip_choice(ctx, choice))
-        return 0;
     return ev_delta(ctx, "refusal", choice, LLMJ_NO_TOOL, text, len);
 }
 
 static int ev_reasoning(void *ctx, size_t choice, const char *text, size_t len)
 {
-    if (skip_choice(ctx, choice))
-        return 0;
     return ev_delta(ctx, "reasoning", choice, LLMJ_NO_TOOL, text, len);
 }
 
@@ -483,8 +479,6 @@ static int ev_citation(void *ctx, size_t choice, const llmj_citation_info *v)
 
 static int ev_tool_args(void *ctx, size_t choice, size_t tool, const char *text, size_t len)
 {
-    if (skip_choice(ctx, choice))
-        return 0;
     return ev_delta(ctx, "arguments", choice, tool, text, len);
 }
 
