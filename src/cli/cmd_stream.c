@@ -175,6 +175,16 @@ static void sb_json(sbuf *b, const char *s)
     sb_add(b, "\"", 1);
 }
 
+/* "name":NAME,"strict":true,"schema":SCHEMA: OpenAI's json_schema format
+ * (Chat Completions and Responses alike). */
+static void sb_strict_schema(sbuf *b, const char *name, const char *schema, size_t len)
+{
+    sb_puts(b, "\"name\":");
+    sb_json(b, name);
+    sb_puts(b, ",\"strict\":true,\"schema\":");
+    sb_add(b, schema, len);
+}
+
 /* One user message asking for a streamed answer, in the dialect's shape.
  * schema (JSON text, already compiled so known to be JSON) and its name:
  * Structured Outputs in the dialect's own field; else json: JSON mode. */
@@ -202,10 +212,8 @@ static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *p
         sb_puts(b, ",\"stream\":true,\"input\":");
         sb_json(b, prompt);
         if (schema) {
-            sb_puts(b, ",\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":");
-            sb_json(b, name);
-            sb_puts(b, ",\"strict\":true,\"schema\":");
-            sb_add(b, schema, schema_len);
+            sb_puts(b, ",\"text\":{\"format\":{\"type\":\"json_schema\",");
+            sb_strict_schema(b, name, schema, schema_len);
             sb_puts(b, "}}");
         } else if (json) {
             sb_puts(b, ",\"text\":{\"format\":{\"type\":\"json_object\"}}");
@@ -249,10 +257,8 @@ static void build_body(sbuf *b, llmj_dialect d, const char *model, const char *p
         sb_json(b, prompt);
         sb_puts(b, "}]");
         if (schema) {
-            sb_puts(b, ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":");
-            sb_json(b, name);
-            sb_puts(b, ",\"strict\":true,\"schema\":");
-            sb_add(b, schema, schema_len);
+            sb_puts(b, ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{");
+            sb_strict_schema(b, name, schema, schema_len);
             sb_puts(b, "}}");
         } else if (json) {
             sb_puts(b, ",\"response_format\":{\"type\":\"json_object\"}");
