@@ -162,16 +162,21 @@ static PyObject *error_tuple(const llmj_error *e)
 }
 
 /* The salvage as (status, bytes_kept, closed, error, text, closer) for
- * llmjson.Salvage. */
-static PyObject *salvage_tuple(const llmj_salvage *sv, const char *text, size_t len)
+ * llmjson.Salvage, with schema (a new reference: the verdict's tuple or
+ * None) as a 7th member unless it is NULL. */
+static PyObject *salvage_tuple(const llmj_salvage *sv, const char *text, size_t len,
+                               PyObject *schema)
 {
     PyObject *closed = PyList_New((Py_ssize_t)sv->nclosed);
-    if (!closed)
+    if (!closed) {
+        Py_XDECREF(schema);
         return NULL;
+    }
     for (size_t i = 0; i < sv->nclosed; i++) {
         PyObject *p = str_of(sv->closed_pointer, sv->closed_len[i]);
         if (!p) {
             Py_DECREF(closed);
+            Py_XDECREF(schema);
             return NULL;
         }
         PyList_SET_ITEM(closed, (Py_ssize_t)i, p);
@@ -179,8 +184,13 @@ static PyObject *salvage_tuple(const llmj_salvage *sv, const char *text, size_t 
     PyObject *err = sv->status == LLMJ_TEXT_INVALID ? error_tuple(&sv->error) : Py_NewRef(Py_None);
     if (!err) {
         Py_DECREF(closed);
+        Py_XDECREF(schema);
         return NULL;
     }
+    if (schema)
+        return Py_BuildValue("(sKNNNNN)", llmj_text_status_name(sv->status),
+                             (unsigned long long)sv->bytes_kept, closed, err, str_of(text, len),
+                             str_of(sv->closer, sv->closer_len), schema);
     return Py_BuildValue("(sKNNNN)", llmj_text_status_name(sv->status),
                          (unsigned long long)sv->bytes_kept, closed, err, str_of(text, len),
                          str_of(sv->closer, sv->closer_len));
@@ -269,25 +279,8 @@ static PyObject *schema_tuple(llmj_tracker *t, const llmj_schema *schema)
 static PyObject *salvage_schema_tuple(llmj_tracker *t, const llmj_schema *schema,
                                       const llmj_salvage *sv, const char *text, size_t len)
 {
-    PyObject *base = salvage_tuple(sv, text, len);
-    if (!base)
-        return NULL;
     PyObject *sch = schema_tuple(t, schema);
-    if (!sch) {
-        Py_DECREF(base);
-        return NULL;
-    }
-    PyObject *res = PyTuple_New(7);
-    if (!res) {
-        Py_DECREF(base);
-        Py_DECREF(sch);
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < 6; i++)
-        PyTuple_SET_ITEM(res, i, Py_NewRef(PyTuple_GET_ITEM(base, i)));
-    PyTuple_SET_ITEM(res, 6, sch);
-    Py_DECREF(base);
-    return res;
+    return sch ? salvage_tuple(sv, text, len, sch) : NULL;
 }
 
 /* ---- the event arena ---------------------------------------------------- */
@@ -1396,7 +1389,7 @@ static PyObject *Partial_salvage_tuple(PartialObject *po, PyObject *unused)
                                          &sv, &text, &len);
     if (st != LLMJ_OK)
         return new_failed(st);
-    PyObject *tuple = salvage_tuple(&sv, text, len);
+    PyObject *tuple = salvage_tuple(&sv, text, len, NULL);
     PyObject *mod = tuple ? PyImport_ImportModule("llmjson") : NULL;
     PyObject *res = mod ? PyObject_CallMethod(mod, "Salvage", "(O)", tuple) : NULL;
     Py_XDECREF(mod);
