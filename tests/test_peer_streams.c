@@ -78,11 +78,7 @@ static void describe(llmj_stream *s, tu_buf *b, int *reasoned)
         }
         tu_dump_extras(b, s, i);
     }
-    const llmj_usage *u = llmj_stream_usage(s);
-    if (u)
-        tu_buf_addf(b, "usage %lld %lld %lld %lld %lld\n", (long long)u->input_tokens,
-                    (long long)u->output_tokens, (long long)u->total_tokens,
-                    (long long)u->cached_tokens, (long long)u->reasoning_tokens);
+    tu_dump_usage(b, s);
     const llmj_provider_error *e = llmj_stream_provider_error(s);
     if (e) {
         put_str(b, "error", e->message, e->message_len);

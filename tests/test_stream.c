@@ -167,11 +167,7 @@ static void dump_state(tu_buf *b, llmj_stream *s)
                 (unsigned long long)llmj_stream_bad_events(s), llmj_stream_done(s), e->code,
                 (unsigned long long)e->offset, (unsigned long long)e->line,
                 (unsigned long long)e->column, e->code ? e->message : "");
-    const llmj_usage *u = llmj_stream_usage(s);
-    if (u)
-        tu_buf_addf(b, "usage %lld %lld %lld %lld %lld\n", (long long)u->input_tokens,
-                    (long long)u->output_tokens, (long long)u->total_tokens,
-                    (long long)u->cached_tokens, (long long)u->reasoning_tokens);
+    tu_dump_usage(b, s);
     const llmj_provider_error *pe = llmj_stream_provider_error(s);
     if (pe) {
         tu_buf_addf(b, "provider_error %llu %llu:%llu ", (unsigned long long)pe->offset,

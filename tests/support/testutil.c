@@ -329,6 +329,15 @@ int tu_have_dir(const char *rel, const char *what_is_skipped)
     return 0;
 }
 
+void tu_dump_usage(tu_buf *b, const llmj_stream *s)
+{
+    const llmj_usage *u = llmj_stream_usage(s);
+    if (u)
+        tu_buf_addf(b, "usage %lld %lld %lld %lld %lld\n", (long long)u->input_tokens,
+                    (long long)u->output_tokens, (long long)u->total_tokens,
+                    (long long)u->cached_tokens, (long long)u->reasoning_tokens);
+}
+
 void tu_dump_extras(tu_buf *b, const llmj_stream *s, size_t ci)
 {
     llmj_choice_extras x;

@@ -81,5 +81,7 @@ void tu_pretty_json(tu_buf *out, const char *s, size_t n);
  * fields (type, text_input, signature) on the current line. */
 void tu_dump_extras(tu_buf *b, const llmj_stream *s, size_t ci);
 void tu_dump_tool_extras(tu_buf *b, const llmj_tool_info *t);
+/* The stream's usage as one "usage I O T C R" line (nothing without one). */
+void tu_dump_usage(tu_buf *b, const llmj_stream *s);
 
 #endif
