@@ -63,6 +63,7 @@ typedef struct vlev {
     size_t b0;               /* first bit word */
     size_t count;            /* arrays: elements begun */
     size_t key_off, key_len; /* objects: the current key in keys */
+    const char *kext;        /* or there: a property's name it equals (not copied) */
     uint64_t sbytes;         /* strings: decoded bytes so far */
     uint64_t chars;          /* strings: characters begun */
     uint64_t dec_off;        /* where one conjunction was left */
@@ -181,6 +182,12 @@ static inline const snode *N(const llmj__sval *v, uint32_t i)
     return &v->nodes[i];
 }
 
+/* The bytes of the current key of the object level L. */
+static inline const char *key_text(const llmj__sval *v, const vlev *L)
+{
+    return L->kext ? L->kext : v->keys.data + L->key_off;
+}
+
 /* Append "/" and one escaped segment. */
 static int put_seg(llmj__sval *v, llmj__buf *b, const char *k, size_t n)
 {
@@ -204,7 +211,7 @@ static int build_ptr(llmj__sval *v, llmj__buf *b, size_t d)
             int k = snprintf(n, sizeof n, "%zu", l->count ? l->count - 1 : 0);
             if (append(v, b, "/", 1) || append(v, b, n, (size_t)k))
                 return -1;
-        } else if (put_seg(v, b, v->keys.data + l->key_off, l->key_len)) {
+        } else if (put_seg(v, b, key_text(v, l), l->key_len)) {
             return -1;
         }
     }
@@ -534,7 +541,7 @@ static int expand(llmj__sval *v, uint64_t off)
         if (kids == 0) {
             if (P->kind == '{')
                 set_fail(v, d, why ? why : "false", "property '%.*s' is not allowed%s",
-                         SHOW(v->keys.data + P->key_off, P->key_len),
+                         SHOW(key_text(v, P), P->key_len),
                          why && why[0] == 'a' ? "" : " (false schema)");
             else
                 set_fail(v, d, why ? why : "false", "no element allowed at index %zu", P->count - 1);
@@ -1007,6 +1014,7 @@ static void key_begin(llmj__sval *v)
     vlev *L = &v->lv[v->nlv - 1];
     v->keys.len = L->key_off;
     L->key_len = 0;
+    L->kext = NULL;
     if (L->nc == 1) {
         const vconj *c = &v->cj[L->c0];
         vmem *m = &v->mm[c->m0];
@@ -1046,7 +1054,7 @@ static void key_fail(llmj__sval *v, size_t d, uint32_t ci, size_t at, uint64_t o
 {
     const vlev *L = &v->lv[d];
     set_fail(v, d, "additionalProperties", "property '%.*s...' is not allowed (no allowed property begins so)",
-             SHOW(v->keys.data + L->key_off, L->key_len + at + 1));
+             SHOW(key_text(v, L), L->key_len + at + 1));
     kill(v, d, ci, off);
 }
 
@@ -1103,7 +1111,7 @@ HOT int key_member(llmj__sval *v, size_t d, vmem *m)
 {
     const vlev *L = &v->lv[d];
     const snode *n = N(v, m->node);
-    const char *k = v->keys.data + L->key_off;
+    const char *k = key_text(v, L);
     /* the candidates go on with the key: the exact one sorts first */
     m->prop = n->nprops && m->lo < m->hi && n->props[m->lo].nm.len == L->key_len ? (int32_t)m->lo : -1;
     if (n->addl_false && (m->prop < 0 || !n->props[m->prop].in_props)) {
@@ -1135,12 +1143,13 @@ HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t of
         return 0;
     const vconj *c = &v->cj[L->c0];
     v->keys.len = L->key_off;
-    L->key_len = 0;
-    if (append(v, &v->keys, b, len))
+    L->kext = NULL;
+    if (!c->alive || c->nm == 0) {
+        L->key_len = 0;
+        if (append(v, &v->keys, b, len) == 0)
+            L->key_len = len;
         return 1;
-    L->key_len = len;
-    if (!c->alive || c->nm == 0)
-        return 1;
+    }
     vmem *m = &v->mm[c->m0];
     const snode *n = N(v, m->node);
     /* answers mostly follow the schema's order: try the property declared
@@ -1159,6 +1168,15 @@ HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t of
     }
     if (f0 == NONE)
         f0 = find_name((const char *)n->props, sizeof(sprop), n->pfirst, n->nprops, b, len);
+    if (f0 != NONE) {
+        L->kext = n->props[f0].nm.s; /* the same bytes: kept by the schema */
+        L->key_len = len;
+    } else {
+        L->key_len = 0;
+        if (append(v, &v->keys, b, len))
+            return 1;
+        L->key_len = len;
+    }
     m->lo = f0 == NONE ? 0 : f0;
     m->hi = f0 == NONE ? 0 : f0 + 1;
     if (f0 == NONE && n->addl_false) {
@@ -1476,6 +1494,7 @@ HOT int fast_start(llmj__sval *v, unsigned char kind)
     L->count = 0;
     L->key_off = v->keys.len;
     L->key_len = 0;
+    L->kext = NULL;
     L->sbytes = L->chars = 0;
     vconj *c = &v->cj[v->ncj++];
     c->parent = pci;
@@ -1656,10 +1675,20 @@ HOT int scalar_whole(llmj__sval *v, const unsigned char *p, size_t *ip, size_t n
         if (j >= n)
             return 0;
         if (atom != SN_TRUE) {
+            /* in place when num_value() and num_is_integer() need no NUL
+             * (no exponent, at most 15 bytes: no strtod) */
+            const char *s = (const char *)p + i - 1;
+            size_t len = j - i + 1;
+            int inplace = len <= 15;
+            for (size_t k = 0; k < len && inplace; k++)
+                inplace = s[k] != 'e' && s[k] != 'E';
             v->num.len = 0;
-            if (append(v, &v->num, p + i - 1, j - i + 1) || append(v, &v->num, "", 1))
-                return 0;
-            numv nv = {v->num.data, j - i + 1, 0, 0};
+            if (!inplace) {
+                if (append(v, &v->num, s, len) || append(v, &v->num, "", 1))
+                    return 0;
+                s = v->num.data;
+            }
+            numv nv = {s, len, 0, 0};
             int integral = -1;
             double lim = 0;
             const char *kw = num_check(a, &nv, &integral, &lim);
