@@ -1616,12 +1616,12 @@ static int str_passes(const snode *a, const unsigned char *b, size_t len)
 
 /* A string or number value begins with p[i - 1] and ends in this piece, in
  * the common case (fast_start's), and passes its checks: taken whole with no
- * level, *ip moved past it (a closing quote; a number's delimiter is read
- * next); 1. Else 0 and nothing changed: the states below take it, and
+ * level; returns the index past it (a closing quote; a number's delimiter is
+ * read next). Else 0 and nothing changed: the states below take it, and
  * report what fails where they always did. */
-HOT int scalar_whole(llmj__sval *v, const unsigned char *p, size_t *ip, size_t n, uint64_t base)
+HOT size_t scalar_whole(llmj__sval *v, const unsigned char *p, size_t i, size_t n, uint64_t base)
 {
-    size_t i = *ip, j = i;
+    size_t j = i;
     unsigned char c = p[i - 1];
     unsigned char kind = c == '"' ? '"' : c == 't' || c == 'f' || c == 'n' ? c : '0';
     vlev *P = &v->lv[v->nlv - 1];
@@ -1651,8 +1651,7 @@ HOT int scalar_whole(llmj__sval *v, const unsigned char *p, size_t *ip, size_t n
         v->started = 1;
         v->pos_now = base + i - 1;
         P->count += P->kind == '[';
-        *ip = j;
-        return 1;
+        return j;
     }
     if (kind != '"' && kind != '0')
         return 0;
@@ -1701,8 +1700,13 @@ HOT int scalar_whole(llmj__sval *v, const unsigned char *p, size_t *ip, size_t n
     v->pos_now = base + i - 1;
     P->count += P->kind == '[';
     v->cj[P->c0].kids = 1;
-    *ip = j;
-    return 1;
+    return j;
+}
+
+/* Can c begin a scalar (a value scalar_whole() may take)? */
+static inline int scalar_start(unsigned char c)
+{
+    return c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n';
 }
 
 /* A value begins with byte c at off (not a key). A scalar with nothing to
@@ -1870,19 +1874,49 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                     break;
                 default:
                     if (c == '"' && v->want_key) {
-                        size_t j = scan_plain(p, i, n);
-                        if (j < n && p[j] == '"' && key_whole(v, p + i, j - i, OFF)) {
+                        for (;;) {
+                            size_t j = scan_plain(p, i, n);
+                            if (!(j < n && p[j] == '"' && key_whole(v, p + i, j - i, OFF))) {
+                                v->in_key = 1;
+                                key_begin(v);
+                                v->ls = L_STR;
+                                break;
+                            }
                             i = j + 1; /* the whole key at once */
                             v->want_key = 0;
-                        } else {
-                            v->in_key = 1;
-                            key_begin(v);
-                            v->ls = L_STR;
+                            /* the common member "key":scalar, then ,"key: the
+                             * colon, the value and the comma as the loop would
+                             * take them (no level is pushed: the object stays
+                             * on top) */
+                            if (v->dec_pending || v->nomem || i + 1 >= n || p[i] != ':' || !scalar_start(p[i + 1]) ||
+                                want_events(v))
+                                break;
+                            size_t e = scalar_whole(v, p, i + 2, n, base);
+                            if (!e)
+                                break;
+                            i = e;
+                            if (i + 1 >= n || p[i] != ',' || p[i + 1] != '"')
+                                break;
+                            v->want_key = 1;
+                            i += 2;
                         }
                         break;
                     }
-                    if (v->nlv && c != '{' && c != '[' && !want_events(v) && scalar_whole(v, p, &i, n, base))
-                        continue;
+                    if (v->nlv && c != '{' && c != '[' && !want_events(v)) {
+                        size_t e = scalar_whole(v, p, i, n, base);
+                        if (e) {
+                            /* the next elements of an array: ,scalar */
+                            while (e + 1 < n && p[e] == ',' && scalar_start(p[e + 1]) &&
+                                   v->lv[v->nlv - 1].kind == '[') {
+                                size_t f = scalar_whole(v, p, e + 2, n, base);
+                                if (!f)
+                                    break;
+                                e = f;
+                            }
+                            i = e;
+                            continue;
+                        }
+                    }
                     if (v->nomem)
                         break;
                     value_byte(v, c, OFF - 1);
