@@ -109,6 +109,7 @@ struct llmj__sval {
     int flat;            /* the string or number being read has no level (nothing to check) */
     uint32_t kmem;       /* the key being read: see key_begin() */
     uint64_t pos_now;    /* the offset of the value being begun */
+    size_t plain_tail;   /* the piece being fed has no quote or backslash from here on (SIZE_MAX: not known) */
     const snode *nodes;  /* s->nodes */
 
     vlev *lv; size_t nlv, lvcap;
@@ -1581,6 +1582,19 @@ HOT size_t scan_plain(const unsigned char *p, size_t i, size_t n)
     return i;
 }
 
+/* scan_plain() in the piece being fed, knowing where the piece's plain tail
+ * begins when a step before found it (a string going on into the next piece
+ * is looked at by several steps in turn): v->plain_tail. */
+HOT size_t scan_run(llmj__sval *v, const unsigned char *p, size_t i, size_t n)
+{
+    if (i >= v->plain_tail)
+        return n;
+    size_t j = scan_plain(p, i, n);
+    if (j == n)
+        v->plain_tail = i;
+    return j;
+}
+
 static int num_byte(unsigned char c)
 {
     return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
@@ -1634,8 +1648,10 @@ HOT size_t scalar_whole(llmj__sval *v, const unsigned char *p, size_t i, size_t 
         /* nothing to check (value_byte's flat path, at once) */
         if (kind == '"') {
             j = scan_plain(p, i, n);
-            if (j >= n || p[j] != '"')
+            if (j >= n || p[j] != '"') {
+                v->plain_tail = j >= n ? i : v->plain_tail;
                 return 0;
+            }
             j++;
         } else if (kind == '0') {
             while (j < n && num_byte(p[j]))
@@ -1661,8 +1677,10 @@ HOT size_t scalar_whole(llmj__sval *v, const unsigned char *p, size_t i, size_t 
     const snode *a = N(v, atom);
     if (kind == '"') {
         j = scan_plain(p, i, n);
-        if (j >= n || p[j] != '"')
+        if (j >= n || p[j] != '"') {
+            v->plain_tail = j >= n ? i : v->plain_tail;
             return 0;
+        }
         if (atom != SN_TRUE && !str_passes(a, p + i, j - i))
             return 0;
         j++;
@@ -1750,12 +1768,13 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
         return;
     uint64_t base = v->pos;
     size_t i = 0;
+    v->plain_tail = SIZE_MAX;
 #define OFF (base + i)
     while (i < n && !v->nomem) {
         unsigned char c = p[i];
         switch (v->ls) {
         case L_STR: {
-            size_t j = scan_plain(p, i, n);
+            size_t j = scan_run(v, p, i, n);
             if (j > i) {
                 if (v->in_key)
                     key_run(v, p + i, j - i, OFF, 1);
@@ -1877,6 +1896,7 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                         for (;;) {
                             size_t j = scan_plain(p, i, n);
                             if (!(j < n && p[j] == '"' && key_whole(v, p + i, j - i, OFF))) {
+                                v->plain_tail = j >= n ? i : v->plain_tail;
                                 v->in_key = 1;
                                 key_begin(v);
                                 v->ls = L_STR;
@@ -1925,7 +1945,7 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                     /* a scalar that ends in this piece: to its end at once,
                      * as the states below would take it */
                     if (v->ls == L_STR) {
-                        size_t j = scan_plain(p, i, n);
+                        size_t j = scan_run(v, p, i, n);
                         if (j < n && p[j] == '"') {
                             if (v->flat) {
                                 v->flat = 0; /* a string nothing looks into */
