@@ -1135,9 +1135,11 @@ HOT int key_member(llmj__sval *v, size_t d, vmem *m)
 
 /* A whole key b[0:len) (no escapes) whose first byte is at off0, in one go:
  * 1 when done, 0 for the general path (an object with several members or
- * conjunctions). */
-HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t off0)
+ * conjunctions). *child: the schema of the member's value when the object's
+ * conjunction is still alive (fast_child()'s answer), else NONE. */
+HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t off0, uint32_t *child)
 {
+    *child = NONE;
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
     if (L->nc != 1 || v->cj[L->c0].nm > 1)
@@ -1149,6 +1151,8 @@ HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t of
         L->key_len = 0;
         if (append(v, &v->keys, b, len) == 0)
             L->key_len = len;
+        if (c->alive)
+            *child = SN_TRUE;
         return 1;
     }
     vmem *m = &v->mm[c->m0];
@@ -1194,6 +1198,8 @@ HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t of
     }
     if (key_member(v, d, m))
         kill(v, d, L->c0, off0 + len);
+    else
+        *child = m->prop >= 0 && n->props[m->prop].in_props ? n->props[m->prop].node : n->addl;
     return 1;
 }
 
@@ -1628,20 +1634,18 @@ static int str_passes(const snode *a, const unsigned char *b, size_t len)
     return 1;
 }
 
-/* A string or number value begins with p[i - 1] and ends in this piece, in
- * the common case (fast_start's), and passes its checks: taken whole with no
+/* A string or number value of schema child (fast_child()'s) begins with
+ * p[i - 1] and ends in this piece, in the common case (fast_start's), and
+ * passes its checks: taken whole with no
  * level; returns the index past it (a closing quote; a number's delimiter is
  * read next). Else 0 and nothing changed: the states below take it, and
  * report what fails where they always did. */
-HOT size_t scalar_whole(llmj__sval *v, const unsigned char *p, size_t i, size_t n, uint64_t base)
+HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, size_t i, size_t n, uint64_t base)
 {
     size_t j = i;
     unsigned char c = p[i - 1];
     unsigned char kind = c == '"' ? '"' : c == 't' || c == 'f' || c == 'n' ? c : '0';
     vlev *P = &v->lv[v->nlv - 1];
-    uint32_t child;
-    if (!fast_child(v, P, &child))
-        return 0;
     const snode *cn = N(v, child);
     unsigned kb = kind_bits(kind);
     if (cn->flat_kinds & kb) {
@@ -1719,6 +1723,14 @@ HOT size_t scalar_whole(llmj__sval *v, const unsigned char *p, size_t i, size_t 
     P->count += P->kind == '[';
     v->cj[P->c0].kids = 1;
     return j;
+}
+
+/* scalar_child() for the value beginning on top (the common case: see
+ * fast_child()). */
+HOT size_t scalar_whole(llmj__sval *v, const unsigned char *p, size_t i, size_t n, uint64_t base)
+{
+    uint32_t child;
+    return fast_child(v, &v->lv[v->nlv - 1], &child) ? scalar_child(v, child, p, i, n, base) : 0;
 }
 
 /* Can c begin a scalar (a value scalar_whole() may take)? */
@@ -1895,7 +1907,8 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                     if (c == '"' && v->want_key) {
                         for (;;) {
                             size_t j = scan_plain(p, i, n);
-                            if (!(j < n && p[j] == '"' && key_whole(v, p + i, j - i, OFF))) {
+                            uint32_t child;
+                            if (!(j < n && p[j] == '"' && key_whole(v, p + i, j - i, OFF, &child))) {
                                 v->plain_tail = j >= n ? i : v->plain_tail;
                                 v->in_key = 1;
                                 key_begin(v);
@@ -1908,10 +1921,10 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                              * colon, the value and the comma as the loop would
                              * take them (no level is pushed: the object stays
                              * on top) */
-                            if (v->dec_pending || v->nomem || i + 1 >= n || p[i] != ':' || !scalar_start(p[i + 1]) ||
-                                want_events(v))
+                            if (child == NONE || v->dec_pending || v->nomem || i + 1 >= n || p[i] != ':' ||
+                                !scalar_start(p[i + 1]) || want_events(v))
                                 break;
-                            size_t e = scalar_whole(v, p, i + 2, n, base);
+                            size_t e = scalar_child(v, child, p, i + 2, n, base);
                             if (!e)
                                 break;
                             i = e;
