@@ -26,7 +26,8 @@ typedef struct sstr {
 } sstr;
 
 typedef struct sprop {
-    sstr nm;           /* first: props and enum strings are searched alike */
+    sstr nm;           /* first: props and enum strings are searched alike; 8
+                        * zero bytes follow the name */
     uint32_t node;     /* its schema (SN_TRUE when only listed in required) */
     uint32_t order;    /* its index in properties as written (UINT32_MAX: only in required) */
     unsigned char in_props; /* listed in properties */

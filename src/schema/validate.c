@@ -1106,6 +1106,23 @@ static void key_run(llmj__sval *v, const unsigned char *b, size_t len, uint64_t 
         key_run1(v, d, b + k, len - k, raw ? off0 + k : off0, raw);
 }
 
+/* Is the property name s (8 zero bytes follow it) b[0:len) (avail bytes may
+ * be read at b)? */
+static inline int name_equal(const char *s, const unsigned char *b, size_t len, size_t avail)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (len <= 8 && avail >= 8) {
+        uint64_t x, y;
+        memcpy(&x, s, 8);
+        memcpy(&y, b, 8);
+        uint64_t mask = len == 8 ? ~0ull : (1ull << (8 * len)) - 1;
+        return ((x ^ y) & mask) == 0;
+    }
+#endif
+    (void)avail;
+    return memcmp(s, b, len) == 0;
+}
+
 /* The key of the object at depth d is complete: member m's property; 0, or
  * -1 when m fails (set_fail said why). */
 HOT int key_member(llmj__sval *v, size_t d, vmem *m)
@@ -1136,8 +1153,9 @@ HOT int key_member(llmj__sval *v, size_t d, vmem *m)
 /* A whole key b[0:len) (no escapes) whose first byte is at off0, in one go:
  * 1 when done, 0 for the general path (an object with several members or
  * conjunctions). *child: the schema of the member's value when the object's
- * conjunction is still alive (fast_child()'s answer), else NONE. */
-HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t off0, uint32_t *child)
+ * conjunction is still alive (fast_child()'s answer), else NONE. avail: the
+ * bytes that may be read at b (len and more). */
+HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, size_t avail, uint64_t off0, uint32_t *child)
 {
     *child = NONE;
     size_t d = v->nlv - 1;
@@ -1164,11 +1182,7 @@ HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t of
     size_t nx = (size_t)(m->last + 1);
     if (nx < n->ndecl) {
         const sstr *x = &n->props[n->decl[nx]].nm;
-        size_t j = 0;
-        if (x->len == len)
-            while (j < len && (unsigned char)x->s[j] == b[j])
-                j++;
-        if (x->len == len && j == len)
+        if (x->len == len && name_equal(x->s, b, len, avail))
             f0 = n->decl[nx];
     }
     if (f0 == NONE)
@@ -1908,7 +1922,7 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                         for (;;) {
                             size_t j = scan_plain(p, i, n);
                             uint32_t child;
-                            if (!(j < n && p[j] == '"' && key_whole(v, p + i, j - i, OFF, &child))) {
+                            if (!(j < n && p[j] == '"' && key_whole(v, p + i, j - i, n - i, OFF, &child))) {
                                 v->plain_tail = j >= n ? i : v->plain_tail;
                                 v->in_key = 1;
                                 key_begin(v);
