@@ -1188,8 +1188,22 @@ HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, size_t avai
     if (f0 == NONE)
         f0 = find_name((const char *)n->props, sizeof(sprop), n->pfirst, n->nprops, b, len);
     if (f0 != NONE) {
-        L->kext = n->props[f0].nm.s; /* the same bytes: kept by the schema */
+        const sprop *pr = &n->props[f0];
+        L->kext = pr->nm.s; /* the same bytes: kept by the schema */
         L->key_len = len;
+        uint64_t *w = &v->bits[m->b0 + f0 / 64];
+        uint64_t bit = 1ull << (f0 % 64);
+        if ((pr->in_props || !n->addl_false) && !(*w & bit)) {
+            /* key_member()'s success, at once */
+            m->lo = f0;
+            m->prop = (int32_t)f0;
+            m->hi = f0 + 1;
+            *w |= bit;
+            if (pr->in_props)
+                m->last = (int32_t)pr->order;
+            *child = pr->in_props ? pr->node : n->addl;
+            return 1;
+        }
     } else {
         L->key_len = 0;
         if (append(v, &v->keys, b, len))
