@@ -1589,7 +1589,7 @@ static const unsigned char k_cls[256] = {
 };
 
 /* The first quote or backslash in p[i:n) (n when none): 16 bytes at a time
- * with SSE2, else 8. */
+ * with SSE2 (the last ones in a load that ends at n), else 8. */
 HOT size_t scan_plain(const unsigned char *p, size_t i, size_t n)
 {
 #if defined(__SSE2__)
@@ -1600,6 +1600,13 @@ HOT size_t scan_plain(const unsigned char *p, size_t i, size_t n)
         if (mask)
             return i + (size_t)__builtin_ctz((unsigned)mask);
         i += 16;
+    }
+    if (i < n && n >= 16) {
+        /* the last 16 bytes of the piece, those before i shifted out */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)));
+        mask >>= 16 - (n - i);
+        return mask ? i + (size_t)__builtin_ctz(mask) : n;
     }
 #endif
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
