@@ -1726,8 +1726,9 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
         v->sbuf.len = 0;
         v->u8_left = 0;
     } else {
-        while (j < n && num_byte(p[j]))
-            j++;
+        int expo = 0;
+        for (; j < n && num_byte(p[j]); j++)
+            expo |= (p[j] | 0x20) == 'e';
         if (j >= n)
             return 0;
         if (atom != SN_TRUE) {
@@ -1735,9 +1736,7 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
              * (no exponent, at most 15 bytes: no strtod) */
             const char *s = (const char *)p + i - 1;
             size_t len = j - i + 1;
-            int inplace = len <= 15;
-            for (size_t k = 0; k < len && inplace; k++)
-                inplace = s[k] != 'e' && s[k] != 'E';
+            int inplace = len <= 15 && !expo;
             v->num.len = 0;
             if (!inplace) {
                 if (append(v, &v->num, s, len) || append(v, &v->num, "", 1))
