@@ -186,7 +186,7 @@ static inline const snode *N(const llmj__sval *v, uint32_t i)
 /* The bytes of the current key of the object level L. */
 static inline const char *key_text(const llmj__sval *v, const vlev *L)
 {
-    return L->kext ? L->kext : v->keys.data + L->key_off;
+    return L->kext ? L->kext : v->keys.data ? v->keys.data + L->key_off : ""; /* no key stored yet: an empty one */
 }
 
 /* Append "/" and one escaped segment. */
