@@ -57,8 +57,8 @@ static char *dupn(const llmj_allocator *a, const void *s, size_t n)
     return d;
 }
 
-/* A property name: as dupn(), and zeros after it to 8 bytes past its end
- * (the validator compares names 8 bytes at a time: sprop.nm). */
+/* A property name or an enum string: as dupn(), and zeros after it to 8
+ * bytes past its end (the validator compares names 8 bytes at a time). */
 static char *dup_name(const llmj_allocator *a, const void *s, size_t n)
 {
     char *d = llmj__malloc(a, n + 8);
@@ -329,7 +329,7 @@ static int add_enum_value(comp *c, uint32_t ni, const jv *v, const char *kw)
         if (!es)
             return nomem(c);
         n->es = es;
-        es[n->nes].s = dupn(&c->s->a, v->s, v->len);
+        es[n->nes].s = dup_name(&c->s->a, v->s, v->len);
         if (!es[n->nes].s)
             return nomem(c);
         es[n->nes++].len = v->len;

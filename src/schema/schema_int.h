@@ -50,7 +50,7 @@ typedef struct snode {
     /* enum/const */
     unsigned char has_enum;
     unsigned enum_types;     /* types of the allowed values */
-    sstr *es; size_t nes;    /* string values, sorted bytewise, unique */
+    sstr *es; size_t nes;    /* string values, sorted bytewise, unique; 8 zero bytes follow each */
     sscalar *eo; size_t neo; /* other values */
     /* objects */
     sprop *props; size_t nprops;   /* sorted by name */

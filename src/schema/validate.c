@@ -1641,10 +1641,10 @@ static int num_byte(unsigned char c)
     return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
 }
 
-/* Does the whole string b[0:len) (no escapes, raw UTF-8) pass node a's
- * checks (str_member and str_end would find nothing)? 0 also when it is not
- * a case decided here. */
-static int str_passes(const snode *a, const unsigned char *b, size_t len)
+/* Does the whole string b[0:len) (no escapes, raw UTF-8; avail bytes may be
+ * read at b) pass node a's checks (str_member and str_end would find
+ * nothing)? 0 also when it is not a case decided here. */
+static int str_passes(const snode *a, const unsigned char *b, size_t len, size_t avail)
 {
     unsigned sc = a->str_checks;
     if (sc & ~(unsigned)(SC_ENUM | SC_LEN | SC_RX))
@@ -1656,8 +1656,19 @@ static int str_passes(const snode *a, const unsigned char *b, size_t len)
         if (ch < a->min_len || ch > a->max_len)
             return 0;
     }
-    if ((sc & SC_ENUM) && find_name((const char *)a->es, sizeof(sstr), a->efirst, a->nes, b, len) == NONE)
-        return 0;
+    if (sc & SC_ENUM) {
+        /* a few values: one by one, 8 bytes at a time */
+        uint32_t hit = NONE;
+        if (a->nes <= 8) {
+            for (uint32_t k = 0; k < a->nes && hit == NONE; k++)
+                if (a->es[k].len == len && name_equal(a->es[k].s, b, len, avail))
+                    hit = k;
+        } else {
+            hit = find_name((const char *)a->es, sizeof(sstr), a->efirst, a->nes, b, len);
+        }
+        if (hit == NONE)
+            return 0;
+    }
     if (sc & SC_RX) {
         llmj__re_state rs;
         unsigned need = 0;
@@ -1720,7 +1731,7 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
             v->plain_tail = j >= n ? i : v->plain_tail;
             return 0;
         }
-        if (atom != SN_TRUE && !str_passes(a, p + i, j - i))
+        if (atom != SN_TRUE && !str_passes(a, p + i, j - i, n - i))
             return 0;
         j++;
         v->sbuf.len = 0;
