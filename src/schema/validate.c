@@ -1256,6 +1256,15 @@ static void obj_end(llmj__sval *v, uint64_t off)
 {
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
+    if (L->nc == 1 && v->cj[L->c0].nm == 1 && v->cj[L->c0].alive) {
+        /* the common case: every required member seen, one word */
+        const vmem *m = &v->mm[v->cj[L->c0].m0];
+        const snode *n = N(v, m->node);
+        if (!n->nrequired || (n->nprops <= 64 && !(n->reqmask[0] & ~v->bits[m->b0]))) {
+            pop_level(v);
+            return;
+        }
+    }
     FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
         const vmem *m = &v->mm[mi];
         const snode *n = N(v, m->node);
