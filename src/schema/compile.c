@@ -57,6 +57,18 @@ static char *dupn(const llmj_allocator *a, const void *s, size_t n)
     return d;
 }
 
+/* A property name or an enum string: as dupn(), and zeros after it to 8
+ * bytes past its end (the validator compares names 8 bytes at a time). */
+static char *dup_name(const llmj_allocator *a, const void *s, size_t n)
+{
+    char *d = llmj__malloc(a, n + 8);
+    if (d) {
+        memcpy(d, s, n);
+        memset(d + n, 0, 8);
+    }
+    return d;
+}
+
 static jv *dom_add(dom *d, unsigned char t, const void *s, size_t len)
 {
     if (d->fail)
@@ -317,7 +329,7 @@ static int add_enum_value(comp *c, uint32_t ni, const jv *v, const char *kw)
         if (!es)
             return nomem(c);
         n->es = es;
-        es[n->nes].s = dupn(&c->s->a, v->s, v->len);
+        es[n->nes].s = dup_name(&c->s->a, v->s, v->len);
         if (!es[n->nes].s)
             return nomem(c);
         es[n->nes++].len = v->len;
@@ -663,7 +675,7 @@ static long compile_node(comp2 *k, const jv *v)
         for (size_t j = 0; j < np; j++) {
             sprop *p = &N->props[w];
             memset(p, 0, sizeof *p);
-            p->nm.s = dupn(&c->s->a, props->key[j], props->klen[j]);
+            p->nm.s = dup_name(&c->s->a, props->key[j], props->klen[j]);
             if (!p->nm.s)
                 return nomem(c);
             p->nm.len = props->klen[j];
@@ -692,7 +704,7 @@ static long compile_node(comp2 *k, const jv *v)
             }
             sprop *p = &N->props[w];
             memset(p, 0, sizeof *p);
-            p->nm.s = dupn(&c->s->a, r->s, r->len);
+            p->nm.s = dup_name(&c->s->a, r->s, r->len);
             if (!p->nm.s)
                 return nomem(c);
             p->nm.len = r->len;

@@ -788,6 +788,41 @@ size_t llmj__re_run(const llmj__re *re, llmj__re_state *st, const unsigned char 
     unsigned nd = *need;
     uint32_t c = *cp;
     size_t k = 0;
+    if (nd == 0 && !st->matched) {
+        /* ASCII characters, the state in registers (step() for cp < 128) */
+        uint64_t sv = st->s;
+        int started = st->started, dead = 0;
+        for (; k < len && b[k] < 0x80; k++) {
+            uint64_t f = re->init_search;
+            if (sv && !(sv & (sv - 1)))
+                f |= re->follow[ctz64(sv)];
+            else
+                for (uint64_t t = sv; t; t &= t - 1)
+                    f |= re->follow[ctz64(t)];
+            if (!started)
+                f |= re->init_anch;
+            sv = f & re->ascii[b[k]];
+            started = 1;
+            if (sv & re->fin_any) {
+                st->matched = 1;
+                k++;
+                break;
+            }
+            if (!re->search_viable && !(sv & re->live)) {
+                dead = 1;
+                break;
+            }
+        }
+        st->s = sv;
+        st->started = (unsigned char)started;
+        if (dead || k > 0)
+            c = b[dead ? k : k - 1]; /* the last byte read, as llmj__utf8_step leaves it */
+        if (dead) {
+            *need = 0;
+            *cp = c;
+            return k;
+        }
+    }
     for (; k < len; k++) {
         if (!llmj__utf8_step(b[k], &nd, &c))
             continue;

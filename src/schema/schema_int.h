@@ -26,7 +26,8 @@ typedef struct sstr {
 } sstr;
 
 typedef struct sprop {
-    sstr nm;           /* first: props and enum strings are searched alike */
+    sstr nm;           /* first: props and enum strings are searched alike; 8
+                        * zero bytes follow the name */
     uint32_t node;     /* its schema (SN_TRUE when only listed in required) */
     uint32_t order;    /* its index in properties as written (UINT32_MAX: only in required) */
     unsigned char in_props; /* listed in properties */
@@ -49,7 +50,7 @@ typedef struct snode {
     /* enum/const */
     unsigned char has_enum;
     unsigned enum_types;     /* types of the allowed values */
-    sstr *es; size_t nes;    /* string values, sorted bytewise, unique */
+    sstr *es; size_t nes;    /* string values, sorted bytewise, unique; 8 zero bytes follow each */
     sscalar *eo; size_t neo; /* other values */
     /* objects */
     sprop *props; size_t nprops;   /* sorted by name */

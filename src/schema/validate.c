@@ -63,6 +63,7 @@ typedef struct vlev {
     size_t b0;               /* first bit word */
     size_t count;            /* arrays: elements begun */
     size_t key_off, key_len; /* objects: the current key in keys */
+    const char *kext;        /* or there: a property's name it equals (not copied) */
     uint64_t sbytes;         /* strings: decoded bytes so far */
     uint64_t chars;          /* strings: characters begun */
     uint64_t dec_off;        /* where one conjunction was left */
@@ -108,6 +109,7 @@ struct llmj__sval {
     int flat;            /* the string or number being read has no level (nothing to check) */
     uint32_t kmem;       /* the key being read: see key_begin() */
     uint64_t pos_now;    /* the offset of the value being begun */
+    size_t plain_tail;   /* the piece being fed has no quote or backslash from here on (SIZE_MAX: not known) */
     const snode *nodes;  /* s->nodes */
 
     vlev *lv; size_t nlv, lvcap;
@@ -181,6 +183,12 @@ static inline const snode *N(const llmj__sval *v, uint32_t i)
     return &v->nodes[i];
 }
 
+/* The bytes of the current key of the object level L. */
+static inline const char *key_text(const llmj__sval *v, const vlev *L)
+{
+    return L->kext ? L->kext : v->keys.data ? v->keys.data + L->key_off : ""; /* no key stored yet: an empty one */
+}
+
 /* Append "/" and one escaped segment. */
 static int put_seg(llmj__sval *v, llmj__buf *b, const char *k, size_t n)
 {
@@ -204,7 +212,7 @@ static int build_ptr(llmj__sval *v, llmj__buf *b, size_t d)
             int k = snprintf(n, sizeof n, "%zu", l->count ? l->count - 1 : 0);
             if (append(v, b, "/", 1) || append(v, b, n, (size_t)k))
                 return -1;
-        } else if (put_seg(v, b, v->keys.data + l->key_off, l->key_len)) {
+        } else if (put_seg(v, b, key_text(v, l), l->key_len)) {
             return -1;
         }
     }
@@ -534,7 +542,7 @@ static int expand(llmj__sval *v, uint64_t off)
         if (kids == 0) {
             if (P->kind == '{')
                 set_fail(v, d, why ? why : "false", "property '%.*s' is not allowed%s",
-                         SHOW(v->keys.data + P->key_off, P->key_len),
+                         SHOW(key_text(v, P), P->key_len),
                          why && why[0] == 'a' ? "" : " (false schema)");
             else
                 set_fail(v, d, why ? why : "false", "no element allowed at index %zu", P->count - 1);
@@ -1007,6 +1015,7 @@ static void key_begin(llmj__sval *v)
     vlev *L = &v->lv[v->nlv - 1];
     v->keys.len = L->key_off;
     L->key_len = 0;
+    L->kext = NULL;
     if (L->nc == 1) {
         const vconj *c = &v->cj[L->c0];
         vmem *m = &v->mm[c->m0];
@@ -1046,7 +1055,7 @@ static void key_fail(llmj__sval *v, size_t d, uint32_t ci, size_t at, uint64_t o
 {
     const vlev *L = &v->lv[d];
     set_fail(v, d, "additionalProperties", "property '%.*s...' is not allowed (no allowed property begins so)",
-             SHOW(v->keys.data + L->key_off, L->key_len + at + 1));
+             SHOW(key_text(v, L), L->key_len + at + 1));
     kill(v, d, ci, off);
 }
 
@@ -1097,13 +1106,30 @@ static void key_run(llmj__sval *v, const unsigned char *b, size_t len, uint64_t 
         key_run1(v, d, b + k, len - k, raw ? off0 + k : off0, raw);
 }
 
+/* Is the property name s (8 zero bytes follow it) b[0:len) (avail bytes may
+ * be read at b)? */
+static inline int name_equal(const char *s, const unsigned char *b, size_t len, size_t avail)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (len <= 8 && avail >= 8) {
+        uint64_t x, y;
+        memcpy(&x, s, 8);
+        memcpy(&y, b, 8);
+        uint64_t mask = len == 8 ? ~0ull : (1ull << (8 * len)) - 1;
+        return ((x ^ y) & mask) == 0;
+    }
+#endif
+    (void)avail;
+    return memcmp(s, b, len) == 0;
+}
+
 /* The key of the object at depth d is complete: member m's property; 0, or
  * -1 when m fails (set_fail said why). */
 HOT int key_member(llmj__sval *v, size_t d, vmem *m)
 {
     const vlev *L = &v->lv[d];
     const snode *n = N(v, m->node);
-    const char *k = v->keys.data + L->key_off;
+    const char *k = key_text(v, L);
     /* the candidates go on with the key: the exact one sorts first */
     m->prop = n->nprops && m->lo < m->hi && n->props[m->lo].nm.len == L->key_len ? (int32_t)m->lo : -1;
     if (n->addl_false && (m->prop < 0 || !n->props[m->prop].in_props)) {
@@ -1126,21 +1152,27 @@ HOT int key_member(llmj__sval *v, size_t d, vmem *m)
 
 /* A whole key b[0:len) (no escapes) whose first byte is at off0, in one go:
  * 1 when done, 0 for the general path (an object with several members or
- * conjunctions). */
-HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t off0)
+ * conjunctions). *child: the schema of the member's value when the object's
+ * conjunction is still alive (fast_child()'s answer), else NONE. avail: the
+ * bytes that may be read at b (len and more). */
+HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, size_t avail, uint64_t off0, uint32_t *child)
 {
+    *child = NONE;
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
     if (L->nc != 1 || v->cj[L->c0].nm > 1)
         return 0;
     const vconj *c = &v->cj[L->c0];
     v->keys.len = L->key_off;
-    L->key_len = 0;
-    if (append(v, &v->keys, b, len))
+    L->kext = NULL;
+    if (!c->alive || c->nm == 0) {
+        L->key_len = 0;
+        if (append(v, &v->keys, b, len) == 0)
+            L->key_len = len;
+        if (c->alive)
+            *child = SN_TRUE;
         return 1;
-    L->key_len = len;
-    if (!c->alive || c->nm == 0)
-        return 1;
+    }
     vmem *m = &v->mm[c->m0];
     const snode *n = N(v, m->node);
     /* answers mostly follow the schema's order: try the property declared
@@ -1150,15 +1182,34 @@ HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t of
     size_t nx = (size_t)(m->last + 1);
     if (nx < n->ndecl) {
         const sstr *x = &n->props[n->decl[nx]].nm;
-        size_t j = 0;
-        if (x->len == len)
-            while (j < len && (unsigned char)x->s[j] == b[j])
-                j++;
-        if (x->len == len && j == len)
+        if (x->len == len && name_equal(x->s, b, len, avail))
             f0 = n->decl[nx];
     }
     if (f0 == NONE)
         f0 = find_name((const char *)n->props, sizeof(sprop), n->pfirst, n->nprops, b, len);
+    if (f0 != NONE) {
+        const sprop *pr = &n->props[f0];
+        L->kext = pr->nm.s; /* the same bytes: kept by the schema */
+        L->key_len = len;
+        uint64_t *w = &v->bits[m->b0 + f0 / 64];
+        uint64_t bit = 1ull << (f0 % 64);
+        if ((pr->in_props || !n->addl_false) && !(*w & bit)) {
+            /* key_member()'s success, at once */
+            m->lo = f0;
+            m->prop = (int32_t)f0;
+            m->hi = f0 + 1;
+            *w |= bit;
+            if (pr->in_props)
+                m->last = (int32_t)pr->order;
+            *child = pr->in_props ? pr->node : n->addl;
+            return 1;
+        }
+    } else {
+        L->key_len = 0;
+        if (append(v, &v->keys, b, len))
+            return 1;
+        L->key_len = len;
+    }
     m->lo = f0 == NONE ? 0 : f0;
     m->hi = f0 == NONE ? 0 : f0 + 1;
     if (f0 == NONE && n->addl_false) {
@@ -1175,6 +1226,8 @@ HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, uint64_t of
     }
     if (key_member(v, d, m))
         kill(v, d, L->c0, off0 + len);
+    else
+        *child = m->prop >= 0 && n->props[m->prop].in_props ? n->props[m->prop].node : n->addl;
     return 1;
 }
 
@@ -1203,6 +1256,15 @@ static void obj_end(llmj__sval *v, uint64_t off)
 {
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
+    if (L->nc == 1 && v->cj[L->c0].nm == 1 && v->cj[L->c0].alive) {
+        /* the common case: every required member seen, one word */
+        const vmem *m = &v->mm[v->cj[L->c0].m0];
+        const snode *n = N(v, m->node);
+        if (!n->nrequired || (n->nprops <= 64 && !(n->reqmask[0] & ~v->bits[m->b0]))) {
+            pop_level(v);
+            return;
+        }
+    }
     FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
         const vmem *m = &v->mm[mi];
         const snode *n = N(v, m->node);
@@ -1476,6 +1538,7 @@ HOT int fast_start(llmj__sval *v, unsigned char kind)
     L->count = 0;
     L->key_off = v->keys.len;
     L->key_len = 0;
+    L->kext = NULL;
     L->sbytes = L->chars = 0;
     vconj *c = &v->cj[v->ncj++];
     c->parent = pci;
@@ -1535,7 +1598,7 @@ static const unsigned char k_cls[256] = {
 };
 
 /* The first quote or backslash in p[i:n) (n when none): 16 bytes at a time
- * with SSE2, else 8. */
+ * with SSE2 (the last ones in a load that ends at n), else 8. */
 HOT size_t scan_plain(const unsigned char *p, size_t i, size_t n)
 {
 #if defined(__SSE2__)
@@ -1546,6 +1609,13 @@ HOT size_t scan_plain(const unsigned char *p, size_t i, size_t n)
         if (mask)
             return i + (size_t)__builtin_ctz((unsigned)mask);
         i += 16;
+    }
+    if (i < n && n >= 16) {
+        /* the last 16 bytes of the piece, those before i shifted out */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)));
+        mask >>= 16 - (n - i);
+        return mask ? i + (size_t)__builtin_ctz(mask) : n;
     }
 #endif
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
@@ -1562,15 +1632,28 @@ HOT size_t scan_plain(const unsigned char *p, size_t i, size_t n)
     return i;
 }
 
+/* scan_plain() in the piece being fed, knowing where the piece's plain tail
+ * begins when a step before found it (a string going on into the next piece
+ * is looked at by several steps in turn): v->plain_tail. */
+HOT size_t scan_run(llmj__sval *v, const unsigned char *p, size_t i, size_t n)
+{
+    if (i >= v->plain_tail)
+        return n;
+    size_t j = scan_plain(p, i, n);
+    if (j == n)
+        v->plain_tail = i;
+    return j;
+}
+
 static int num_byte(unsigned char c)
 {
     return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
 }
 
-/* Does the whole string b[0:len) (no escapes, raw UTF-8) pass node a's
- * checks (str_member and str_end would find nothing)? 0 also when it is not
- * a case decided here. */
-static int str_passes(const snode *a, const unsigned char *b, size_t len)
+/* Does the whole string b[0:len) (no escapes, raw UTF-8; avail bytes may be
+ * read at b) pass node a's checks (str_member and str_end would find
+ * nothing)? 0 also when it is not a case decided here. */
+static int str_passes(const snode *a, const unsigned char *b, size_t len, size_t avail)
 {
     unsigned sc = a->str_checks;
     if (sc & ~(unsigned)(SC_ENUM | SC_LEN | SC_RX))
@@ -1582,8 +1665,19 @@ static int str_passes(const snode *a, const unsigned char *b, size_t len)
         if (ch < a->min_len || ch > a->max_len)
             return 0;
     }
-    if ((sc & SC_ENUM) && find_name((const char *)a->es, sizeof(sstr), a->efirst, a->nes, b, len) == NONE)
-        return 0;
+    if (sc & SC_ENUM) {
+        /* a few values: one by one, 8 bytes at a time */
+        uint32_t hit = NONE;
+        if (a->nes <= 8) {
+            for (uint32_t k = 0; k < a->nes && hit == NONE; k++)
+                if (a->es[k].len == len && name_equal(a->es[k].s, b, len, avail))
+                    hit = k;
+        } else {
+            hit = find_name((const char *)a->es, sizeof(sstr), a->efirst, a->nes, b, len);
+        }
+        if (hit == NONE)
+            return 0;
+    }
     if (sc & SC_RX) {
         llmj__re_state rs;
         unsigned need = 0;
@@ -1595,28 +1689,28 @@ static int str_passes(const snode *a, const unsigned char *b, size_t len)
     return 1;
 }
 
-/* A string or number value begins with p[i - 1] and ends in this piece, in
- * the common case (fast_start's), and passes its checks: taken whole with no
- * level, *ip moved past it (a closing quote; a number's delimiter is read
- * next); 1. Else 0 and nothing changed: the states below take it, and
+/* A string or number value of schema child (fast_child()'s) begins with
+ * p[i - 1] and ends in this piece, in the common case (fast_start's), and
+ * passes its checks: taken whole with no
+ * level; returns the index past it (a closing quote; a number's delimiter is
+ * read next). Else 0 and nothing changed: the states below take it, and
  * report what fails where they always did. */
-HOT int scalar_whole(llmj__sval *v, const unsigned char *p, size_t *ip, size_t n, uint64_t base)
+HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, size_t i, size_t n, uint64_t base)
 {
-    size_t i = *ip, j = i;
+    size_t j = i;
     unsigned char c = p[i - 1];
     unsigned char kind = c == '"' ? '"' : c == 't' || c == 'f' || c == 'n' ? c : '0';
     vlev *P = &v->lv[v->nlv - 1];
-    uint32_t child;
-    if (!fast_child(v, P, &child))
-        return 0;
     const snode *cn = N(v, child);
     unsigned kb = kind_bits(kind);
     if (cn->flat_kinds & kb) {
         /* nothing to check (value_byte's flat path, at once) */
         if (kind == '"') {
             j = scan_plain(p, i, n);
-            if (j >= n || p[j] != '"')
+            if (j >= n || p[j] != '"') {
+                v->plain_tail = j >= n ? i : v->plain_tail;
                 return 0;
+            }
             j++;
         } else if (kind == '0') {
             while (j < n && num_byte(p[j]))
@@ -1632,8 +1726,7 @@ HOT int scalar_whole(llmj__sval *v, const unsigned char *p, size_t *ip, size_t n
         v->started = 1;
         v->pos_now = base + i - 1;
         P->count += P->kind == '[';
-        *ip = j;
-        return 1;
+        return j;
     }
     if (kind != '"' && kind != '0')
         return 0;
@@ -1643,23 +1736,34 @@ HOT int scalar_whole(llmj__sval *v, const unsigned char *p, size_t *ip, size_t n
     const snode *a = N(v, atom);
     if (kind == '"') {
         j = scan_plain(p, i, n);
-        if (j >= n || p[j] != '"')
+        if (j >= n || p[j] != '"') {
+            v->plain_tail = j >= n ? i : v->plain_tail;
             return 0;
-        if (atom != SN_TRUE && !str_passes(a, p + i, j - i))
+        }
+        if (atom != SN_TRUE && !str_passes(a, p + i, j - i, n - i))
             return 0;
         j++;
         v->sbuf.len = 0;
         v->u8_left = 0;
     } else {
-        while (j < n && num_byte(p[j]))
-            j++;
+        int expo = 0;
+        for (; j < n && num_byte(p[j]); j++)
+            expo |= (p[j] | 0x20) == 'e';
         if (j >= n)
             return 0;
         if (atom != SN_TRUE) {
+            /* in place when num_value() and num_is_integer() need no NUL
+             * (no exponent, at most 15 bytes: no strtod) */
+            const char *s = (const char *)p + i - 1;
+            size_t len = j - i + 1;
+            int inplace = len <= 15 && !expo;
             v->num.len = 0;
-            if (append(v, &v->num, p + i - 1, j - i + 1) || append(v, &v->num, "", 1))
-                return 0;
-            numv nv = {v->num.data, j - i + 1, 0, 0};
+            if (!inplace) {
+                if (append(v, &v->num, s, len) || append(v, &v->num, "", 1))
+                    return 0;
+                s = v->num.data;
+            }
+            numv nv = {s, len, 0, 0};
             int integral = -1;
             double lim = 0;
             const char *kw = num_check(a, &nv, &integral, &lim);
@@ -1672,8 +1776,21 @@ HOT int scalar_whole(llmj__sval *v, const unsigned char *p, size_t *ip, size_t n
     v->pos_now = base + i - 1;
     P->count += P->kind == '[';
     v->cj[P->c0].kids = 1;
-    *ip = j;
-    return 1;
+    return j;
+}
+
+/* scalar_child() for the value beginning on top (the common case: see
+ * fast_child()). */
+HOT size_t scalar_whole(llmj__sval *v, const unsigned char *p, size_t i, size_t n, uint64_t base)
+{
+    uint32_t child;
+    return fast_child(v, &v->lv[v->nlv - 1], &child) ? scalar_child(v, child, p, i, n, base) : 0;
+}
+
+/* Can c begin a scalar (a value scalar_whole() may take)? */
+static inline int scalar_start(unsigned char c)
+{
+    return c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n';
 }
 
 /* A value begins with byte c at off (not a key). A scalar with nothing to
@@ -1717,12 +1834,13 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
         return;
     uint64_t base = v->pos;
     size_t i = 0;
+    v->plain_tail = SIZE_MAX;
 #define OFF (base + i)
     while (i < n && !v->nomem) {
         unsigned char c = p[i];
         switch (v->ls) {
         case L_STR: {
-            size_t j = scan_plain(p, i, n);
+            size_t j = scan_run(v, p, i, n);
             if (j > i) {
                 if (v->in_key)
                     key_run(v, p + i, j - i, OFF, 1);
@@ -1841,19 +1959,51 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                     break;
                 default:
                     if (c == '"' && v->want_key) {
-                        size_t j = scan_plain(p, i, n);
-                        if (j < n && p[j] == '"' && key_whole(v, p + i, j - i, OFF)) {
+                        for (;;) {
+                            size_t j = scan_plain(p, i, n);
+                            uint32_t child;
+                            if (!(j < n && p[j] == '"' && key_whole(v, p + i, j - i, n - i, OFF, &child))) {
+                                v->plain_tail = j >= n ? i : v->plain_tail;
+                                v->in_key = 1;
+                                key_begin(v);
+                                v->ls = L_STR;
+                                break;
+                            }
                             i = j + 1; /* the whole key at once */
                             v->want_key = 0;
-                        } else {
-                            v->in_key = 1;
-                            key_begin(v);
-                            v->ls = L_STR;
+                            /* the common member "key":scalar, then ,"key: the
+                             * colon, the value and the comma as the loop would
+                             * take them (no level is pushed: the object stays
+                             * on top) */
+                            if (child == NONE || v->dec_pending || v->nomem || i + 1 >= n || p[i] != ':' ||
+                                !scalar_start(p[i + 1]) || want_events(v))
+                                break;
+                            size_t e = scalar_child(v, child, p, i + 2, n, base);
+                            if (!e)
+                                break;
+                            i = e;
+                            if (i + 1 >= n || p[i] != ',' || p[i + 1] != '"')
+                                break;
+                            v->want_key = 1;
+                            i += 2;
                         }
                         break;
                     }
-                    if (v->nlv && c != '{' && c != '[' && !want_events(v) && scalar_whole(v, p, &i, n, base))
-                        continue;
+                    if (v->nlv && c != '{' && c != '[' && !want_events(v)) {
+                        size_t e = scalar_whole(v, p, i, n, base);
+                        if (e) {
+                            /* the next elements of an array: ,scalar */
+                            while (e + 1 < n && p[e] == ',' && scalar_start(p[e + 1]) &&
+                                   v->lv[v->nlv - 1].kind == '[') {
+                                size_t f = scalar_whole(v, p, e + 2, n, base);
+                                if (!f)
+                                    break;
+                                e = f;
+                            }
+                            i = e;
+                            continue;
+                        }
+                    }
                     if (v->nomem)
                         break;
                     value_byte(v, c, OFF - 1);
@@ -1862,7 +2012,7 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                     /* a scalar that ends in this piece: to its end at once,
                      * as the states below would take it */
                     if (v->ls == L_STR) {
-                        size_t j = scan_plain(p, i, n);
+                        size_t j = scan_run(v, p, i, n);
                         if (j < n && p[j] == '"') {
                             if (v->flat) {
                                 v->flat = 0; /* a string nothing looks into */
