@@ -91,6 +91,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "schema: %s\n", e.message);
         return 1;
     }
+    if (argc == 3 && strcmp(argv[1], "--once-plain") == 0) {
+        /* the same pass without the schema, for callgrind */
+        int valid = -2;
+        run(doc, n, (size_t)strtoul(argv[2], NULL, 10), NULL, 1, &valid);
+        llmj_schema_free(s);
+        free(doc);
+        return 0;
+    }
     if (argc == 3 && strcmp(argv[1], "--once") == 0) {
         /* one validated pass in pieces of argv[2] bytes (0: whole), for
          * valgrind --tool=callgrind: the inclusive cost of llmj__schema_feed
