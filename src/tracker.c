@@ -1598,40 +1598,56 @@ static inline int hold_append(llmj_tracker *t, const unsigned char *p, size_t k)
     return llmj__buf_append(&t->hold, &t->a, p, k, SIZE_MAX) ? -1 : 0;
 }
 
+/* quiet_after() without the room for the text since q_from, s[0:k], in
+ * hold: hand yajl the held tokens and the piece's complete ones from the
+ * piece; hold keeps only the unfinished token (growing for a long one). */
+static __attribute__((noinline)) void quiet_take_long(llmj_tracker *t, const unsigned char *s,
+                                                      size_t k)
+{
+    const uint64_t pend = quiet_pending(t);
+    if (pend <= k) {
+        quiet_flush(t, 0);
+        yfeed_at(t, s, k - (size_t)pend, t->fl, 0);
+        s += k - (size_t)pend;
+        k = (size_t)pend;
+    }
+    if (hold_append(t, s, k)) {
+        /* as in after_piece: the scanner's state still covers the piece */
+        if (t->status == LLMJ_OK)
+            set_error(t, LLMJ_NOMEM, t->pos, "out of memory");
+        else
+            t->status = LLMJ_NOMEM;
+        return;
+    }
+    if (t->hold.len - pend >= LLMJ_DEFER_BYTES)
+        quiet_flush(t, pend);
+}
+
+/* A batch for yajl: hold's complete tokens. */
+static __attribute__((noinline)) void quiet_batch(llmj_tracker *t)
+{
+    quiet_flush(t, quiet_pending(t));
+}
+
 /* Quiet, after a piece: the text since q_from (unless a string value's
  * content) to the stream, and the stream's complete tokens to yajl once
  * they make a batch. p[0:n] is the piece as taken (n <= its length);
  * t->pos is already past it. */
-static void quiet_after(llmj_tracker *t, const unsigned char *p, size_t n)
+static inline void quiet_after(llmj_tracker *t, const unsigned char *p, size_t n)
 {
     llmj__buf *h = &t->hold;
-    const uint64_t pend = quiet_pending(t);
-    if (t->q_from == LLMJ_Q_SKIP) {
-        if (h->len >= LLMJ_DEFER_BYTES)
-            quiet_flush(t, 0);
-        return;
+    if (t->q_from != LLMJ_Q_SKIP) {
+        const size_t from = (size_t)(t->q_from - (t->pos - n)), k = n - from;
+        t->q_from = t->pos;
+        if (h->cap - h->len < k) {
+            quiet_take_long(t, p + from, k);
+            return;
+        }
+        copy_small(h->data + h->len, p + from, k);
+        h->len += k;
     }
-    const size_t from = (size_t)(t->q_from - (t->pos - n)), k = n - from;
-    t->q_from = t->pos;
-    if (h->len + k - pend >= LLMJ_DEFER_BYTES && pend <= k) {
-        /* a batch: the held tokens, then the piece's, from the piece */
-        quiet_flush(t, 0);
-        yfeed_at(t, p + from, k - (size_t)pend, t->fl, 0);
-        if (hold_append(t, p + n - pend, (size_t)pend))
-            goto nomem;
-        return;
-    }
-    if (hold_append(t, p + from, k))
-        goto nomem;
-    if (h->len - pend >= LLMJ_DEFER_BYTES)
-        quiet_flush(t, pend);
-    return;
-nomem:
-    /* as in after_piece: the scanner's state still covers the piece */
-    if (t->status == LLMJ_OK)
-        set_error(t, LLMJ_NOMEM, t->pos, "out of memory");
-    else
-        t->status = LLMJ_NOMEM;
+    if (h->len >= LLMJ_DEFER_BYTES)
+        quiet_batch(t);
 }
 
 /* After a piece (with a callback): hand yajl every complete token, keep the
@@ -1709,43 +1725,22 @@ static inline int plain_string_piece(const llmj_tracker *t, const unsigned char 
 {
     if (t->st != ST_STR || len >= 64 || t->pos - t->tok + len > t->cfg.max_token)
         return 0;
-    for (size_t k = 0; k < len; k++)
-        if (k_str_special[p[k]])
-            return 0;
-    return 1;
+    unsigned any = 0; /* no early exit: a few bytes, one branch */
+    if (len == 4)
+        any = k_str_special[p[0]] | k_str_special[p[1]] | k_str_special[p[2]] |
+              k_str_special[p[3]];
+    else
+        for (size_t k = 0; k < len; k++)
+            any |= k_str_special[p[k]];
+    return !any;
 }
 
-llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
+/* llmj_tracker_feed past its checks and its fast path: the scanner. */
+static __attribute__((noinline)) llmj_status feed_scan(llmj_tracker *t, const unsigned char *p,
+                                                       size_t len)
 {
-    if (!t || (!buf && len))
-        return LLMJ_MISUSE;
-    if (t->finished)
-        return LLMJ_MISUSE;
-    if (t->status != LLMJ_OK)
-        return t->status;
     if (!t->y)
         return t->status = LLMJ_NOMEM;
-    if (len == 0)
-        return LLMJ_OK;
-    const unsigned char *p = buf;
-
-    /* The fixed cost of a feed is what counts at token-sized pieces: a piece
-     * inside a string skips the scanner, and without a callback it is only
-     * appended to the bytes held for yajl (a key) or dropped (a value: the
-     * quiet yajl side). */
-    if (!t->cfg.keep_text && !t->rep && !t->schema && plain_string_piece(t, p, len)) {
-        t->pos += len;
-        t->str_safe = t->pos;
-        if (t->quiet) {
-            if (t->is_key)
-                quiet_after(t, p, len);
-            return t->status;
-        }
-        after_piece(t, p, len, 0);
-        if (t->muted && t->status == LLMJ_OK)
-            t->status = LLMJ_ABORTED;
-        return t->status;
-    }
 
     /* keep_text keeps everything: reserve before taking anything. */
     if (t->cfg.keep_text && (len > SIZE_MAX - t->text.len - 1 ||
@@ -1784,6 +1779,36 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
     if (t->muted && t->status == LLMJ_OK)
         t->status = LLMJ_ABORTED;
     return t->status;
+}
+
+llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
+{
+    if (!t || (!buf && len) || t->finished)
+        return LLMJ_MISUSE;
+    if (t->status != LLMJ_OK)
+        return t->status;
+    if (len == 0)
+        return LLMJ_OK;
+    const unsigned char *p = buf;
+
+    /* The fixed cost of a feed is what counts at token-sized pieces (so this
+     * function is small, the scanner in feed_scan): a piece inside a string
+     * skips the scanner, and without a callback it is only appended to the
+     * bytes held for yajl (a key) or dropped (a value: the quiet yajl side). */
+    if (t->plain_ok && !t->schema && plain_string_piece(t, p, len)) {
+        t->pos += len;
+        t->str_safe = t->pos;
+        if (t->quiet) {
+            if (t->is_key)
+                quiet_after(t, p, len);
+            return t->status;
+        }
+        after_piece(t, p, len, 0);
+        if (t->muted && t->status == LLMJ_OK)
+            t->status = LLMJ_ABORTED;
+        return t->status;
+    }
+    return feed_scan(t, p, len);
 }
 
 llmj_status llmj_tracker_finish(llmj_tracker *t, llmj_end end)
@@ -1912,6 +1937,7 @@ llmj_status llmj_tracker_new(llmj_tracker **out, const llmj_config *cfg, llmj_ev
     t->cb = cb;
     t->ctx = ctx;
     t->quiet = cb == NULL;
+    t->plain_ok = !c.keep_text && !c.repeat_limit;
     scan_choose(t);
     if (c.repeat_limit) {
         t->rep = llmj__malloc(&a, sizeof *t->rep);

@@ -140,6 +140,8 @@ struct llmj_tracker {
      * LLMJ_Q_SKIP inside a string value (whose content yajl never sees:
      * tracker.c, "the quiet yajl side"). */
     uint64_t q_from;
+    int plain_ok;         /* no keep_text, no repeat_limit: llmj_tracker_feed
+                             may skip the scanner inside a string */
 
     /* string chunks of the string value still open at a piece's end */
     int chunked;          /* chunks were delivered for the pending string */
