@@ -1754,16 +1754,19 @@ static __attribute__((noinline)) llmj_status feed_scan(llmj_tracker *t, const un
     if (t->rep)
         n = rep_scan(t, p, len, &rep_hit);
     size_t took = n < 64 ? scan_small(t, p, n) : t->scan(t, p, n);
-    if (t->status == LLMJ_OK && rep_hit != UINT64_MAX) {
-        /* The run's last byte was taken with no error before it. */
-        t->status = LLMJ_RUNAWAY_REPEAT;
-        t->runaway_at = rep_hit;
+    int number_closed = 0;
+    if (t->status != LLMJ_OK || rep_hit != UINT64_MAX) { /* a stop: one test on the way */
+        if (t->status == LLMJ_OK) {
+            /* The run's last byte was taken with no error before it. */
+            t->status = LLMJ_RUNAWAY_REPEAT;
+            t->runaway_at = rep_hit;
+        }
+        if (t->status == LLMJ_RUNAWAY_REPEAT || t->status == LLMJ_RUNAWAY_WHITESPACE)
+            t->runaway_kind = t->status;
+        /* e.g. {"a":1] : the 1 is complete (its delimiter is the error);
+         * yajl needs a delimiter to deliver it. */
+        number_closed = t->status == LLMJ_INVALID && t->num_end == t->pos + took;
     }
-    if (t->status == LLMJ_RUNAWAY_REPEAT || t->status == LLMJ_RUNAWAY_WHITESPACE)
-        t->runaway_kind = t->status;
-    /* e.g. {"a":1] : the 1 is complete (its delimiter is the error);
-     * yajl needs a delimiter to deliver it. */
-    int number_closed = t->status == LLMJ_INVALID && t->num_end == t->pos + took;
     if (t->cfg.keep_text) {
         memcpy(t->text.data + t->text.len, p, took);
         t->text.len += took;
