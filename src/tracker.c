@@ -10,7 +10,10 @@
  * that state in a few bytes per level, holds back an unfinished token, and
  * hands yajl only whole tokens. Where they could disagree the scanner is the
  * stricter: it rejects everything yajl rejects and more (form feed,
- * overlong UTF-8, unpaired surrogate escapes). */
+ * overlong UTF-8, unpaired surrogate escapes). Without a callback
+ * (quiet) nothing reads a string value on the yajl side, so yajl is handed
+ * each one as "" once the scanner has validated it (see "the quiet yajl
+ * side" below). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -429,7 +432,31 @@ static const yajl_callbacks k_ycb = {
 /* ---- the quiet yajl side (no callback) ---------------------------------------
  * Only containers and keys: yajl decodes no string value and calls nothing
  * for scalars. A salvage's pointers are written by quiet_path(), from the
- * keys and the scanner's array indexes (sidx), when it asks for them. */
+ * keys and the scanner's array indexes (sidx), when it asks for them.
+ *
+ * Nothing reads a string value's content there, so yajl is not given it:
+ * every string value reaches yajl as "" (q_open(), at its opening quote),
+ * the rest of the text (structure, keys, numbers, literals) byte for byte.
+ * yajl still parses every token of the document's structure in order; what
+ * it skips is the per-byte lexing of string contents that the scanner has
+ * already done more strictly (escapes, UTF-8, controls, max_token). Every
+ * status, error, offset and salvage comes from the scanner (and the
+ * containers and keys from yajl), so they are the same as with the whole
+ * text: tests/test_scan.c compares the quiet and the callback trackers'
+ * salvages at every piece. hold is then that shortened stream: complete
+ * tokens, then the raw bytes of an unfinished key, number or literal
+ * (quiet_pending()); an unfinished string value is already there as "".
+ * It is handed to yajl in batches of about LLMJ_DEFER_BYTES (one yajl call
+ * per tiny piece is what makes small pieces slow), and always before a
+ * salvage or finish. */
+
+/* Without a callback nobody waits for events, so complete tokens are handed
+ * to yajl in batches of this many bytes. */
+#define LLMJ_DEFER_BYTES 4096
+/* A stretch between string values longer than this goes to yajl from the
+ * piece, not through hold; hold's room (reserved by llmj_tracker_new). */
+#define LLMJ_Q_DIRECT 512
+#define LLMJ_Q_HOLD (LLMJ_DEFER_BYTES + LLMJ_Q_DIRECT + 64)
 
 static int q_start(llmj_tracker *t, unsigned char kind)
 {
@@ -526,6 +553,52 @@ static void yfeed_at(llmj_tracker *t, const unsigned char *p, size_t n, uint64_t
         if (t->status == LLMJ_OK)
             set_error(t, LLMJ_INVALID, t->fl, "internal: yajl rejected what the scanner accepted");
     }
+}
+
+/* Quiet: the raw bytes at hold's end that belong to the unfinished token
+ * (a key, number or literal; a string value's "" is complete). */
+static inline uint64_t quiet_pending(const llmj_tracker *t)
+{
+    if (t->st < ST_STR || (t->st <= ST_STR_LOW2 && !t->is_key))
+        return 0;
+    return t->pos - t->tok;
+}
+
+/* Quiet: hand yajl hold but its last keep bytes. */
+static void quiet_flush(llmj_tracker *t, uint64_t keep)
+{
+    llmj__buf *h = &t->hold;
+    if (h->len <= keep)
+        return;
+    size_t k = h->len - (size_t)keep;
+    yfeed_at(t, (const unsigned char *)h->data, k, t->fl, 0);
+    memmove(h->data, h->data + k, (size_t)keep);
+    h->len = (size_t)keep;
+}
+
+/* Quiet, at a string value's opening quote (inside the scanner, which does
+ * not allocate): s[0:k] (the text since q_from, complete tokens) and ""
+ * to the stream; the string's content and closing quote are skipped. */
+static void q_open(llmj_tracker *t, const unsigned char *s, size_t k)
+{
+    llmj__buf *h = &t->hold;
+    if (k > LLMJ_Q_DIRECT || h->cap - h->len < k + 2) {
+        quiet_flush(t, 0);
+        if (k > LLMJ_Q_DIRECT || h->cap < k + 2) {
+            yfeed_at(t, s, k, t->fl, 0);
+            k = 0;
+        }
+        if (h->cap < 2) { /* not expected: llmj_tracker_new reserved it */
+            yfeed_at(t, (const unsigned char *)"\"\"", 2, t->fl, 0);
+            t->q_from = LLMJ_Q_SKIP;
+            return;
+        }
+    }
+    copy_small(h->data + h->len, s, k);
+    h->data[h->len + k] = '"';
+    h->data[h->len + k + 1] = '"';
+    h->len += k + 2;
+    t->q_from = LLMJ_Q_SKIP;
 }
 
 static int yajl_open(llmj_tracker *t)
@@ -835,6 +908,8 @@ value_start: /* st is ST_VALUE or ST_ARR_OPEN, c = p[i] */
     if (c == '"') {
         t->started = 1;
         t->is_key = 0;
+        if (t->quiet) /* yajl gets "" for it (the quiet yajl side) */
+            q_open(t, p + (size_t)(t->q_from - base), (size_t)(ABS - t->q_from));
         goto str_begin;
     }
     if (is_ws(c))
@@ -1184,6 +1259,8 @@ string:
         goto L_COLON;
     }
     i++;
+    if (t->quiet)
+        t->q_from = ABS; /* the stream goes on after the closing quote */
     VALUE_DONE(ABS);
 
     /* ---- every other token state, byte by byte ---- */
@@ -1493,8 +1570,12 @@ static void flush_held(llmj_tracker *t)
  * tokens to yajl, and (quiet) the pointers written. */
 void llmj__flush(llmj_tracker *t)
 {
-    flush_held(t);
-    if (t->quiet && t->ptr_stale)
+    if (!t->quiet) {
+        flush_held(t);
+        return;
+    }
+    quiet_flush(t, quiet_pending(t));
+    if (t->ptr_stale)
         quiet_path(t);
 }
 
@@ -1520,25 +1601,66 @@ static inline int hold_append(llmj_tracker *t, const unsigned char *p, size_t k)
     return llmj__buf_append(&t->hold, &t->a, p, k, SIZE_MAX) ? -1 : 0;
 }
 
-/* Without a callback nobody waits for events, so complete tokens are handed
- * to yajl in batches of this many bytes (one yajl call per tiny piece is
- * what makes small pieces slow), and always before a salvage or finish. */
-#define LLMJ_DEFER_BYTES 4096
+/* quiet_after() without the room for the text since q_from, s[0:k], in
+ * hold: hand yajl the held tokens and the piece's complete ones from the
+ * piece; hold keeps only the unfinished token (growing for a long one). */
+static __attribute__((noinline)) void quiet_take_long(llmj_tracker *t, const unsigned char *s,
+                                                      size_t k)
+{
+    const uint64_t pend = quiet_pending(t);
+    if (pend <= k) {
+        quiet_flush(t, 0);
+        yfeed_at(t, s, k - (size_t)pend, t->fl, 0);
+        s += k - (size_t)pend;
+        k = (size_t)pend;
+    }
+    if (hold_append(t, s, k)) {
+        /* as in after_piece: the scanner's state still covers the piece */
+        if (t->status == LLMJ_OK)
+            set_error(t, LLMJ_NOMEM, t->pos, "out of memory");
+        else
+            t->status = LLMJ_NOMEM;
+        return;
+    }
+    if (t->hold.len - pend >= LLMJ_DEFER_BYTES)
+        quiet_flush(t, pend);
+}
 
-/* After a piece: hand yajl every complete token, keep the unfinished one,
- * and deliver the chunks of a string value still open. p[0:n] is the piece
- * as taken (n <= its length); t->pos is already past it. */
+/* A batch for yajl: hold's complete tokens. */
+static __attribute__((noinline)) void quiet_batch(llmj_tracker *t)
+{
+    quiet_flush(t, quiet_pending(t));
+}
+
+/* Quiet, after a piece: the text since q_from (unless a string value's
+ * content) to the stream, and the stream's complete tokens to yajl once
+ * they make a batch. p[0:n] is the piece as taken (n <= its length);
+ * t->pos is already past it. */
+static inline void quiet_after(llmj_tracker *t, const unsigned char *p, size_t n)
+{
+    llmj__buf *h = &t->hold;
+    if (t->q_from != LLMJ_Q_SKIP) {
+        const size_t from = (size_t)(t->q_from - (t->pos - n)), k = n - from;
+        t->q_from = t->pos;
+        if (h->cap - h->len < k) {
+            quiet_take_long(t, p + from, k);
+            return;
+        }
+        copy_small(h->data + h->len, p + from, k);
+        h->len += k;
+    }
+    if (h->len >= LLMJ_DEFER_BYTES)
+        quiet_batch(t);
+}
+
+/* After a piece (with a callback): hand yajl every complete token, keep the
+ * unfinished one, and deliver the chunks of a string value still open.
+ * p[0:n] is the piece as taken (n <= its length); t->pos is already past
+ * it. */
 static void after_piece(llmj_tracker *t, const unsigned char *p, size_t n, int number_closed)
 {
     const uint64_t base = t->pos - n;
     uint64_t boundary = flush_boundary(t);
-
-    if (t->quiet && t->status == LLMJ_OK && boundary - t->fl < LLMJ_DEFER_BYTES) {
-        uint64_t from = t->fl > base ? t->fl : base;
-        if (hold_append(t, p + (from - base), (size_t)(t->pos - from)) == 0)
-            return;
-        /* no room to defer: hand over now, keep only the unfinished token */
-    }
 
     if (boundary > t->fl) {
         if (t->hold.len && boundary <= base) {
@@ -1606,39 +1728,22 @@ static inline int plain_string_piece(const llmj_tracker *t, const unsigned char 
 {
     if (t->st != ST_STR || len >= 64 || t->pos - t->tok + len > t->cfg.max_token)
         return 0;
-    for (size_t k = 0; k < len; k++)
-        if (k_str_special[p[k]])
-            return 0;
-    return 1;
+    unsigned any = 0; /* no early exit: a few bytes, one branch */
+    if (len == 4)
+        any = k_str_special[p[0]] | k_str_special[p[1]] | k_str_special[p[2]] |
+              k_str_special[p[3]];
+    else
+        for (size_t k = 0; k < len; k++)
+            any |= k_str_special[p[k]];
+    return !any;
 }
 
-llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
+/* llmj_tracker_feed past its checks and its fast path: the scanner. */
+static __attribute__((noinline)) llmj_status feed_scan(llmj_tracker *t, const unsigned char *p,
+                                                       size_t len)
 {
-    if (!t || (!buf && len))
-        return LLMJ_MISUSE;
-    if (t->finished)
-        return LLMJ_MISUSE;
-    if (t->status != LLMJ_OK)
-        return t->status;
     if (!t->y)
         return t->status = LLMJ_NOMEM;
-    if (len == 0)
-        return LLMJ_OK;
-    const unsigned char *p = buf;
-
-    /* The fixed cost of a feed is what counts at token-sized pieces: a piece
-     * inside a string skips the scanner, and without a callback it is only
-     * appended to the bytes held for yajl. */
-    if (!t->cfg.keep_text && !t->rep && !t->schema && plain_string_piece(t, p, len)) {
-        t->pos += len;
-        t->str_safe = t->pos;
-        if (t->quiet && t->tok - t->fl < LLMJ_DEFER_BYTES && hold_put(t, p, len) == 0)
-            return LLMJ_OK;
-        after_piece(t, p, len, 0);
-        if (t->muted && t->status == LLMJ_OK)
-            t->status = LLMJ_ABORTED;
-        return t->status;
-    }
 
     /* keep_text keeps everything: reserve before taking anything. */
     if (t->cfg.keep_text && (len > SIZE_MAX - t->text.len - 1 ||
@@ -1652,16 +1757,19 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
     if (t->rep)
         n = rep_scan(t, p, len, &rep_hit);
     size_t took = n < 64 ? scan_small(t, p, n) : t->scan(t, p, n);
-    if (t->status == LLMJ_OK && rep_hit != UINT64_MAX) {
-        /* The run's last byte was taken with no error before it. */
-        t->status = LLMJ_RUNAWAY_REPEAT;
-        t->runaway_at = rep_hit;
+    int number_closed = 0;
+    if (t->status != LLMJ_OK || rep_hit != UINT64_MAX) { /* a stop: one test on the way */
+        if (t->status == LLMJ_OK) {
+            /* The run's last byte was taken with no error before it. */
+            t->status = LLMJ_RUNAWAY_REPEAT;
+            t->runaway_at = rep_hit;
+        }
+        if (t->status == LLMJ_RUNAWAY_REPEAT || t->status == LLMJ_RUNAWAY_WHITESPACE)
+            t->runaway_kind = t->status;
+        /* e.g. {"a":1] : the 1 is complete (its delimiter is the error);
+         * yajl needs a delimiter to deliver it. */
+        number_closed = t->status == LLMJ_INVALID && t->num_end == t->pos + took;
     }
-    if (t->status == LLMJ_RUNAWAY_REPEAT || t->status == LLMJ_RUNAWAY_WHITESPACE)
-        t->runaway_kind = t->status;
-    /* e.g. {"a":1] : the 1 is complete (its delimiter is the error);
-     * yajl needs a delimiter to deliver it. */
-    int number_closed = t->status == LLMJ_INVALID && t->num_end == t->pos + took;
     if (t->cfg.keep_text) {
         memcpy(t->text.data + t->text.len, p, took);
         t->text.len += took;
@@ -1670,13 +1778,43 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
     if (t->schema) /* schema validation (src/schema/validate.c) */
         llmj__schema_feed(t->schema, p, took);
     t->pos += took;
-    if (t->quiet && t->status == LLMJ_OK && !t->muted &&
-        flush_boundary(t) - t->fl < LLMJ_DEFER_BYTES && hold_put(t, p, took) == 0)
-        return LLMJ_OK; /* after_piece would defer it (a schema event may stop) */
-    after_piece(t, p, took, number_closed);
+    if (t->quiet)
+        quiet_after(t, p, took); /* (no number event to close) */
+    else
+        after_piece(t, p, took, number_closed);
     if (t->muted && t->status == LLMJ_OK)
         t->status = LLMJ_ABORTED;
     return t->status;
+}
+
+llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
+{
+    if (!t || (!buf && len) || t->finished)
+        return LLMJ_MISUSE;
+    if (t->status != LLMJ_OK)
+        return t->status;
+    if (len == 0)
+        return LLMJ_OK;
+    const unsigned char *p = buf;
+
+    /* The fixed cost of a feed is what counts at token-sized pieces (so this
+     * function is small, the scanner in feed_scan): a piece inside a string
+     * skips the scanner, and without a callback it is only appended to the
+     * bytes held for yajl (a key) or dropped (a value: the quiet yajl side). */
+    if (t->plain_ok && !t->schema && plain_string_piece(t, p, len)) {
+        t->pos += len;
+        t->str_safe = t->pos;
+        if (t->quiet) {
+            if (t->is_key)
+                quiet_after(t, p, len);
+            return t->status;
+        }
+        after_piece(t, p, len, 0);
+        if (t->muted && t->status == LLMJ_OK)
+            t->status = LLMJ_ABORTED;
+        return t->status;
+    }
+    return feed_scan(t, p, len);
 }
 
 llmj_status llmj_tracker_finish(llmj_tracker *t, llmj_end end)
@@ -1758,6 +1896,7 @@ static void state_init(llmj_tracker *t)
     t->yajl_failed = 0;
     t->muted = 0;
     t->ptr_stale = 0;
+    t->q_from = 0;
     t->num_end = UINT64_MAX;
     t->chunked = 0;
     t->chunk_raw = 0;
@@ -1804,6 +1943,7 @@ llmj_status llmj_tracker_new(llmj_tracker **out, const llmj_config *cfg, llmj_ev
     t->cb = cb;
     t->ctx = ctx;
     t->quiet = cb == NULL;
+    t->plain_ok = !c.keep_text && !c.repeat_limit;
     scan_choose(t);
     if (c.repeat_limit) {
         t->rep = llmj__malloc(&a, sizeof *t->rep);
@@ -1817,6 +1957,8 @@ llmj_status llmj_tracker_new(llmj_tracker **out, const llmj_config *cfg, llmj_ev
     }
     if (reserve_levels(t, 4 < c.max_depth ? 4 : c.max_depth) || reserve_path(t, 64, 64))
         goto nomem;
+    if (t->quiet && llmj__buf_reserve(&t->hold, &a, LLMJ_Q_HOLD, SIZE_MAX))
+        goto nomem; /* the room q_open() takes inside the scanner */
     state_init(t);
     if (yajl_open(t))
         goto nomem;

@@ -34,6 +34,8 @@ enum {
     ST_LIT        /* inside true/false/null */
 };
 
+#define LLMJ_Q_SKIP UINT64_MAX
+
 #define LLMJ_IS_NUM_STATE(st) ((st) >= ST_NUM_MINUS && (st) <= ST_NUM_EXP)
 
 /* One open container. The scanner fills kind; the yajl side (which runs
@@ -121,7 +123,8 @@ struct llmj_tracker {
     yajl_handle y;
     yajl_alloc_funcs yaf;
     uint64_t fl;          /* bytes handed to yajl */
-    llmj__buf hold;       /* bytes [fl, pos) not yet handed to yajl */
+    llmj__buf hold;       /* bytes [fl, pos) not yet handed to yajl; quiet:
+                             the shortened stream for yajl (see q_from) */
     size_t ydepth;        /* containers open (yajl side) */
     llmj__buf ptr;        /* JSON Pointer of the current value (NUL-terminated) */
     llmj__buf keys;       /* decoded keys of the open objects, a stack */
@@ -133,6 +136,12 @@ struct llmj_tracker {
      * (ptr_stale: a container opened or closed since). */
     int quiet;
     int ptr_stale;
+    /* Quiet: the first byte of the text not yet appended to hold, or
+     * LLMJ_Q_SKIP inside a string value (whose content yajl never sees:
+     * tracker.c, "the quiet yajl side"). */
+    uint64_t q_from;
+    int plain_ok;         /* no keep_text, no repeat_limit: llmj_tracker_feed
+                             may skip the scanner inside a string */
 
     /* string chunks of the string value still open at a piece's end */
     int chunked;          /* chunks were delivered for the pending string */

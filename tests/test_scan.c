@@ -10,6 +10,9 @@
  *   UTF-8 sequences, quotes, whitespace runs, token limits and errors at
  *   and around the 64-byte block boundaries, the generated documents and
  *   corpus/json, whole and at several splits, under several configurations;
+ * - on every path, the tracker without a callback (whose yajl side is given
+ *   string values as "") gives the same statuses, errors and salvages as
+ *   with one;
  * - every STRING and KEY event's span is exactly its string token;
  * - on every path, the salvage at every prefix of those documents equals
  *   the independent reference's (tests/ref). */
@@ -253,13 +256,23 @@ static void log_salvage(tu_buf *b, llmj_tracker *t, int mode)
     tu_buf_addf(b, " %s\n", sv.error.message ? sv.error.message : "");
 }
 
+static int silent_event(void *ctx, const llmj_event *ev)
+{
+    (void)ctx;
+    (void)ev;
+    return 0;
+}
+
 /* The tracker's transcript for s[0:n] in pieces from sizes[] (cycled; 0:
- * whole), with or without a callback, on the path LLMJ_SCAN names. */
+ * whole), with a callback that logs (with_cb 1), one that does not (2: the
+ * transcript of a quiet tracker, with the callback's yajl side) or none,
+ * on the path LLMJ_SCAN names. */
 static void transcript(tu_buf *out, const char *s, size_t n, const size_t *sizes, size_t nsizes,
                        const llmj_config *cfg, int with_cb, int salvage_each)
 {
     llmj_tracker *t;
-    assert_int_equal(llmj_tracker_new(&t, cfg, with_cb ? log_event : NULL, out), LLMJ_OK);
+    llmj_event_cb cb = with_cb == 1 ? log_event : with_cb == 2 ? silent_event : NULL;
+    assert_int_equal(llmj_tracker_new(&t, cfg, cb, out), LLMJ_OK);
     g_doc = s;
     g_doc_len = n;
     size_t off = 0, k = 0;
@@ -307,7 +320,7 @@ static void test_paths_agree(void **state)
     static const size_t splits[][4] = {
         { 0 }, { 64 }, { 65 }, { 127 }, { 1, 200, 3, 61 }, { 300, 5, 64, 129 },
     };
-    size_t checks = 0, bad = 0;
+    size_t checks = 0, bad = 0, quiet_checks = 0;
     tu_buf base = { 0 }, got = { 0 };
     for (size_t d = 0; d < docs.n; d++) {
         const ref_doc *doc = &docs.v[d];
@@ -321,12 +334,16 @@ static void test_paths_agree(void **state)
                     setenv("LLMJ_SCAN", "portable", 1);
                     transcript(&base, doc->data, doc->len, splits[sp], ns, &cfgs[c], cb, each);
                     for (int pi = 0; pi < np; pi++) {
-                        if (paths[pi] == LLMJ__SCAN_PORTABLE)
+                        if (paths[pi] == LLMJ__SCAN_PORTABLE && cb)
                             continue;
                         got.len = 0;
                         setenv("LLMJ_SCAN", llmj__scan_path_name(paths[pi]), 1);
-                        transcript(&got, doc->data, doc->len, splits[sp], ns, &cfgs[c], cb, each);
+                        /* quiet on the portable path: against a silent callback */
+                        int quiet_ref = paths[pi] == LLMJ__SCAN_PORTABLE;
+                        transcript(&got, doc->data, doc->len, splits[sp], ns, &cfgs[c],
+                                   quiet_ref ? 2 : cb, each);
                         checks++;
+                        quiet_checks += quiet_ref;
                         if (got.len != base.len || memcmp(got.data, base.data, got.len) != 0) {
                             size_t at = 0;
                             while (at < got.len && at < base.len && got.data[at] == base.data[at])
@@ -336,7 +353,9 @@ static void test_paths_agree(void **state)
                                         "MISMATCH [%s] %s cfg %d split %zu cb %d: portable and %s "
                                         "differ at transcript byte %zu: \"%.60s\" / \"%.60s\"\n",
                                         doc->name, "", c, sp, cb,
-                                        llmj__scan_path_name(paths[pi]), at,
+                                        quiet_ref ? "portable with a silent callback"
+                                                  : llmj__scan_path_name(paths[pi]),
+                                        at,
                                         at < base.len ? base.data + at : "",
                                         at < got.len ? got.data + at : "");
                         }
@@ -345,9 +364,9 @@ static void test_paths_agree(void **state)
     }
     unsetenv("LLMJ_SCAN");
     fprintf(stderr,
-            "paths agree: %zu documents, %d paths, %zu comparisons, %zu mismatches; %zu string "
-            "spans wrong\n",
-            docs.n, np, checks, bad, g_bad_spans);
+            "paths agree: %zu documents, %d paths, %zu comparisons (%zu quiet against a silent "
+            "callback), %zu mismatches; %zu string spans wrong\n",
+            docs.n, np, checks, quiet_checks, bad, g_bad_spans);
     assert_int_equal(g_bad_spans, 0);
     tu_buf_free(&base);
     tu_buf_free(&got);
