@@ -24,6 +24,8 @@
 
 enum { R_TOOL = 1, R_FINISH, R_EXTRA };
 
+#define LLMJ__OC_SHAPE 256 /* bytes kept of the fast path's last plain chunk */
+
 #define F_HAS_INDEX 1
 
 typedef struct oc_state {
@@ -47,6 +49,14 @@ typedef struct oc_state {
     llmj__str emsg, etype, ecode;
     llmj__str object, fmsg, ftype, fcode;
     llmj__pk *check; /* the fast path's yajl without callbacks (made on first use) */
+    int walk_only;   /* no fast path (llmj__dialect_openai_chat_walk) */
+    /* the fast path's last plain chunk (one choice, a content string and
+     * nothing else to emit): its bytes before and after the content string,
+     * and its choice; pre + suf == 0: none */
+    size_t cs, ce; /* the current event's content string (ce == 0: none) */
+    size_t pre, suf;
+    int64_t shape_ci;
+    char shape[LLMJ__OC_SHAPE];
 } oc_state;
 
 static llmj_finish oc_map(const char *s, size_t n)
@@ -607,6 +617,8 @@ static int fast_delta(oc_state *s, const char *d, size_t n, size_t *at, size_t *
                     return FAST_NO;
                 if (fast_keep(p, d, vs, ve, &t) || push_text(s, LLMJ__R_TEXT, &t) != LLMJ_OK)
                     return FAST_NOMEM;
+                s->cs = vs;
+                s->ce = ve;
                 break;
             }
             if (d[vs] != 'n')
@@ -754,6 +766,45 @@ static int fast_choices(oc_state *s, const char *d, size_t n, size_t *at, size_t
     return 0;
 }
 
+/* The yajl check of the fast path: 0, FAST_NO (not JSON: the walk says
+ * why), FAST_NOMEM. */
+static int fast_check(oc_state *s, const char *d, size_t n)
+{
+    llmj__pk *p = &s->d.pk;
+    if (!s->check) {
+        s->check = llmj__malloc(&p->a, sizeof *s->check);
+        if (!s->check)
+            return FAST_NOMEM;
+        llmj__pk_init(s->check, &p->a, NULL);
+    }
+    llmj_status st = llmj__pk_valid(s->check, d, n);
+    return st == LLMJ_OK ? 0 : st == LLMJ_NOMEM ? FAST_NOMEM : FAST_NO;
+}
+
+/* A chunk of the last plain chunk's shape: the same bytes but for its
+ * content string. Read from the same state, those bytes read the same, so
+ * its records are the last one's with this content (yajl still checks it
+ * whole). 0, FAST_NO (another shape), FAST_NOMEM. */
+static int fast_shape(oc_state *s, const char *d, size_t n)
+{
+    llmj__pk *p = &s->d.pk;
+    size_t pre = s->pre, suf = s->suf;
+    if (pre + suf == 0 || n < pre + suf + 2 || d[pre] != '"' || memcmp(d, s->shape, pre) != 0)
+        return FAST_NO;
+    size_t ve = llmj__sk_string(d, n, pre);
+    if (n - ve != suf || memcmp(d + ve, s->shape + pre, suf) != 0)
+        return FAST_NO;
+    llmj__str t;
+    llmj__rec *r = llmj__pk_push(p, LLMJ__R_ANNOUNCE);
+    if (!r)
+        return FAST_NOMEM;
+    r->choice = s->shape_ci;
+    if (fast_keep(p, d, pre, ve, &t) || push_text(s, LLMJ__R_TEXT, &t) != LLMJ_OK)
+        return FAST_NOMEM;
+    p->recs[1].choice = s->shape_ci;
+    return fast_check(s, d, n);
+}
+
 /* 0: the event's records are made; FAST_NO: walk it; FAST_NOMEM. */
 static int oc_fast(oc_state *s, const char *d, size_t n)
 {
@@ -762,12 +813,15 @@ static int oc_fast(oc_state *s, const char *d, size_t n)
     p->data_len = n;
     p->arena.len = 0;
     p->nrec = 0;
+    s->ce = 0;
+    int r = fast_shape(s, d, n);
+    if (r != FAST_NO)
+        return r;
     size_t at = llmj__sk_ws(d, n, 0), deep = 1;
     if (at >= n || d[at] != '{')
         return FAST_NO;
     at++;
     unsigned kid, seen = 0;
-    int r;
     while ((r = fast_member(d, n, &at, &kid)) == 1) {
         size_t vs = at, ve;
         switch (kid) {
@@ -824,14 +878,19 @@ static int oc_fast(oc_state *s, const char *d, size_t n)
     }
     if (r != 0 || llmj__sk_ws(d, n, at) != n || deep > p->max_depth)
         return FAST_NO;
-    if (!s->check) {
-        s->check = llmj__malloc(&p->a, sizeof *s->check);
-        if (!s->check)
-            return FAST_NOMEM;
-        llmj__pk_init(s->check, &p->a, NULL);
+    if ((r = fast_check(s, d, n)) != 0)
+        return r;
+    /* a plain chunk: its shape for the next one */
+    s->pre = s->suf = 0;
+    if (s->ce && p->nrec == 2 && p->recs[0].kind == LLMJ__R_ANNOUNCE &&
+        p->recs[1].kind == LLMJ__R_TEXT && s->cs + (n - s->ce) <= sizeof s->shape) {
+        s->pre = s->cs;
+        s->suf = n - s->ce;
+        s->shape_ci = p->recs[0].choice;
+        memcpy(s->shape, d, s->pre);
+        memcpy(s->shape + s->pre, d + s->ce, s->suf);
     }
-    llmj_status st = llmj__pk_valid(s->check, d, n);
-    return st == LLMJ_OK ? 0 : st == LLMJ_NOMEM ? FAST_NOMEM : FAST_NO;
+    return 0;
 }
 
 static llmj_status oc_tool(oc_state *s, llmj__out *o, const llmj__rec *r)
@@ -943,7 +1002,7 @@ static llmj_status oc_event(void *state, const char *type, size_t type_len, cons
     memset(&s->fmsg, 0, sizeof s->fmsg);
     memset(&s->ftype, 0, sizeof s->ftype);
     memset(&s->fcode, 0, sizeof s->fcode);
-    int fast = s->error_event ? FAST_NO : oc_fast(s, data, data_len);
+    int fast = s->error_event || s->walk_only ? FAST_NO : oc_fast(s, data, data_len);
     if (fast == 0)
         return llmj__emit_records(&s->d, &o, oc_record, s);
     if (fast == FAST_NOMEM) {
@@ -978,4 +1037,16 @@ static int oc_sniff(const char *type, size_t type_len, const char *data, size_t 
 
 const ld_ops llmj__dialect_openai_chat = {
     LLMJ_DIALECT_OPENAI_CHAT, oc_create, oc_destroy, oc_event, oc_sniff, llmj__dstate_message
+};
+
+static llmj_status oc_create_walk(void **state, const llmj_allocator *a, const llmj_config *cfg)
+{
+    llmj_status st = oc_create(state, a, cfg);
+    if (st == LLMJ_OK)
+        ((oc_state *)*state)->walk_only = 1;
+    return st;
+}
+
+const ld_ops llmj__dialect_openai_chat_walk = {
+    LLMJ_DIALECT_OPENAI_CHAT, oc_create_walk, oc_destroy, oc_event, oc_sniff, llmj__dstate_message
 };
