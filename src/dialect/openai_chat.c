@@ -989,9 +989,17 @@ static llmj_status oc_event(void *state, const char *type, size_t type_len, cons
     s->d.pk.msg = NULL;
     if (is_done(data, data_len))
         return llmj__emit_done(&o, &s->d.lanes);
+    s->error_event = llmj__is_type(type, type_len, "error");
+    int fast = s->error_event || s->walk_only ? FAST_NO : oc_fast(s, data, data_len);
+    if (fast == 0)
+        return llmj__emit_records(&s->d, &o, oc_record, s);
+    if (fast == FAST_NOMEM) {
+        s->d.pk.msg = "out of memory";
+        return LLMJ_NOMEM;
+    }
+    /* the walk's own state */
     s->has_usage = 0;
     s->has_error = 0;
-    s->error_event = llmj__is_type(type, type_len, "error");
     s->cache_hit = -1;
     s->lp_at = 0;
     llmj__usage_none(&s->u);
@@ -1002,13 +1010,6 @@ static llmj_status oc_event(void *state, const char *type, size_t type_len, cons
     memset(&s->fmsg, 0, sizeof s->fmsg);
     memset(&s->ftype, 0, sizeof s->ftype);
     memset(&s->fcode, 0, sizeof s->fcode);
-    int fast = s->error_event || s->walk_only ? FAST_NO : oc_fast(s, data, data_len);
-    if (fast == 0)
-        return llmj__emit_records(&s->d, &o, oc_record, s);
-    if (fast == FAST_NOMEM) {
-        s->d.pk.msg = "out of memory";
-        return LLMJ_NOMEM;
-    }
     int raw, go;
     llmj_status st = llmj__parse_event(&s->d, type, type_len, data, data_len, oc_value, s, &o,
                                        &raw, &go);

@@ -8,7 +8,7 @@
  *   hash.c          comparing and hashing bytes
  *   lanes.c         per-choice and per-tool state, the decoder state
  *   emit.c          emitting items, and the record loop every decoder runs
- *   skim.c          the sniff skimmer
+ *   skim.c          the skimmer (sniff, and the pieces of a fast path)
  *   whole.c         a whole JSON answer as its dialect's events (whole.h)
  *
  * 1. The picker (llmj__pk): one yajl push parser per decoder, reused from
@@ -27,8 +27,11 @@
  *    surrogate escape held back at the end of a delta until its low half
  *    arrives at the start of the next delta of the same lane.
  *
- * 3. A non-allocating skimmer over the top-level members of a JSON object,
- *    for sniff(). */
+ * 3. A non-allocating skimmer over the members of a JSON object, for
+ *    sniff() and for a dialect's fast path: OpenAI chat reads its usual
+ *    chunk by skimming it, has yajl check it without callbacks
+ *    (llmj__pk_valid), and walks with the picker any event it does not
+ *    read whole the same way. */
 #ifndef LLMJ_DIALECT_PICK_H
 #define LLMJ_DIALECT_PICK_H
 
