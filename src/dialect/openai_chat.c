@@ -815,8 +815,8 @@ static int oc_fast(oc_state *s, const char *d, size_t n)
     p->nrec = 0;
     s->ce = 0;
     int r = fast_shape(s, d, n);
-    if (r != FAST_NO)
-        return r;
+    if (r != FAST_NO || p->nrec)
+        return r; /* read, out of memory, or of that shape but not JSON */
     size_t at = llmj__sk_ws(d, n, 0), deep = 1;
     if (at >= n || d[at] != '{')
         return FAST_NO;
