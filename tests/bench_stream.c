@@ -372,31 +372,6 @@ static int count_one(const char *name)
     return 0;
 }
 
-/* Run this program under callgrind for one contender: its instruction
- * count, or 0 when valgrind did not run. */
-static unsigned long long callgrind_count(const char *self, int who)
-{
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd,
-             "valgrind --tool=callgrind --callgrind-out-file=/dev/null "
-             "--toggle-collect=counted_run '%s' --count %s 2>&1",
-             self, c_names[who]);
-    fflush(stdout);
-    FILE *f = popen(cmd, "r");
-    if (!f)
-        return 0;
-    char line[512];
-    unsigned long long ir = 0;
-    while (fgets(line, sizeof line, f)) {
-        const char *c = strstr(line, "Collected :");
-        if (c)
-            ir = strtoull(c + strlen("Collected :"), NULL, 10);
-    }
-    if (pclose(f) != 0)
-        return 0;
-    return ir;
-}
-
 static void instruction_counts(const char *self)
 {
     const char *e = getenv("LLMJ_BENCH_CALLGRIND");
@@ -405,11 +380,14 @@ static void instruction_counts(const char *self)
         return;
     }
     unsigned long long ir[C_N];
-    for (int i = 0; i < C_N; i++)
-        if (!(ir[i] = callgrind_count(self, i))) {
+    for (int i = 0; i < C_N; i++) {
+        char args[64];
+        snprintf(args, sizeof args, "--count %s", c_names[i]);
+        if (!(ir[i] = tu_callgrind_count(self, args))) {
             printf("instruction counts: callgrind did not run\n");
             return;
         }
+    }
     printf("instructions (callgrind, a tenth of each row's size):\n");
     printf("  stream: %.1f per chunk, bare yajl %.1f: %.2fx (aim <= 1.5x)\n",
            ir[C_STREAM_CHUNKS] / 100000.0, ir[C_YAJL_CHUNKS] / 100000.0,
