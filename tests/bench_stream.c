@@ -8,7 +8,10 @@
  *    `llmjson replay --events`) to /dev/null, against a bare yajl parse of
  *    those payloads; in process, and through the tool itself when it is
  *    there.
- * In process, each figure is the median of 3 runs alternating with yajl's. */
+ * In process, each figure is the median of 3 runs alternating with yajl's.
+ * Both rows also get callgrind instruction ratios when valgrind is there
+ * (LLMJ_BENCH_CALLGRIND=0 skips them): `bench_stream --count WHO` runs one
+ * contender once, at a tenth of the size, inside counted_run(). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,10 +315,95 @@ static void bench_live_ui(void)
     tu_buf_free(&payloads);
 }
 
-int main(void)
+/* ---- instruction counts (callgrind) ------------------------------------------- */
+
+enum { C_YAJL_CHUNKS, C_STREAM_CHUNKS, C_YAJL_LIVE, C_STREAM_LIVE, C_N };
+static const char *const c_names[C_N] = { "yajl-chunks", "stream-chunks", "yajl-live",
+                                           "stream-live" };
+
+/* The one run callgrind counts (--toggle-collect=counted_run). */
+__attribute__((noinline)) void counted_run(int who, const tu_buf *sse, const tu_buf *payloads,
+                                           sink *k);
+__attribute__((noinline)) void counted_run(int who, const tu_buf *sse, const tu_buf *payloads,
+                                           sink *k)
 {
+    llmj_status st;
+    counts c = { 0 };
+    llmj_stream_callbacks cbs = { 0 };
+    switch (who) {
+    case C_YAJL_CHUNKS:
+    case C_YAJL_LIVE:
+        yajl_payloads(payloads);
+        break;
+    case C_STREAM_CHUNKS:
+        cbs.json = n_json;
+        cbs.text = n_text;
+        run_stream(sse, &cbs, &c, &st);
+        break;
+    default:
+        cbs.json = ui_json;
+        cbs.text = ui_text;
+        run_stream(sse, &cbs, k, &st);
+        break;
+    }
+}
+
+/* One contender once, at a tenth of the benchmark's size. */
+static int count_one(const char *name)
+{
+    int who = -1;
+    for (int i = 0; i < C_N; i++)
+        if (strcmp(name, c_names[i]) == 0)
+            who = i;
+    if (who < 0)
+        return 2;
+    tu_buf answer = { 0 }, sse = { 0 }, payloads = { 0 };
+    int live = who == C_YAJL_LIVE || who == C_STREAM_LIVE;
+    make_answer(&answer, live ? 100000 : 350000);
+    tu_openai_sse(&sse, &payloads, answer.data, answer.len, live ? 4 : 0);
+    sink *k = calloc(1, sizeof *k);
+    k->out = fopen("/dev/null", "w");
+    counted_run(who, &sse, &payloads, k);
+    fclose(k->out);
+    free(k);
+    tu_buf_free(&answer);
+    tu_buf_free(&sse);
+    tu_buf_free(&payloads);
+    return 0;
+}
+
+static void instruction_counts(const char *self)
+{
+    const char *e = getenv("LLMJ_BENCH_CALLGRIND");
+    if ((e && strcmp(e, "0") == 0) || system("valgrind --version > /dev/null 2>&1") != 0) {
+        printf("instruction counts: valgrind not found (or LLMJ_BENCH_CALLGRIND=0)\n");
+        return;
+    }
+    unsigned long long ir[C_N];
+    for (int i = 0; i < C_N; i++) {
+        char args[64];
+        snprintf(args, sizeof args, "--count %s", c_names[i]);
+        if (!(ir[i] = tu_callgrind_count(self, args))) {
+            printf("instruction counts: callgrind did not run\n");
+            return;
+        }
+    }
+    printf("instructions (callgrind, a tenth of each row's size):\n");
+    printf("  stream: %.1f per chunk, bare yajl %.1f: %.2fx (aim <= 1.5x)\n",
+           ir[C_STREAM_CHUNKS] / 100000.0, ir[C_YAJL_CHUNKS] / 100000.0,
+           (double)ir[C_STREAM_CHUNKS] / ir[C_YAJL_CHUNKS]);
+    printf("  live UI: %.1f per delta, bare yajl %.1f: %.2fx (aim <= 2x)\n",
+           ir[C_STREAM_LIVE] / 25000.0, ir[C_YAJL_LIVE] / 25000.0,
+           (double)ir[C_STREAM_LIVE] / ir[C_YAJL_LIVE]);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--count") == 0)
+        return count_one(argv[2]);
     printf("(times are CPU seconds of this process unless marked wall)\n");
     bench_chunks();
     bench_live_ui();
+    instruction_counts(argv[0]);
     return 0;
 }

@@ -181,25 +181,9 @@ __attribute__((noinline)) int counted_run(int who, const char *s, size_t n, size
  * count, or 0 when valgrind did not run. */
 static unsigned long long callgrind_count(const char *self, int who, size_t piece, size_t kib)
 {
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd,
-             "valgrind --tool=callgrind --callgrind-out-file=/dev/null "
-             "--toggle-collect=counted_run '%s' --count %d %zu %zu 2>&1",
-             self, who, piece, kib);
-    fflush(stdout);
-    FILE *f = popen(cmd, "r");
-    if (!f)
-        return 0;
-    char line[512];
-    unsigned long long ir = 0;
-    while (fgets(line, sizeof line, f)) {
-        const char *c = strstr(line, "Collected :");
-        if (c)
-            ir = strtoull(c + strlen("Collected :"), NULL, 10);
-    }
-    if (pclose(f) != 0)
-        return 0;
-    return ir;
+    char args[128];
+    snprintf(args, sizeof args, "--count %d %zu %zu", who, piece, kib);
+    return tu_callgrind_count(self, args);
 }
 
 static int have_valgrind(void)

@@ -88,6 +88,9 @@ typedef struct ld_ops {
 } ld_ops;
 
 extern const ld_ops llmj__dialect_openai_chat;
+/* The same decoder without its fast path for the usual chunk: every event
+ * walked by the picker (tests check that both give the same results). */
+extern const ld_ops llmj__dialect_openai_chat_walk;
 extern const ld_ops llmj__dialect_openai_responses;
 extern const ld_ops llmj__dialect_anthropic;
 extern const ld_ops llmj__dialect_gemini;

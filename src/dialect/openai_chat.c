@@ -24,6 +24,8 @@
 
 enum { R_TOOL = 1, R_FINISH, R_EXTRA };
 
+#define LLMJ__OC_SHAPE 256 /* bytes kept of the fast path's last plain chunk */
+
 #define F_HAS_INDEX 1
 
 typedef struct oc_state {
@@ -46,6 +48,15 @@ typedef struct oc_state {
     int error_event; /* the SSE event type was "error" */
     llmj__str emsg, etype, ecode;
     llmj__str object, fmsg, ftype, fcode;
+    llmj__pk *check; /* the fast path's yajl without callbacks (made on first use) */
+    int walk_only;   /* no fast path (llmj__dialect_openai_chat_walk) */
+    /* the fast path's last plain chunk (one choice, a content string and
+     * nothing else to emit): its bytes before and after the content string,
+     * and its choice; pre + suf == 0: none */
+    size_t cs, ce; /* the current event's content string (ce == 0: none) */
+    size_t pre, suf;
+    int64_t shape_ci;
+    char shape[LLMJ__OC_SHAPE];
 } oc_state;
 
 static llmj_finish oc_map(const char *s, size_t n)
@@ -493,6 +504,395 @@ static llmj_status oc_value(void *ctx, llmj__pk *p, const llmj__pk_val *v)
     }
 }
 
+/* ---- the fast path ----------------------------------------------------------
+ * The usual chunk, {"id":..,"object":"chat.completion.chunk",..,"choices":[{
+ * "index":0,"delta":{"role":..,"content":".."},"finish_reason":null}]}, is
+ * skimmed for its few members (llmj__sk_*, key ids looked up once each) and
+ * checked whole by yajl without callbacks (no string decoded twice, no
+ * callback per token). It makes exactly the records the walk above
+ * (oc_value) would make. Whatever else the walk reads — usage, errors, tool
+ * calls, reasoning, refusals, logprobs, content parts, stop strings,
+ * citations, an escaped key, a key repeated, nesting beyond max_depth, text
+ * that is not one JSON object, an out-of-memory — sends the event to the
+ * walk, which also gives its messages. */
+
+#define FAST_NO 1    /* not the fast path's: walk the event */
+#define FAST_NOMEM 2 /* out of memory */
+
+/* The id of a key the fast path tells apart (0: any other), by its length
+ * and bytes (no hashing): exactly the ids llmj__pk_kid_of gives them. */
+static unsigned fast_key(const char *k, size_t n)
+{
+#define IS(lit) (memcmp(k, lit, sizeof lit - 1) == 0)
+    switch (n) {
+    case 5:
+        return IS("index") ? K_INDEX : IS("delta") ? K_DELTA : IS("usage") ? K_USAGE
+               : IS("error") ? K_ERROR : 0;
+    case 6:
+        return IS("object") ? K_OBJECT : 0;
+    case 7:
+        return IS("content") ? K_CONTENT : IS("choices") ? K_CHOICES : IS("refusal") ? K_REFUSAL : 0;
+    case 8:
+        return IS("logprobs") ? K_LOGPROBS : 0;
+    case 9:
+        return IS("reasoning") ? K_REASONING : IS("citations") ? K_CITATIONS : 0;
+    case 10:
+        return IS("tool_calls") ? K_TOOL_CALLS : 0;
+    case 11:
+        return IS("stop_reason") ? K_STOP_REASON : 0;
+    case 12:
+        return IS("service_tier") ? K_SERVICE_TIER : 0;
+    case 13:
+        return IS("finish_reason") ? K_FINISH_REASON : IS("function_call") ? K_FUNCTION_CALL : 0;
+    case 17:
+        return IS("reasoning_content") ? K_REASONING_CONTENT : 0;
+    default:
+        return 0;
+    }
+#undef IS
+}
+
+/* The next member from *at: 1 with its key's id (fast_key) and *at at its
+ * value; 0 at the object's end; FAST_NO otherwise (an escaped key may
+ * decode to any key). */
+static int fast_member(const char *d, size_t n, size_t *at, unsigned *kid)
+{
+    const char *k;
+    size_t kn;
+    int r = llmj__sk_member(d, n, at, &k, &kn);
+    if (r == 1)
+        *kid = fast_key(k, kn);
+    return r == 1 ? 1 : r == 0 ? 0 : -1;
+}
+
+/* Past the value at vs (one the fast path does not go into), with the
+ * nesting it reaches from level lvl (its container's) into *deep. */
+static size_t fast_skip(const char *d, size_t n, size_t vs, size_t lvl, size_t *deep)
+{
+    size_t nest, end = llmj__sk_value(d, n, vs, &nest);
+    if (lvl + nest > *deep)
+        *deep = lvl + nest;
+    return end;
+}
+
+/* The string value d[vs..ve) kept (decoded as the walk keeps it). */
+static int fast_keep(llmj__pk *p, const char *d, size_t vs, size_t ve, llmj__str *out)
+{
+    memset(out, 0, sizeof *out);
+    if (ve - vs <= 2) {
+        out->ptr = "";
+        out->set = 1;
+        return 0;
+    }
+    llmj__pk_val v = { LLMJ__PK_STRING, d + vs + 1, ve - vs - 2, 0 };
+    return llmj__pk_keep(p, &v, out) == LLMJ_OK ? 0 : FAST_NOMEM;
+}
+
+/* A string value without escapes at vs: its end, or n. */
+static size_t fast_plain(const char *d, size_t n, size_t vs)
+{
+    size_t ve = llmj__sk_string(d, n, vs);
+    for (size_t i = vs + 1; i + 1 < ve; i++)
+        if (d[i] == '\\')
+            return n;
+    return ve;
+}
+
+/* choices[].delta's members, from *at (past its '{'), at level 4. */
+static int fast_delta(oc_state *s, const char *d, size_t n, size_t *at, size_t *deep)
+{
+    llmj__pk *p = &s->d.pk;
+    unsigned kid, seen = 0;
+    int r;
+    while ((r = fast_member(d, n, at, &kid)) == 1) {
+        size_t vs = *at, ve;
+        switch (kid) {
+        case K_CONTENT:
+            if (seen++)
+                return FAST_NO;
+            if (d[vs] == '"') {
+                llmj__str t;
+                ve = llmj__sk_string(d, n, vs);
+                if (ve >= n)
+                    return FAST_NO;
+                if (fast_keep(p, d, vs, ve, &t) || push_text(s, LLMJ__R_TEXT, &t) != LLMJ_OK)
+                    return FAST_NOMEM;
+                s->cs = vs;
+                s->ce = ve;
+                break;
+            }
+            if (d[vs] != 'n')
+                return FAST_NO;
+            ve = fast_skip(d, n, vs, 4, deep);
+            break;
+        case K_REFUSAL:
+        case K_TOOL_CALLS:
+        case K_REASONING_CONTENT:
+        case K_REASONING:
+        case K_FUNCTION_CALL:
+            if (d[vs] != 'n')
+                return FAST_NO;
+            ve = fast_skip(d, n, vs, 4, deep);
+            break;
+        default:
+            ve = fast_skip(d, n, vs, 4, deep);
+            break;
+        }
+        if (ve >= n)
+            return FAST_NO;
+        *at = ve;
+    }
+    return r == 0 ? 0 : FAST_NO;
+}
+
+/* A choices[] element's members, from *at (past its '{'), at level 3; pos:
+ * its place in the array. */
+static int fast_choice(oc_state *s, const char *d, size_t n, size_t *at, int64_t pos,
+                       size_t *deep)
+{
+    llmj__pk *p = &s->d.pk;
+    size_t rec0 = p->nrec;
+    if (!llmj__pk_push(p, LLMJ__R_ANNOUNCE))
+        return FAST_NOMEM;
+    int64_t ci = -1;
+    llmj__str fin;
+    memset(&fin, 0, sizeof fin);
+    unsigned kid, seen = 0;
+    int r;
+    while ((r = fast_member(d, n, at, &kid)) == 1) {
+        size_t vs = *at, ve;
+        switch (kid) {
+        case K_INDEX: {
+            ve = fast_skip(d, n, vs, 3, deep);
+            llmj__pk_val v = { LLMJ__PK_NUMBER, d + vs, ve - vs, 0 };
+            if ((seen & 1) || llmj__pk_int(&v, &ci) != 0 || ci < 0)
+                return FAST_NO;
+            seen |= 1;
+            break;
+        }
+        case K_FINISH_REASON:
+            if (seen & 2)
+                return FAST_NO;
+            seen |= 2;
+            if (d[vs] == '"') {
+                ve = fast_plain(d, n, vs);
+                if (ve < n)
+                    fin = llmj__str_of(d + vs + 1, ve - vs - 2);
+            } else if (d[vs] == 'n') {
+                ve = fast_skip(d, n, vs, 3, deep);
+            } else {
+                return FAST_NO;
+            }
+            break;
+        case K_DELTA:
+            if (seen & 4)
+                return FAST_NO;
+            seen |= 4;
+            if (d[vs] == '{') {
+                ve = vs + 1;
+                if (*deep < 4)
+                    *deep = 4;
+                if ((r = fast_delta(s, d, n, &ve, deep)) != 0)
+                    return r;
+            } else if (d[vs] == 'n') {
+                ve = fast_skip(d, n, vs, 3, deep);
+            } else {
+                return FAST_NO;
+            }
+            break;
+        case K_STOP_REASON:
+            if (d[vs] == '"')
+                return FAST_NO;
+            ve = fast_skip(d, n, vs, 3, deep);
+            break;
+        case K_LOGPROBS:
+            if (d[vs] != 'n')
+                return FAST_NO;
+            ve = fast_skip(d, n, vs, 3, deep);
+            break;
+        default:
+            ve = fast_skip(d, n, vs, 3, deep);
+            break;
+        }
+        if (ve >= n)
+            return FAST_NO;
+        *at = ve;
+    }
+    if (r != 0)
+        return FAST_NO;
+    if (ci < 0)
+        ci = pos;
+    for (size_t i = rec0; i < p->nrec; i++)
+        p->recs[i].choice = ci;
+    if (fin.len) {
+        llmj__rec *rf = llmj__pk_push(p, R_FINISH);
+        if (!rf)
+            return FAST_NOMEM;
+        rf->choice = ci;
+        rf->s[0] = fin;
+    }
+    return 0;
+}
+
+/* The choices array at *at (its '['), at level 2: *at past it. */
+static int fast_choices(oc_state *s, const char *d, size_t n, size_t *at, size_t *deep)
+{
+    size_t i = *at;
+    if (*deep < 2)
+        *deep = 2;
+    for (int64_t pos = 0;; pos++) {
+        i = llmj__sk_ws(d, n, i + 1); /* past '[' or ',' */
+        if (i >= n)
+            return FAST_NO;
+        if (d[i] == ']' && pos == 0)
+            break;
+        if (d[i] != '{')
+            return FAST_NO;
+        if (*deep < 3)
+            *deep = 3;
+        i++;
+        int r = fast_choice(s, d, n, &i, pos, deep);
+        if (r)
+            return r;
+        i = llmj__sk_ws(d, n, i);
+        if (i >= n)
+            return FAST_NO;
+        if (d[i] == ']')
+            break;
+        if (d[i] != ',')
+            return FAST_NO;
+    }
+    *at = i + 1;
+    return 0;
+}
+
+/* The yajl check of the fast path: 0, FAST_NO (not JSON: the walk says
+ * why), FAST_NOMEM. */
+static int fast_check(oc_state *s, const char *d, size_t n)
+{
+    llmj__pk *p = &s->d.pk;
+    if (!s->check) {
+        s->check = llmj__malloc(&p->a, sizeof *s->check);
+        if (!s->check)
+            return FAST_NOMEM;
+        llmj__pk_init(s->check, &p->a, NULL);
+    }
+    llmj_status st = llmj__pk_valid(s->check, d, n);
+    return st == LLMJ_OK ? 0 : st == LLMJ_NOMEM ? FAST_NOMEM : FAST_NO;
+}
+
+/* A chunk of the last plain chunk's shape: the same bytes but for its
+ * content string. Read from the same state, those bytes read the same, so
+ * its records are the last one's with this content (yajl still checks it
+ * whole). 0, FAST_NO (another shape), FAST_NOMEM. */
+static int fast_shape(oc_state *s, const char *d, size_t n)
+{
+    llmj__pk *p = &s->d.pk;
+    size_t pre = s->pre, suf = s->suf;
+    if (pre + suf == 0 || n < pre + suf + 2 || d[pre] != '"' || memcmp(d, s->shape, pre) != 0)
+        return FAST_NO;
+    size_t ve = llmj__sk_string(d, n, pre);
+    if (n - ve != suf || memcmp(d + ve, s->shape + pre, suf) != 0)
+        return FAST_NO;
+    llmj__str t;
+    llmj__rec *r = llmj__pk_push(p, LLMJ__R_ANNOUNCE);
+    if (!r)
+        return FAST_NOMEM;
+    r->choice = s->shape_ci;
+    if (fast_keep(p, d, pre, ve, &t) || push_text(s, LLMJ__R_TEXT, &t) != LLMJ_OK)
+        return FAST_NOMEM;
+    p->recs[1].choice = s->shape_ci;
+    return fast_check(s, d, n);
+}
+
+/* 0: the event's records are made; FAST_NO: walk it; FAST_NOMEM. */
+static int oc_fast(oc_state *s, const char *d, size_t n)
+{
+    llmj__pk *p = &s->d.pk;
+    p->data = d;
+    p->data_len = n;
+    p->arena.len = 0;
+    p->nrec = 0;
+    s->ce = 0;
+    int r = fast_shape(s, d, n);
+    if (r != FAST_NO || p->nrec)
+        return r; /* read, out of memory, or of that shape but not JSON */
+    size_t at = llmj__sk_ws(d, n, 0), deep = 1;
+    if (at >= n || d[at] != '{')
+        return FAST_NO;
+    at++;
+    unsigned kid, seen = 0;
+    while ((r = fast_member(d, n, &at, &kid)) == 1) {
+        size_t vs = at, ve;
+        switch (kid) {
+        case K_CHOICES:
+            if (seen & 1)
+                return FAST_NO;
+            seen |= 1;
+            ve = vs;
+            if (d[vs] == '[') {
+                if ((r = fast_choices(s, d, n, &ve, &deep)) != 0)
+                    return r;
+            } else if (d[vs] == 'n') {
+                ve = fast_skip(d, n, vs, 1, &deep);
+            } else {
+                return FAST_NO;
+            }
+            break;
+        case K_OBJECT:
+            if ((seen & 2) || d[vs] != '"')
+                return FAST_NO;
+            seen |= 2;
+            ve = fast_plain(d, n, vs);
+            if (ve < n && llmj__eq(d + vs + 1, ve - vs - 2, "error"))
+                return FAST_NO;
+            break;
+        case K_SERVICE_TIER:
+            if (d[vs] == '"') {
+                llmj__str t;
+                ve = llmj__sk_string(d, n, vs);
+                if (ve >= n)
+                    return FAST_NO;
+                if (fast_keep(p, d, vs, ve, &t) ||
+                    push_extra(p, LD_SERVICE_TIER, -1, &t, NULL, NULL) != LLMJ_OK)
+                    return FAST_NOMEM;
+            } else {
+                ve = fast_skip(d, n, vs, 1, &deep);
+            }
+            break;
+        case K_USAGE:
+        case K_ERROR:
+            if (d[vs] != 'n')
+                return FAST_NO;
+            ve = fast_skip(d, n, vs, 1, &deep);
+            break;
+        case K_CITATIONS:
+            return FAST_NO;
+        default: /* id, model, created, ...; message, type and code count only in an error */
+            ve = fast_skip(d, n, vs, 1, &deep);
+            break;
+        }
+        if (ve >= n)
+            return FAST_NO;
+        at = ve;
+    }
+    if (r != 0 || llmj__sk_ws(d, n, at) != n || deep > p->max_depth)
+        return FAST_NO;
+    if ((r = fast_check(s, d, n)) != 0)
+        return r;
+    /* a plain chunk: its shape for the next one */
+    s->pre = s->suf = 0;
+    if (s->ce && p->nrec == 2 && p->recs[0].kind == LLMJ__R_ANNOUNCE &&
+        p->recs[1].kind == LLMJ__R_TEXT && s->cs + (n - s->ce) <= sizeof s->shape) {
+        s->pre = s->cs;
+        s->suf = n - s->ce;
+        s->shape_ci = p->recs[0].choice;
+        memcpy(s->shape, d, s->pre);
+        memcpy(s->shape + s->pre, d + s->ce, s->suf);
+    }
+    return 0;
+}
+
 static llmj_status oc_tool(oc_state *s, llmj__out *o, const llmj__rec *r)
 {
     llmj__pk *p = &s->d.pk;
@@ -557,6 +957,17 @@ static llmj_status oc_create(void **state, const llmj_allocator *a, const llmj_c
     return LLMJ_OK;
 }
 
+static void oc_destroy(void *state)
+{
+    oc_state *s = state;
+    if (s && s->check) {
+        llmj_allocator a = s->d.pk.a;
+        llmj__pk_free(s->check);
+        llmj__free(&a, s->check);
+    }
+    llmj__dstate_free(state);
+}
+
 static int is_done(const char *d, size_t n)
 {
     if (n && d[0] == '{')
@@ -578,9 +989,17 @@ static llmj_status oc_event(void *state, const char *type, size_t type_len, cons
     s->d.pk.msg = NULL;
     if (is_done(data, data_len))
         return llmj__emit_done(&o, &s->d.lanes);
+    s->error_event = llmj__is_type(type, type_len, "error");
+    int fast = s->error_event || s->walk_only ? FAST_NO : oc_fast(s, data, data_len);
+    if (fast == 0)
+        return llmj__emit_records(&s->d, &o, oc_record, s);
+    if (fast == FAST_NOMEM) {
+        s->d.pk.msg = "out of memory";
+        return LLMJ_NOMEM;
+    }
+    /* the walk's own state */
     s->has_usage = 0;
     s->has_error = 0;
-    s->error_event = llmj__is_type(type, type_len, "error");
     s->cache_hit = -1;
     s->lp_at = 0;
     llmj__usage_none(&s->u);
@@ -618,5 +1037,17 @@ static int oc_sniff(const char *type, size_t type_len, const char *data, size_t 
 }
 
 const ld_ops llmj__dialect_openai_chat = {
-    LLMJ_DIALECT_OPENAI_CHAT, oc_create, llmj__dstate_free, oc_event, oc_sniff, llmj__dstate_message
+    LLMJ_DIALECT_OPENAI_CHAT, oc_create, oc_destroy, oc_event, oc_sniff, llmj__dstate_message
+};
+
+static llmj_status oc_create_walk(void **state, const llmj_allocator *a, const llmj_config *cfg)
+{
+    llmj_status st = oc_create(state, a, cfg);
+    if (st == LLMJ_OK)
+        ((oc_state *)*state)->walk_only = 1;
+    return st;
+}
+
+const ld_ops llmj__dialect_openai_chat_walk = {
+    LLMJ_DIALECT_OPENAI_CHAT, oc_create_walk, oc_destroy, oc_event, oc_sniff, llmj__dstate_message
 };

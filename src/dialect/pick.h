@@ -8,7 +8,7 @@
  *   hash.c          comparing and hashing bytes
  *   lanes.c         per-choice and per-tool state, the decoder state
  *   emit.c          emitting items, and the record loop every decoder runs
- *   skim.c          the sniff skimmer
+ *   skim.c          the skimmer (sniff, and the pieces of a fast path)
  *   whole.c         a whole JSON answer as its dialect's events (whole.h)
  *
  * 1. The picker (llmj__pk): one yajl push parser per decoder, reused from
@@ -27,19 +27,24 @@
  *    surrogate escape held back at the end of a delta until its low half
  *    arrives at the start of the next delta of the same lane.
  *
- * 3. A non-allocating skimmer over the top-level members of a JSON object,
- *    for sniff(). */
+ * 3. A non-allocating skimmer over the members of a JSON object, for
+ *    sniff() and for a dialect's fast path: OpenAI chat reads its usual
+ *    chunk by skimming it, has yajl check it without callbacks
+ *    (llmj__pk_valid), and walks with the picker any event it does not
+ *    read whole the same way. */
 #ifndef LLMJ_DIALECT_PICK_H
 #define LLMJ_DIALECT_PICK_H
 
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <yajl/yajl_parse.h>
 
 #include "alloc.h"
 #include "dialect.h"
+#include "scan.h"    /* llmj__swar_eq */
 #include "unicode.h" /* llmj__utf8_put, llmj__hex4 */
 
 /* ---- strings kept from an event ------------------------------------------ */
@@ -162,6 +167,12 @@ void llmj__pk_free(llmj__pk *p);
  * (*empty = 1). */
 llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_fn fn,
                            void *ctx, int *empty);
+
+/* yajl alone, without callbacks, over data (a picker used only for this:
+ * its handle is made on first use): LLMJ_OK if yajl accepts data as JSON
+ * text (one or more values), LLMJ_BAD_EVENT if not, LLMJ_NOMEM. The
+ * cheapest check that a text a dialect's fast path skimmed is JSON. */
+llmj_status llmj__pk_valid(llmj__pk *p, const char *data, size_t len);
 
 /* Depth of the current value's path (0: the top-level value). */
 static inline size_t llmj__pk_depth(const llmj__pk *p)
@@ -493,5 +504,88 @@ int llmj__skim(const char *data, size_t len, const char *key, const char **val, 
 int llmj__skim_str(const char *data, size_t len, const char *key, const char *lit);
 /* 1 if top-level member key is a string that starts with prefix. */
 int llmj__skim_prefix(const char *data, size_t len, const char *key, const char *prefix);
+
+/* The pieces, over JSON text d[0..n) (not validated: the caller has it
+ * validated by yajl, or treats a result as a guess): past whitespace from i;
+ * past the string at d[i] == '"'; past the value at i, with *nest the
+ * deepest nesting of containers in it (0: a scalar, 1: a flat container). n
+ * when the text ends first. */
+static inline size_t llmj__sk_ws(const char *d, size_t n, size_t i)
+{
+    while (i < n && (unsigned char)d[i] <= ' ' && llmj__ws(d[i]))
+        i++;
+    return i;
+}
+/* The first '"' or '\\' in d[i..n), n if none: 8 bytes at a time. */
+static inline size_t llmj__sk_stop(const char *d, size_t n, size_t i)
+{
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, d + i, 8);
+        uint64_t m = llmj__swar_eq(x, LLMJ__REP('"')) | llmj__swar_eq(x, LLMJ__REP('\\'));
+        if (m) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return i + ((unsigned)__builtin_ctzll(m) >> 3);
+#else
+            break;
+#endif
+        }
+    }
+    while (i < n && d[i] != '"' && d[i] != '\\')
+        i++;
+    return i;
+}
+
+/* Past the string starting at d[i] == '"' (n if unterminated); *esc = 1 if
+ * it holds an escape. */
+static inline size_t llmj__sk_string_esc(const char *d, size_t n, size_t i, int *esc)
+{
+    for (i++;;) {
+        i = llmj__sk_stop(d, n, i);
+        if (i >= n)
+            return n;
+        if (d[i] == '"')
+            return i + 1;
+        *esc = 1;
+        i += 2;
+    }
+}
+
+size_t llmj__sk_string(const char *d, size_t n, size_t i);
+size_t llmj__sk_value(const char *d, size_t n, size_t i, size_t *nest);
+/* The next member of an object whose members are read from *at (just past
+ * its '{', or past the previous member's value): 1 with its key (raw, as
+ * written between the quotes) and *at at its value (2: the same, for a key
+ * written with escapes); 0 at the closing '}' (*at past it); -1 when the
+ * text is not an object there. */
+static inline int llmj__sk_member(const char *d, size_t n, size_t *at, const char **key, size_t *klen)
+{
+    size_t i = llmj__sk_ws(d, n, *at);
+    if (i < n && d[i] == ',')
+        i = llmj__sk_ws(d, n, i + 1);
+    if (i >= n)
+        return -1;
+    if (d[i] == '}') {
+        *at = i + 1;
+        return 0;
+    }
+    if (d[i] != '"')
+        return -1;
+    size_t ks = i + 1;
+    int esc = 0;
+    i = llmj__sk_string_esc(d, n, i, &esc);
+    if (i >= n)
+        return -1;
+    *key = d + ks;
+    *klen = i - 1 - ks;
+    if (d[i] != ':') {
+        i = llmj__sk_ws(d, n, i);
+        if (i >= n || d[i] != ':')
+            return -1;
+    }
+    *at = llmj__sk_ws(d, n, i + 1);
+    return *at >= n ? -1 : esc ? 2 : 1;
+}
+
 
 #endif

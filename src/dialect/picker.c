@@ -231,6 +231,22 @@ llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_f
     return LLMJ_BAD_EVENT;
 }
 
+llmj_status llmj__pk_valid(llmj__pk *p, const char *data, size_t len)
+{
+    /* no callbacks: yajl then only lexes and checks the grammar (it decodes
+     * no string), as fast as it goes */
+    if (!p->h && llmj__pk_new_handle(p, NULL) != LLMJ_OK)
+        return LLMJ_NOMEM;
+    yajl_status ys;
+    if (llmj__pk_run(p, data, len, &ys) != 0)
+        return LLMJ_NOMEM;
+    if (ys != yajl_status_ok) {
+        llmj__pk_drop_handle(p);
+        return LLMJ_BAD_EVENT;
+    }
+    return LLMJ_OK;
+}
+
 int llmj__pk_is(const llmj__pk *p, const char *pattern)
 {
     if (*pattern == 0)

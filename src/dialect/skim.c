@@ -1,47 +1,37 @@
-/* The sniff skimmer: a non-allocating look at the top-level members of a
- * JSON object, for auto-detection (ld_ops.sniff). See pick.h. */
+/* The skimmer: a non-allocating look at the members of a JSON object, for
+ * auto-detection (ld_ops.sniff) and for a dialect's fast path over text yajl
+ * checks. See pick.h. */
 #include "pick.h"
 
 #include <string.h>
 
 /* ---- skimming -------------------------------------------------------------- */
 
-static size_t sk_ws(const char *d, size_t n, size_t i)
+size_t llmj__sk_string(const char *d, size_t n, size_t i)
 {
-    while (i < n && llmj__ws(d[i]))
-        i++;
-    return i;
+    int esc = 0;
+    return llmj__sk_string_esc(d, n, i, &esc);
 }
 
-/* Past the string starting at d[i] == '"' (n if unterminated). */
-static size_t sk_string(const char *d, size_t n, size_t i)
+size_t llmj__sk_value(const char *d, size_t n, size_t i, size_t *nest)
 {
-    for (i++; i < n; i++) {
-        if (d[i] == '\\')
-            i++;
-        else if (d[i] == '"')
-            return i + 1;
-    }
-    return n;
-}
-
-static size_t sk_value(const char *d, size_t n, size_t i)
-{
+    *nest = 0;
     if (i >= n)
         return n;
     if (d[i] == '"')
-        return sk_string(d, n, i);
+        return llmj__sk_string(d, n, i);
     if (d[i] == '{' || d[i] == '[') {
         size_t depth = 0;
         while (i < n) {
             char c = d[i];
             if (c == '"') {
-                i = sk_string(d, n, i);
+                i = llmj__sk_string(d, n, i);
                 continue;
             }
-            if (c == '{' || c == '[')
-                depth++;
-            else if (c == '}' || c == ']') {
+            if (c == '{' || c == '[') {
+                if (++depth > *nest)
+                    *nest = depth;
+            } else if (c == '}' || c == ']') {
                 if (--depth == 0)
                     return i + 1;
             }
@@ -57,31 +47,31 @@ static size_t sk_value(const char *d, size_t n, size_t i)
 int llmj__skim(const char *d, size_t n, const char *key, const char **val, size_t *vlen)
 {
     size_t klen = strlen(key);
-    size_t i = sk_ws(d, n, 0);
+    size_t i = llmj__sk_ws(d, n, 0);
     if (i >= n || d[i] != '{')
         return 0;
     i++;
     for (;;) {
-        i = sk_ws(d, n, i);
+        i = llmj__sk_ws(d, n, i);
         if (i >= n || d[i] != '"')
             return 0;
         size_t ks = i + 1;
-        i = sk_string(d, n, i);
+        i = llmj__sk_string(d, n, i);
         if (i > n || i < ks + 1)
             return 0;
         size_t ke = i - 1;
-        i = sk_ws(d, n, i);
+        i = llmj__sk_ws(d, n, i);
         if (i >= n || d[i] != ':')
             return 0;
-        i = sk_ws(d, n, i + 1);
-        size_t vs = i;
-        i = sk_value(d, n, i);
+        i = llmj__sk_ws(d, n, i + 1);
+        size_t vs = i, nest;
+        i = llmj__sk_value(d, n, i, &nest);
         if (ke - ks == klen && memcmp(d + ks, key, klen) == 0) {
             *val = d + vs;
             *vlen = i - vs;
             return 1;
         }
-        i = sk_ws(d, n, i);
+        i = llmj__sk_ws(d, n, i);
         if (i >= n || d[i] != ',')
             return 0;
         i++;

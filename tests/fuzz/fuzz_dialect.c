@@ -31,6 +31,8 @@
  *   nothing, changes nothing (the rest of the events, without the failed
  *   ones, give the same items as a clean run over the same events), and
  *   nothing leaks;
+ * - OpenAI chat: the decoder without its fast path (every event walked by
+ *   the picker) gives the same statuses and items;
  * - a stop: event() returns LLMJ_ABORTED, no item after the stop, the items
  *   so far are a prefix of the full run's;
  * - nothing leaks (counting allocator: live == 0 after destroy).
@@ -410,6 +412,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(fz_eq(&full.log.b, &other.log.b), "a rejected event changed what came after it");
     fz_free(&other.log.b);
     o.use = NULL;
+
+    /* 2b. OpenAI chat: its fast path for the usual chunk gives what the
+     * picker's walk alone gives, status by status and item by item */
+    if (ops == &llmj__dialect_openai_chat) {
+        fd_run_opts w = { &llmj__dialect_openai_chat_walk, &cfg, 0, 0, NULL };
+        fd_run(&ev, &w, &other);
+        for (size_t i = 0; i < ev.n; i++)
+            CHECK(other.st[i] == full.st[i], "event %zu: fast path %s, walk %s", i,
+                  llmj_strerror(full.st[i]), llmj_strerror(other.st[i]));
+        CHECK(fz_eq(&full.log.b, &other.log.b), "the fast path and the walk differ");
+        fz_free(&other.log.b);
+    }
 
     /* 3. a stop */
     int no_header = in.nhdr == 0;

@@ -127,6 +127,29 @@ const char *tu_tool(void)
     return tu_path(buf, sizeof buf, "build/llmjson");
 }
 
+unsigned long long tu_callgrind_count(const char *self, const char *args)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "valgrind --tool=callgrind --callgrind-out-file=/dev/null "
+             "--toggle-collect=counted_run '%s' %s 2>&1",
+             self, args);
+    fflush(stdout);
+    FILE *f = popen(cmd, "r");
+    if (!f)
+        return 0;
+    char line[512];
+    unsigned long long ir = 0;
+    while (fgets(line, sizeof line, f)) {
+        const char *c = strstr(line, "Collected :");
+        if (c)
+            ir = strtoull(c + strlen("Collected :"), NULL, 10);
+    }
+    if (pclose(f) != 0)
+        return 0;
+    return ir;
+}
+
 char *tu_read_file(const char *path, size_t *len)
 {
     char full[4096];

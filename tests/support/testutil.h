@@ -52,6 +52,12 @@ const char *tu_scratch(char *buf, size_t cap, const char *name);
 /* The llmjson tool under test: $LLMJ_TOOL, else $LLMJ_ROOT/build/llmjson. */
 const char *tu_tool(void);
 
+/* Run `valgrind --tool=callgrind --toggle-collect=counted_run self args`
+ * (a benchmark running itself for one contender, whose counted run is a
+ * function named counted_run): the instructions it collected, or 0 when
+ * valgrind did not run or the program failed. */
+unsigned long long tu_callgrind_count(const char *self, const char *args);
+
 /* A growable byte buffer for collecting output in tests (malloc'd). */
 typedef struct tu_buf {
     char *data;
