@@ -1921,6 +1921,141 @@ static void test_whole_linear(void **state)
     tu_buf_free(&b);
 }
 
+/* ---- OpenAI chat: the fast path against the walk ------------------------- */
+
+/* Every event fed to both the decoder (with its fast path for the usual
+ * chunk) and llmj__dialect_openai_chat_walk (every event walked): the same
+ * status and the same items, event by event. */
+typedef struct twin {
+    dec fast, walk;
+    size_t events;
+} twin;
+
+static void twin_event(twin *w, const char *type, size_t tl, const char *data, size_t n)
+{
+    size_t a0 = w->fast.c.log.len, b0 = w->walk.c.log.len;
+    llmj_status a = w->fast.ops->event(w->fast.st, type, tl, data, n, on_item, &w->fast.c);
+    llmj_status b = w->walk.ops->event(w->walk.st, type, tl, data, n, on_item, &w->walk.c);
+    w->events++;
+    if (a != b || w->fast.c.log.len - a0 != w->walk.c.log.len - b0 ||
+        memcmp(str(&w->fast.c.log) + a0, str(&w->walk.c.log) + b0, w->fast.c.log.len - a0) != 0)
+        fail_msg("event %zu (%.*s): statuses %s (fast path) and %s (walk), or their items, differ", w->events, (int)(n < 200 ? n : 200), data,
+                 llmj_strerror(a), llmj_strerror(b));
+    if (a == LLMJ_BAD_EVENT)
+        assert_string_equal(w->fast.ops->message(w->fast.st), w->walk.ops->message(w->walk.st));
+}
+
+static int twin_sse(void *ctx, const llmj_sse_event *e)
+{
+    const char *type = e->type;
+    size_t tl = e->type_len;
+    if (tl == 7 && memcmp(type, "message", 7) == 0) {
+        type = NULL;
+        tl = 0;
+    }
+    twin_event(ctx, type, tl, e->data, e->data_len);
+    return 0;
+}
+
+static void twin_open(twin *w)
+{
+    memset(w, 0, sizeof *w);
+    dec_open(&w->fast, &llmj__dialect_openai_chat);
+    dec_open(&w->walk, &llmj__dialect_openai_chat_walk);
+}
+
+static void twin_close(twin *w)
+{
+    assert_string_equal(str(&w->fast.c.bad), str(&w->walk.c.bad));
+    assert_string_equal(str(&w->fast.c.log), str(&w->walk.c.log));
+    dec_close(&w->fast);
+    dec_close(&w->walk);
+}
+
+static void test_openai_fast_path_is_the_walk(void **state)
+{
+    (void)state;
+    /* the project's own recordings of OpenAI-compatible streams */
+    static const char *const files[] = {
+        "llama-error-field.sse", "mistral-thinking.sse", "openai-bom.sse", "openai-content-filter.sse",
+        "openai-cr.sse", "openai-cut.sse", "openai-empty.sse", "openai-error.sse",
+        "openai-finish-error.sse", "openai-json-filtered.sse", "openai-json.sse",
+        "openai-keepalive-crlf.sse", "openai-length.sse", "openai-logprobs.sse",
+        "openai-lost-event.sse", "openai-n2-refusal-runaway.sse", "openai-n2.sse", "openai-noend.sse",
+        "openai-reasoning.sse", "openai-refusal-error.sse", "openai-refusal.sse", "openai-runaway.sse",
+        "openai-surrogate.sse", "openai-text.sse", "openai-tool-quirks.sse", "openai-tools.sse",
+        "vllm-stop-reason.sse",
+    };
+    size_t total = 0;
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "corpus/streams/%s", files[k]);
+        size_t n;
+        char *buf = tu_read_file(rel, &n);
+        if (!buf)
+            fail_msg("cannot read %s (LLMJ_ROOT=%s)", rel, tu_root());
+        twin w;
+        twin_open(&w);
+        llmj_config cfg;
+        llmj_config_init(&cfg);
+        llmj_sse *s;
+        assert_int_equal(llmj_sse_new(&s, &cfg, twin_sse, &w), LLMJ_OK);
+        (void)llmj_sse_feed(s, buf, n);
+        (void)llmj_sse_finish(s);
+        llmj_sse_free(s);
+        free(buf);
+        total += w.events;
+        twin_close(&w);
+    }
+    assert_true(total > 100);
+
+    /* hand-made chunks around the fast path's edges, in one stream so that
+     * the shape cache is exercised: the same shape with other contents
+     * (escapes, unicode, an empty string, a quote), members moved, added
+     * or repeated, other values where the fast path reads null, and text
+     * that is not JSON */
+#define FCH(rest) "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\"," rest "}"
+#define DELTA(content) FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":" content "},\"finish_reason\":null}]")
+    static const char *const evs[] = {
+        DELTA("\"He\""), DELTA("\"llo\""), DELTA("\"\""), DELTA("\"a\\\"b\""), DELTA("\"\\n\\t\""),
+        DELTA("\"\\u00e9\\ud83d\\ude00\""), DELTA("\"\\ud83d\""), DELTA("\"\xc3\xa9\""), DELTA("\"\xc3\""),
+        DELTA("\"x\"  "), DELTA("\"\x01\""), DELTA("null"), DELTA("7"), DELTA("\"1\",\"content\":\"2\""),
+        DELTA("\"ok\",\"role\":\"assistant\""), DELTA("\"ok\",\"refusal\":null"),
+        DELTA("\"ok\",\"refusal\":\"no\""), DELTA("\"ok\",\"reasoning_content\":\"hm\""),
+        DELTA("\"ok\",\"tool_calls\":[]"),
+        FCH("\"choices\":[{\"index\":1,\"delta\":{\"content\":\"two\"},\"finish_reason\":null}]"),
+        FCH("\"choices\":[{\"delta\":{\"content\":\"noindex\"},\"index\":0,\"finish_reason\":null}]"),
+        FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"o\"},\"finish_reason\":null}],\"usage\":null"),
+        FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"o\"},\"finish_reason\":null}],\"obfuscation\":\"Xq\""),
+        FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"o\"},\"finish_reason\":null}],\"obfuscation\":\"Yz1\""),
+        FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"o\"},\"logprobs\":null,\"finish_reason\":null}]"),
+        FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"o\"},\"logprobs\":{\"content\":[]},\"finish_reason\":null}]"),
+        FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"o\"},\"finish_reason\":\"stop\"}]"),
+        FCH("\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]"),
+        FCH("\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}"),
+        FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"o\"},\"finish_reason\":null}],\"error\":{\"message\":\"boom\"}"),
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"bare\"}}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"bare\"}}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"cont\\u0065nt\":\"escaped key\"}}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"dup\"}}],\"choices\":[]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"cut\"}}]",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"trail\"}}]}x",
+        "{\"choices\":[{\"index\":-1,\"delta\":{\"content\":\"neg\"}}]}",
+        "{\"choices\":[{\"index\":99999999999999999999,\"delta\":{\"content\":\"big\"}}]}",
+        "{\"choices\":[{\"index\":0.5,\"delta\":{\"content\":\"frac\"}}]}",
+        "{\"choices\":{\"index\":0}}", "[]", "null", "", "not json",
+        DELTA("\"after all that\""), DELTA("\"and again\""),
+    };
+#undef DELTA
+#undef FCH
+    twin w;
+    twin_open(&w);
+    for (size_t i = 0; i < sizeof evs / sizeof *evs; i++)
+        twin_event(&w, NULL, 0, evs[i], strlen(evs[i]));
+    twin_event(&w, NULL, 0, "[DONE]", 6);
+    twin_close(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest real[] = {
@@ -1939,6 +2074,7 @@ int main(void)
     const struct CMUnitTest own[] = {
         cmocka_unit_test(test_sniff_handmade),
         cmocka_unit_test(test_openai_quirks),
+        cmocka_unit_test(test_openai_fast_path_is_the_walk),
         cmocka_unit_test(test_responses_quirks),
         cmocka_unit_test(test_anthropic_quirks),
         cmocka_unit_test(test_gemini_quirks),
