@@ -19,11 +19,16 @@
  * with this message. */
 #define NOT_A_STREAM "not an SSE or NDJSON stream: "
 
-/* Line numbers for stream errors: the offsets of the last LF_RING line feeds
- * fed to the SSE decoder, which is fed at most LF_SLICE bytes at a time, so
- * the line of an event start is exact unless the event spans more than
+/* Line numbers for stream errors: the offsets of the line feeds fed to the
+ * SSE decoder since the start of the last event it reported (every position
+ * asked for later is at or after it), at most the last LF_RING of them, in a
+ * ring that grows from LF_MIN entries on demand and shrinks back to LF_KEEP
+ * after a long event. The SSE decoder is fed at most LF_SLICE bytes at a time,
+ * so the line of an event start is exact unless the event spans more than
  * LF_RING - LF_SLICE lines. */
 #define LF_RING 2048u
+#define LF_MIN 16u
+#define LF_KEEP 64u
 #define LF_SLICE 1024u
 
 typedef struct stream_tool stream_tool;
@@ -134,9 +139,12 @@ struct llmj_stream {
     uint64_t nd_lf;      /* LFs before it */
     uint64_t nd_last_lf; /* offset of the last LF + 1 (0 when none) */
 
-    /* SSE line numbers */
+    /* SSE line numbers (see LF_RING): the offsets of line feeds number
+     * lf_lo .. lf_n - 1 (counted from the input's start) at lf[number &
+     * (lf_cap - 1)]; lf_prev: the offset of line feed lf_lo - 1 */
     uint64_t *lf;
-    uint64_t lf_n;
+    uint64_t lf_n, lf_lo, lf_prev;
+    size_t lf_cap;
 
     /* SSE: the first line that is neither blank nor a comment (see
      * sse_first_line) */
@@ -159,6 +167,10 @@ struct llmj_stream {
     /* rejected events while no text was open: they may be the start of a
      * text that opens later, which is then marked with them */
     uint64_t lost_orphan, lost_orphan_off;
+    /* the first rejected event's offset, line and column (its line feeds may
+     * be gone from lf by the end, when its position is reported) */
+    uint64_t lost1_off, lost1_line, lost1_col;
+    int has_lost1;
     uint64_t lost_texts; /* texts marked with a lost event */
     size_t held;         /* bytes allocated under config.max_stream_memory */
 
@@ -216,17 +228,66 @@ static int is_ws(unsigned char c)
 /* Line and column of an input offset in the SSE input (see LF_RING). */
 static void sse_line_col(const llmj_stream *s, uint64_t off, uint64_t *line, uint64_t *col)
 {
-    uint64_t lo = s->lf_n > LF_RING ? s->lf_n - LF_RING : 0, hi = s->lf_n;
+    uint64_t lo = s->lf_lo, hi = s->lf_n, mask = s->lf_cap - 1;
     /* count of recorded LFs (by global number) whose offset < off */
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
-        if (s->lf[mid & (LF_RING - 1)] < off)
+        if (s->lf[mid & mask] < off)
             lo = mid + 1;
         else
             hi = mid;
     }
     *line = lo + 1;
-    *col = lo ? off - s->lf[(lo - 1) & (LF_RING - 1)] : off + 1;
+    *col = lo == 0 ? off + 1 : off - (lo == s->lf_lo ? s->lf_prev : s->lf[(lo - 1) & mask]);
+}
+
+/* Record a line feed at offset off: 0, or -1 (out of memory). */
+static int lf_add(llmj_stream *s, uint64_t off)
+{
+    if (s->lf_n - s->lf_lo == s->lf_cap) {
+        if (s->lf_cap == LF_RING) {
+            s->lf_prev = s->lf[s->lf_lo & (LF_RING - 1)];
+            s->lf_lo++; /* the oldest goes */
+        } else {
+            size_t cap = s->lf_cap ? s->lf_cap * 2 : LF_MIN;
+            uint64_t *v = llmj__malloc(&s->a, cap * sizeof *v);
+            if (!v)
+                return -1;
+            for (uint64_t i = s->lf_lo; i < s->lf_n; i++)
+                v[i & (cap - 1)] = s->lf[i & (s->lf_cap - 1)];
+            llmj__free(&s->a, s->lf);
+            s->lf = v;
+            s->lf_cap = cap;
+        }
+    }
+    s->lf[s->lf_n & (s->lf_cap - 1)] = off;
+    s->lf_n++;
+    return 0;
+}
+
+/* An event starting at off was reported: no position before off is asked
+ * for any more, so the line feeds before it go (but for the last one, in
+ * lf_prev), and a ring grown for a long event shrinks back. */
+static void lf_forget(llmj_stream *s, uint64_t off)
+{
+    uint64_t mask = s->lf_cap - 1;
+    while (s->lf_lo < s->lf_n && s->lf[s->lf_lo & mask] < off)
+        s->lf_prev = s->lf[s->lf_lo++ & mask];
+    if (s->lf_cap > LF_KEEP && s->lf_n - s->lf_lo <= LF_KEEP / 2) {
+        uint64_t *v = llmj__malloc(&s->a, LF_KEEP * sizeof *v);
+        if (!v)
+            return; /* keep the large one */
+        for (uint64_t i = s->lf_lo; i < s->lf_n; i++)
+            v[i & (LF_KEEP - 1)] = s->lf[i & mask];
+        llmj__free(&s->a, s->lf);
+        s->lf = v;
+        s->lf_cap = LF_KEEP;
+    }
+}
+
+static void lf_reset(llmj_stream *s)
+{
+    s->lf_n = s->lf_lo = s->lf_prev = 0;
 }
 
 static void pos_of(const llmj_stream *s, uint64_t off, uint64_t *line, uint64_t *col)
@@ -235,11 +296,8 @@ static void pos_of(const llmj_stream *s, uint64_t off, uint64_t *line, uint64_t 
         /* only called for the current line */
         *line = s->nd_lf + 1;
         *col = off - s->nd_last_lf + 1;
-    } else if (s->lf) {
-        sse_line_col(s, off, line, col);
     } else {
-        *line = 1;
-        *col = off + 1;
+        sse_line_col(s, off, line, col);
     }
 }
 
@@ -1019,6 +1077,11 @@ static int lose(llmj_stream *s, uint64_t *lost, uint64_t *lost_off, size_t choic
 static int lose_open(llmj_stream *s, uint64_t off)
 {
     int open = 0;
+    if (!s->has_lost1) {
+        s->has_lost1 = 1;
+        s->lost1_off = off;
+        pos_of(s, off, &s->lost1_line, &s->lost1_col);
+    }
     for (size_t i = 0; i < s->nch; i++) {
         stream_choice *c = s->ch[i];
         if (c->has_finish)
@@ -1220,7 +1283,10 @@ static int on_sse(void *ctx, const llmj_sse_event *ev)
         type = NULL;
         type_len = 0;
     }
-    return on_event(s, type, type_len, ev->data, ev->data_len, ev->offset, NULL);
+    int rc = on_event(s, type, type_len, ev->data, ev->data_len, ev->offset, NULL);
+    if (s->npending == 0) /* no event held for detection: none before it is asked for */
+        lf_forget(s, ev->offset);
+    return rc;
 }
 
 /* The old llama-server `error: {...}` field line (not `data:`): decoded as
@@ -1366,8 +1432,10 @@ static int feed_sse(llmj_stream *s, const char *p, size_t n, uint64_t off)
         size_t k = n < LF_SLICE ? n : LF_SLICE;
         const char *q = p, *end = p + k;
         while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
-            s->lf[s->lf_n & (LF_RING - 1)] = off + (uint64_t)(q - p);
-            s->lf_n++;
+            if (lf_add(s, off + (uint64_t)(q - p))) {
+                stop_nomem(s);
+                return -1;
+            }
             q++;
         }
         if (s->fl_state != FL_DONE && sse_first_line(s, p, k, off))
@@ -1480,9 +1548,10 @@ static size_t sniff_wire(llmj_stream *s, const char *p, size_t n, uint64_t off)
         }
         if (!is_ws(c))
             break;
-        if (c == '\n') {
-            s->lf[s->lf_n & (LF_RING - 1)] = off + i;
-            s->lf_n++;
+        if (c == '\n' && lf_add(s, off + i)) {
+            s->cur_off = off + i;
+            stop_nomem(s);
+            return (size_t)-1;
         }
     }
     if (i == n) {
@@ -1500,7 +1569,7 @@ static size_t sniff_wire(llmj_stream *s, const char *p, size_t n, uint64_t off)
         return n;
     }
     s->wire = p[i] == '{' ? WIRE_NDJSON : WIRE_SSE;
-    s->lf_n = 0;
+    lf_reset(s);
     if (s->pre.len) {
         int rc = feed_wire(s, s->pre.data, s->pre.len, 0);
         llmj__buf_free(&s->pre, &s->a);
@@ -1541,7 +1610,7 @@ static llmj_status start(llmj_stream *s)
     s->npending = 0;
     s->bom = 0;
     s->line_off = s->nd_lf = s->nd_last_lf = 0;
-    s->lf_n = 0;
+    lf_reset(s);
     s->fl_state = FL_START;
     s->fl_len = s->fl_bom = 0;
     s->fl_off = 0;
@@ -1553,6 +1622,7 @@ static llmj_status start(llmj_stream *s)
     s->finished = s->done = s->cut = s->had_error = 0;
     s->events = s->bad_events = s->bytes = s->cur_off = s->nerrors = 0;
     s->lost_orphan = s->lost_orphan_off = s->lost_texts = 0;
+    s->has_lost1 = 0;
     s->held = 0;
     s->has_usage = 0;
     memset(&s->usage, 0, sizeof s->usage);
@@ -1614,11 +1684,6 @@ llmj_status llmj_stream_new(llmj_stream **out, const llmj_config *cfg, llmj_dial
     if (st != LLMJ_OK) {
         llmj__free(&a, s);
         return st;
-    }
-    s->lf = llmj__malloc(&a, LF_RING * sizeof *s->lf);
-    if (!s->lf) {
-        llmj__free(&a, s);
-        return LLMJ_NOMEM;
     }
     st = llmj_sse_new(&s->sse, &s->cfg, on_sse, s);
     if (st == LLMJ_OK)
@@ -1806,7 +1871,12 @@ llmj_status llmj_stream_finish(llmj_stream *s)
         s->status = LLMJ_TRUNCATED;
         s->err.code = s->status;
         s->err.offset = first;
-        pos_of(s, first, &s->err.line, &s->err.column);
+        if (s->has_lost1 && first == s->lost1_off) {
+            s->err.line = s->lost1_line;
+            s->err.column = s->lost1_col;
+        } else {
+            pos_of(s, first, &s->err.line, &s->err.column);
+        }
         snprintf(s->errmsg, sizeof s->errmsg,
                  "%llu text%s not whole: %llu unreadable event%s may belong to %s (the first at "
                  "byte %llu)",
