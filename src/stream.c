@@ -141,9 +141,10 @@ struct llmj_stream {
 
     /* SSE line numbers (see LF_RING): the offsets of line feeds number
      * lf_lo .. lf_n - 1 (counted from the input's start) at lf[number &
-     * (lf_cap - 1)]; lf_prev: the offset of line feed lf_lo - 1 */
+     * (lf_cap - 1)]; lf_prev: the offset of line feed lf_lo - 1; no position
+     * before lf_floor is asked for (those before it go when room is needed) */
     uint64_t *lf;
-    uint64_t lf_n, lf_lo, lf_prev;
+    uint64_t lf_n, lf_lo, lf_prev, lf_floor;
     size_t lf_cap;
 
     /* SSE: the first line that is neither blank nor a comment (see
@@ -241,53 +242,77 @@ static void sse_line_col(const llmj_stream *s, uint64_t off, uint64_t *line, uin
     *col = lo == 0 ? off + 1 : off - (lo == s->lf_lo ? s->lf_prev : s->lf[(lo - 1) & mask]);
 }
 
-/* Record a line feed at offset off: 0, or -1 (out of memory). */
-static int lf_add(llmj_stream *s, uint64_t off)
+/* Drop the line feeds before lf_floor (but for the last one, in lf_prev). */
+static void lf_trim(llmj_stream *s)
 {
-    if (s->lf_n - s->lf_lo == s->lf_cap) {
-        if (s->lf_cap == LF_RING) {
-            s->lf_prev = s->lf[s->lf_lo & (LF_RING - 1)];
-            s->lf_lo++; /* the oldest goes */
-        } else {
-            size_t cap = s->lf_cap ? s->lf_cap * 2 : LF_MIN;
-            uint64_t *v = llmj__malloc(&s->a, cap * sizeof *v);
-            if (!v)
-                return -1;
-            for (uint64_t i = s->lf_lo; i < s->lf_n; i++)
-                v[i & (cap - 1)] = s->lf[i & (s->lf_cap - 1)];
-            llmj__free(&s->a, s->lf);
-            s->lf = v;
-            s->lf_cap = cap;
-        }
+    uint64_t lo = s->lf_lo, hi = s->lf_n, mask = s->lf_cap - 1;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (s->lf[mid & mask] < s->lf_floor)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    if (lo > s->lf_lo) {
+        s->lf_prev = s->lf[(lo - 1) & mask];
+        s->lf_lo = lo;
+    }
+}
+
+/* Move the line feeds kept into a ring of cap entries (0, or -1: out of
+ * memory, nothing changed). */
+static int lf_move(llmj_stream *s, size_t cap)
+{
+    uint64_t *v = llmj__malloc(&s->a, cap * sizeof *v);
+    if (!v)
+        return -1;
+    for (uint64_t i = s->lf_lo; i < s->lf_n; i++)
+        v[i & (cap - 1)] = s->lf[i & (s->lf_cap - 1)];
+    llmj__free(&s->a, s->lf);
+    s->lf = v;
+    s->lf_cap = cap;
+    return 0;
+}
+
+/* The ring is full: make room for one more. 0, or -1 (out of memory). */
+static int lf_room(llmj_stream *s)
+{
+    lf_trim(s);
+    if (s->lf_n - s->lf_lo < s->lf_cap)
+        return 0;
+    if (s->lf_cap < LF_RING)
+        return lf_move(s, s->lf_cap ? s->lf_cap * 2 : LF_MIN);
+    s->lf_prev = s->lf[s->lf_lo & (LF_RING - 1)];
+    s->lf_lo++; /* the oldest goes */
+    return 0;
+}
+
+/* Record a line feed at offset off: 0, or -1 (out of memory). */
+static inline int lf_add(llmj_stream *s, uint64_t off)
+{
+    if (s->lf_n - s->lf_lo == s->lf_cap && lf_room(s))
+        return -1;
     s->lf[s->lf_n & (s->lf_cap - 1)] = off;
     s->lf_n++;
     return 0;
 }
 
 /* An event starting at off was reported: no position before off is asked
- * for any more, so the line feeds before it go (but for the last one, in
- * lf_prev), and a ring grown for a long event shrinks back. */
-static void lf_forget(llmj_stream *s, uint64_t off)
+ * for any more. A ring grown for a long event shrinks back (if it cannot,
+ * it stays as it is). */
+static inline void lf_forget(llmj_stream *s, uint64_t off)
 {
-    uint64_t mask = s->lf_cap - 1;
-    while (s->lf_lo < s->lf_n && s->lf[s->lf_lo & mask] < off)
-        s->lf_prev = s->lf[s->lf_lo++ & mask];
-    if (s->lf_cap > LF_KEEP && s->lf_n - s->lf_lo <= LF_KEEP / 2) {
-        uint64_t *v = llmj__malloc(&s->a, LF_KEEP * sizeof *v);
-        if (!v)
-            return; /* keep the large one */
-        for (uint64_t i = s->lf_lo; i < s->lf_n; i++)
-            v[i & (LF_KEEP - 1)] = s->lf[i & mask];
-        llmj__free(&s->a, s->lf);
-        s->lf = v;
-        s->lf_cap = LF_KEEP;
+    s->lf_floor = off;
+    if (s->lf_cap > LF_KEEP) {
+        lf_trim(s);
+        if (s->lf_n - s->lf_lo <= LF_KEEP / 2)
+            (void)lf_move(s, LF_KEEP);
     }
 }
 
 static void lf_reset(llmj_stream *s)
 {
-    s->lf_n = s->lf_lo = s->lf_prev = 0;
+    s->lf_n = s->lf_lo = s->lf_prev = s->lf_floor = 0;
 }
 
 static void pos_of(const llmj_stream *s, uint64_t off, uint64_t *line, uint64_t *col)
@@ -1283,10 +1308,9 @@ static int on_sse(void *ctx, const llmj_sse_event *ev)
         type = NULL;
         type_len = 0;
     }
-    int rc = on_event(s, type, type_len, ev->data, ev->data_len, ev->offset, NULL);
-    if (s->npending == 0) /* no event held for detection: none before it is asked for */
+    if (s->npending == 0) /* no earlier event held for detection: none before it is asked for */
         lf_forget(s, ev->offset);
-    return rc;
+    return on_event(s, type, type_len, ev->data, ev->data_len, ev->offset, NULL);
 }
 
 /* The old llama-server `error: {...}` field line (not `data:`): decoded as
@@ -1431,13 +1455,21 @@ static int feed_sse(llmj_stream *s, const char *p, size_t n, uint64_t off)
     while (n) {
         size_t k = n < LF_SLICE ? n : LF_SLICE;
         const char *q = p, *end = p + k;
+        uint64_t nlf = s->lf_n, lim = s->lf_lo + s->lf_cap; /* lf_add, unrolled */
         while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
-            if (lf_add(s, off + (uint64_t)(q - p))) {
-                stop_nomem(s);
-                return -1;
+            if (nlf == lim) {
+                s->lf_n = nlf;
+                if (lf_room(s)) {
+                    stop_nomem(s);
+                    return -1;
+                }
+                lim = s->lf_lo + s->lf_cap;
             }
+            s->lf[nlf & (s->lf_cap - 1)] = off + (uint64_t)(q - p);
+            nlf++;
             q++;
         }
+        s->lf_n = nlf;
         if (s->fl_state != FL_DONE && sse_first_line(s, p, k, off))
             return -1;
         if (sse_status(s, llmj_sse_feed(s->sse, p, k)))

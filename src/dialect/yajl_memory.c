@@ -63,9 +63,7 @@ static void *pk_ymalloc(void *ctx, size_t n)
     pk_blk *b = p->a.malloc(p->a.ctx, PK_HDR + n);
     if (!b)
         return pk_yfail(p);
-    if (n > PK_KEEP)
-        p->grown = 1;
-    pk_link(p, b);
+    pk_link(p, b); /* yajl's first blocks are small: they grow by realloc */
     return (char *)b + PK_HDR;
 }
 
@@ -172,7 +170,7 @@ int llmj__pk_run(llmj__pk *p, const char *data, size_t len, yajl_status *out)
         ys = yajl_complete_parse(p->h);
     p->armed = 0;
     *out = ys;
-    if (ys == yajl_status_ok && p->grown)
+    if (p->grown && ys == yajl_status_ok)
         pk_drop_handle(p); /* a long event is over: its buffers go */
     return 0;
 }
