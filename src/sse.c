@@ -317,6 +317,19 @@ static llmj_status reserve_for(llmj_sse *s, const char *buf, size_t len)
     return LLMJ_OK;
 }
 
+/* Buffers that a long line or event made grow past SSE_CHEAP_BOUND shrink
+ * back to SSE_KEEP before the next piece once their bytes fit (the next
+ * piece reserves what it needs again): memory follows the events. */
+#define SSE_KEEP ((size_t)4096)
+
+static void shrink(llmj_sse *s)
+{
+    llmj__buf_shrink(&s->line, &s->alloc, SSE_KEEP);
+    llmj__buf_shrink(&s->data, &s->alloc, SSE_KEEP);
+    llmj__buf_shrink(&s->type, &s->alloc, SSE_KEEP);
+    llmj__buf_shrink(&s->id, &s->alloc, SSE_KEEP);
+}
+
 /* ---- the public functions ------------------------------------------------ */
 
 static void clear_state(llmj_sse *s)
@@ -409,6 +422,9 @@ llmj_status llmj_sse_feed(llmj_sse *s, const void *bytes, size_t len)
         return s->status;
     if (len == 0)
         return LLMJ_OK;
+    if (s->line.cap > SSE_CHEAP_BOUND || s->data.cap > SSE_CHEAP_BOUND ||
+        s->type.cap > SSE_CHEAP_BOUND || s->id.cap > SSE_CHEAP_BOUND)
+        shrink(s);
     llmj_status st = reserve_for(s, bytes, len);
     if (st != LLMJ_OK)
         return st;
