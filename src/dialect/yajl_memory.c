@@ -155,10 +155,29 @@ llmj_status llmj__pk_new_handle(llmj__pk *p, const yajl_callbacks *cb)
 /* Runs yajl over the event: 0 and *out, or -1 when an allocation inside
  * yajl failed (its memory is then dropped). After an event that parsed, a
  * handle whose buffers grew past PK_KEEP is dropped (p->h NULL: the next
- * event makes a new one). */
+ * event makes a new one). Before it, an arena or record array that a long
+ * event made grow shrinks back (pk_trim). */
+/* The event's own memory (arena and records, empty when an event begins)
+ * that a long event made grow is given back before the next one. */
+#define PK_ARENA_KEEP ((size_t)4096)
+#define PK_RECS_KEEP ((size_t)64)
+
+static void pk_trim(llmj__pk *p)
+{
+    if (p->arena.cap > 4 * PK_ARENA_KEEP)
+        llmj__buf_shrink(&p->arena, &p->a, PK_ARENA_KEEP);
+    if (p->caprec > PK_RECS_KEEP && p->nrec == 0) {
+        llmj__free(&p->a, p->recs);
+        p->recs = NULL;
+        p->caprec = 0;
+    }
+}
+
 int llmj__pk_run(llmj__pk *p, const char *data, size_t len, yajl_status *out)
 {
     yajl_status ys;
+    if (p->arena.cap > 4 * PK_ARENA_KEEP || p->caprec > PK_RECS_KEEP)
+        pk_trim(p);
     if (setjmp(p->jb) != 0) {
         p->armed = 0;
         pk_drop_blocks(p);
