@@ -101,22 +101,34 @@ static void tracker_row(const char *label, const char *json, size_t n, int with_
            label, idle, idle_blocks, mid, mid_blocks, a.peak);
 }
 
-static void stream_row(const char *label, const char *sse, size_t n, size_t piece)
+/* A stream whose allocations *a counts (a zeroed here). */
+static llmj_stream *counted_stream(tu_alloc *a)
 {
-    tu_alloc a;
-    memset(&a, 0, sizeof a);
+    memset(a, 0, sizeof *a);
     llmj_config cfg;
     llmj_config_init(&cfg);
-    cfg.alloc = tu_allocator(&a);
+    cfg.alloc = tu_allocator(a);
     llmj_stream *s;
     if (llmj_stream_new(&s, &cfg, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, NULL, NULL) != LLMJ_OK)
         exit(1);
+    return s;
+}
+
+/* Feed d[from:to] in pieces of piece bytes. */
+static void feed_range(llmj_stream *s, const char *d, size_t from, size_t to, size_t piece)
+{
+    for (size_t off = from; off < to; off += piece)
+        llmj_stream_feed(s, d + off, to - off < piece ? to - off : piece);
+}
+
+static void stream_row(const char *label, const char *sse, size_t n, size_t piece)
+{
+    tu_alloc a;
+    llmj_stream *s = counted_stream(&a);
     size_t idle = a.bytes, idle_blocks = a.live;
-    for (size_t off = 0; off < n / 2; off += piece)
-        llmj_stream_feed(s, sse + off, n / 2 - off < piece ? n / 2 - off : piece);
+    feed_range(s, sse, 0, n / 2, piece);
     size_t mid = a.bytes, mid_blocks = a.live;
-    for (size_t off = n / 2; off < n; off += piece)
-        llmj_stream_feed(s, sse + off, n - off < piece ? n - off : piece);
+    feed_range(s, sse, n / 2, n, piece);
     llmj_stream_finish(s);
     llmj_stream_free(s);
     printf("  stream  %-20s idle %6zu B (%zu blocks), mid-way %6zu B (%zu blocks), peak %6zu B "
@@ -137,16 +149,9 @@ static void stream_long_row(const char *label, const char *answer, size_t n)
     tu_buf_add(&sse, one.data, first);
     tu_openai_sse(&sse, NULL, answer + half, n - half, 0);
     tu_alloc a;
-    memset(&a, 0, sizeof a);
-    llmj_config cfg;
-    llmj_config_init(&cfg);
-    cfg.alloc = tu_allocator(&a);
-    llmj_stream *s;
-    if (llmj_stream_new(&s, &cfg, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, NULL, NULL) != LLMJ_OK)
-        exit(1);
+    llmj_stream *s = counted_stream(&a);
     size_t upto = first + 8192 < sse.len ? first + 8192 : sse.len;
-    for (size_t off = 0; off < upto; off += 4096)
-        llmj_stream_feed(s, sse.data + off, upto - off < 4096 ? upto - off : 4096);
+    feed_range(s, sse.data, 0, upto, 4096);
     size_t after = a.bytes, peak = a.peak;
     llmj_stream_feed(s, sse.data + upto, sse.len - upto);
     llmj_stream_finish(s);
