@@ -144,6 +144,17 @@ void llmj__buf_free(llmj__buf *b, const llmj_allocator *a)
     b->len = b->cap = 0;
 }
 
+void llmj__buf_shrink(llmj__buf *b, const llmj_allocator *a, size_t keep)
+{
+    if (b->cap <= keep || b->len > keep || keep == 0)
+        return;
+    char *d = llmj__realloc(a, b->data, keep);
+    if (!d)
+        return;
+    b->data = d;
+    b->cap = keep;
+}
+
 int llmj__buf_repair_inc(llmj__buf *b, const llmj_allocator *a, const char *text,
                          const llmj_salvage *sv, size_t *valid)
 {

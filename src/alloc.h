@@ -37,6 +37,10 @@ int llmj__buf_reserve(llmj__buf *b, const llmj_allocator *a, size_t need, size_t
 int llmj__buf_append(llmj__buf *b, const llmj_allocator *a, const void *p, size_t n,
                      size_t limit);
 void llmj__buf_free(llmj__buf *b, const llmj_allocator *a);
+/* Give back what b grew to: when its capacity is over keep and its bytes
+ * fit in keep, it becomes keep bytes (if that allocation fails, b stays as
+ * it is). */
+void llmj__buf_shrink(llmj__buf *b, const llmj_allocator *a, size_t keep);
 
 /* b = text[0:sv->bytes_kept] + sv->closer, NUL-terminated: the repaired text
  * R of a salvage. 0, or -1 on allocation failure (b unchanged). */

@@ -317,6 +317,24 @@ static llmj_status reserve_for(llmj_sse *s, const char *buf, size_t len)
     return LLMJ_OK;
 }
 
+/* Buffers that a long line or event (or a large piece) made grow to more
+ * than 4 times what the next piece can need shrink back to SSE_KEEP before
+ * it, once their bytes fit (that piece reserves what it needs again): memory
+ * follows the events. Any long line grows the data buffer too (reserve_for),
+ * so its capacity alone is checked, once a piece. */
+#define SSE_KEEP ((size_t)4096)
+
+static void shrink(llmj_sse *s)
+{
+    if (s->line.len > SSE_KEEP || s->data.len > SSE_KEEP || s->type.len > SSE_KEEP ||
+        s->id.len > SSE_KEEP)
+        return; /* still in use: tried again next piece */
+    llmj__buf_shrink(&s->line, &s->alloc, SSE_KEEP);
+    llmj__buf_shrink(&s->data, &s->alloc, SSE_KEEP);
+    llmj__buf_shrink(&s->type, &s->alloc, SSE_KEEP);
+    llmj__buf_shrink(&s->id, &s->alloc, SSE_KEEP);
+}
+
 /* ---- the public functions ------------------------------------------------ */
 
 static void clear_state(llmj_sse *s)
@@ -409,6 +427,8 @@ llmj_status llmj_sse_feed(llmj_sse *s, const void *bytes, size_t len)
         return s->status;
     if (len == 0)
         return LLMJ_OK;
+    if (s->data.cap > SSE_KEEP && s->data.cap / 4 > len)
+        shrink(s);
     llmj_status st = reserve_for(s, bytes, len);
     if (st != LLMJ_OK)
         return st;

@@ -19,11 +19,16 @@
  * with this message. */
 #define NOT_A_STREAM "not an SSE or NDJSON stream: "
 
-/* Line numbers for stream errors: the offsets of the last LF_RING line feeds
- * fed to the SSE decoder, which is fed at most LF_SLICE bytes at a time, so
- * the line of an event start is exact unless the event spans more than
+/* Line numbers for stream errors: the offsets of the line feeds fed to the
+ * SSE decoder since the start of the last event it reported (every position
+ * asked for later is at or after it), at most the last LF_RING of them, in a
+ * ring that grows from LF_MIN entries on demand and shrinks back to LF_KEEP
+ * after a long event. The SSE decoder is fed at most LF_SLICE bytes at a time,
+ * so the line of an event start is exact unless the event spans more than
  * LF_RING - LF_SLICE lines. */
 #define LF_RING 2048u
+#define LF_MIN 16u
+#define LF_KEEP 64u
 #define LF_SLICE 1024u
 
 typedef struct stream_tool stream_tool;
@@ -134,9 +139,13 @@ struct llmj_stream {
     uint64_t nd_lf;      /* LFs before it */
     uint64_t nd_last_lf; /* offset of the last LF + 1 (0 when none) */
 
-    /* SSE line numbers */
+    /* SSE line numbers (see LF_RING): the offsets of line feeds number
+     * lf_lo .. lf_n - 1 (counted from the input's start) at lf[number &
+     * (lf_cap - 1)]; lf_prev: the offset of line feed lf_lo - 1; no position
+     * before lf_floor is asked for (those before it go when room is needed) */
     uint64_t *lf;
-    uint64_t lf_n;
+    uint64_t lf_n, lf_lo, lf_prev, lf_floor;
+    size_t lf_cap;
 
     /* SSE: the first line that is neither blank nor a comment (see
      * sse_first_line) */
@@ -159,6 +168,10 @@ struct llmj_stream {
     /* rejected events while no text was open: they may be the start of a
      * text that opens later, which is then marked with them */
     uint64_t lost_orphan, lost_orphan_off;
+    /* the first rejected event's offset, line and column (its line feeds may
+     * be gone from lf by the end, when its position is reported) */
+    uint64_t lost1_off, lost1_line, lost1_col;
+    int has_lost1;
     uint64_t lost_texts; /* texts marked with a lost event */
     size_t held;         /* bytes allocated under config.max_stream_memory */
 
@@ -216,17 +229,90 @@ static int is_ws(unsigned char c)
 /* Line and column of an input offset in the SSE input (see LF_RING). */
 static void sse_line_col(const llmj_stream *s, uint64_t off, uint64_t *line, uint64_t *col)
 {
-    uint64_t lo = s->lf_n > LF_RING ? s->lf_n - LF_RING : 0, hi = s->lf_n;
+    uint64_t lo = s->lf_lo, hi = s->lf_n, mask = s->lf_cap - 1;
     /* count of recorded LFs (by global number) whose offset < off */
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
-        if (s->lf[mid & (LF_RING - 1)] < off)
+        if (s->lf[mid & mask] < off)
             lo = mid + 1;
         else
             hi = mid;
     }
     *line = lo + 1;
-    *col = lo ? off - s->lf[(lo - 1) & (LF_RING - 1)] : off + 1;
+    *col = lo == 0 ? off + 1 : off - (lo == s->lf_lo ? s->lf_prev : s->lf[(lo - 1) & mask]);
+}
+
+/* Drop the line feeds before lf_floor (but for the last one, in lf_prev). */
+static void lf_trim(llmj_stream *s)
+{
+    uint64_t lo = s->lf_lo, hi = s->lf_n, mask = s->lf_cap - 1;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (s->lf[mid & mask] < s->lf_floor)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > s->lf_lo) {
+        s->lf_prev = s->lf[(lo - 1) & mask];
+        s->lf_lo = lo;
+    }
+}
+
+/* Move the line feeds kept into a ring of cap entries (0, or -1: out of
+ * memory, nothing changed). */
+static int lf_move(llmj_stream *s, size_t cap)
+{
+    uint64_t *v = llmj__malloc(&s->a, cap * sizeof *v);
+    if (!v)
+        return -1;
+    for (uint64_t i = s->lf_lo; i < s->lf_n; i++)
+        v[i & (cap - 1)] = s->lf[i & (s->lf_cap - 1)];
+    llmj__free(&s->a, s->lf);
+    s->lf = v;
+    s->lf_cap = cap;
+    return 0;
+}
+
+/* The ring is full: make room for one more. 0, or -1 (out of memory). */
+static int lf_room(llmj_stream *s)
+{
+    lf_trim(s);
+    if (s->lf_n - s->lf_lo < s->lf_cap)
+        return 0;
+    if (s->lf_cap < LF_RING)
+        return lf_move(s, s->lf_cap ? s->lf_cap * 2 : LF_MIN);
+    s->lf_prev = s->lf[s->lf_lo & (LF_RING - 1)];
+    s->lf_lo++; /* the oldest goes */
+    return 0;
+}
+
+/* Record a line feed at offset off: 0, or -1 (out of memory). */
+static inline int lf_add(llmj_stream *s, uint64_t off)
+{
+    if (s->lf_n - s->lf_lo == s->lf_cap && lf_room(s))
+        return -1;
+    s->lf[s->lf_n & (s->lf_cap - 1)] = off;
+    s->lf_n++;
+    return 0;
+}
+
+/* An event starting at off was reported: no position before off is asked
+ * for any more. A ring grown for a long event shrinks back (if it cannot,
+ * it stays as it is). */
+static inline void lf_forget(llmj_stream *s, uint64_t off)
+{
+    s->lf_floor = off;
+    if (s->lf_cap > LF_KEEP) {
+        lf_trim(s);
+        if (s->lf_n - s->lf_lo <= LF_KEEP / 2)
+            (void)lf_move(s, LF_KEEP);
+    }
+}
+
+static void lf_reset(llmj_stream *s)
+{
+    s->lf_n = s->lf_lo = s->lf_prev = s->lf_floor = 0;
 }
 
 static void pos_of(const llmj_stream *s, uint64_t off, uint64_t *line, uint64_t *col)
@@ -235,11 +321,8 @@ static void pos_of(const llmj_stream *s, uint64_t off, uint64_t *line, uint64_t 
         /* only called for the current line */
         *line = s->nd_lf + 1;
         *col = off - s->nd_last_lf + 1;
-    } else if (s->lf) {
-        sse_line_col(s, off, line, col);
     } else {
-        *line = 1;
-        *col = off + 1;
+        sse_line_col(s, off, line, col);
     }
 }
 
@@ -1019,6 +1102,11 @@ static int lose(llmj_stream *s, uint64_t *lost, uint64_t *lost_off, size_t choic
 static int lose_open(llmj_stream *s, uint64_t off)
 {
     int open = 0;
+    if (!s->has_lost1) {
+        s->has_lost1 = 1;
+        s->lost1_off = off;
+        pos_of(s, off, &s->lost1_line, &s->lost1_col);
+    }
     for (size_t i = 0; i < s->nch; i++) {
         stream_choice *c = s->ch[i];
         if (c->has_finish)
@@ -1220,6 +1308,8 @@ static int on_sse(void *ctx, const llmj_sse_event *ev)
         type = NULL;
         type_len = 0;
     }
+    if (s->npending == 0) /* no earlier event held for detection: none before it is asked for */
+        lf_forget(s, ev->offset);
     return on_event(s, type, type_len, ev->data, ev->data_len, ev->offset, NULL);
 }
 
@@ -1365,11 +1455,21 @@ static int feed_sse(llmj_stream *s, const char *p, size_t n, uint64_t off)
     while (n) {
         size_t k = n < LF_SLICE ? n : LF_SLICE;
         const char *q = p, *end = p + k;
+        uint64_t nlf = s->lf_n, lim = s->lf_lo + s->lf_cap; /* lf_add, unrolled */
         while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
-            s->lf[s->lf_n & (LF_RING - 1)] = off + (uint64_t)(q - p);
-            s->lf_n++;
+            if (nlf == lim) {
+                s->lf_n = nlf;
+                if (lf_room(s)) {
+                    stop_nomem(s);
+                    return -1;
+                }
+                lim = s->lf_lo + s->lf_cap;
+            }
+            s->lf[nlf & (s->lf_cap - 1)] = off + (uint64_t)(q - p);
+            nlf++;
             q++;
         }
+        s->lf_n = nlf;
         if (s->fl_state != FL_DONE && sse_first_line(s, p, k, off))
             return -1;
         if (sse_status(s, llmj_sse_feed(s->sse, p, k)))
@@ -1480,9 +1580,10 @@ static size_t sniff_wire(llmj_stream *s, const char *p, size_t n, uint64_t off)
         }
         if (!is_ws(c))
             break;
-        if (c == '\n') {
-            s->lf[s->lf_n & (LF_RING - 1)] = off + i;
-            s->lf_n++;
+        if (c == '\n' && lf_add(s, off + i)) {
+            s->cur_off = off + i;
+            stop_nomem(s);
+            return (size_t)-1;
         }
     }
     if (i == n) {
@@ -1500,7 +1601,7 @@ static size_t sniff_wire(llmj_stream *s, const char *p, size_t n, uint64_t off)
         return n;
     }
     s->wire = p[i] == '{' ? WIRE_NDJSON : WIRE_SSE;
-    s->lf_n = 0;
+    lf_reset(s);
     if (s->pre.len) {
         int rc = feed_wire(s, s->pre.data, s->pre.len, 0);
         llmj__buf_free(&s->pre, &s->a);
@@ -1541,7 +1642,7 @@ static llmj_status start(llmj_stream *s)
     s->npending = 0;
     s->bom = 0;
     s->line_off = s->nd_lf = s->nd_last_lf = 0;
-    s->lf_n = 0;
+    lf_reset(s);
     s->fl_state = FL_START;
     s->fl_len = s->fl_bom = 0;
     s->fl_off = 0;
@@ -1553,6 +1654,7 @@ static llmj_status start(llmj_stream *s)
     s->finished = s->done = s->cut = s->had_error = 0;
     s->events = s->bad_events = s->bytes = s->cur_off = s->nerrors = 0;
     s->lost_orphan = s->lost_orphan_off = s->lost_texts = 0;
+    s->has_lost1 = 0;
     s->held = 0;
     s->has_usage = 0;
     memset(&s->usage, 0, sizeof s->usage);
@@ -1614,11 +1716,6 @@ llmj_status llmj_stream_new(llmj_stream **out, const llmj_config *cfg, llmj_dial
     if (st != LLMJ_OK) {
         llmj__free(&a, s);
         return st;
-    }
-    s->lf = llmj__malloc(&a, LF_RING * sizeof *s->lf);
-    if (!s->lf) {
-        llmj__free(&a, s);
-        return LLMJ_NOMEM;
     }
     st = llmj_sse_new(&s->sse, &s->cfg, on_sse, s);
     if (st == LLMJ_OK)
@@ -1806,7 +1903,12 @@ llmj_status llmj_stream_finish(llmj_stream *s)
         s->status = LLMJ_TRUNCATED;
         s->err.code = s->status;
         s->err.offset = first;
-        pos_of(s, first, &s->err.line, &s->err.column);
+        if (s->has_lost1 && first == s->lost1_off) {
+            s->err.line = s->lost1_line;
+            s->err.column = s->lost1_col;
+        } else {
+            pos_of(s, first, &s->err.line, &s->err.column);
+        }
         snprintf(s->errmsg, sizeof s->errmsg,
                  "%llu text%s not whole: %llu unreadable event%s may belong to %s (the first at "
                  "byte %llu)",

@@ -8,11 +8,17 @@
  *   answers (the recorded JSON-mode streams of corpus/streams, and a 4 KB
  *   LLM-like JSON answer in 3-4 character OpenAI deltas), extrapolated to
  *   100,000 streams against 1 GiB (the answers' own bytes not counted: they
- *   are the texts). */
+ *   are the texts); each such run in a child process of its own, so that
+ *   one run's freed memory does not hide the next one's RSS;
+ * - what a stream still holds after one long event (a 50 KB content delta,
+ *   its JSON escaped), i.e. which buffers keep what they grew to. */
 #include "ref/ref_docs.c"
 
 #include <llmjson.h>
 #include "support/testutil.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* VmRSS or VmHWM of this process in bytes (0 where /proc is not there). */
 static size_t proc_status_kb(const char *field)
@@ -95,33 +101,74 @@ static void tracker_row(const char *label, const char *json, size_t n, int with_
            label, idle, idle_blocks, mid, mid_blocks, a.peak);
 }
 
-static void stream_row(const char *label, const char *sse, size_t n)
+/* A stream whose allocations *a counts (a zeroed here). */
+static llmj_stream *counted_stream(tu_alloc *a)
 {
-    tu_alloc a;
-    memset(&a, 0, sizeof a);
+    memset(a, 0, sizeof *a);
     llmj_config cfg;
     llmj_config_init(&cfg);
-    cfg.alloc = tu_allocator(&a);
+    cfg.alloc = tu_allocator(a);
     llmj_stream *s;
     if (llmj_stream_new(&s, &cfg, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, NULL, NULL) != LLMJ_OK)
         exit(1);
+    return s;
+}
+
+/* Feed d[from:to] in pieces of piece bytes. */
+static void feed_range(llmj_stream *s, const char *d, size_t from, size_t to, size_t piece)
+{
+    for (size_t off = from; off < to; off += piece)
+        llmj_stream_feed(s, d + off, to - off < piece ? to - off : piece);
+}
+
+static void stream_row(const char *label, const char *sse, size_t n, size_t piece)
+{
+    tu_alloc a;
+    llmj_stream *s = counted_stream(&a);
     size_t idle = a.bytes, idle_blocks = a.live;
-    for (size_t off = 0; off < n / 2; off += 64)
-        llmj_stream_feed(s, sse + off, n / 2 - off < 64 ? n / 2 - off : 64);
+    feed_range(s, sse, 0, n / 2, piece);
     size_t mid = a.bytes, mid_blocks = a.live;
-    for (size_t off = n / 2; off < n; off += 64)
-        llmj_stream_feed(s, sse + off, n - off < 64 ? n - off : 64);
+    feed_range(s, sse, n / 2, n, piece);
     llmj_stream_finish(s);
     llmj_stream_free(s);
-    printf("  stream  %-20s idle %6zu B (%zu blocks), mid-way %6zu B (%zu blocks), peak %6zu B\n",
-           label, idle, idle_blocks, mid, mid_blocks, a.peak);
+    printf("  stream  %-20s idle %6zu B (%zu blocks), mid-way %6zu B (%zu blocks), peak %6zu B "
+           "(%zu-byte pieces)\n",
+           label, idle, idle_blocks, mid, mid_blocks, a.peak, piece);
+}
+
+/* A stream fed a long content delta (its JSON escaped), then small ones:
+ * the bytes held once the long event is over and a few small events
+ * followed (4 KiB pieces), i.e. what the buffers keep of what they grew to. */
+static void stream_long_row(const char *label, const char *answer, size_t n)
+{
+    tu_buf one = { 0 }, sse = { 0 };
+    size_t half = n / 2;
+    tu_openai_sse(&one, NULL, answer, half, half);
+    const char *e = strstr(one.data, "\n\n");
+    size_t first = e ? (size_t)(e - one.data) + 2 : one.len;
+    tu_buf_add(&sse, one.data, first);
+    tu_openai_sse(&sse, NULL, answer + half, n - half, 0);
+    tu_alloc a;
+    llmj_stream *s = counted_stream(&a);
+    size_t upto = first + 8192 < sse.len ? first + 8192 : sse.len;
+    feed_range(s, sse.data, 0, upto, 4096);
+    size_t after = a.bytes, peak = a.peak;
+    llmj_stream_feed(s, sse.data + upto, sse.len - upto);
+    llmj_stream_finish(s);
+    size_t fin = a.bytes;
+    llmj_stream_free(s);
+    printf("  stream  %-20s after it and 8 KB of small deltas %6zu B (peak %6zu B), finished "
+           "%6zu B\n",
+           label, after, peak, fin);
+    tu_buf_free(&one);
+    tu_buf_free(&sse);
 }
 
 /* ---- many at once ---------------------------------------------------------------- */
 
 #define NSTREAMS 10000
 
-static void concurrent(const char *label, const input *in, size_t nin)
+static void concurrent_run(const char *label, const input *in, size_t nin)
 {
     tu_alloc a;
     memset(&a, 0, sizeof a);
@@ -185,6 +232,23 @@ static void concurrent(const char *label, const input *in, size_t nin)
     }
 }
 
+/* concurrent_run in a child process: a fresh heap and RSS for each run. */
+static void concurrent(const char *label, const input *in, size_t nin)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        concurrent_run(label, in, nin);
+        fflush(stdout);
+        _exit(0);
+    }
+    int ws = 0;
+    if (pid < 0) /* no fork: in this process (the RSS of a later run is then low) */
+        concurrent_run(label, in, nin);
+    else if (waitpid(pid, &ws, 0) != pid || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+        exit(1);
+}
+
 int main(void)
 {
     /* a 4 KB LLM-like JSON answer, and as SSE deltas */
@@ -199,12 +263,21 @@ int main(void)
     tracker_row("with a callback", answer.d, answer.n, 1);
     char label[64];
     snprintf(label, sizeof label, "%.1f KB answer", answer.n / 1000.0);
-    stream_row(label, sse.data, sse.len);
+    stream_row(label, sse.data, sse.len, 64);
+    /* a network read's size (curl hands over up to 16 KiB): the SSE decoder
+     * reserves its buffers for what such a piece can need */
+    stream_row(label, sse.data, sse.len, 16384);
+
+    rbuf lans = { 0 };
+    ref_gen_llm_object(&r, &lans, 100000);
+    snprintf(label, sizeof label, "a %.0f KB delta", lans.n / 2000.0);
+    stream_long_row(label, lans.d, lans.n);
+    free(lans.d);
 
     input rec[16];
     size_t nrec = load_recorded(rec, 16);
     if (nrec)
-        stream_row(rec[0].name, rec[0].data, rec[0].len);
+        stream_row(rec[0].name, rec[0].data, rec[0].len, 64);
 
     printf("\n%d stream objects open at once, fed from memory in interleaved 64-byte pieces:\n",
            NSTREAMS);

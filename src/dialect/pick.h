@@ -130,6 +130,7 @@ struct llmj__pk {
     yajl_alloc_funcs yaf;
     void *blocks;
     int armed;
+    int grown; /* a block grew past its cap (yajl_memory.c): dropped after the event */
     jmp_buf jb;
     /* the current event */
     const char *data;
@@ -272,7 +273,9 @@ void llmj__usage_merge(llmj_usage *into, const llmj_usage *u);
 void llmj__yajl_mem_init(llmj__pk *p);
 /* A new yajl handle with callbacks cb: LLMJ_OK or LLMJ_NOMEM. */
 llmj_status llmj__pk_new_handle(llmj__pk *p, const yajl_callbacks *cb);
-/* yajl over data: 0 and *out, or -1 when an allocation inside yajl failed. */
+/* yajl over data: 0 and *out, or -1 when an allocation inside yajl failed.
+ * After an event that parsed, a handle whose memory grew past a cap is
+ * dropped (h NULL: the next event makes a new one). */
 int llmj__pk_run(llmj__pk *p, const char *data, size_t len, yajl_status *out);
 void llmj__pk_drop_handle(llmj__pk *p);
 /* The id of key k in the dialect's table, 0 if none. */

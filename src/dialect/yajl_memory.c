@@ -1,7 +1,13 @@
 /* yajl's memory for the picker: yajl allocates through the decoder's
  * allocator, in blocks kept on a list; yajl does not check its own
  * allocations, so a failure inside yajl unwinds (longjmp) back here, and
- * every block of that handle is dropped at once. See pick.h. */
+ * every block of that handle is dropped at once. See pick.h.
+ *
+ * yajl never gives back what its buffers grew to (its decode buffer grows to
+ * the longest string with escapes, e.g. a whole answer in a final event):
+ * after an event for which some block grew past PK_KEEP, the handle is
+ * dropped and the next event makes a new one. Events that need no more than
+ * that (all but rare long ones) reuse the handle. */
 #include "pick.h"
 
 #include <string.h>
@@ -16,6 +22,10 @@ typedef union pk_hdr {
 } pk_hdr;
 
 #define PK_HDR sizeof(pk_hdr)
+
+/* A handle with a block larger than this is dropped after the event. yajl's
+ * buffers start at 2 KiB and double. */
+#define PK_KEEP ((size_t)8192)
 
 static void pk_link(llmj__pk *p, pk_blk *b)
 {
@@ -53,7 +63,7 @@ static void *pk_ymalloc(void *ctx, size_t n)
     pk_blk *b = p->a.malloc(p->a.ctx, PK_HDR + n);
     if (!b)
         return pk_yfail(p);
-    pk_link(p, b);
+    pk_link(p, b); /* yajl's first blocks are small: they grow by realloc */
     return (char *)b + PK_HDR;
 }
 
@@ -71,6 +81,8 @@ static void *pk_yrealloc(void *ctx, void *ptr, size_t n)
         pk_link(p, b);
         return pk_yfail(p);
     }
+    if (n > PK_KEEP)
+        p->grown = 1;
     pk_link(p, nb);
     return (char *)nb + PK_HDR;
 }
@@ -95,6 +107,7 @@ static void pk_drop_blocks(llmj__pk *p)
     }
     p->blocks = NULL;
     p->h = NULL;
+    p->grown = 0;
 }
 
 static void pk_drop_handle(llmj__pk *p)
@@ -140,10 +153,31 @@ llmj_status llmj__pk_new_handle(llmj__pk *p, const yajl_callbacks *cb)
 }
 
 /* Runs yajl over the event: 0 and *out, or -1 when an allocation inside
- * yajl failed (its memory is then dropped). */
+ * yajl failed (its memory is then dropped). After an event that parsed, a
+ * handle whose buffers grew past PK_KEEP is dropped (p->h NULL: the next
+ * event makes a new one). Before it, an arena or record array that a long
+ * event made grow shrinks back (pk_trim). */
+/* The event's own memory (arena and records, empty when an event begins)
+ * that a long event made grow is given back before the next one. */
+#define PK_ARENA_KEEP ((size_t)4096)
+#define PK_RECS_KEEP ((size_t)64)
+
+static void pk_trim(llmj__pk *p)
+{
+    if (p->arena.cap > 4 * PK_ARENA_KEEP)
+        llmj__buf_shrink(&p->arena, &p->a, PK_ARENA_KEEP);
+    if (p->caprec > PK_RECS_KEEP && p->nrec == 0) {
+        llmj__free(&p->a, p->recs);
+        p->recs = NULL;
+        p->caprec = 0;
+    }
+}
+
 int llmj__pk_run(llmj__pk *p, const char *data, size_t len, yajl_status *out)
 {
     yajl_status ys;
+    if (p->arena.cap > 4 * PK_ARENA_KEEP || p->caprec > PK_RECS_KEEP)
+        pk_trim(p);
     if (setjmp(p->jb) != 0) {
         p->armed = 0;
         pk_drop_blocks(p);
@@ -155,5 +189,7 @@ int llmj__pk_run(llmj__pk *p, const char *data, size_t len, yajl_status *out)
         ys = yajl_complete_parse(p->h);
     p->armed = 0;
     *out = ys;
+    if (p->grown && ys == yajl_status_ok)
+        pk_drop_handle(p); /* a long event is over: its buffers go */
     return 0;
 }
