@@ -454,7 +454,7 @@ static const yajl_callbacks k_ycb = {
  * to yajl in batches of this many bytes. */
 #define LLMJ_DEFER_BYTES 4096
 /* A stretch between string values longer than this goes to yajl from the
- * piece, not through hold; hold's room (reserved by llmj_tracker_new). */
+ * piece, not through hold; hold's room (reserved by the first feed_scan). */
 #define LLMJ_Q_DIRECT 512
 #define LLMJ_Q_HOLD (LLMJ_DEFER_BYTES + LLMJ_Q_DIRECT + 64)
 
@@ -588,7 +588,7 @@ static void q_open(llmj_tracker *t, const unsigned char *s, size_t k)
             yfeed_at(t, s, k, t->fl, 0);
             k = 0;
         }
-        if (h->cap < 2) { /* not expected: llmj_tracker_new reserved it */
+        if (h->cap < 2) { /* not expected: feed_scan reserved it */
             yfeed_at(t, (const unsigned char *)"\"\"", 2, t->fl, 0);
             t->q_from = LLMJ_Q_SKIP;
             return;
@@ -1745,6 +1745,13 @@ static __attribute__((noinline)) llmj_status feed_scan(llmj_tracker *t, const un
     if (!t->y)
         return t->status = LLMJ_NOMEM;
 
+    /* Quiet: the room q_open() takes inside the scanner, reserved at the
+     * first piece that reaches the scanner (an idle tracker holds none). */
+    if (t->quiet && t->hold.cap < LLMJ_Q_HOLD &&
+        llmj__buf_reserve(&t->hold, &t->a, LLMJ_Q_HOLD, SIZE_MAX)) {
+        set_error(t, LLMJ_NOMEM, t->pos, "out of memory");
+        return t->status;
+    }
     /* keep_text keeps everything: reserve before taking anything. */
     if (t->cfg.keep_text && (len > SIZE_MAX - t->text.len - 1 ||
                              llmj__buf_reserve(&t->text, &t->a, t->text.len + len + 1, SIZE_MAX))) {
@@ -1957,8 +1964,6 @@ llmj_status llmj_tracker_new(llmj_tracker **out, const llmj_config *cfg, llmj_ev
     }
     if (reserve_levels(t, 4 < c.max_depth ? 4 : c.max_depth) || reserve_path(t, 64, 64))
         goto nomem;
-    if (t->quiet && llmj__buf_reserve(&t->hold, &a, LLMJ_Q_HOLD, SIZE_MAX))
-        goto nomem; /* the room q_open() takes inside the scanner */
     state_init(t);
     if (yajl_open(t))
         goto nomem;
