@@ -1679,6 +1679,9 @@ static int str_passes(const snode *a, const unsigned char *b, size_t len, size_t
             return 0;
     }
     if (sc & SC_RX) {
+        int w = llmj__re_whole(a->rx, b, len);
+        if (w >= 0)
+            return w;
         llmj__re_state rs;
         unsigned need = 0;
         uint32_t cp = 0;
