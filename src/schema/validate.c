@@ -1333,11 +1333,12 @@ static int num_is_integer(const char *s, size_t n, double (*value)(void *), void
  * strtod, when it has at most 15 significant digits, at most 22 after the
  * point and no exponent (the digits and the power of ten are then exact
  * doubles, and one division rounds correctly, as strtod does). */
+static const double k_p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 static double num_value(const char *s, size_t n)
 {
-    static const double p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     size_t i = s[0] == '-';
     uint64_t m = 0;
     int sig = 0, frac = 0, dot = 0;
@@ -1356,7 +1357,7 @@ static double num_value(const char *s, size_t n)
         if (sig > 15 || frac > 22)
             return strtod(s, NULL);
     }
-    double x = (double)m / p10[frac];
+    double x = (double)m / k_p10[frac];
     return s[0] == '-' ? -x : x;
 }
 
@@ -1749,9 +1750,25 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
         v->sbuf.len = 0;
         v->u8_left = 0;
     } else {
-        int expo = 0;
-        for (; j < n && num_byte(p[j]); j++)
-            expo |= (p[j] | 0x20) == 'e';
+        /* the digits' value as num_value() finds it (exact while at most
+         * 15 bytes with no exponent), and whether a fraction digit is not 0
+         * (num_is_integer()'s answer with no exponent) */
+        int expo = 0, dot = 0, frac = 0, fracnz = 0;
+        uint64_t mv = c == '-' ? 0 : (uint64_t)(c - '0');
+        for (; j < n; j++) {
+            unsigned dg = (unsigned)p[j] - '0';
+            if (dg <= 9) {
+                mv = mv * 10 + dg;
+                frac += dot;
+                fracnz |= dot & (dg != 0);
+            } else if (p[j] == '.') {
+                dot = 1;
+            } else if ((p[j] | 0x20) == 'e' || p[j] == '+' || p[j] == '-') {
+                expo = 1;
+            } else {
+                break;
+            }
+        }
         if (j >= n)
             return 0;
         if (atom != SN_TRUE) {
@@ -1761,13 +1778,18 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
             size_t len = j - i + 1;
             int inplace = len <= 15 && !expo;
             v->num.len = 0;
+            numv nv = {s, len, 0, 0};
+            int integral = -1;
             if (!inplace) {
                 if (append(v, &v->num, s, len) || append(v, &v->num, "", 1))
                     return 0;
-                s = v->num.data;
+                nv.s = v->num.data;
+            } else {
+                double x = (double)mv / k_p10[frac];
+                nv.x = c == '-' ? -x : x;
+                nv.have = 1;
+                integral = !fracnz;
             }
-            numv nv = {s, len, 0, 0};
-            int integral = -1;
             double lim = 0;
             const char *kw = num_check(a, &nv, &integral, &lim);
             v->num.len = 0;
