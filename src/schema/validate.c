@@ -1155,14 +1155,29 @@ HOT int key_member(llmj__sval *v, size_t d, vmem *m)
  * conjunctions). *child: the schema of the member's value when the object's
  * conjunction is still alive (fast_child()'s answer), else NONE. avail: the
  * bytes that may be read at b (len and more). */
-HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, size_t avail, uint64_t off0, uint32_t *child)
+typedef struct kctx { /* the object on top, for key_whole() */
+    size_t d;
+    vlev *L;
+    const vconj *c;
+} kctx;
+
+/* The object on top has one conjunction of at most one member (key_whole()
+ * may take its keys)? k stays valid while no level is pushed or popped. */
+HOT int key_ctx(llmj__sval *v, kctx *k)
+{
+    k->d = v->nlv - 1;
+    k->L = &v->lv[k->d];
+    k->c = &v->cj[k->L->c0];
+    return k->L->nc == 1 && k->c->nm <= 1;
+}
+
+HOT int key_whole(llmj__sval *v, const kctx *k, const unsigned char *b, size_t len, size_t avail, uint64_t off0,
+                  uint32_t *child)
 {
     *child = NONE;
-    size_t d = v->nlv - 1;
-    vlev *L = &v->lv[d];
-    if (L->nc != 1 || v->cj[L->c0].nm > 1)
-        return 0;
-    const vconj *c = &v->cj[L->c0];
+    size_t d = k->d;
+    vlev *L = k->L;
+    const vconj *c = k->c;
     v->keys.len = L->key_off;
     L->kext = NULL;
     if (!c->alive || c->nm == 0) {
@@ -1860,6 +1875,9 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
     uint64_t base = v->pos;
     size_t i = 0;
     v->plain_tail = SIZE_MAX;
+    /* events wanted: only the callback can mute the tracker, so a feed that
+     * begins without them has none */
+    const int ev = want_events(v);
 #define OFF (base + i)
     while (i < n && !v->nomem) {
         unsigned char c = p[i];
@@ -1984,10 +2002,12 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                     break;
                 default:
                     if (c == '"' && v->want_key) {
+                        kctx kc;
+                        int kfast = key_ctx(v, &kc);
                         for (;;) {
                             size_t j = scan_plain(p, i, n);
                             uint32_t child;
-                            if (!(j < n && p[j] == '"' && key_whole(v, p + i, j - i, n - i, OFF, &child))) {
+                            if (!(kfast && j < n && p[j] == '"' && key_whole(v, &kc, p + i, j - i, n - i, OFF, &child))) {
                                 v->plain_tail = j >= n ? i : v->plain_tail;
                                 v->in_key = 1;
                                 key_begin(v);
@@ -2001,7 +2021,7 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                              * take them (no level is pushed: the object stays
                              * on top) */
                             if (child == NONE || v->dec_pending || v->nomem || i + 1 >= n || p[i] != ':' ||
-                                !scalar_start(p[i + 1]) || want_events(v))
+                                !scalar_start(p[i + 1]) || ev)
                                 break;
                             size_t e = scalar_child(v, child, p, i + 2, n, base);
                             if (!e)
@@ -2014,7 +2034,7 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                         }
                         break;
                     }
-                    if (v->nlv && c != '{' && c != '[' && !want_events(v)) {
+                    if (v->nlv && c != '{' && c != '[' && !ev) {
                         size_t e = scalar_whole(v, p, i, n, base);
                         if (e) {
                             /* the next elements of an array: ,scalar */
