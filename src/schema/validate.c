@@ -1115,8 +1115,9 @@ static inline int name_equal(const char *s, const unsigned char *b, size_t len, 
         uint64_t x, y;
         memcpy(&x, s, 8);
         memcpy(&y, b, 8);
-        uint64_t mask = len == 8 ? ~0ull : (1ull << (8 * len)) - 1;
-        return ((x ^ y) & mask) == 0;
+        static const uint64_t k_mask[9] = {0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFFull,
+                                           0xFFFFFFFFFFFFull, 0xFFFFFFFFFFFFFFull, ~0ull};
+        return ((x ^ y) & k_mask[len]) == 0;
     }
 #endif
     (void)avail;
@@ -1588,7 +1589,8 @@ HOT int fast_start(llmj__sval *v, unsigned char kind)
         if (grow(v, (void **)&v->bits, &v->bitscap, v->nbits + words, sizeof *v->bits))
             return 1;
         m->b0 = v->nbits;
-        memset(v->bits + v->nbits, 0, words * sizeof *v->bits);
+        for (size_t k = 0; k < words; k++)
+            v->bits[v->nbits + k] = 0;
         v->nbits += words;
     }
     return 1;
@@ -1605,6 +1607,13 @@ HOT int value_start(llmj__sval *v, unsigned char kind, uint64_t off)
         first_byte(v, kind, off);
     return 1;
 }
+
+/* The kind ('"' 't' 'f' 'n', '0': a number) of a scalar beginning with a
+ * byte (0: none). */
+static const unsigned char k_skind[256] = {
+    ['"'] = '"', ['t'] = 't', ['f'] = 'f', ['n'] = 'n', ['-'] = '0', ['0'] = '0', ['1'] = '0', ['2'] = '0',
+    ['3'] = '0', ['4'] = '0', ['5'] = '0', ['6'] = '0', ['7'] = '0', ['8'] = '0', ['9'] = '0',
+};
 
 /* Bytes between tokens, by what the lexer does with them. */
 enum { C_VALUE, C_WS, C_NL, C_COMMA, C_COLON, C_OEND, C_AEND };
@@ -1718,7 +1727,9 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
 {
     size_t j = i;
     unsigned char c = p[i - 1];
-    unsigned char kind = c == '"' ? '"' : c == 't' || c == 'f' || c == 'n' ? c : '0';
+    unsigned char kind = k_skind[c];
+    if (!kind)
+        return 0; /* not a scalar: the general path */
     vlev *P = &v->lv[v->nlv - 1];
     const snode *cn = N(v, child);
     unsigned kb = kind_bits(kind);
@@ -1830,7 +1841,7 @@ HOT size_t scalar_whole(llmj__sval *v, const unsigned char *p, size_t i, size_t 
 /* Can c begin a scalar (a value scalar_whole() may take)? */
 static inline int scalar_start(unsigned char c)
 {
-    return c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n';
+    return k_skind[c] != 0;
 }
 
 /* A value begins with byte c at off (not a key). A scalar with nothing to
