@@ -508,6 +508,10 @@ static int parse_alt(rparse *r, int top)
 
 /* ---- the automaton ------------------------------------------------------------- */
 
+#define DFA_MAX 64        /* states of the table */
+#define DFA_DEAD 254
+#define DFA_MATCHED 255
+
 struct llmj__re {
     uint64_t follow[MAXPOS];
     uint64_t ascii[128];      /* positions whose class holds the ASCII character */
@@ -516,6 +520,10 @@ struct llmj__re {
     uint64_t nonascii;        /* positions whose class holds a code point >= 128 */
     uint64_t init_anch, init_search, fin_end, fin_any, live;
     unsigned char null_any, null_end_anch, null_end_search, search_viable, start_viable;
+    /* the ASCII steps as a table (see build_dfa), or NULL: state q, byte c ->
+     * dfa[q * 128 + c], DFA_DEAD or DFA_MATCHED; state 0 is the start */
+    unsigned char *dfa;
+    unsigned char dfa_acc[DFA_MAX]; /* the whole string matches when it ends in state q */
 };
 
 typedef struct gl {
@@ -632,6 +640,67 @@ static size_t utf8_decode(const unsigned char *s, size_t n, size_t *i)
     return v;
 }
 
+/* The ASCII loop of llmj__re_run from a fresh state, as a table: each state
+ * is a set of positions reached (state 0: none, no character read yet).
+ * Built only when at most DFA_MAX states are reachable; none on no memory
+ * (the automaton is then stepped as before). */
+static void build_dfa(const llmj_allocator *a, llmj__re *re)
+{
+    uint64_t set[DFA_MAX];
+    unsigned char *t = llmj__malloc(a, (size_t)DFA_MAX * 128);
+    if (!t)
+        return;
+    int ns = 1;
+    set[0] = 0;
+    for (int q = 0; q < ns; q++) {
+        uint64_t f = re->init_search | (q == 0 ? re->init_anch : 0);
+        for (uint64_t u = set[q]; u; u &= u - 1)
+            f |= re->follow[ctz64(u)];
+        for (int c = 0; c < 128; c++) {
+            uint64_t sv = f & re->ascii[c];
+            int to;
+            if (sv & re->fin_any) {
+                to = DFA_MATCHED;
+            } else if (!re->search_viable && !(sv & re->live)) {
+                to = DFA_DEAD;
+            } else {
+                to = 1;
+                while (to < ns && set[to] != sv)
+                    to++;
+                if (to == ns) {
+                    if (ns == DFA_MAX) {
+                        llmj__free(a, t);
+                        return;
+                    }
+                    set[ns++] = sv;
+                }
+            }
+            t[(size_t)q * 128 + (size_t)c] = (unsigned char)to;
+        }
+    }
+    for (int q = 0; q < ns; q++)
+        re->dfa_acc[q] = (set[q] & re->fin_end) != 0 || re->null_end_search || (q == 0 && re->null_end_anch);
+    re->dfa = t;
+}
+
+int llmj__re_whole(const llmj__re *re, const unsigned char *b, size_t len)
+{
+    if (re->null_any)
+        return 1;
+    const unsigned char *t = re->dfa;
+    if (!t)
+        return -1;
+    unsigned q = 0;
+    for (size_t k = 0; k < len; k++) {
+        if (b[k] >= 0x80)
+            return -1;
+        q = t[q * 128 + b[k]];
+        if (q >= DFA_DEAD)
+            return q == DFA_MATCHED;
+    }
+    return re->dfa_acc[q];
+}
+
 int llmj__re_compile(const llmj_allocator *a, const char *pat, size_t len, llmj__re **out)
 {
     *out = NULL;
@@ -701,6 +770,7 @@ int llmj__re_compile(const llmj_allocator *a, const char *pat, size_t len, llmj_
                 if (r.coff[k + 1] > r.coff[k] && r.rg[r.coff[k + 1] - 1] >= 128)
                     re->nonascii |= 1ull << p;
             }
+            build_dfa(a, re);
             re->rg = r.rg;
             re->coff = r.coff;
             r.rg = NULL;
@@ -726,6 +796,7 @@ void llmj__re_free(const llmj_allocator *a, llmj__re *re)
         return;
     llmj__free(a, re->rg);
     llmj__free(a, re->coff);
+    llmj__free(a, re->dfa);
     llmj__free(a, re);
 }
 

@@ -55,6 +55,10 @@ int llmj__re_accepts(const llmj__re *re, const llmj__re_state *st);
  * bytes still due for the code point *cp so far, carried across calls).
  * Returns the index of the byte ending the first character after which no
  * continuation can match (len: none). */
+/* Does the whole string b[0:len) match (1, 0), as llmj__re_run from a
+ * fresh state then llmj__re_accepts would say? -1: not decided here (a
+ * non-ASCII byte, or no table). */
+int llmj__re_whole(const llmj__re *re, const unsigned char *b, size_t len);
 size_t llmj__re_run(const llmj__re *re, llmj__re_state *st, const unsigned char *b, size_t len,
                     unsigned *need, uint32_t *cp);
 

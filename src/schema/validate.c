@@ -1115,8 +1115,9 @@ static inline int name_equal(const char *s, const unsigned char *b, size_t len, 
         uint64_t x, y;
         memcpy(&x, s, 8);
         memcpy(&y, b, 8);
-        uint64_t mask = len == 8 ? ~0ull : (1ull << (8 * len)) - 1;
-        return ((x ^ y) & mask) == 0;
+        static const uint64_t k_mask[9] = {0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFFull,
+                                           0xFFFFFFFFFFFFull, 0xFFFFFFFFFFFFFFull, ~0ull};
+        return ((x ^ y) & k_mask[len]) == 0;
     }
 #endif
     (void)avail;
@@ -1155,14 +1156,29 @@ HOT int key_member(llmj__sval *v, size_t d, vmem *m)
  * conjunctions). *child: the schema of the member's value when the object's
  * conjunction is still alive (fast_child()'s answer), else NONE. avail: the
  * bytes that may be read at b (len and more). */
-HOT int key_whole(llmj__sval *v, const unsigned char *b, size_t len, size_t avail, uint64_t off0, uint32_t *child)
+typedef struct kctx { /* the object on top, for key_whole() */
+    size_t d;
+    vlev *L;
+    const vconj *c;
+} kctx;
+
+/* The object on top has one conjunction of at most one member (key_whole()
+ * may take its keys)? k stays valid while no level is pushed or popped. */
+HOT int key_ctx(llmj__sval *v, kctx *k)
+{
+    k->d = v->nlv - 1;
+    k->L = &v->lv[k->d];
+    k->c = &v->cj[k->L->c0];
+    return k->L->nc == 1 && k->c->nm <= 1;
+}
+
+HOT int key_whole(llmj__sval *v, const kctx *k, const unsigned char *b, size_t len, size_t avail, uint64_t off0,
+                  uint32_t *child)
 {
     *child = NONE;
-    size_t d = v->nlv - 1;
-    vlev *L = &v->lv[d];
-    if (L->nc != 1 || v->cj[L->c0].nm > 1)
-        return 0;
-    const vconj *c = &v->cj[L->c0];
+    size_t d = k->d;
+    vlev *L = k->L;
+    const vconj *c = k->c;
     v->keys.len = L->key_off;
     L->kext = NULL;
     if (!c->alive || c->nm == 0) {
@@ -1333,11 +1349,12 @@ static int num_is_integer(const char *s, size_t n, double (*value)(void *), void
  * strtod, when it has at most 15 significant digits, at most 22 after the
  * point and no exponent (the digits and the power of ten are then exact
  * doubles, and one division rounds correctly, as strtod does). */
+static const double k_p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 static double num_value(const char *s, size_t n)
 {
-    static const double p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     size_t i = s[0] == '-';
     uint64_t m = 0;
     int sig = 0, frac = 0, dot = 0;
@@ -1356,7 +1373,7 @@ static double num_value(const char *s, size_t n)
         if (sig > 15 || frac > 22)
             return strtod(s, NULL);
     }
-    double x = (double)m / p10[frac];
+    double x = (double)m / k_p10[frac];
     return s[0] == '-' ? -x : x;
 }
 
@@ -1572,7 +1589,8 @@ HOT int fast_start(llmj__sval *v, unsigned char kind)
         if (grow(v, (void **)&v->bits, &v->bitscap, v->nbits + words, sizeof *v->bits))
             return 1;
         m->b0 = v->nbits;
-        memset(v->bits + v->nbits, 0, words * sizeof *v->bits);
+        for (size_t k = 0; k < words; k++)
+            v->bits[v->nbits + k] = 0;
         v->nbits += words;
     }
     return 1;
@@ -1589,6 +1607,13 @@ HOT int value_start(llmj__sval *v, unsigned char kind, uint64_t off)
         first_byte(v, kind, off);
     return 1;
 }
+
+/* The kind ('"' 't' 'f' 'n', '0': a number) of a scalar beginning with a
+ * byte (0: none). */
+static const unsigned char k_skind[256] = {
+    ['"'] = '"', ['t'] = 't', ['f'] = 'f', ['n'] = 'n', ['-'] = '0', ['0'] = '0', ['1'] = '0', ['2'] = '0',
+    ['3'] = '0', ['4'] = '0', ['5'] = '0', ['6'] = '0', ['7'] = '0', ['8'] = '0', ['9'] = '0',
+};
 
 /* Bytes between tokens, by what the lexer does with them. */
 enum { C_VALUE, C_WS, C_NL, C_COMMA, C_COLON, C_OEND, C_AEND };
@@ -1679,6 +1704,9 @@ static int str_passes(const snode *a, const unsigned char *b, size_t len, size_t
             return 0;
     }
     if (sc & SC_RX) {
+        int w = llmj__re_whole(a->rx, b, len);
+        if (w >= 0)
+            return w;
         llmj__re_state rs;
         unsigned need = 0;
         uint32_t cp = 0;
@@ -1699,7 +1727,9 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
 {
     size_t j = i;
     unsigned char c = p[i - 1];
-    unsigned char kind = c == '"' ? '"' : c == 't' || c == 'f' || c == 'n' ? c : '0';
+    unsigned char kind = k_skind[c];
+    if (!kind)
+        return 0; /* not a scalar: the general path */
     vlev *P = &v->lv[v->nlv - 1];
     const snode *cn = N(v, child);
     unsigned kb = kind_bits(kind);
@@ -1746,9 +1776,25 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
         v->sbuf.len = 0;
         v->u8_left = 0;
     } else {
-        int expo = 0;
-        for (; j < n && num_byte(p[j]); j++)
-            expo |= (p[j] | 0x20) == 'e';
+        /* the digits' value as num_value() finds it (exact while at most
+         * 15 bytes with no exponent), and whether a fraction digit is not 0
+         * (num_is_integer()'s answer with no exponent) */
+        int expo = 0, dot = 0, frac = 0, fracnz = 0;
+        uint64_t mv = c == '-' ? 0 : (uint64_t)(c - '0');
+        for (; j < n; j++) {
+            unsigned dg = (unsigned)p[j] - '0';
+            if (dg <= 9) {
+                mv = mv * 10 + dg;
+                frac += dot;
+                fracnz |= dot & (dg != 0);
+            } else if (p[j] == '.') {
+                dot = 1;
+            } else if ((p[j] | 0x20) == 'e' || p[j] == '+' || p[j] == '-') {
+                expo = 1;
+            } else {
+                break;
+            }
+        }
         if (j >= n)
             return 0;
         if (atom != SN_TRUE) {
@@ -1758,13 +1804,18 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
             size_t len = j - i + 1;
             int inplace = len <= 15 && !expo;
             v->num.len = 0;
+            numv nv = {s, len, 0, 0};
+            int integral = -1;
             if (!inplace) {
                 if (append(v, &v->num, s, len) || append(v, &v->num, "", 1))
                     return 0;
-                s = v->num.data;
+                nv.s = v->num.data;
+            } else {
+                double x = (double)mv / k_p10[frac];
+                nv.x = c == '-' ? -x : x;
+                nv.have = 1;
+                integral = !fracnz;
             }
-            numv nv = {s, len, 0, 0};
-            int integral = -1;
             double lim = 0;
             const char *kw = num_check(a, &nv, &integral, &lim);
             v->num.len = 0;
@@ -1790,7 +1841,7 @@ HOT size_t scalar_whole(llmj__sval *v, const unsigned char *p, size_t i, size_t 
 /* Can c begin a scalar (a value scalar_whole() may take)? */
 static inline int scalar_start(unsigned char c)
 {
-    return c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n';
+    return k_skind[c] != 0;
 }
 
 /* A value begins with byte c at off (not a key). A scalar with nothing to
@@ -1835,6 +1886,9 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
     uint64_t base = v->pos;
     size_t i = 0;
     v->plain_tail = SIZE_MAX;
+    /* events wanted: only the callback can mute the tracker, so a feed that
+     * begins without them has none */
+    const int ev = want_events(v);
 #define OFF (base + i)
     while (i < n && !v->nomem) {
         unsigned char c = p[i];
@@ -1959,10 +2013,12 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                     break;
                 default:
                     if (c == '"' && v->want_key) {
+                        kctx kc;
+                        int kfast = key_ctx(v, &kc);
                         for (;;) {
                             size_t j = scan_plain(p, i, n);
                             uint32_t child;
-                            if (!(j < n && p[j] == '"' && key_whole(v, p + i, j - i, n - i, OFF, &child))) {
+                            if (!(kfast && j < n && p[j] == '"' && key_whole(v, &kc, p + i, j - i, n - i, OFF, &child))) {
                                 v->plain_tail = j >= n ? i : v->plain_tail;
                                 v->in_key = 1;
                                 key_begin(v);
@@ -1976,7 +2032,7 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                              * take them (no level is pushed: the object stays
                              * on top) */
                             if (child == NONE || v->dec_pending || v->nomem || i + 1 >= n || p[i] != ':' ||
-                                !scalar_start(p[i + 1]) || want_events(v))
+                                !scalar_start(p[i + 1]) || ev)
                                 break;
                             size_t e = scalar_child(v, child, p, i + 2, n, base);
                             if (!e)
@@ -1989,7 +2045,7 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                         }
                         break;
                     }
-                    if (v->nlv && c != '{' && c != '[' && !want_events(v)) {
+                    if (v->nlv && c != '{' && c != '[' && !ev) {
                         size_t e = scalar_whole(v, p, i, n, base);
                         if (e) {
                             /* the next elements of an array: ,scalar */
