@@ -7,7 +7,7 @@
 llmj__rec *llmj__pk_push(llmj__pk *p, int kind)
 {
     if (p->nrec == p->caprec) {
-        size_t cap = p->caprec ? p->caprec * 2 : 16;
+        size_t cap = p->caprec ? p->caprec * 2 : 4;
         if (cap > SIZE_MAX / sizeof(llmj__rec))
             return NULL;
         llmj__rec *r = llmj__realloc(&p->a, p->recs, cap * sizeof(llmj__rec));
