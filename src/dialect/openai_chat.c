@@ -591,11 +591,16 @@ static int fast_keep(llmj__pk *p, const char *d, size_t vs, size_t ve, llmj__str
 /* A string value without escapes at vs: its end, or n. */
 static size_t fast_plain(const char *d, size_t n, size_t vs)
 {
-    size_t ve = llmj__sk_string(d, n, vs);
-    for (size_t i = vs + 1; i + 1 < ve; i++)
-        if (d[i] == '\\')
-            return n;
-    return ve;
+    int esc = 0;
+    size_t ve = llmj__sk_string_esc(d, n, vs, &esc);
+    return esc ? n : ve;
+}
+
+/* Past the null at vs, as fast_skip; n when the value there is not null
+ * (the walk reads it). */
+static size_t fast_null(const char *d, size_t n, size_t vs, size_t lvl, size_t *deep)
+{
+    return d[vs] == 'n' ? fast_skip(d, n, vs, lvl, deep) : n;
 }
 
 /* choices[].delta's members, from *at (past its '{'), at level 4. */
@@ -621,18 +626,14 @@ static int fast_delta(oc_state *s, const char *d, size_t n, size_t *at, size_t *
                 s->ce = ve;
                 break;
             }
-            if (d[vs] != 'n')
-                return FAST_NO;
-            ve = fast_skip(d, n, vs, 4, deep);
+            ve = fast_null(d, n, vs, 4, deep);
             break;
         case K_REFUSAL:
         case K_TOOL_CALLS:
         case K_REASONING_CONTENT:
         case K_REASONING:
         case K_FUNCTION_CALL:
-            if (d[vs] != 'n')
-                return FAST_NO;
-            ve = fast_skip(d, n, vs, 4, deep);
+            ve = fast_null(d, n, vs, 4, deep);
             break;
         default:
             ve = fast_skip(d, n, vs, 4, deep);
@@ -678,10 +679,8 @@ static int fast_choice(oc_state *s, const char *d, size_t n, size_t *at, int64_t
                 ve = fast_plain(d, n, vs);
                 if (ve < n)
                     fin = llmj__str_of(d + vs + 1, ve - vs - 2);
-            } else if (d[vs] == 'n') {
-                ve = fast_skip(d, n, vs, 3, deep);
             } else {
-                return FAST_NO;
+                ve = fast_null(d, n, vs, 3, deep);
             }
             break;
         case K_DELTA:
@@ -694,10 +693,8 @@ static int fast_choice(oc_state *s, const char *d, size_t n, size_t *at, int64_t
                     *deep = 4;
                 if ((r = fast_delta(s, d, n, &ve, deep)) != 0)
                     return r;
-            } else if (d[vs] == 'n') {
-                ve = fast_skip(d, n, vs, 3, deep);
             } else {
-                return FAST_NO;
+                ve = fast_null(d, n, vs, 3, deep);
             }
             break;
         case K_STOP_REASON:
@@ -706,9 +703,7 @@ static int fast_choice(oc_state *s, const char *d, size_t n, size_t *at, int64_t
             ve = fast_skip(d, n, vs, 3, deep);
             break;
         case K_LOGPROBS:
-            if (d[vs] != 'n')
-                return FAST_NO;
-            ve = fast_skip(d, n, vs, 3, deep);
+            ve = fast_null(d, n, vs, 3, deep);
             break;
         default:
             ve = fast_skip(d, n, vs, 3, deep);
@@ -833,10 +828,8 @@ static int oc_fast(oc_state *s, const char *d, size_t n)
             if (d[vs] == '[') {
                 if ((r = fast_choices(s, d, n, &ve, &deep)) != 0)
                     return r;
-            } else if (d[vs] == 'n') {
-                ve = fast_skip(d, n, vs, 1, &deep);
             } else {
-                return FAST_NO;
+                ve = fast_null(d, n, vs, 1, &deep);
             }
             break;
         case K_OBJECT:
@@ -862,9 +855,7 @@ static int oc_fast(oc_state *s, const char *d, size_t n)
             break;
         case K_USAGE:
         case K_ERROR:
-            if (d[vs] != 'n')
-                return FAST_NO;
-            ve = fast_skip(d, n, vs, 1, &deep);
+            ve = fast_null(d, n, vs, 1, &deep);
             break;
         case K_CITATIONS:
             return FAST_NO;

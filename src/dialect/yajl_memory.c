@@ -152,11 +152,6 @@ llmj_status llmj__pk_new_handle(llmj__pk *p, const yajl_callbacks *cb)
     return LLMJ_OK;
 }
 
-/* Runs yajl over the event: 0 and *out, or -1 when an allocation inside
- * yajl failed (its memory is then dropped). After an event that parsed, a
- * handle whose buffers grew past PK_KEEP is dropped (p->h NULL: the next
- * event makes a new one). Before it, an arena or record array that a long
- * event made grow shrinks back (pk_trim). */
 /* The event's own memory (arena and records, empty when an event begins)
  * that a long event made grow is given back before the next one. */
 #define PK_ARENA_KEEP ((size_t)4096)
@@ -173,6 +168,11 @@ static void pk_trim(llmj__pk *p)
     }
 }
 
+/* Runs yajl over the event: 0 and *out, or -1 when an allocation inside
+ * yajl failed (its memory is then dropped). After an event that parsed, a
+ * handle whose buffers grew past PK_KEEP is dropped (p->h NULL: the next
+ * event makes a new one). Before it, an arena or record array that a long
+ * event made grow shrinks back (pk_trim). */
 int llmj__pk_run(llmj__pk *p, const char *data, size_t len, yajl_status *out)
 {
     yajl_status ys;
