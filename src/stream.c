@@ -226,11 +226,11 @@ static int is_ws(unsigned char c)
 
 /* ---- errors ------------------------------------------------------------ */
 
-/* Line and column of an input offset in the SSE input (see LF_RING). */
-static void sse_line_col(const llmj_stream *s, uint64_t off, uint64_t *line, uint64_t *col)
+/* The number (counted from the input's start) of the first line feed kept
+ * at or after offset off: lf_lo + the count of kept ones before it. */
+static uint64_t lf_below(const llmj_stream *s, uint64_t off)
 {
     uint64_t lo = s->lf_lo, hi = s->lf_n, mask = s->lf_cap - 1;
-    /* count of recorded LFs (by global number) whose offset < off */
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
         if (s->lf[mid & mask] < off)
@@ -238,6 +238,13 @@ static void sse_line_col(const llmj_stream *s, uint64_t off, uint64_t *line, uin
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* Line and column of an input offset in the SSE input (see LF_RING). */
+static void sse_line_col(const llmj_stream *s, uint64_t off, uint64_t *line, uint64_t *col)
+{
+    uint64_t lo = lf_below(s, off), mask = s->lf_cap - 1;
     *line = lo + 1;
     *col = lo == 0 ? off + 1 : off - (lo == s->lf_lo ? s->lf_prev : s->lf[(lo - 1) & mask]);
 }
@@ -245,16 +252,9 @@ static void sse_line_col(const llmj_stream *s, uint64_t off, uint64_t *line, uin
 /* Drop the line feeds before lf_floor (but for the last one, in lf_prev). */
 static void lf_trim(llmj_stream *s)
 {
-    uint64_t lo = s->lf_lo, hi = s->lf_n, mask = s->lf_cap - 1;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (s->lf[mid & mask] < s->lf_floor)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    uint64_t lo = lf_below(s, s->lf_floor);
     if (lo > s->lf_lo) {
-        s->lf_prev = s->lf[(lo - 1) & mask];
+        s->lf_prev = s->lf[(lo - 1) & (s->lf_cap - 1)];
         s->lf_lo = lo;
     }
 }
