@@ -1470,6 +1470,11 @@ static void test_bad_events(void **state)
         "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\"x}",
         "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]} tr",
         "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n-",
+        /* found by fuzz_dialect: an event that only begins a string, after
+         * a handle had read a value, was kept in yajl's lexer and glued to
+         * the next event */
+        "\"",
+        " \"unterminated {",
     };
     bad_then_good(&llmj__dialect_openai_chat, oc_bad, sizeof oc_bad / sizeof *oc_bad,
                   CH("{\"content\":\"ok\"}"), "ok");
@@ -1482,6 +1487,8 @@ static void test_bad_events(void **state)
         "\"text\":7}}",
         "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
         "\"text\":\"x\"}",
+        "\"",
+        "\"{\\\"",
     };
     bad_then_good(&llmj__dialect_anthropic, an_bad, sizeof an_bad / sizeof *an_bad,
                   "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
@@ -1491,6 +1498,7 @@ static void test_bad_events(void **state)
         "{\"type\":\"response.output_text.delta\",\"delta\":\"x\"",
         "{\"type\":[],\"delta\":\"x\"}",
         "{\"type\":\"response.output_text.delta\",\"output_index\":\"x\",\"delta\":\"x\"}",
+        "\"",
     };
     bad_then_good(&llmj__dialect_openai_responses, rs_bad, sizeof rs_bad / sizeof *rs_bad,
                   "{\"type\":\"response.output_text.delta\",\"delta\":\"ok\"}", "ok");
@@ -1502,6 +1510,7 @@ static void test_bad_events(void **state)
         "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"x\"}]}}]",
         "{\"candidates\": [{\"content\": {\"parts\": [{\"functionCall\": {\"partialArgs\": "
         "[{\"stringValue\": \"x\"}]}}]}}]}",
+        "\"",
     };
     bad_then_good(&llmj__dialect_gemini, gm_bad, sizeof gm_bad / sizeof *gm_bad,
                   "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"ok\"}]}}]}", "ok");
@@ -1509,6 +1518,7 @@ static void test_bad_events(void **state)
         "{\"message\":{\"content\":1},\"done\":false}",
         "{\"response\":[],\"done\":false}",
         "{\"done\":\"yes\"}",
+        "\"",
     };
     bad_then_good(&llmj__dialect_ollama, ol_bad, sizeof ol_bad / sizeof *ol_bad,
                   "{\"response\":\"ok\",\"done\":false}", "ok");

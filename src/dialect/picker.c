@@ -205,8 +205,13 @@ llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_f
         return LLMJ_NOMEM;
     }
     if (ys == yajl_status_ok) {
-        if (p->values == 0)
+        if (p->values == 0) {
+            /* a handle that had a value before takes an unterminated string
+             * here as the start of a next one, kept in its lexer: drop it,
+             * or the next event would be read as that string's rest */
+            llmj__pk_drop_handle(p);
             return llmj__pk_bad(p, "no JSON value in the event");
+        }
         /* yajl accepts a value followed by the start of a token that never
          * ends (it holds it in its lexer, to be glued to the next event):
          * only whitespace may follow the value. */
