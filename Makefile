@@ -312,8 +312,9 @@ fuzz: $(FUZZ_BIN)
 	    build-fuzz/corpus-$$name $$seeds >build-fuzz/$$name.log 2>&1; then \
 	    grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec|Done' build-fuzz/$$name.log; \
 	  else \
-	    echo "== $$name FAILED; the end of build-fuzz/$$name.log:"; \
-	    grep -v '^INFO:\|^#[0-9]' build-fuzz/$$name.log | tail -n 40; \
+	    echo "== $$name FAILED; what failed, then the end of build-fuzz/$$name.log:"; \
+	    grep -A 2 -E 'INVARIANT FAILED|ERROR: AddressSanitizer|runtime error' build-fuzz/$$name.log | head -n 12; \
+	    grep -v '^INFO:\|^#[0-9]\|^    #[0-9]' build-fuzz/$$name.log | tail -n 30; \
 	    exit 1; \
 	  fi; \
 	done
