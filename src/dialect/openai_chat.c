@@ -48,7 +48,7 @@ typedef struct oc_state {
     int error_event; /* the SSE event type was "error" */
     llmj__str emsg, etype, ecode;
     llmj__str object, fmsg, ftype, fcode;
-    llmj__pk *check; /* the fast path's yajl without callbacks (made on first use) */
+    llmj__yj *check; /* the fast path's yajl without callbacks (made on first use) */
     int walk_only;   /* no fast path (llmj__dialect_openai_chat_walk) */
     /* the fast path's last plain chunk (one choice, a content string and
      * nothing else to emit): its bytes before and after the content string,
@@ -770,9 +770,9 @@ static int fast_check(oc_state *s, const char *d, size_t n)
         s->check = llmj__malloc(&p->a, sizeof *s->check);
         if (!s->check)
             return FAST_NOMEM;
-        llmj__pk_init(s->check, &p->a, NULL);
+        llmj__yj_init(s->check, &p->a);
     }
-    llmj_status st = llmj__pk_valid(s->check, d, n);
+    llmj_status st = llmj__yj_valid(s->check, d, n);
     return st == LLMJ_OK ? 0 : st == LLMJ_NOMEM ? FAST_NOMEM : FAST_NO;
 }
 
@@ -953,7 +953,7 @@ static void oc_destroy(void *state)
     oc_state *s = state;
     if (s && s->check) {
         llmj_allocator a = s->d.pk.a;
-        llmj__pk_free(s->check);
+        llmj__yj_drop(s->check);
         llmj__free(&a, s->check);
     }
     llmj__dstate_free(state);

@@ -30,7 +30,7 @@
  * 3. A non-allocating skimmer over the members of a JSON object, for
  *    sniff() and for a dialect's fast path: OpenAI chat reads its usual
  *    chunk by skimming it, has yajl check it without callbacks
- *    (llmj__pk_valid), and walks with the picker any event it does not
+ *    (llmj__yj_valid), and walks with the picker any event it does not
  *    read whole the same way. */
 #ifndef LLMJ_DIALECT_PICK_H
 #define LLMJ_DIALECT_PICK_H
@@ -121,17 +121,23 @@ typedef struct llmj__pk_seg {
     char key[LLMJ__PK_KEYMAX];
 } llmj__pk_seg;
 
-struct llmj__pk {
+/* A yajl handle and the memory it holds (yajl_memory.c): a list of blocks,
+ * dropped whole when an allocation fails inside yajl. Alone, it is the
+ * fast paths' check (llmj__yj_valid); in a picker, the walk's parser. */
+typedef struct llmj__yj {
     llmj_allocator a;
-    size_t max_depth;
-    /* yajl and the memory it holds (a list of blocks, dropped whole when an
-     * allocation fails inside yajl) */
-    yajl_handle h;
+    yajl_handle h; /* made on first use, and again after an error */
     yajl_alloc_funcs yaf;
     void *blocks;
     int armed;
-    int grown; /* a block grew past its cap (yajl_memory.c): dropped after the event */
+    int grown; /* a block grew past its cap: dropped after the event */
     jmp_buf jb;
+} llmj__yj;
+
+struct llmj__pk {
+    llmj_allocator a;
+    size_t max_depth;
+    llmj__yj y; /* yajl, with the picker's callbacks */
     /* the current event */
     const char *data;
     size_t data_len;
@@ -169,11 +175,11 @@ void llmj__pk_free(llmj__pk *p);
 llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_fn fn,
                            void *ctx, int *empty);
 
-/* yajl alone, without callbacks, over data (a picker used only for this:
- * its handle is made on first use): LLMJ_OK if yajl accepts data as JSON
- * text (one or more values), LLMJ_BAD_EVENT if not, LLMJ_NOMEM. The
- * cheapest check that a text a dialect's fast path skimmed is JSON. */
-llmj_status llmj__pk_valid(llmj__pk *p, const char *data, size_t len);
+/* yajl alone, without callbacks, over data (y's handle is made on first
+ * use): LLMJ_OK if yajl accepts data as JSON text (one or more values),
+ * LLMJ_BAD_EVENT if not, LLMJ_NOMEM. The cheapest check that a text a
+ * dialect's fast path skimmed is JSON; y needs no picker around it. */
+llmj_status llmj__yj_valid(llmj__yj *y, const char *data, size_t len);
 
 /* Depth of the current value's path (0: the top-level value). */
 static inline size_t llmj__pk_depth(const llmj__pk *p)
@@ -270,14 +276,17 @@ void llmj__usage_merge(llmj_usage *into, const llmj_usage *u);
 
 /* ---- the picker's parts, between its files -------------------------------- */
 
-void llmj__yajl_mem_init(llmj__pk *p);
-/* A new yajl handle with callbacks cb: LLMJ_OK or LLMJ_NOMEM. */
-llmj_status llmj__pk_new_handle(llmj__pk *p, const yajl_callbacks *cb);
+/* y with no handle yet, allocating through a. */
+void llmj__yj_init(llmj__yj *y, const llmj_allocator *a);
+/* A new yajl handle with callbacks cb and their context ctx: LLMJ_OK or
+ * LLMJ_NOMEM. */
+llmj_status llmj__yj_new(llmj__yj *y, const yajl_callbacks *cb, void *ctx);
 /* yajl over data: 0 and *out, or -1 when an allocation inside yajl failed.
  * After an event that parsed, a handle whose memory grew past a cap is
  * dropped (h NULL: the next event makes a new one). */
-int llmj__pk_run(llmj__pk *p, const char *data, size_t len, yajl_status *out);
-void llmj__pk_drop_handle(llmj__pk *p);
+int llmj__yj_run(llmj__yj *y, const char *data, size_t len, yajl_status *out);
+/* The handle and all its memory go (h NULL). */
+void llmj__yj_drop(llmj__yj *y);
 /* The id of key k in the dialect's table, 0 if none. */
 unsigned llmj__pk_kid_of(const llmj__pk *p, const char *k, size_t n);
 /* a[0:n) == b[0:n), compared word by word. */

@@ -27,7 +27,7 @@ static int pk_call(llmj__pk *p, llmj__pk_type type, const char *s, size_t n, int
 static int pk_before(llmj__pk *p)
 {
     if (p->depth == 0) {
-        p->end = yajl_get_bytes_consumed(p->h); /* after a top-level scalar */
+        p->end = yajl_get_bytes_consumed(p->y.h); /* after a top-level scalar */
         if (p->values++ > 0) {
             p->st = llmj__pk_bad(p, "more than one JSON value in the event");
             return 0;
@@ -66,7 +66,7 @@ static int pk_close(llmj__pk *p, int is_array)
 {
     p->depth--;
     if (p->depth == 0)
-        p->end = yajl_get_bytes_consumed(p->h); /* after the top-level value */
+        p->end = yajl_get_bytes_consumed(p->y.h); /* after the top-level value */
     return pk_call(p, is_array ? LLMJ__PK_END_ARRAY : LLMJ__PK_END_MAP, NULL, 0, 0);
 }
 
@@ -154,7 +154,7 @@ llmj_status llmj__pk_init(llmj__pk *p, const llmj_allocator *a, const llmj_confi
     memset(p, 0, sizeof *p);
     p->a = *a;
     p->max_depth = (cfg && cfg->max_depth) ? cfg->max_depth : 512;
-    llmj__yajl_mem_init(p);
+    llmj__yj_init(&p->y, a);
     p->st = LLMJ_OK;
     /* The yajl handle is made on first use (and again after an error). */
     return LLMJ_OK;
@@ -162,11 +162,27 @@ llmj_status llmj__pk_init(llmj__pk *p, const llmj_allocator *a, const llmj_confi
 
 void llmj__pk_free(llmj__pk *p)
 {
-    llmj__pk_drop_handle(p);
+    llmj__yj_drop(&p->y);
     llmj__buf_free(&p->arena, &p->a);
     llmj__free(&p->a, p->recs);
     p->recs = NULL;
     p->nrec = p->caprec = 0;
+}
+
+/* The event's own memory (arena and records, empty when an event begins)
+ * that a long event made grow is given back before the next one. */
+#define PK_ARENA_KEEP ((size_t)4096)
+#define PK_RECS_KEEP ((size_t)64)
+
+static void pk_trim(llmj__pk *p)
+{
+    if (p->arena.cap > 4 * PK_ARENA_KEEP)
+        llmj__buf_shrink(&p->arena, &p->a, PK_ARENA_KEEP);
+    if (p->caprec > PK_RECS_KEEP && p->nrec == 0) {
+        llmj__free(&p->a, p->recs);
+        p->recs = NULL;
+        p->caprec = 0;
+    }
 }
 
 llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_fn fn,
@@ -192,15 +208,17 @@ llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_f
         *empty = 1;
         return LLMJ_OK;
     }
-    if (!p->h) {
-        llmj_status st = llmj__pk_new_handle(p, &pk_callbacks);
+    if (!p->y.h) {
+        llmj_status st = llmj__yj_new(&p->y, &pk_callbacks, p);
         if (st != LLMJ_OK) {
             p->msg = "out of memory";
             return st;
         }
     }
     yajl_status ys;
-    if (llmj__pk_run(p, data, len, &ys) != 0) {
+    if (p->arena.cap > 4 * PK_ARENA_KEEP || p->caprec > PK_RECS_KEEP)
+        pk_trim(p);
+    if (llmj__yj_run(&p->y, data, len, &ys) != 0) {
         p->msg = "out of memory";
         return LLMJ_NOMEM;
     }
@@ -209,7 +227,7 @@ llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_f
             /* a handle that had a value before takes an unterminated string
              * here as the start of a next one, kept in its lexer: drop it,
              * or the next event would be read as that string's rest */
-            llmj__pk_drop_handle(p);
+            llmj__yj_drop(&p->y);
             return llmj__pk_bad(p, "no JSON value in the event");
         }
         /* yajl accepts a value followed by the start of a token that never
@@ -217,7 +235,7 @@ llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_f
          * only whitespace may follow the value. */
         for (size_t k = p->end; k < len; k++) {
             if (!llmj__ws(data[k])) {
-                llmj__pk_drop_handle(p);
+                llmj__yj_drop(&p->y);
                 snprintf(p->msgbuf, sizeof p->msgbuf,
                          "data after the JSON value (at byte %zu)", k);
                 p->msg = p->msgbuf;
@@ -227,29 +245,13 @@ llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_f
         return LLMJ_OK;
     }
     /* yajl's handle stays in its error state: make a new one next time. */
-    size_t at = yajl_get_bytes_consumed(p->h);
-    llmj__pk_drop_handle(p);
+    size_t at = yajl_get_bytes_consumed(p->y.h);
+    llmj__yj_drop(&p->y);
     if (ys == yajl_status_client_canceled && p->st != LLMJ_OK)
         return p->st;
     snprintf(p->msgbuf, sizeof p->msgbuf, "event payload is not valid JSON (at byte %zu)", at);
     p->msg = p->msgbuf;
     return LLMJ_BAD_EVENT;
-}
-
-llmj_status llmj__pk_valid(llmj__pk *p, const char *data, size_t len)
-{
-    /* no callbacks: yajl then only lexes and checks the grammar (it decodes
-     * no string), as fast as it goes */
-    if (!p->h && llmj__pk_new_handle(p, NULL) != LLMJ_OK)
-        return LLMJ_NOMEM;
-    yajl_status ys;
-    if (llmj__pk_run(p, data, len, &ys) != 0)
-        return LLMJ_NOMEM;
-    if (ys != yajl_status_ok) {
-        llmj__pk_drop_handle(p);
-        return LLMJ_BAD_EVENT;
-    }
-    return LLMJ_OK;
 }
 
 int llmj__pk_is(const llmj__pk *p, const char *pattern)
@@ -294,7 +296,7 @@ int64_t llmj__pk_index(const llmj__pk *p, size_t level)
 
 size_t llmj__pk_offset(const llmj__pk *p)
 {
-    return p->h ? yajl_get_bytes_consumed(p->h) : 0;
+    return p->y.h ? yajl_get_bytes_consumed(p->y.h) : 0;
 }
 
 llmj_status llmj__pk_bad(llmj__pk *p, const char *msg)

@@ -1,6 +1,7 @@
-/* yajl's memory for the picker: yajl allocates through the decoder's
- * allocator, in blocks kept on a list; yajl does not check its own
- * allocations, so a failure inside yajl unwinds (longjmp) back here, and
+/* yajl and its memory (llmj__yj: the picker's parser, and the fast paths'
+ * check): yajl allocates through the decoder's allocator, in blocks kept on
+ * a list; yajl does not check its own allocations, so a failure inside yajl
+ * unwinds (longjmp) back here, and
  * every block of that handle is dropped at once. See pick.h.
  *
  * yajl never gives back what its buffers grew to (its decode buffer grows to
@@ -27,169 +28,168 @@ typedef union pk_hdr {
  * buffers start at 2 KiB and double. */
 #define PK_KEEP ((size_t)8192)
 
-static void pk_link(llmj__pk *p, pk_blk *b)
+static void pk_link(llmj__yj *y, pk_blk *b)
 {
     b->prev = NULL;
-    b->next = p->blocks;
+    b->next = y->blocks;
     if (b->next)
         b->next->prev = b;
-    p->blocks = b;
+    y->blocks = b;
 }
 
-static void pk_unlink(llmj__pk *p, pk_blk *b)
+static void pk_unlink(llmj__yj *y, pk_blk *b)
 {
     if (b->prev)
         b->prev->next = b->next;
     else
-        p->blocks = b->next;
+        y->blocks = b->next;
     if (b->next)
         b->next->prev = b->prev;
 }
 
 /* yajl never checks an allocation: while it runs (armed), a failure unwinds
  * to the picker, which drops every block of the handle. */
-static void *pk_yfail(llmj__pk *p)
+static void *pk_yfail(llmj__yj *y)
 {
-    if (p->armed)
-        longjmp(p->jb, 1);
+    if (y->armed)
+        longjmp(y->jb, 1);
     return NULL;
 }
 
 static void *pk_ymalloc(void *ctx, size_t n)
 {
-    llmj__pk *p = ctx;
+    llmj__yj *y = ctx;
     if (n > SIZE_MAX - PK_HDR)
-        return pk_yfail(p);
-    pk_blk *b = p->a.malloc(p->a.ctx, PK_HDR + n);
+        return pk_yfail(y);
+    pk_blk *b = y->a.malloc(y->a.ctx, PK_HDR + n);
     if (!b)
-        return pk_yfail(p);
-    pk_link(p, b); /* yajl's first blocks are small: they grow by realloc */
+        return pk_yfail(y);
+    pk_link(y, b); /* yajl's first blocks are small: they grow by realloc */
     return (char *)b + PK_HDR;
 }
 
 static void *pk_yrealloc(void *ctx, void *ptr, size_t n)
 {
-    llmj__pk *p = ctx;
+    llmj__yj *y = ctx;
     if (!ptr)
         return pk_ymalloc(ctx, n);
     if (n > SIZE_MAX - PK_HDR)
-        return pk_yfail(p);
+        return pk_yfail(y);
     pk_blk *b = (pk_blk *)((char *)ptr - PK_HDR);
-    pk_unlink(p, b);
-    pk_blk *nb = p->a.realloc(p->a.ctx, b, PK_HDR + (n ? n : 1));
+    pk_unlink(y, b);
+    pk_blk *nb = y->a.realloc(y->a.ctx, b, PK_HDR + (n ? n : 1));
     if (!nb) {
-        pk_link(p, b);
-        return pk_yfail(p);
+        pk_link(y, b);
+        return pk_yfail(y);
     }
     if (n > PK_KEEP)
-        p->grown = 1;
-    pk_link(p, nb);
+        y->grown = 1;
+    pk_link(y, nb);
     return (char *)nb + PK_HDR;
 }
 
 static void pk_yfree(void *ctx, void *ptr)
 {
-    llmj__pk *p = ctx;
+    llmj__yj *y = ctx;
     if (!ptr)
         return;
     pk_blk *b = (pk_blk *)((char *)ptr - PK_HDR);
-    pk_unlink(p, b);
-    p->a.free(p->a.ctx, b);
+    pk_unlink(y, b);
+    y->a.free(y->a.ctx, b);
 }
 
-static void pk_drop_blocks(llmj__pk *p)
+static void pk_drop_blocks(llmj__yj *y)
 {
-    pk_blk *b = p->blocks;
+    pk_blk *b = y->blocks;
     while (b) {
         pk_blk *n = b->next;
-        p->a.free(p->a.ctx, b);
+        y->a.free(y->a.ctx, b);
         b = n;
     }
-    p->blocks = NULL;
-    p->h = NULL;
-    p->grown = 0;
+    y->blocks = NULL;
+    y->h = NULL;
+    y->grown = 0;
 }
 
-static void pk_drop_handle(llmj__pk *p)
+static void pk_drop_handle(llmj__yj *y)
 {
-    if (p->h)
-        yajl_free(p->h);
-    p->h = NULL;
-    pk_drop_blocks(p); /* nothing left, unless yajl leaked */
+    if (y->h)
+        yajl_free(y->h);
+    y->h = NULL;
+    pk_drop_blocks(y); /* nothing left, unless yajl leaked */
 }
 
-void llmj__yajl_mem_init(llmj__pk *p)
+void llmj__yj_init(llmj__yj *y, const llmj_allocator *a)
 {
-    p->yaf.malloc = pk_ymalloc;
-    p->yaf.realloc = pk_yrealloc;
-    p->yaf.free = pk_yfree;
-    p->yaf.ctx = p;
+    memset(y, 0, sizeof *y);
+    y->a = *a;
+    y->yaf.malloc = pk_ymalloc;
+    y->yaf.realloc = pk_yrealloc;
+    y->yaf.free = pk_yfree;
+    y->yaf.ctx = y;
 }
 
-void llmj__pk_drop_handle(llmj__pk *p)
+void llmj__yj_drop(llmj__yj *y)
 {
-    pk_drop_handle(p);
+    pk_drop_handle(y);
 }
 
-llmj_status llmj__pk_new_handle(llmj__pk *p, const yajl_callbacks *cb)
+llmj_status llmj__yj_new(llmj__yj *y, const yajl_callbacks *cb, void *ctx)
 {
     yajl_handle h = NULL;
-    if (setjmp(p->jb) != 0) {
-        p->armed = 0;
-        pk_drop_blocks(p);
+    if (setjmp(y->jb) != 0) {
+        y->armed = 0;
+        pk_drop_blocks(y);
         return LLMJ_NOMEM;
     }
-    p->armed = 1;
-    h = yajl_alloc(cb, &p->yaf, p);
+    y->armed = 1;
+    h = yajl_alloc(cb, &y->yaf, ctx);
     if (h)
         yajl_config(h, yajl_allow_multiple_values, 1);
-    p->armed = 0;
+    y->armed = 0;
     if (!h) {
-        pk_drop_blocks(p);
+        pk_drop_blocks(y);
         return LLMJ_NOMEM;
     }
-    p->h = h;
+    y->h = h;
     return LLMJ_OK;
-}
-
-/* The event's own memory (arena and records, empty when an event begins)
- * that a long event made grow is given back before the next one. */
-#define PK_ARENA_KEEP ((size_t)4096)
-#define PK_RECS_KEEP ((size_t)64)
-
-static void pk_trim(llmj__pk *p)
-{
-    if (p->arena.cap > 4 * PK_ARENA_KEEP)
-        llmj__buf_shrink(&p->arena, &p->a, PK_ARENA_KEEP);
-    if (p->caprec > PK_RECS_KEEP && p->nrec == 0) {
-        llmj__free(&p->a, p->recs);
-        p->recs = NULL;
-        p->caprec = 0;
-    }
 }
 
 /* Runs yajl over the event: 0 and *out, or -1 when an allocation inside
  * yajl failed (its memory is then dropped). After an event that parsed, a
- * handle whose buffers grew past PK_KEEP is dropped (p->h NULL: the next
- * event makes a new one). Before it, an arena or record array that a long
- * event made grow shrinks back (pk_trim). */
-int llmj__pk_run(llmj__pk *p, const char *data, size_t len, yajl_status *out)
+ * handle whose buffers grew past PK_KEEP is dropped (y->h NULL: the next
+ * event makes a new one). */
+int llmj__yj_run(llmj__yj *y, const char *data, size_t len, yajl_status *out)
 {
     yajl_status ys;
-    if (p->arena.cap > 4 * PK_ARENA_KEEP || p->caprec > PK_RECS_KEEP)
-        pk_trim(p);
-    if (setjmp(p->jb) != 0) {
-        p->armed = 0;
-        pk_drop_blocks(p);
+    if (setjmp(y->jb) != 0) {
+        y->armed = 0;
+        pk_drop_blocks(y);
         return -1;
     }
-    p->armed = 1;
-    ys = yajl_parse(p->h, (const unsigned char *)data, len);
+    y->armed = 1;
+    ys = yajl_parse(y->h, (const unsigned char *)data, len);
     if (ys == yajl_status_ok)
-        ys = yajl_complete_parse(p->h);
-    p->armed = 0;
+        ys = yajl_complete_parse(y->h);
+    y->armed = 0;
     *out = ys;
-    if (p->grown && ys == yajl_status_ok)
-        pk_drop_handle(p); /* a long event is over: its buffers go */
+    if (y->grown && ys == yajl_status_ok)
+        pk_drop_handle(y); /* a long event is over: its buffers go */
     return 0;
+}
+
+llmj_status llmj__yj_valid(llmj__yj *y, const char *data, size_t len)
+{
+    /* no callbacks: yajl then only lexes and checks the grammar (it decodes
+     * no string), as fast as it goes */
+    if (!y->h && llmj__yj_new(y, NULL, NULL) != LLMJ_OK)
+        return LLMJ_NOMEM;
+    yajl_status ys;
+    if (llmj__yj_run(y, data, len, &ys) != 0)
+        return LLMJ_NOMEM;
+    if (ys != yajl_status_ok) {
+        pk_drop_handle(y);
+        return LLMJ_BAD_EVENT;
+    }
+    return LLMJ_OK;
 }
