@@ -240,15 +240,51 @@ static llmj_status take_line(llmj_sse *s, const char *l, size_t n, uint64_t star
 
 /* ---- reserving what a piece can need ------------------------------------- */
 
+/* A line can be an "event" or "id" field line (the only ones that write
+ * the type and id buffers) only if it begins with one of these. */
+static int field_first(char c)
+{
+    return c == 'e' || c == 'i';
+}
+
+/* 1 if a line this piece completes may begin with 'e' or 'i' (the open
+ * line, the piece's first line, a line after a line end in the piece): only
+ * then do the type and id buffers need room. Streams with neither field
+ * (OpenAI chat, Gemini, Ollama) then never allocate them. */
+static int may_set_field(const llmj_sse *s, const char *buf, size_t len)
+{
+    if (s->in_line && s->line.len > 0) {
+        if (field_first(s->line.data[0]))
+            return 1;
+    } else {
+        /* the first line begins at buf[0], or after a BOM still to be read
+         * (at most at buf[3]); after an LF that pairs the last piece's CR,
+         * the scan below finds it */
+        size_t lead = s->bom < BOM_DONE ? 4 : 1;
+        for (size_t k = 0; k < lead && k < len; k++)
+            if (field_first(buf[k]))
+                return 1;
+    }
+    const char *end = buf + len;
+    for (const char *p = buf; (p = memchr(p, '\n', (size_t)(end - p))) != NULL && ++p < end;)
+        if (field_first(*p))
+            return 1;
+    for (const char *p = buf; (p = memchr(p, '\r', (size_t)(end - p))) != NULL && ++p < end;)
+        if (field_first(*p))
+            return 1;
+    return 0;
+}
+
 /* Measure a large piece: the longest line the line buffer may have to hold,
- * the longest line overall (bounds the event type and id values), and the
- * most data an event can reach (each line adds at most its length + 1). */
+ * the longest line that may be an event type or id field (field_first), and
+ * the most data an event can reach (each line adds at most its length + 1). */
 static void plan(const llmj_sse *s, const char *buf, size_t len, size_t *need_line,
                  size_t *need_field, size_t *need_data)
 {
     const char *p = buf, *end = buf + len;
     size_t cur = s->in_line ? s->line.len : 0; /* bytes of the open line */
     int open = s->in_line;
+    char first = cur ? s->line.data[0] : 0; /* the carried line's first byte */
     size_t nline = cur, nfield = 0, ndata = s->data.len, span = s->data.len;
     int bom = s->bom;
     while (bom < BOM_DONE && p < end) {
@@ -258,6 +294,7 @@ static void plan(const llmj_sse *s, const char *buf, size_t len, size_t *need_li
         } else {
             cur = (size_t)bom; /* the held bytes open the first line */
             open = bom > 0;
+            first = (char)utf8_bom[0];
             bom = BOM_DONE;
         }
     }
@@ -274,7 +311,7 @@ static void plan(const llmj_sse *s, const char *buf, size_t len, size_t *need_li
         }
         if (open && n > nline)
             nline = n;
-        if (n > nfield)
+        if (n > nfield && field_first(cur ? first : *p))
             nfield = n;
         span = n == 0 ? 0 : add_sat(span, add_sat(n, 1));
         if (span > ndata)
@@ -304,11 +341,14 @@ static llmj_status reserve_for(llmj_sse *s, const char *buf, size_t len)
     size_t need_line = bound, need_field = bound;
     size_t need_data = add_sat(s->data.len, bound);
     size_t max = s->max;
-    if (s->line.cap >= min_size(need_line, max) && s->type.cap >= min_size(need_field, max) &&
-        s->id.cap >= min_size(need_field, max) && s->data.cap >= min_size(need_data, max))
+    int fields = s->type.cap >= min_size(need_field, max) && s->id.cap >= min_size(need_field, max);
+    if (s->line.cap >= min_size(need_line, max) && s->data.cap >= min_size(need_data, max) &&
+        fields)
         return LLMJ_OK;
     if (min_size(bound, max) > SSE_CHEAP_BOUND)
         plan(s, buf, len, &need_line, &need_field, &need_data);
+    else if (!fields && !may_set_field(s, buf, len))
+        need_field = 0;
     if (reserve(&s->line, &s->alloc, need_line, max) ||
         reserve(&s->type, &s->alloc, need_field, max) ||
         reserve(&s->id, &s->alloc, need_field, max) ||

@@ -1031,6 +1031,50 @@ static void test_alloc_failures(void **state)
     }
     sweep(small, len, &len, 1);
 
+    /* The type and id buffers are reserved only for a piece that may
+     * complete a line beginning with 'e' or 'i': such lines after a BOM,
+     * after CR, LF and CRLF (split between pieces), carried open across
+     * pieces, and lines that only begin so; each value longer than the one
+     * before, so that a reservation missed would allocate in mid-piece. At
+     * every piece size, a failed allocation is refused with the piece whole
+     * (the sweep feeds it again). */
+    tu_buf fl = { 0 };
+    const char *const form[] = { "event: %s\ndata: 1\n\n",   "data: 2\r\nid: %s\r\n\r\n",
+                                 "data: 4\revent: %s\r\r",   "e: not a field\nidle: nor this\n",
+                                 "data: 5\nid:%s\n\n",       "data: 6\r\nevent: %s" };
+    tu_buf_add(&fl, "\xEF\xBB\xBF", 3);
+    for (size_t k = 0; k < sizeof form / sizeof *form; k++) {
+        char v[512];
+        size_t vn = 70 * (k + 1);
+        memset(v, 'a' + (int)k, vn);
+        v[vn] = 0;
+        tu_buf_addf(&fl, form[k], v);
+    }
+    size_t *flens = malloc(fl.len * sizeof *flens);
+    assert_non_null(flens);
+    for (size_t piece = 1; piece <= 12; piece++) {
+        size_t n = 0;
+        for (size_t off = 0; off < fl.len; off += piece)
+            flens[n++] = fl.len - off < piece ? fl.len - off : piece;
+        sweep(fl.data, fl.len, flens, n);
+    }
+    /* pieces that hold a whole field line: the first after the BOM, and
+     * the one after a piece that ends between the CR and LF of a CRLF */
+    static const size_t wide[] = { 100, 200, 300, 500 };
+    for (size_t w = 0; w < sizeof wide / sizeof *wide; w++) {
+        size_t n = 0;
+        for (size_t off = 0; off < fl.len; off += wide[w])
+            flens[n++] = fl.len - off < wide[w] ? fl.len - off : wide[w];
+        sweep(fl.data, fl.len, flens, n);
+    }
+    const char *crlf = strstr(fl.data, "data: 2\r\n");
+    assert_non_null(crlf);
+    size_t at = (size_t)(crlf - fl.data) + 8;
+    size_t split[2] = { at, fl.len - at };
+    sweep(fl.data, fl.len, split, 2);
+    free(flens);
+    tu_buf_free(&fl);
+
     /* Big pieces (measured before they are read): a 70 KiB event inside a
      * 200 KiB piece, and an event left open across the two pieces. */
     tu_buf b = { 0 };
