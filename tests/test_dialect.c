@@ -2029,7 +2029,9 @@ static void test_openai_fast_path_is_the_walk(void **state)
     static const char *const evs[] = {
         DELTA("\"He\""), DELTA("\"llo\""), DELTA("\"\""), DELTA("\"a\\\"b\""), DELTA("\"\\n\\t\""),
         DELTA("\"\\u00e9\\ud83d\\ude00\""), DELTA("\"\\ud83d\""), DELTA("\"\xc3\xa9\""), DELTA("\"\xc3\""),
-        DELTA("\"x\"  "), DELTA("\"\x01\""), DELTA("null"), DELTA("7"), DELTA("\"1\",\"content\":\"2\""),
+        DELTA("\"x\"  "), DELTA("\"\x01\""), DELTA("\"\\x\""), DELTA("\"\\u12\""),
+        DELTA("\"tab\there\""), DELTA("\"\xed\xa0\x80\""), DELTA("\"\xf4\x90\x80\x80\""),
+        DELTA("\"\\\""), DELTA("null"), DELTA("7"), DELTA("\"1\",\"content\":\"2\""),
         DELTA("\"ok\",\"role\":\"assistant\""), DELTA("\"ok\",\"refusal\":null"),
         DELTA("\"ok\",\"refusal\":\"no\""), DELTA("\"ok\",\"reasoning_content\":\"hm\""),
         DELTA("\"ok\",\"tool_calls\":[]"),

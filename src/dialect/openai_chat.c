@@ -778,8 +778,11 @@ static int fast_check(oc_state *s, const char *d, size_t n)
 
 /* A chunk of the last plain chunk's shape: the same bytes but for its
  * content string. Read from the same state, those bytes read the same, so
- * its records are the last one's with this content (yajl still checks it
- * whole). 0, FAST_NO (another shape), FAST_NOMEM. */
+ * its records are the last one's with this content. yajl checks only the
+ * new string token: the last chunk, which yajl accepted whole, with one
+ * string token replaced by another that yajl accepts is JSON again (the
+ * bytes around lex and parse as before), and if yajl refuses the token it
+ * would have refused the chunk. 0, FAST_NO (another shape), FAST_NOMEM. */
 static int fast_shape(oc_state *s, const char *d, size_t n)
 {
     llmj__pk *p = &s->d.pk;
@@ -797,7 +800,7 @@ static int fast_shape(oc_state *s, const char *d, size_t n)
     if (fast_keep(p, d, pre, ve, &t) || push_text(s, LLMJ__R_TEXT, &t) != LLMJ_OK)
         return FAST_NOMEM;
     p->recs[1].choice = s->shape_ci;
-    return fast_check(s, d, n);
+    return fast_check(s, d + pre, ve - pre);
 }
 
 /* 0: the event's records are made; FAST_NO: walk it; FAST_NOMEM. */
