@@ -1,9 +1,11 @@
-/* The library's one UTF-8 encoder and one \u hex decoder (internal; every
- * stage that decodes JSON strings uses these). */
+/* The library's one UTF-8 encoder, UTF-8 check and \u hex decoder
+ * (internal; every stage that decodes JSON strings uses these). */
 #ifndef LLMJ_UNICODE_H
 #define LLMJ_UNICODE_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 /* 1 + the value of a hex digit, 0 for any other byte (src/util.c). */
 extern const unsigned char llmj__hex1[256];
@@ -48,6 +50,64 @@ static inline size_t llmj__utf8_put(char *o, unsigned long cp)
     o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
     o[3] = (char)(0x80 | (cp & 0x3F));
     return 4;
+}
+
+/* Length of the valid UTF-8 sequence at s[0:len] (len >= 1; RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or 0 when it is
+ * not one. */
+static inline size_t llmj__utf8_seq(const unsigned char *s, size_t len)
+{
+    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+    size_t n;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (len < n || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+/* The offset of the first byte of s[0:len] that begins no valid UTF-8
+ * sequence (llmj__utf8_seq), or len when all of it is UTF-8. ASCII goes 8
+ * bytes at a time. */
+static inline size_t llmj__utf8_bad(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        if (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, u + i, 8);
+            if (!(w & 0x8080808080808080ull)) {
+                i += 8;
+                continue;
+            }
+        }
+        size_t n = llmj__utf8_seq(u + i, len - i);
+        if (!n)
+            return i;
+        i += n;
+    }
+    return len;
 }
 
 #endif

@@ -1475,6 +1475,14 @@ static void test_bad_events(void **state)
          * the next event */
         "\"",
         " \"unterminated {",
+        /* found by fuzz_dialect: UTF-8 that yajl lets through (an overlong
+         * form, a surrogate, a code point above U+10FFFF), in the content,
+         * in a member the fast path skips, and in a key */
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\xc0\x9c\"}}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\xed\xa0\x80\"}}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\xf4\x90\x80\x80\"}}]}",
+        "{\"model\":\"\xe0\x80\x80\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}",
+        "{\"\xc1\xbf\":1,\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}",
     };
     bad_then_good(&llmj__dialect_openai_chat, oc_bad, sizeof oc_bad / sizeof *oc_bad,
                   CH("{\"content\":\"ok\"}"), "ok");
@@ -1489,6 +1497,8 @@ static void test_bad_events(void **state)
         "\"text\":\"x\"}",
         "\"",
         "\"{\\\"",
+        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+        "\"text\":\"\xc0\x9c\"}}",
     };
     bad_then_good(&llmj__dialect_anthropic, an_bad, sizeof an_bad / sizeof *an_bad,
                   "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
@@ -1499,6 +1509,7 @@ static void test_bad_events(void **state)
         "{\"type\":[],\"delta\":\"x\"}",
         "{\"type\":\"response.output_text.delta\",\"output_index\":\"x\",\"delta\":\"x\"}",
         "\"",
+        "{\"type\":\"response.output_text.delta\",\"delta\":\"\xed\xbf\xbf\"}",
     };
     bad_then_good(&llmj__dialect_openai_responses, rs_bad, sizeof rs_bad / sizeof *rs_bad,
                   "{\"type\":\"response.output_text.delta\",\"delta\":\"ok\"}", "ok");
@@ -1511,6 +1522,8 @@ static void test_bad_events(void **state)
         "{\"candidates\": [{\"content\": {\"parts\": [{\"functionCall\": {\"partialArgs\": "
         "[{\"stringValue\": \"x\"}]}}]}}]}",
         "\"",
+        "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"x\", \"thoughtSignature\": "
+        "\"\xc0\x9c\"}]}}]}",
     };
     bad_then_good(&llmj__dialect_gemini, gm_bad, sizeof gm_bad / sizeof *gm_bad,
                   "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"ok\"}]}}]}", "ok");
@@ -1519,6 +1532,7 @@ static void test_bad_events(void **state)
         "{\"response\":[],\"done\":false}",
         "{\"done\":\"yes\"}",
         "\"",
+        "{\"response\":\"\xf5\x80\x80\x80\",\"done\":false}",
     };
     bad_then_good(&llmj__dialect_ollama, ol_bad, sizeof ol_bad / sizeof *ol_bad,
                   "{\"response\":\"ok\",\"done\":false}", "ok");

@@ -1,45 +1,10 @@
 /* llmjson tool — JSON output shared by the subcommands: strings, errors and
  * the salvage report object (see cli.h and docs/cli.md). */
 #include "cli.h"
+#include "unicode.h" /* llmj__utf8_seq */
 
 #include <inttypes.h>
 #include <string.h>
-
-/* Length of the valid UTF-8 sequence at s[0:len] (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), or 0 when it is not one. */
-static size_t utf8_sequence(const unsigned char *s, size_t len)
-{
-    unsigned char c = s[0];
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t n;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (len < n)
-        return 0;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return n;
-}
 
 int cli_print_json_string(FILE *out, const char *str, size_t len)
 {
@@ -76,7 +41,7 @@ int cli_print_json_string(FILE *out, const char *str, size_t len)
             i++;
             continue;
         }
-        size_t n = utf8_sequence(s + i, len - i);
+        size_t n = llmj__utf8_seq(s + i, len - i);
         if (n == 0) {
             fputs("\\ufffd", out);
             i++;

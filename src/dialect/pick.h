@@ -176,7 +176,8 @@ llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_f
                            void *ctx, int *empty);
 
 /* yajl alone, without callbacks, over data (y's handle is made on first
- * use): LLMJ_OK if yajl accepts data as JSON text (one or more values),
+ * use): LLMJ_OK if yajl accepts data as JSON text (one or more values) and
+ * data is UTF-8 (RFC 3629, which yajl alone is not strict about),
  * LLMJ_BAD_EVENT if not, LLMJ_NOMEM. The cheapest check that a text a
  * dialect's fast path skimmed is JSON; y needs no picker around it. */
 llmj_status llmj__yj_valid(llmj__yj *y, const char *data, size_t len);

@@ -242,6 +242,16 @@ llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_f
                 return LLMJ_BAD_EVENT;
             }
         }
+        /* yajl lets overlong forms, surrogates and code points above
+         * U+10FFFF through; JSON text is UTF-8 (RFC 8259), and so is every
+         * string a dialect hands on */
+        size_t bad = llmj__utf8_bad(data, len);
+        if (bad < len) {
+            snprintf(p->msgbuf, sizeof p->msgbuf,
+                     "event payload is not valid UTF-8 (at byte %zu)", bad);
+            p->msg = p->msgbuf;
+            return LLMJ_BAD_EVENT;
+        }
         return LLMJ_OK;
     }
     /* yajl's handle stays in its error state: make a new one next time. */

@@ -191,5 +191,7 @@ llmj_status llmj__yj_valid(llmj__yj *y, const char *data, size_t len)
         pk_drop_handle(y);
         return LLMJ_BAD_EVENT;
     }
-    return LLMJ_OK;
+    /* yajl's own UTF-8 check lets overlong forms, surrogates and code
+     * points above U+10FFFF through (the picker refuses them too) */
+    return llmj__utf8_bad(data, len) < len ? LLMJ_BAD_EVENT : LLMJ_OK;
 }
