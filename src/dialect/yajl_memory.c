@@ -1,8 +1,8 @@
 /* yajl and its memory (llmj__yj: the picker's parser, and the fast paths'
  * check): yajl allocates through the decoder's allocator, in blocks kept on
  * a list; yajl does not check its own allocations, so a failure inside yajl
- * unwinds (longjmp) back here, and
- * every block of that handle is dropped at once. See pick.h.
+ * unwinds (longjmp) back here, and every block of that handle is dropped at
+ * once. See pick.h.
  *
  * yajl never gives back what its buffers grew to (its decode buffer grows to
  * the longest string with escapes, e.g. a whole answer in a final event):
@@ -111,7 +111,7 @@ static void pk_drop_blocks(llmj__yj *y)
     y->grown = 0;
 }
 
-static void pk_drop_handle(llmj__yj *y)
+void llmj__yj_drop(llmj__yj *y)
 {
     if (y->h)
         yajl_free(y->h);
@@ -127,11 +127,6 @@ void llmj__yj_init(llmj__yj *y, const llmj_allocator *a)
     y->yaf.realloc = pk_yrealloc;
     y->yaf.free = pk_yfree;
     y->yaf.ctx = y;
-}
-
-void llmj__yj_drop(llmj__yj *y)
-{
-    pk_drop_handle(y);
 }
 
 llmj_status llmj__yj_new(llmj__yj *y, const yajl_callbacks *cb, void *ctx)
@@ -174,7 +169,7 @@ int llmj__yj_run(llmj__yj *y, const char *data, size_t len, yajl_status *out)
     y->armed = 0;
     *out = ys;
     if (y->grown && ys == yajl_status_ok)
-        pk_drop_handle(y); /* a long event is over: its buffers go */
+        llmj__yj_drop(y); /* a long event is over: its buffers go */
     return 0;
 }
 
@@ -188,7 +183,7 @@ llmj_status llmj__yj_valid(llmj__yj *y, const char *data, size_t len)
     if (llmj__yj_run(y, data, len, &ys) != 0)
         return LLMJ_NOMEM;
     if (ys != yajl_status_ok) {
-        pk_drop_handle(y);
+        llmj__yj_drop(y);
         return LLMJ_BAD_EVENT;
     }
     /* yajl's own UTF-8 check lets overlong forms, surrogates and code
