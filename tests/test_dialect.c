@@ -2054,6 +2054,18 @@ static void test_openai_fast_path_is_the_walk(void **state)
         FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"o\"},\"finish_reason\":null}],\"usage\":null"),
         FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"o\"},\"finish_reason\":null}],\"obfuscation\":\"Xq\""),
         FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"o\"},\"finish_reason\":null}],\"obfuscation\":\"Yz1\""),
+        /* the obfuscation string as the shape's second hole: other strings
+         * there, bad ones (an escape, a control byte, UTF-8 yajl lets
+         * through), then two of them, one before the content, a number */
+#define OBF(content, obf) FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":" content "},\"finish_reason\":null}],\"obfuscation\":" obf)
+        OBF("\"p\"", "\"abc\""), OBF("\"q\"", "\"\""), OBF("\"r\"", "\"a\\\"b\""),
+        OBF("\"s\"", "\"\\x\""), OBF("\"t\"", "\"\x02\""), OBF("\"u\"", "\"\xc0\x9c\""),
+        OBF("\"v\"", "\"\xed\xa0\x80\""), OBF("\"w\"", "\"unterminated"),
+        OBF("\"x\"", "\"ok\",\"obfuscation\":\"twice\""), OBF("\"y\"", "7"),
+        FCH("\"obfuscation\":\"first\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"z\"},\"finish_reason\":null}]"),
+        FCH("\"obfuscation\":\"again\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"z2\"},\"finish_reason\":null}]"),
+        OBF("\"1\"", "\"a\""), OBF("\"2\"", "\"bb\""), OBF("\"\\u00e9\"", "\"\\u00e9\""),
+#undef OBF
         FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"o\"},\"logprobs\":null,\"finish_reason\":null}]"),
         FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"o\"},\"logprobs\":{\"content\":[]},\"finish_reason\":null}]"),
         FCH("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"o\"},\"finish_reason\":\"stop\"}]"),

@@ -51,10 +51,14 @@ typedef struct oc_state {
     llmj__yj *check; /* the fast path's yajl without callbacks (made on first use) */
     int walk_only;   /* no fast path (llmj__dialect_openai_chat_walk) */
     /* the fast path's last plain chunk (one choice, a content string and
-     * nothing else to emit): its bytes before and after the content string,
-     * and its choice; pre + suf == 0: none */
+     * nothing else to emit): its bytes before and after the content string
+     * (pre, then suf), and its choice; pre + suf == 0: none. When the chunk
+     * had one top-level "obfuscation" string after the content (OpenAI pads
+     * each chunk with a random one), that string is a second hole: the
+     * bytes after the content are mid bytes, the string, then suf bytes. */
     size_t cs, ce; /* the current event's content string (ce == 0: none) */
-    size_t pre, suf;
+    size_t os, oe; /* its obfuscation string (oe == 0: none; SIZE_MAX: two) */
+    size_t pre, mid, suf;
     int64_t shape_ci;
     char shape[LLMJ__OC_SHAPE];
 } oc_state;
@@ -83,7 +87,7 @@ enum {
     K_REASONING_TOKENS, K_INDEX, K_FINISH_REASON, K_DELTA, K_CONTENT, K_REFUSAL,
     K_TOOL_CALLS, K_FUNCTION_CALL, K_TEXT, K_NAME, K_ARGUMENTS, K_ID, K_FUNCTION,
     K_REASONING_CONTENT, K_REASONING, K_THINKING, K_LOGPROBS, K_SERVICE_TIER, K_CITATIONS,
-    K_EXTRA_CONTENT, K_GOOGLE, K_THOUGHT_SIGNATURE, K_STOP_REASON
+    K_EXTRA_CONTENT, K_GOOGLE, K_THOUGHT_SIGNATURE, K_STOP_REASON, K_OBFUSCATION
 };
 
 static const char *const oc_keys[] = {
@@ -93,7 +97,7 @@ static const char *const oc_keys[] = {
     "reasoning_tokens", "index", "finish_reason", "delta", "content", "refusal",
     "tool_calls", "function_call", "text", "name", "arguments", "id", "function",
     "reasoning_content", "reasoning", "thinking", "logprobs", "service_tier", "citations",
-    "extra_content", "google", "thought_signature", "stop_reason"
+    "extra_content", "google", "thought_signature", "stop_reason", "obfuscation"
 };
 
 #define T(x) (v->type == LLMJ__PK_##x)
@@ -539,7 +543,7 @@ static unsigned fast_key(const char *k, size_t n)
     case 10:
         return IS("tool_calls") ? K_TOOL_CALLS : 0;
     case 11:
-        return IS("stop_reason") ? K_STOP_REASON : 0;
+        return IS("stop_reason") ? K_STOP_REASON : IS("obfuscation") ? K_OBFUSCATION : 0;
     case 12:
         return IS("service_tier") ? K_SERVICE_TIER : 0;
     case 13:
@@ -786,11 +790,19 @@ static int fast_check(oc_state *s, const char *d, size_t n)
 static int fast_shape(oc_state *s, const char *d, size_t n)
 {
     llmj__pk *p = &s->d.pk;
-    size_t pre = s->pre, suf = s->suf;
-    if (pre + suf == 0 || n < pre + suf + 2 || d[pre] != '"' || memcmp(d, s->shape, pre) != 0)
+    size_t pre = s->pre, mid = s->mid, suf = s->suf;
+    if (pre + suf == 0 || n < pre + mid + suf + 2 || d[pre] != '"' ||
+        memcmp(d, s->shape, pre) != 0)
         return FAST_NO;
-    size_t ve = llmj__sk_string(d, n, pre);
-    if (n - ve != suf || memcmp(d + ve, s->shape + pre, suf) != 0)
+    size_t ve = llmj__sk_string(d, n, pre), os = ve, oe = ve;
+    if (mid) {
+        if (n - ve < mid + 2 + suf || memcmp(d + ve, s->shape + pre, mid) != 0 ||
+            d[ve + mid] != '"')
+            return FAST_NO;
+        os = ve + mid;
+        oe = llmj__sk_string(d, n, os);
+    }
+    if (n - oe != suf || memcmp(d + oe, s->shape + pre + mid, suf) != 0)
         return FAST_NO;
     llmj__str t;
     llmj__rec *r = llmj__pk_push(p, LLMJ__R_ANNOUNCE);
@@ -800,7 +812,8 @@ static int fast_shape(oc_state *s, const char *d, size_t n)
     if (fast_keep(p, d, pre, ve, &t) || push_text(s, LLMJ__R_TEXT, &t) != LLMJ_OK)
         return FAST_NOMEM;
     p->recs[1].choice = s->shape_ci;
-    return fast_check(s, d + pre, ve - pre);
+    int c = fast_check(s, d + pre, ve - pre);
+    return c || !mid ? c : fast_check(s, d + os, oe - os);
 }
 
 /* 0: the event's records are made; FAST_NO: walk it; FAST_NOMEM. */
@@ -812,6 +825,7 @@ static int oc_fast(oc_state *s, const char *d, size_t n)
     p->arena.len = 0;
     p->nrec = 0;
     s->ce = 0;
+    s->oe = 0;
     int r = fast_shape(s, d, n);
     if (r != FAST_NO || p->nrec)
         return r; /* read, out of memory, or of that shape but not JSON */
@@ -862,6 +876,15 @@ static int oc_fast(oc_state *s, const char *d, size_t n)
             break;
         case K_CITATIONS:
             return FAST_NO;
+        case K_OBFUSCATION: /* read by nobody: only its place, for the shape */
+            if (d[vs] == '"') {
+                ve = llmj__sk_string(d, n, vs);
+                s->os = vs;
+                s->oe = s->oe ? SIZE_MAX : ve;
+            } else {
+                ve = fast_skip(d, n, vs, 1, &deep);
+            }
+            break;
         default: /* id, model, created, ...; message, type and code count only in an error */
             ve = fast_skip(d, n, vs, 1, &deep);
             break;
@@ -875,14 +898,20 @@ static int oc_fast(oc_state *s, const char *d, size_t n)
     if ((r = fast_check(s, d, n)) != 0)
         return r;
     /* a plain chunk: its shape for the next one */
-    s->pre = s->suf = 0;
+    s->pre = s->mid = s->suf = 0;
+    /* the obfuscation string is a hole when it is the only one, after the
+     * content string */
+    size_t os = s->oe && s->oe != SIZE_MAX && s->os >= s->ce ? s->os : n;
+    size_t oe = os < n ? s->oe : n;
     if (s->ce && p->nrec == 2 && p->recs[0].kind == LLMJ__R_ANNOUNCE &&
-        p->recs[1].kind == LLMJ__R_TEXT && s->cs + (n - s->ce) <= sizeof s->shape) {
+        p->recs[1].kind == LLMJ__R_TEXT && s->cs + (os - s->ce) + (n - oe) <= sizeof s->shape) {
         s->pre = s->cs;
-        s->suf = n - s->ce;
+        s->mid = os < n ? os - s->ce : 0;
+        s->suf = os < n ? n - oe : n - s->ce;
         s->shape_ci = p->recs[0].choice;
         memcpy(s->shape, d, s->pre);
-        memcpy(s->shape + s->pre, d + s->ce, s->suf);
+        memcpy(s->shape + s->pre, d + s->ce, s->mid);
+        memcpy(s->shape + s->pre + s->mid, d + (os < n ? oe : s->ce), s->suf);
     }
     return 0;
 }
