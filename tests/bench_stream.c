@@ -317,9 +317,9 @@ static void bench_live_ui(void)
 
 /* ---- instruction counts (callgrind) ------------------------------------------- */
 
-enum { C_YAJL_CHUNKS, C_STREAM_CHUNKS, C_YAJL_LIVE, C_STREAM_LIVE, C_N };
+enum { C_YAJL_CHUNKS, C_STREAM_CHUNKS, C_YAJL_LIVE, C_STREAM_LIVE, C_YAJL_OBF, C_STREAM_OBF, C_N };
 static const char *const c_names[C_N] = { "yajl-chunks", "stream-chunks", "yajl-live",
-                                           "stream-live" };
+                                           "stream-live", "yajl-obf",      "stream-obf" };
 
 /* The one run callgrind counts (--toggle-collect=counted_run). */
 __attribute__((noinline)) void counted_run(int who, const tu_buf *sse, const tu_buf *payloads,
@@ -333,9 +333,11 @@ __attribute__((noinline)) void counted_run(int who, const tu_buf *sse, const tu_
     switch (who) {
     case C_YAJL_CHUNKS:
     case C_YAJL_LIVE:
+    case C_YAJL_OBF:
         yajl_payloads(payloads);
         break;
     case C_STREAM_CHUNKS:
+    case C_STREAM_OBF:
         cbs.json = n_json;
         cbs.text = n_text;
         run_stream(sse, &cbs, &c, &st);
@@ -360,7 +362,8 @@ static int count_one(const char *name)
     tu_buf answer = { 0 }, sse = { 0 }, payloads = { 0 };
     int live = who == C_YAJL_LIVE || who == C_STREAM_LIVE;
     make_answer(&answer, live ? 100000 : 350000);
-    tu_openai_sse(&sse, &payloads, answer.data, answer.len, live ? 4 : 0);
+    tu_openai_sse_obf(&sse, &payloads, answer.data, answer.len, live ? 4 : 0,
+                      who == C_YAJL_OBF || who == C_STREAM_OBF);
     sink *k = calloc(1, sizeof *k);
     k->out = fopen("/dev/null", "w");
     counted_run(who, &sse, &payloads, k);
@@ -395,6 +398,10 @@ static void instruction_counts(const char *self)
     printf("  live UI: %.1f per delta, bare yajl %.1f: %.2fx (aim <= 2x)\n",
            ir[C_STREAM_LIVE] / 25000.0, ir[C_YAJL_LIVE] / 25000.0,
            (double)ir[C_STREAM_LIVE] / ir[C_YAJL_LIVE]);
+    printf("  stream, each chunk padded with a random \"obfuscation\" string as OpenAI's are: "
+           "%.1f per chunk, bare yajl %.1f: %.2fx\n",
+           ir[C_STREAM_OBF] / 100000.0, ir[C_YAJL_OBF] / 100000.0,
+           (double)ir[C_STREAM_OBF] / ir[C_YAJL_OBF]);
 }
 
 int main(int argc, char **argv)

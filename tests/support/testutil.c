@@ -261,10 +261,19 @@ void tu_buf_add_json_string(tu_buf *b, const char *s, size_t n)
 
 size_t tu_openai_sse(tu_buf *sse, tu_buf *payloads, const char *answer, size_t n, size_t step)
 {
+    return tu_openai_sse_obf(sse, payloads, answer, n, step, 0);
+}
+
+size_t tu_openai_sse_obf(tu_buf *sse, tu_buf *payloads, const char *answer, size_t n, size_t step,
+                         int obfuscate)
+{
     static const char head[] =
         "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o\","
         "\"choices\":[{\"index\":0,\"delta\":{\"content\":";
     static const char tail[] = "},\"finish_reason\":null}]}\n\n";
+    static const char tail_obf[] = "},\"finish_reason\":null}],\"obfuscation\":\"";
+    static const char pad[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    uint32_t rng = 2463534242u;
     size_t chunks = 0;
     for (size_t p = 0; p < n; chunks++) {
         size_t k = step ? step : (chunks & 1) ? 4 : 3;
@@ -273,7 +282,15 @@ size_t tu_openai_sse(tu_buf *sse, tu_buf *payloads, const char *answer, size_t n
         size_t start = sse->len;
         tu_buf_add(sse, head, sizeof head - 1);
         tu_buf_add_json_string(sse, answer + p, k);
-        tu_buf_add(sse, tail, sizeof tail - 1);
+        if (obfuscate) {
+            tu_buf_add(sse, tail_obf, sizeof tail_obf - 1);
+            rng ^= rng << 13, rng ^= rng >> 17, rng ^= rng << 5;
+            for (size_t j = 0, len = 1 + rng % 16; j < len; j++)
+                tu_buf_add(sse, &pad[(rng >> (j % 4 * 6)) % (sizeof pad - 1)], 1);
+            tu_buf_add(sse, "\"}\n\n", 4);
+        } else {
+            tu_buf_add(sse, tail, sizeof tail - 1);
+        }
         if (payloads) {
             tu_buf_add(payloads, sse->data + start + 6, sse->len - start - 6 - 2);
             tu_buf_add(payloads, "\n", 1);

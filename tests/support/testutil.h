@@ -76,6 +76,10 @@ void tu_buf_add_json_string(tu_buf *b, const char *s, size_t n);
  * one per line, appended to payloads when not NULL. Returns the number of
  * events (the content chunks, the finish chunk and [DONE]). */
 size_t tu_openai_sse(tu_buf *sse, tu_buf *payloads, const char *answer, size_t n, size_t step);
+/* The same, each content chunk ending with an "obfuscation" member of 1-16
+ * pseudo-random letters and digits, as OpenAI pads its chunks. */
+size_t tu_openai_sse_obf(tu_buf *sse, tu_buf *payloads, const char *answer, size_t n, size_t step,
+                         int obfuscate);
 
 /* The valid JSON text s[0:n] pretty-printed into out, as JSON-mode answers
  * often are: a newline and two spaces per level before every member,
