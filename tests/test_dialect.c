@@ -16,6 +16,7 @@
 
 #include <llmjson.h>
 #include "dialect/dialect.h"
+#include "dialect/pick.h" /* llmj__sk_string_ok */
 #include "dialect/whole.h"
 #include "support/testutil.h"
 
@@ -2094,6 +2095,135 @@ static void test_openai_fast_path_is_the_walk(void **state)
     twin_close(&w);
 }
 
+/* llmj__sk_string_ok, the fast path's check of a string token, against
+ * yajl and the UTF-8 check themselves: a token is accepted exactly when
+ * yajl parses it as the whole text (one string) and it is RFC 3629 UTF-8.
+ * Every byte in every place that matters (alone, after a backslash, in a
+ * \u escape, after each lead byte of a multi-byte sequence), then 300,000
+ * pseudo-random tokens over an alphabet of the bytes that count. */
+/* what yajl reported: [0] strings, [1] numbers, [2] anything else */
+static int count_other(void *ctx)
+{
+    ((int *)ctx)[2]++;
+    return 1;
+}
+static int count_str(void *ctx, const unsigned char *v, size_t n)
+{
+    (void)v;
+    (void)n;
+    ((int *)ctx)[0]++;
+    return 1;
+}
+static int count_num(void *ctx, const char *v, size_t n)
+{
+    (void)v;
+    (void)n;
+    ((int *)ctx)[1]++;
+    return 1;
+}
+static int count_bool(void *ctx, int b)
+{
+    (void)b;
+    return count_other(ctx);
+}
+static int count_key(void *ctx, const unsigned char *v, size_t n)
+{
+    (void)v;
+    (void)n;
+    return count_other(ctx);
+}
+
+/* yajl's verdict, with t in the place the fast path has it (a value
+ * followed by other tokens): "[" t ",0]" parses as one string, then the
+ * number (the number proves t closed nothing early: yajl takes an
+ * unterminated string after a complete text for the end of input). */
+static int yajl_says_string(const unsigned char *t, size_t n)
+{
+    static const yajl_callbacks cb = { count_other, count_bool, NULL,      NULL,
+                                       count_num,   count_str,  count_other, count_key,
+                                       count_other, count_other, count_other };
+    int seen[3] = { 0, 0, 0 };
+    yajl_handle h = yajl_alloc(&cb, NULL, seen);
+    assert_non_null(h);
+    int ok = yajl_parse(h, (const unsigned char *)"[", 1) == yajl_status_ok &&
+             yajl_parse(h, t, n) == yajl_status_ok &&
+             yajl_parse(h, (const unsigned char *)",0]", 3) == yajl_status_ok &&
+             yajl_complete_parse(h) == yajl_status_ok;
+    yajl_free(h);
+    return ok && seen[0] == 1 && seen[1] == 1 && seen[2] == 2 && n >= 2 && t[0] == '"' &&
+           t[n - 1] == '"' && llmj__utf8_bad((const char *)t, n) == n;
+}
+
+static void check_token(const unsigned char *t, size_t n, size_t *accepted)
+{
+    int want = yajl_says_string(t, n), got = llmj__sk_string_ok((const char *)t, n);
+    if (want != got) {
+        char hex[3 * 64 + 1] = "";
+        for (size_t i = 0; i < n && i < 64; i++)
+            snprintf(hex + 3 * i, 4, "%02x ", t[i]);
+        fail_msg("token %s: yajl says %d, llmj__sk_string_ok says %d", hex, want, got);
+    }
+    *accepted += (size_t)want;
+}
+
+static void test_string_token_check_is_yajls(void **state)
+{
+    (void)state;
+    size_t ok = 0, total = 0;
+    unsigned char t[64];
+    for (unsigned b = 0; b < 256; b++) {
+        /* the byte alone, after a backslash, in each place of a \u escape,
+         * unterminated, and after 7 plain bytes (the 8-byte runs' edge) */
+        const unsigned char c = (unsigned char)b;
+        const unsigned char forms[][12] = {
+            { '"', c, '"' }, { '"', '\\', c, '"' }, { '"', '\\', 'u', c, '0', '0', '0', '"' },
+            { '"', '\\', 'u', '0', '0', '0', c, '"' }, { '"', 'a', c },
+            { '"', 'a', 'b', 'c', 'd', 'e', 'f', 'g', c, 'h', '"' },
+        };
+        const size_t lens[] = { 3, 4, 8, 8, 3, 11 };
+        for (size_t f = 0; f < sizeof lens / sizeof *lens; f++, total++)
+            check_token(forms[f], lens[f], &ok);
+        /* a lead byte and every second byte, then every third after the
+         * edge values of the second */
+        for (unsigned b2 = 0; b2 < 256; b2++, total++) {
+            unsigned char two[] = { '"', c, (unsigned char)b2, '"' };
+            check_token(two, sizeof two, &ok);
+        }
+        static const unsigned char edge[] = { 0x00, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff };
+        for (size_t e = 0; e < sizeof edge; e++)
+            for (unsigned b3 = 0x70; b3 < 0xd0; b3++, total++) {
+                unsigned char three[] = { '"', c, edge[e], (unsigned char)b3, '"' };
+                check_token(three, sizeof three, &ok);
+                unsigned char four[] = { '"', c, edge[e], 0x80, (unsigned char)b3, '"' };
+                check_token(four, sizeof four, &ok);
+                total++;
+            }
+    }
+    /* pseudo-random tokens over the bytes that count */
+    static const unsigned char alpha[] = { 'a', 'Z', '0', '9', 'u', 'n', 't', '/', '"', '\\', 0x1f,
+                                           0x7f, 0xc3, 0xa9, 0xed, 0xa0, 0x80, 0xf0, 0x9f, 0xbf,
+                                           0xf4, 0x90, ' ', 'F' };
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    for (int k = 0; k < 300000; k++, total++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        size_t n = 2 + (size_t)(x % 40);
+        t[0] = '"';
+        for (size_t i = 1; i < n; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            t[i] = alpha[x % sizeof alpha];
+        }
+        t[n - 1] = (x >> 40) % 8 ? '"' : t[n - 1];
+        check_token(t, n, &ok);
+    }
+    /* both answers came often */
+    assert_true(ok > total / 50);
+    assert_true(ok < total - total / 50);
+}
+
 int main(void)
 {
     const struct CMUnitTest real[] = {
@@ -2113,6 +2243,7 @@ int main(void)
         cmocka_unit_test(test_sniff_handmade),
         cmocka_unit_test(test_openai_quirks),
         cmocka_unit_test(test_openai_fast_path_is_the_walk),
+        cmocka_unit_test(test_string_token_check_is_yajls),
         cmocka_unit_test(test_responses_quirks),
         cmocka_unit_test(test_anthropic_quirks),
         cmocka_unit_test(test_gemini_quirks),

@@ -48,7 +48,6 @@ typedef struct oc_state {
     int error_event; /* the SSE event type was "error" */
     llmj__str emsg, etype, ecode;
     llmj__str object, fmsg, ftype, fcode;
-    llmj__yj *check; /* the fast path's yajl without callbacks (made on first use) */
     int walk_only;   /* no fast path (llmj__dialect_openai_chat_walk) */
     /* the fast path's last plain chunk (one choice, a content string and
      * nothing else to emit): its bytes before and after the content string
@@ -769,24 +768,20 @@ static int fast_choices(oc_state *s, const char *d, size_t n, size_t *at, size_t
  * why), FAST_NOMEM. */
 static int fast_check(oc_state *s, const char *d, size_t n)
 {
-    llmj__pk *p = &s->d.pk;
-    if (!s->check) {
-        s->check = llmj__malloc(&p->a, sizeof *s->check);
-        if (!s->check)
-            return FAST_NOMEM;
-        llmj__yj_init(s->check, &p->a);
-    }
-    llmj_status st = llmj__yj_valid(s->check, d, n);
+    llmj_status st = llmj__yj_check(&s->d.pk.a, d, n);
     return st == LLMJ_OK ? 0 : st == LLMJ_NOMEM ? FAST_NOMEM : FAST_NO;
 }
 
 /* A chunk of the last plain chunk's shape: the same bytes but for its
- * content string. Read from the same state, those bytes read the same, so
- * its records are the last one's with this content. yajl checks only the
- * new string token: the last chunk, which yajl accepted whole, with one
- * string token replaced by another that yajl accepts is JSON again (the
- * bytes around lex and parse as before), and if yajl refuses the token it
- * would have refused the chunk. 0, FAST_NO (another shape), FAST_NOMEM. */
+ * content string (and its obfuscation string). Read from the same state,
+ * those bytes read the same, so its records are the last one's with this
+ * content. Only the new string tokens are checked: the last chunk, which
+ * yajl accepted whole, with one string token replaced by another that yajl
+ * accepts is JSON again (the bytes around lex and parse as before), and if
+ * yajl refuses the token it would have refused the chunk. The check is
+ * llmj__sk_string_ok, which accepts exactly the string tokens yajl and the
+ * UTF-8 check do, without a yajl handle. 0, FAST_NO (another shape, or a
+ * token that is not a JSON string: the walk says why), FAST_NOMEM. */
 static int fast_shape(oc_state *s, const char *d, size_t n)
 {
     llmj__pk *p = &s->d.pk;
@@ -812,8 +807,9 @@ static int fast_shape(oc_state *s, const char *d, size_t n)
     if (fast_keep(p, d, pre, ve, &t) || push_text(s, LLMJ__R_TEXT, &t) != LLMJ_OK)
         return FAST_NOMEM;
     p->recs[1].choice = s->shape_ci;
-    int c = fast_check(s, d + pre, ve - pre);
-    return c || !mid ? c : fast_check(s, d + os, oe - os);
+    if (!llmj__sk_string_ok(d + pre, ve - pre) || (mid && !llmj__sk_string_ok(d + os, oe - os)))
+        return FAST_NO;
+    return 0;
 }
 
 /* 0: the event's records are made; FAST_NO: walk it; FAST_NOMEM. */
@@ -980,17 +976,6 @@ static llmj_status oc_create(void **state, const llmj_allocator *a, const llmj_c
     return LLMJ_OK;
 }
 
-static void oc_destroy(void *state)
-{
-    oc_state *s = state;
-    if (s && s->check) {
-        llmj_allocator a = s->d.pk.a;
-        llmj__yj_drop(s->check);
-        llmj__free(&a, s->check);
-    }
-    llmj__dstate_free(state);
-}
-
 static int is_done(const char *d, size_t n)
 {
     if (n && d[0] == '{')
@@ -1060,7 +1045,7 @@ static int oc_sniff(const char *type, size_t type_len, const char *data, size_t 
 }
 
 const ld_ops llmj__dialect_openai_chat = {
-    LLMJ_DIALECT_OPENAI_CHAT, oc_create, oc_destroy, oc_event, oc_sniff, llmj__dstate_message
+    LLMJ_DIALECT_OPENAI_CHAT, oc_create, llmj__dstate_free, oc_event, oc_sniff, llmj__dstate_message
 };
 
 static llmj_status oc_create_walk(void **state, const llmj_allocator *a, const llmj_config *cfg)
@@ -1072,5 +1057,5 @@ static llmj_status oc_create_walk(void **state, const llmj_allocator *a, const l
 }
 
 const ld_ops llmj__dialect_openai_chat_walk = {
-    LLMJ_DIALECT_OPENAI_CHAT, oc_create_walk, oc_destroy, oc_event, oc_sniff, llmj__dstate_message
+    LLMJ_DIALECT_OPENAI_CHAT, oc_create_walk, llmj__dstate_free, oc_event, oc_sniff, llmj__dstate_message
 };

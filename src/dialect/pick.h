@@ -30,7 +30,7 @@
  * 3. A non-allocating skimmer over the members of a JSON object, for
  *    sniff() and for a dialect's fast path: OpenAI chat reads its usual
  *    chunk by skimming it, has yajl check it without callbacks
- *    (llmj__yj_valid), and walks with the picker any event it does not
+ *    (llmj__yj_check), and walks with the picker any event it does not
  *    read whole the same way. */
 #ifndef LLMJ_DIALECT_PICK_H
 #define LLMJ_DIALECT_PICK_H
@@ -123,7 +123,7 @@ typedef struct llmj__pk_seg {
 
 /* A yajl handle and the memory it holds (yajl_memory.c): a list of blocks,
  * dropped whole when an allocation fails inside yajl. Alone, it is the
- * fast paths' check (llmj__yj_valid); in a picker, the walk's parser. */
+ * fast paths' check (llmj__yj_check); in a picker, the walk's parser. */
 typedef struct llmj__yj {
     llmj_allocator a;
     yajl_handle h; /* made on first use, and again after an error */
@@ -175,12 +175,13 @@ void llmj__pk_free(llmj__pk *p);
 llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_fn fn,
                            void *ctx, int *empty);
 
-/* yajl alone, without callbacks, over data (y's handle is made on first
- * use): LLMJ_OK if yajl accepts data as JSON text (one or more values) and
- * data is UTF-8 (RFC 3629, which yajl alone is not strict about),
- * LLMJ_BAD_EVENT if not, LLMJ_NOMEM. The cheapest check that a text a
- * dialect's fast path skimmed is JSON; y needs no picker around it. */
-llmj_status llmj__yj_valid(llmj__yj *y, const char *data, size_t len);
+/* yajl alone, without callbacks, over data, with a handle made for this
+ * call and dropped before it returns (nothing is held after it): LLMJ_OK if
+ * yajl accepts data as JSON text (one or more values) and data is UTF-8 (RFC
+ * 3629, which yajl alone is not strict about), LLMJ_BAD_EVENT if not,
+ * LLMJ_NOMEM. The cheapest check that a text a dialect's fast path skimmed
+ * is JSON; it needs no picker. */
+llmj_status llmj__yj_check(const llmj_allocator *a, const char *data, size_t len);
 
 /* Depth of the current value's path (0: the top-level value). */
 static inline size_t llmj__pk_depth(const llmj__pk *p)
@@ -565,6 +566,12 @@ static inline size_t llmj__sk_string_esc(const char *d, size_t n, size_t i, int 
 }
 
 size_t llmj__sk_string(const char *d, size_t n, size_t i);
+/* 1 if d[0..n) is exactly one JSON string token that yajl's lexer accepts
+ * (escapes \" \\ \/ \b \f \n \r \t and \u with four hex digits, no byte
+ * below 0x20) and that is RFC 3629 UTF-8 (llmj__utf8_seq); 0 if not. yajl
+ * and llmj__utf8_bad accept exactly these tokens, so a fast path may check
+ * a string token with this instead of running yajl over it. */
+int llmj__sk_string_ok(const char *d, size_t n);
 size_t llmj__sk_value(const char *d, size_t n, size_t i, size_t *nest);
 /* The next member of an object whose members are read from *at (just past
  * its '{', or past the previous member's value): 1 with its key (raw, as

@@ -13,6 +13,51 @@ size_t llmj__sk_string(const char *d, size_t n, size_t i)
     return llmj__sk_string_esc(d, n, i, &esc);
 }
 
+int llmj__sk_string_ok(const char *d, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)d;
+    if (n < 2 || u[0] != '"')
+        return 0;
+    for (size_t i = 1; i < n;) {
+        if (n - i >= 8) { /* a plain run: 8 bytes at a time */
+            uint64_t x;
+            memcpy(&x, u + i, 8);
+            if (!llmj__swar_special(x)) {
+                i += 8;
+                continue;
+            }
+        }
+        unsigned char c = u[i];
+        if (c == '"')
+            return i + 1 == n;
+        if (c == '\\') {
+            if (n - i < 2)
+                return 0;
+            c = u[i + 1];
+            if (c == 'u') {
+                if (n - i < 6 || llmj__hex4(u + i + 2) < 0)
+                    return 0;
+                i += 6;
+            } else if (c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' ||
+                       c == 'r' || c == 't') {
+                i += 2;
+            } else {
+                return 0;
+            }
+        } else if (c < 0x20) {
+            return 0;
+        } else if (c < 0x80) {
+            i++;
+        } else {
+            size_t k = llmj__utf8_seq(u + i, n - i);
+            if (!k)
+                return 0;
+            i += k;
+        }
+    }
+    return 0; /* no closing quote */
+}
+
 size_t llmj__sk_value(const char *d, size_t n, size_t i, size_t *nest)
 {
     *nest = 0;
