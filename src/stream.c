@@ -1757,6 +1757,15 @@ llmj_status llmj_stream_reset(llmj_stream *s)
     return start(s);
 }
 
+/* Between feeds the decoder gives back what only its events needed (its
+ * yajl handles, records, kept strings): a stream waiting for the network
+ * holds only what it keeps. Within a feed, its events share them. */
+static void rest_dialect(llmj_stream *s)
+{
+    if (s->ops && s->ops->rest)
+        s->ops->rest(s->dstate);
+}
+
 llmj_status llmj_stream_feed(llmj_stream *s, const void *buf, size_t len)
 {
     if (!s || (!buf && len))
@@ -1770,8 +1779,10 @@ llmj_status llmj_stream_feed(llmj_stream *s, const void *buf, size_t len)
     const char *p = buf;
     if (s->wire == WIRE_UNDECIDED) {
         size_t k = sniff_wire(s, p, len, off);
-        if (k == (size_t)-1)
+        if (k == (size_t)-1) {
+            rest_dialect(s);
             return s->status;
+        }
         p += k;
         len -= k;
         off += k;
@@ -1779,6 +1790,7 @@ llmj_status llmj_stream_feed(llmj_stream *s, const void *buf, size_t len)
             return LLMJ_OK;
     }
     feed_wire(s, p, len, off);
+    rest_dialect(s);
     return s->status;
 }
 
@@ -1867,6 +1879,7 @@ llmj_status llmj_stream_finish(llmj_stream *s)
             stop(s, LLMJ_UNKNOWN_DIALECT, s->bytes, "no known dialect in the events");
     }
     s->finished = 1;
+    rest_dialect(s);
     finish_texts(s);
     if (s->status != LLMJ_OK)
         return s->status;

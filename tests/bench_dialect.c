@@ -114,6 +114,11 @@ static double run(const ld_ops *ops, const evlist *l, size_t reps, uint64_t *ite
             if (ops->event(st, t, t ? strlen(t) : 0, l->data[i], l->dlen[i], count_cb, items) !=
                 LLMJ_OK)
                 return -1;
+            /* as a live stream's decoder does when each network read holds
+             * one event (the stream gives back the event memory after every
+             * feed); the yajl floor below makes a handle per event too */
+            if (ops->rest)
+                ops->rest(st);
         }
         ops->destroy(st);
     }

@@ -584,5 +584,6 @@ static int an_sniff(const char *type, size_t type_len, const char *data, size_t 
 }
 
 const ld_ops llmj__dialect_anthropic = {
-    LLMJ_DIALECT_ANTHROPIC, an_create, llmj__dstate_free, an_event, an_sniff, llmj__dstate_message
+    LLMJ_DIALECT_ANTHROPIC, an_create, llmj__dstate_free, an_event, an_sniff, llmj__dstate_message,
+    llmj__dstate_rest
 };

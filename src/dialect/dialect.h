@@ -85,6 +85,11 @@ typedef struct ld_ops {
     /* Why the last event() did not return LLMJ_OK (NUL-terminated, held by
      * the state until its next call; "" if nothing to say). */
     const char *(*message)(void *state);
+    /* Between events (NULL: nothing to do): give back the memory that only
+     * an event needs (its parser, records and kept strings), so that an open
+     * stream holds only what it keeps from event to event. The stream calls
+     * it after every event(); a decoder gives the same results without. */
+    void (*rest)(void *state);
 } ld_ops;
 
 extern const ld_ops llmj__dialect_openai_chat;

@@ -921,5 +921,6 @@ static int gm_sniff(const char *type, size_t type_len, const char *data, size_t 
 }
 
 const ld_ops llmj__dialect_gemini = {
-    LLMJ_DIALECT_GEMINI, gm_create, llmj__dstate_free, gm_event, gm_sniff, llmj__dstate_message
+    LLMJ_DIALECT_GEMINI, gm_create, llmj__dstate_free, gm_event, gm_sniff, llmj__dstate_message,
+    llmj__dstate_rest
 };

@@ -188,7 +188,7 @@ void llmj__dstate_free(void *state)
         return;
     llmj_allocator a = d->pk.a;
     llmj__lanes_free(&d->lanes, &a);
-    llmj__pk_free(&d->pk);
+    llmj__pk_rest(&d->pk);
     llmj__free(&a, d);
 }
 
@@ -196,4 +196,11 @@ const char *llmj__dstate_message(void *state)
 {
     llmj__dstate *d = state;
     return d ? llmj__pk_message(&d->pk) : "";
+}
+
+void llmj__dstate_rest(void *state)
+{
+    llmj__dstate *d = state;
+    if (d)
+        llmj__pk_rest(&d->pk);
 }

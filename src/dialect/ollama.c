@@ -267,5 +267,6 @@ static int ol_sniff(const char *type, size_t type_len, const char *data, size_t 
 }
 
 const ld_ops llmj__dialect_ollama = {
-    LLMJ_DIALECT_OLLAMA, ol_create, llmj__dstate_free, ol_event, ol_sniff, llmj__dstate_message
+    LLMJ_DIALECT_OLLAMA, ol_create, llmj__dstate_free, ol_event, ol_sniff, llmj__dstate_message,
+    llmj__dstate_rest
 };

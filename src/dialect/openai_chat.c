@@ -48,6 +48,8 @@ typedef struct oc_state {
     int error_event; /* the SSE event type was "error" */
     llmj__str emsg, etype, ecode;
     llmj__str object, fmsg, ftype, fcode;
+    llmj__yj check;  /* the fast path's yajl without callbacks (its handle
+                        made on first use, dropped between events) */
     int walk_only;   /* no fast path (llmj__dialect_openai_chat_walk) */
     /* the fast path's last plain chunk (one choice, a content string and
      * nothing else to emit): its bytes before and after the content string
@@ -768,7 +770,7 @@ static int fast_choices(oc_state *s, const char *d, size_t n, size_t *at, size_t
  * why), FAST_NOMEM. */
 static int fast_check(oc_state *s, const char *d, size_t n)
 {
-    llmj_status st = llmj__yj_check(&s->d.pk.a, d, n);
+    llmj_status st = llmj__yj_valid(&s->check, d, n);
     return st == LLMJ_OK ? 0 : st == LLMJ_NOMEM ? FAST_NOMEM : FAST_NO;
 }
 
@@ -973,7 +975,23 @@ static llmj_status oc_create(void **state, const llmj_allocator *a, const llmj_c
         return st;
     oc_state *s = *state;
     llmj__pk_keys(&s->d.pk, oc_keys, sizeof oc_keys / sizeof oc_keys[0]);
+    llmj__yj_init(&s->check, &s->d.pk.a);
     return LLMJ_OK;
+}
+
+static void oc_destroy(void *state)
+{
+    oc_state *s = state;
+    if (s)
+        llmj__yj_drop(&s->check);
+    llmj__dstate_free(state);
+}
+
+static void oc_rest(void *state)
+{
+    oc_state *s = state;
+    llmj__yj_drop(&s->check);
+    llmj__dstate_rest(state);
 }
 
 static int is_done(const char *d, size_t n)
@@ -1045,7 +1063,8 @@ static int oc_sniff(const char *type, size_t type_len, const char *data, size_t 
 }
 
 const ld_ops llmj__dialect_openai_chat = {
-    LLMJ_DIALECT_OPENAI_CHAT, oc_create, llmj__dstate_free, oc_event, oc_sniff, llmj__dstate_message
+    LLMJ_DIALECT_OPENAI_CHAT, oc_create, oc_destroy, oc_event, oc_sniff, llmj__dstate_message,
+    oc_rest
 };
 
 static llmj_status oc_create_walk(void **state, const llmj_allocator *a, const llmj_config *cfg)
@@ -1057,5 +1076,6 @@ static llmj_status oc_create_walk(void **state, const llmj_allocator *a, const l
 }
 
 const ld_ops llmj__dialect_openai_chat_walk = {
-    LLMJ_DIALECT_OPENAI_CHAT, oc_create_walk, llmj__dstate_free, oc_event, oc_sniff, llmj__dstate_message
+    LLMJ_DIALECT_OPENAI_CHAT, oc_create_walk, oc_destroy, oc_event, oc_sniff, llmj__dstate_message,
+    oc_rest
 };

@@ -562,5 +562,6 @@ static int rs_sniff(const char *type, size_t type_len, const char *data, size_t 
 }
 
 const ld_ops llmj__dialect_openai_responses = {
-    LLMJ_DIALECT_OPENAI_RESPONSES, rs_create, llmj__dstate_free, rs_event, rs_sniff, llmj__dstate_message
+    LLMJ_DIALECT_OPENAI_RESPONSES, rs_create, llmj__dstate_free, rs_event, rs_sniff, llmj__dstate_message,
+    llmj__dstate_rest
 };

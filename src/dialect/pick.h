@@ -30,7 +30,7 @@
  * 3. A non-allocating skimmer over the members of a JSON object, for
  *    sniff() and for a dialect's fast path: OpenAI chat reads its usual
  *    chunk by skimming it, has yajl check it without callbacks
- *    (llmj__yj_check), and walks with the picker any event it does not
+ *    (llmj__yj_valid), and walks with the picker any event it does not
  *    read whole the same way. */
 #ifndef LLMJ_DIALECT_PICK_H
 #define LLMJ_DIALECT_PICK_H
@@ -123,15 +123,16 @@ typedef struct llmj__pk_seg {
 
 /* A yajl handle and the memory it holds (yajl_memory.c): a list of blocks,
  * dropped whole when an allocation fails inside yajl. Alone, it is the
- * fast paths' check (llmj__yj_check); in a picker, the walk's parser. */
+ * fast paths' check (llmj__yj_valid); in a picker, the walk's parser. */
 typedef struct llmj__yj {
     llmj_allocator a;
     yajl_handle h; /* made on first use, and again after an error */
     yajl_alloc_funcs yaf;
     void *blocks;
     int armed;
-    int grown; /* a block grew past its cap: dropped after the event */
-    jmp_buf jb;
+    int grown;     /* a block grew past its cap: dropped after the event */
+    jmp_buf *jb;   /* while yajl runs (armed): where a failed allocation
+                      unwinds to, on the stack of the call that runs it */
 } llmj__yj;
 
 struct llmj__pk {
@@ -147,7 +148,8 @@ struct llmj__pk {
     size_t depth;   /* containers open */
     int values;     /* top-level values begun */
     size_t end;     /* offset just after the top-level value */
-    llmj__pk_seg seg[LLMJ__PK_LEVELS];
+    llmj__pk_seg *seg; /* LLMJ__PK_LEVELS path levels, on the stack of
+                          llmj__pk_parse while it runs (NULL after) */
     llmj__buf arena;
     llmj__rec *recs;
     size_t nrec, caprec;
@@ -161,10 +163,14 @@ struct llmj__pk {
     char msgbuf[160];
 };
 
-/* Set up / tear down (p is embedded in the decoder's state). cfg may be
+/* Set up (p is embedded in the decoder's state; llmj__pk_rest tears down). cfg may be
  * NULL (defaults). LLMJ_OK or LLMJ_NOMEM (nothing left allocated). */
 llmj_status llmj__pk_init(llmj__pk *p, const llmj_allocator *a, const llmj_config *cfg);
-void llmj__pk_free(llmj__pk *p);
+/* Between events, and to tear down: drop the yajl handle (yajl keeps its
+ * lexer's 2 KiB buffer for as long as a handle lives), the records and the
+ * arena; the next event makes them again. The key table, settings and
+ * message stay; nothing is left allocated. */
+void llmj__pk_rest(llmj__pk *p);
 
 /* Parse one event's JSON: exactly one JSON value, calling fn for every
  * value. Clears the arena and the records first. Returns LLMJ_OK,
@@ -175,13 +181,13 @@ void llmj__pk_free(llmj__pk *p);
 llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_fn fn,
                            void *ctx, int *empty);
 
-/* yajl alone, without callbacks, over data, with a handle made for this
- * call and dropped before it returns (nothing is held after it): LLMJ_OK if
- * yajl accepts data as JSON text (one or more values) and data is UTF-8 (RFC
- * 3629, which yajl alone is not strict about), LLMJ_BAD_EVENT if not,
- * LLMJ_NOMEM. The cheapest check that a text a dialect's fast path skimmed
- * is JSON; it needs no picker. */
-llmj_status llmj__yj_check(const llmj_allocator *a, const char *data, size_t len);
+/* yajl alone, without callbacks, over data (y's handle is made on first
+ * use; llmj__yj_drop gives it back between events): LLMJ_OK if yajl accepts
+ * data as JSON text (one or more values) and data is UTF-8 (RFC 3629, which
+ * yajl alone is not strict about), LLMJ_BAD_EVENT if not, LLMJ_NOMEM. The
+ * cheapest check that a text a dialect's fast path skimmed is JSON; y needs
+ * no picker around it. */
+llmj_status llmj__yj_valid(llmj__yj *y, const char *data, size_t len);
 
 /* Depth of the current value's path (0: the top-level value). */
 static inline size_t llmj__pk_depth(const llmj__pk *p)
@@ -379,6 +385,8 @@ llmj_status llmj__dstate_new(void **state, size_t size, const llmj_allocator *a,
 void llmj__dstate_free(void *state);
 /* ld_ops.message for such a state: its picker's message ("" for NULL). */
 const char *llmj__dstate_message(void *state);
+/* ld_ops.rest for such a state: llmj__pk_rest of its picker. */
+void llmj__dstate_rest(void *state);
 
 /* Before emitting an event's records: check the caps (LLMJ_TOO_LONG, with
  * p's message set) and make room, so that lookups with create cannot fail

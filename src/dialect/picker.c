@@ -160,7 +160,7 @@ llmj_status llmj__pk_init(llmj__pk *p, const llmj_allocator *a, const llmj_confi
     return LLMJ_OK;
 }
 
-void llmj__pk_free(llmj__pk *p)
+void llmj__pk_rest(llmj__pk *p)
 {
     llmj__yj_drop(&p->y);
     llmj__buf_free(&p->arena, &p->a);
@@ -185,8 +185,8 @@ static void pk_trim(llmj__pk *p)
     }
 }
 
-llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_fn fn,
-                           void *ctx, int *empty)
+static llmj_status pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_fn fn,
+                            void *ctx, int *empty)
 {
     p->data = data;
     p->data_len = len;
@@ -262,6 +262,18 @@ llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_f
     snprintf(p->msgbuf, sizeof p->msgbuf, "event payload is not valid JSON (at byte %zu)", at);
     p->msg = p->msgbuf;
     return LLMJ_BAD_EVENT;
+}
+
+llmj_status llmj__pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_fn fn,
+                           void *ctx, int *empty)
+{
+    /* the path's levels are needed only while the event parses: they live
+     * here, not in the decoder's state between events */
+    llmj__pk_seg seg[LLMJ__PK_LEVELS];
+    p->seg = seg;
+    llmj_status st = pk_parse(p, data, len, fn, ctx, empty);
+    p->seg = NULL;
+    return st;
 }
 
 int llmj__pk_is(const llmj__pk *p, const char *pattern)

@@ -52,7 +52,7 @@ static void pk_unlink(llmj__yj *y, pk_blk *b)
 static void *pk_yfail(llmj__yj *y)
 {
     if (y->armed)
-        longjmp(y->jb, 1);
+        longjmp(*y->jb, 1);
     return NULL;
 }
 
@@ -132,7 +132,9 @@ void llmj__yj_init(llmj__yj *y, const llmj_allocator *a)
 llmj_status llmj__yj_new(llmj__yj *y, const yajl_callbacks *cb, void *ctx)
 {
     yajl_handle h = NULL;
-    if (setjmp(y->jb) != 0) {
+    jmp_buf jb;
+    y->jb = &jb;
+    if (setjmp(jb) != 0) {
         y->armed = 0;
         pk_drop_blocks(y);
         return LLMJ_NOMEM;
@@ -157,7 +159,9 @@ llmj_status llmj__yj_new(llmj__yj *y, const yajl_callbacks *cb, void *ctx)
 int llmj__yj_run(llmj__yj *y, const char *data, size_t len, yajl_status *out)
 {
     yajl_status ys;
-    if (setjmp(y->jb) != 0) {
+    jmp_buf jb;
+    y->jb = &jb;
+    if (setjmp(jb) != 0) {
         y->armed = 0;
         pk_drop_blocks(y);
         return -1;
@@ -173,24 +177,19 @@ int llmj__yj_run(llmj__yj *y, const char *data, size_t len, yajl_status *out)
     return 0;
 }
 
-llmj_status llmj__yj_check(const llmj_allocator *a, const char *data, size_t len)
+llmj_status llmj__yj_valid(llmj__yj *y, const char *data, size_t len)
 {
-    /* a handle of its own, gone when the check is: a fast path's stream
-     * holds no yajl memory between events (about 2.6 KB: yajl keeps its
-     * lexer's 2 KiB buffer for as long as the handle lives) */
-    llmj__yj y;
-    llmj__yj_init(&y, a);
     /* no callbacks: yajl then only lexes and checks the grammar (it decodes
      * no string), as fast as it goes */
-    if (llmj__yj_new(&y, NULL, NULL) != LLMJ_OK)
+    if (!y->h && llmj__yj_new(y, NULL, NULL) != LLMJ_OK)
         return LLMJ_NOMEM;
     yajl_status ys;
-    int r = llmj__yj_run(&y, data, len, &ys);
-    llmj__yj_drop(&y);
-    if (r != 0)
+    if (llmj__yj_run(y, data, len, &ys) != 0)
         return LLMJ_NOMEM;
-    if (ys != yajl_status_ok)
+    if (ys != yajl_status_ok) {
+        llmj__yj_drop(y);
         return LLMJ_BAD_EVENT;
+    }
     /* yajl's own UTF-8 check lets overlong forms, surrogates and code
      * points above U+10FFFF through (the picker refuses them too) */
     return llmj__utf8_bad(data, len) < len ? LLMJ_BAD_EVENT : LLMJ_OK;

@@ -228,6 +228,9 @@ typedef struct fd_run_opts {
     size_t fail_at;             /* allocation to fail (0 none) */
     size_t stop_at;             /* item to stop at (0 none) */
     const unsigned char *use;   /* per event: 1 feed it, 0 skip it (NULL: all) */
+    unsigned rest_every;        /* ops->rest after every this many events (0 never): the
+                                   runs compared use different ones, so giving back the
+                                   event memory is shown to change nothing */
 } fd_run_opts;
 
 typedef struct fd_run_out {
@@ -264,6 +267,8 @@ static void fd_run(const fd_events *ev, const fd_run_opts *o, fd_run_out *out)
         llmj_status st =
             o->ops->event(state, e->type, e->type_len, e->data, e->data_len, fd_emit, &out->log);
         out->st[i] = st;
+        if (o->rest_every && (i + 1) % o->rest_every == 0 && o->ops->rest)
+            o->ops->rest(state);
         switch (st) {
         case LLMJ_OK:
             break;
@@ -400,6 +405,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < ev.n; i++)
         use[i] = full.st[i] == LLMJ_OK;
     o.use = use;
+    o.rest_every = 1;
     fd_run(&ev, &o, &other);
     if (getenv("FD_DEBUG"))
         for (size_t i = 0; i < ev.n; i++)
@@ -412,11 +418,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(fz_eq(&full.log.b, &other.log.b), "a rejected event changed what came after it");
     fz_free(&other.log.b);
     o.use = NULL;
+    o.rest_every = 3;
 
     /* 2b. OpenAI chat: its fast path for the usual chunk gives what the
      * picker's walk alone gives, status by status and item by item */
     if (ops == &llmj__dialect_openai_chat) {
-        fd_run_opts w = { &llmj__dialect_openai_chat_walk, &cfg, 0, 0, NULL };
+        fd_run_opts w = { &llmj__dialect_openai_chat_walk, &cfg, 0, 0, NULL, 2 };
         fd_run(&ev, &w, &other);
         for (size_t i = 0; i < ev.n; i++)
             CHECK(other.st[i] == full.st[i], "event %zu: fast path %s, walk %s", i,
