@@ -11,9 +11,10 @@
  *   skim.c          the skimmer (sniff, and the pieces of a fast path)
  *   whole.c         a whole JSON answer as its dialect's events (whole.h)
  *
- * 1. The picker (llmj__pk): one yajl push parser per decoder, reused from
- *    event to event, whose callbacks report every value of one event's JSON
- *    with its path (no DOM). The dialect matches paths ("choices.#.index")
+ * 1. The picker (llmj__pk): one yajl push parser per decoder, shared by the
+ *    events of one feed and given back between feeds (ld_ops.rest), whose
+ *    callbacks report every value of one event's JSON with its path (no
+ *    DOM). The dialect matches paths ("choices.#.index")
  *    and keeps the strings it wants, decoded by our own code (yajl's decoder
  *    mangles lone surrogate escapes), into a per-event arena; it pushes
  *    records (llmj__rec) that are turned into ld_items only once the whole

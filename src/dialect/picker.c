@@ -1,6 +1,7 @@
-/* The picker: one yajl push parser per decoder, reused from event to event,
- * whose callbacks report every value of one event's JSON with its path (no
- * DOM); path queries, integers, the last error's message. See pick.h. */
+/* The picker: one yajl push parser per decoder, shared by the events of a
+ * feed and dropped between feeds (llmj__pk_rest), whose callbacks report
+ * every value of one event's JSON with its path (no DOM); path queries,
+ * integers, the last error's message. See pick.h. */
 #include "pick.h"
 
 #include <stdio.h>

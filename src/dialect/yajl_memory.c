@@ -8,7 +8,8 @@
  * the longest string with escapes, e.g. a whole answer in a final event):
  * after an event for which some block grew past PK_KEEP, the handle is
  * dropped and the next event makes a new one. Events that need no more than
- * that (all but rare long ones) reuse the handle. */
+ * that (all but rare long ones) reuse the handle, until the stream's feed
+ * is over (ld_ops.rest drops it: a stream between feeds holds none). */
 #include "pick.h"
 
 #include <string.h>
