@@ -230,9 +230,11 @@ static void concurrent_run(const char *label, const input *in, size_t nin)
            (double)lib_idle / NSTREAMS, per_lib, (double)lib_end / NSTREAMS);
     if (rss0) {
         printf("    RSS: +%.1f MiB idle, +%.1f MiB mid-way (%.0f B/stream); peak RSS of the process "
-               "%.1f MiB\n",
+               "%.1f MiB, +%.1f MiB over its RSS before the streams (%.0f B/stream, when all had "
+               "finished)\n",
                (rss_idle - rss0) / 1048576.0, (rss_mid - rss0) / 1048576.0, per_rss,
-               hwm / 1048576.0);
+               hwm / 1048576.0, hwm > rss0 ? (hwm - rss0) / 1048576.0 : 0.0,
+               hwm > rss0 ? (double)(hwm - rss0) / NSTREAMS : 0.0);
         printf("    100,000 such streams: %.2f GiB by RSS (%.2f GiB of library allocations); "
                "their texts hold %.0f B/stream, so without them %.2f GiB by RSS, against the aim "
                "of 1 GiB plus their texts\n",
