@@ -209,7 +209,8 @@ static llmj_status pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_
         *empty = 1;
         return LLMJ_OK;
     }
-    if (!p->y.h) {
+    int fresh = !p->y.h;
+    if (fresh) {
         llmj_status st = llmj__yj_new(&p->y, &pk_callbacks, p);
         if (st != LLMJ_OK) {
             p->msg = "out of memory";
@@ -227,8 +228,14 @@ static llmj_status pk_parse(llmj__pk *p, const char *data, size_t len, llmj__pk_
         if (p->values == 0) {
             /* a handle that had a value before takes an unterminated string
              * here as the start of a next one, kept in its lexer: drop it,
-             * or the next event would be read as that string's rest */
+             * or the next event would be read as that string's rest. A new
+             * handle says what is wrong (a premature end, at its byte), so
+             * an event reads the same whether the handle it met was new
+             * (the first event of a feed: see llmj__pk_rest) or not; no
+             * value began, so nothing was called back */
             llmj__yj_drop(&p->y);
+            if (!fresh)
+                return pk_parse(p, data, len, fn, ctx, empty);
             return llmj__pk_bad(p, "no JSON value in the event");
         }
         /* yajl accepts a value followed by the start of a token that never

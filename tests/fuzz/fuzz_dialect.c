@@ -236,6 +236,7 @@ typedef struct fd_run_opts {
 typedef struct fd_run_out {
     fd_log log;
     llmj_status st[FD_MAX_EVENTS];
+    uint64_t msg[FD_MAX_EVENTS]; /* a hash of the message after each event (0: OK) */
     llmj_status create_st;
     size_t failed;              /* allocations refused */
 } fd_run_out;
@@ -297,7 +298,10 @@ static void fd_run(const fd_events *ev, const fd_run_opts *o, fd_run_out *out)
         if (st != LLMJ_OK) {
             const char *m = o->ops->message(state);
             CHECK(m != NULL, "no message after %s", llmj_strerror(st));
-            (void)strlen(m);
+            uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+            for (const char *c = m; *c; c++)
+                h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+            out->msg[i] = h;
         }
         if (st == LLMJ_ABORTED || st == LLMJ_TOO_LONG) {
             for (size_t j = i + 1; j < ev->n; j++)
@@ -399,6 +403,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < ev.n; i++)
         CHECK(full.st[i] == LLMJ_OK || full.st[i] == LLMJ_BAD_EVENT, "event %zu: %s", i,
               llmj_strerror(full.st[i]));
+
+    /* 1b. the same events, the event memory given back after every one
+     * (a new yajl handle for each, as when every feed holds one event):
+     * the same statuses, messages and items */
+    o.rest_every = 1;
+    fd_run(&ev, &o, &other);
+    o.rest_every = 0;
+    if (getenv("FD_DEBUG"))
+        for (size_t i = 0; i < ev.n; i++)
+            fprintf(stderr, "%zu: %d %llx | %d %llx\n", i, (int)full.st[i],
+                    (unsigned long long)full.msg[i], (int)other.st[i],
+                    (unsigned long long)other.msg[i]);
+    for (size_t i = 0; i < ev.n; i++)
+        CHECK(other.st[i] == full.st[i] && other.msg[i] == full.msg[i],
+              "event %zu: %s, then %s with the event memory given back before it: %s", i,
+              llmj_strerror(full.st[i]), llmj_strerror(other.st[i]), "messages or statuses differ");
+    CHECK(fz_eq(&full.log.b, &other.log.b), "giving back the event memory changed the items");
+    fz_free(&other.log.b);
 
     /* 2. only the accepted events: the same items */
     static unsigned char use[FD_MAX_EVENTS];
