@@ -39,6 +39,7 @@
 #endif
 #define PATTERN_PREFIX_MAX 256 /* PCRE2 patterns: decoded bytes up to which prefixes are checked */
 #define MAX_CONJ 4096          /* conjunctions per value */
+#define HOLD_CAP 4096          /* bytes of small pieces held before they are validated */
 
 /* vlev.work: what the members of a string value look at: the content, its
  * bytes kept in sbuf, an enum, the character count, the code points */
@@ -131,6 +132,10 @@ struct llmj__sval {
     llmj__buf out;   /* result pointers, NUL-separated */
     size_t *offs; size_t offcap;
     const char **plist; size_t pcap;
+
+    /* small pieces held for one call of feed_now() (see llmj__schema_feed) */
+    unsigned char *hold; size_t nhold;
+    int hold_refused;    /* its allocation failed: every piece at once */
 };
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -1879,9 +1884,9 @@ HOT void value_byte(llmj__sval *v, unsigned char c, uint64_t off)
     }
 }
 
-void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
+static void feed_now(llmj__sval *v, const unsigned char *p, size_t n)
 {
-    if (!v || v->nomem)
+    if (v->nomem)
         return;
     uint64_t base = v->pos;
     size_t i = 0;
@@ -2113,6 +2118,41 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
 #undef OFF
 }
 
+/* The held pieces, validated now. */
+static void flush_hold(llmj__sval *v)
+{
+    if (v->nhold) {
+        size_t n = v->nhold;
+        v->nhold = 0;
+        feed_now(v, v->hold, n);
+    }
+}
+
+/* Results are the same whatever the piece sizes, and with no event
+ * callback nothing sees the validator between feeds but what flushes the
+ * held bytes first (llmj_tracker_schema_result, llmj__schema_finish). So
+ * small pieces are held, up to HOLD_CAP bytes, and validated together: each
+ * call has its fixed cost, and a key or string cut by a piece's end leaves
+ * the fast paths of feed_now() for the general ones. */
+void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
+{
+    if (!v || v->nomem)
+        return;
+    if (!v->cb && !v->hold_refused && n < HOLD_CAP) {
+        if (!v->hold && !(v->hold = llmj__malloc(&v->a, HOLD_CAP)))
+            v->hold_refused = 1;
+        if (v->hold) {
+            if (v->nhold + n > HOLD_CAP)
+                flush_hold(v);
+            memcpy(v->hold + v->nhold, p, n);
+            v->nhold += n;
+            return;
+        }
+    }
+    flush_hold(v);
+    feed_now(v, p, n);
+}
+
 /* ---- life cycle, results ------------------------------------------------------ */
 
 static void sval_state(llmj__sval *v)
@@ -2132,6 +2172,7 @@ static void sval_state(llmj__sval *v)
     v->keys.len = v->sbuf.len = v->num.len = 0;
     v->nomem = 0;
     v->violated = 0;
+    v->nhold = 0;
 }
 
 void llmj__schema_reset(llmj__sval *v)
@@ -2153,6 +2194,7 @@ void llmj__schema_free(llmj__sval *v)
     llmj__free(&a, v->bits);
     llmj__free(&a, v->offs);
     llmj__free(&a, v->plist);
+    llmj__free(&a, v->hold);
     llmj__buf_free(&v->keys, &a);
     llmj__buf_free(&v->sbuf, &a);
     llmj__buf_free(&v->num, &a);
@@ -2166,6 +2208,7 @@ void llmj__schema_finish(llmj__sval *v, int end_normal, int complete)
 {
     if (!v || v->finished)
         return;
+    flush_hold(v);
     v->finished = 1;
     if (!v->nomem && v->ls == L_NUM && end_normal && v->nlv == 1 && !v->flat)
         num_end(v, v->pos);
@@ -2246,6 +2289,7 @@ llmj_status llmj_tracker_schema_result(llmj_tracker *t, llmj_schema_result *out)
     if (!t || !out || !t->schema)
         return LLMJ_MISUSE;
     llmj__sval *v = t->schema;
+    flush_hold(v);
     memset(out, 0, sizeof *out);
     if (v->nomem)
         return LLMJ_NOMEM;
