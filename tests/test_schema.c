@@ -230,6 +230,23 @@ static void test_objects(void **state)
     OK("{\"properties\":{\"a/b\":{\"type\":\"string\"}},\"additionalProperties\":false}", "{\"a\\/b\":\"v\"}");
     BAD("{\"properties\":{\"a/b\":{\"type\":\"string\"}},\"additionalProperties\":false}",
         "{\"a/b\":1}", 7, "type", "/a~1b");
+    /* keys taken at once when they are the next declared property as
+     * written (validate.c, key_next): a name with a quote or a backslash, a
+     * key the next name is a prefix of or that is a prefix of it, the next
+     * name again (a duplicate), a name of 8 bytes and more, a key written
+     * with an escape, out of order */
+    const char *q = "{\"type\":\"object\",\"properties\":{\"a\\\"b\":{\"type\":\"integer\"},"
+                    "\"c\\\\d\":{\"type\":\"integer\"},\"id\":{\"type\":\"integer\"},"
+                    "\"idx\":{\"type\":\"string\"},\"eightchr\":{\"type\":\"integer\"},"
+                    "\"a-longer-name\":{\"type\":\"integer\"}},\"additionalProperties\":false}";
+    OK(q, "{\"a\\\"b\":1,\"c\\\\d\":2,\"id\":3,\"idx\":\"s\",\"eightchr\":4,\"a-longer-name\":5}");
+    BAD(q, "{\"a\\\"b\":1,\"c\\\\d\":2,\"idx\":4}", 25, "type", "/idx");
+    BAD(q, "{\"a\\\"b\":1,\"c\\\\d\":2,\"i\":4}", 21, "additionalProperties", "/i");
+    BAD(q, "{\"a\\\"b\":1,\"c\\\\d\":2,\"id\":3,\"idx\":\"s\",\"eightchrs\":4}", 45, "additionalProperties",
+        "");
+    BAD(q, "{\"id\":3,\"id\":3}", 11, "properties", "/id");
+    OK(q, "{\"\\u0069d\":3,\"idx\":\"s\",\"a-longer-name\":5,\"eightchr\":4}");
+    BAD(q, "{\"\\u0069d\":3,\"idx\":\"s\",\"a-longer-name\":5,\"eightchr\":\"4\"}", 52, "type", "/eightchr");
 }
 
 static void test_arrays(void **state)

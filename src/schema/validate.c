@@ -387,16 +387,16 @@ static void check_resolved(llmj__sval *v, size_t d, uint64_t off)
 
 /* ---- values begin ------------------------------------------------------------ */
 
-static unsigned kind_bits(unsigned char k)
+/* The SK_* bits of a value kind ('{' '[' '"' '0' 't' 'f' 'n'), by table: it
+ * is asked once per value. */
+static const unsigned char k_kbits[256] = {
+    ['{'] = SK_OBJ, ['['] = SK_ARR, ['"'] = SK_STR, ['0'] = SK_INT | SK_NUM, ['t'] = SK_BOOL, ['f'] = SK_BOOL,
+    ['n'] = SK_NULL,
+};
+
+static inline unsigned kind_bits(unsigned char k)
 {
-    switch (k) {
-    case '{': return SK_OBJ;
-    case '[': return SK_ARR;
-    case '"': return SK_STR;
-    case '0': return SK_INT | SK_NUM;
-    case 't': case 'f': return SK_BOOL;
-    default: return SK_NULL;
-    }
+    return k_kbits[k];
 }
 
 static const char *kind_name(unsigned char k)
@@ -1129,6 +1129,38 @@ static inline int name_equal(const char *s, const unsigned char *b, size_t len, 
     return memcmp(s, b, len) == 0;
 }
 
+/* key_whole()'s commonest success, in few steps: the object's one member m
+ * (node n, its conjunction alive) reads a key whose first byte is b[0]
+ * (avail bytes may be read at b), and it is the property declared after the
+ * last one begun, not seen yet: its name as written, then the closing quote
+ * (no scan for the quote: the name has none, nor a backslash). Returns the
+ * member's schema and *len the key's; NONE when it is not that case, with
+ * nothing changed (key_whole() takes the key). */
+HOT uint32_t key_next(llmj__sval *v, vlev *L, vmem *m, const snode *n, const unsigned char *b, size_t avail,
+                      size_t *len)
+{
+    size_t nx = (size_t)(m->last + 1);
+    if (nx >= n->ndecl)
+        return NONE;
+    uint32_t f0 = n->decl[nx];
+    const sprop *pr = &n->props[f0]; /* in properties: it was declared */
+    size_t k = pr->nm.len;
+    uint64_t *w = &v->bits[m->b0 + f0 / 64];
+    uint64_t bit = 1ull << (f0 % 64);
+    if (!pr->plain || k >= avail || b[k] != '"' || !name_equal(pr->nm.s, b, k, avail) || (*w & bit))
+        return NONE;
+    *len = k;
+    v->keys.len = L->key_off;
+    L->kext = pr->nm.s; /* the same bytes: kept by the schema */
+    L->key_len = k;
+    m->lo = f0;
+    m->prop = (int32_t)f0;
+    m->hi = f0 + 1;
+    *w |= bit;
+    m->last = (int32_t)pr->order;
+    return pr->node;
+}
+
 /* The key of the object at depth d is complete: member m's property; 0, or
  * -1 when m fails (set_fail said why). */
 HOT int key_member(llmj__sval *v, size_t d, vmem *m)
@@ -1312,6 +1344,14 @@ static void arr_end(llmj__sval *v, uint64_t off)
 {
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
+    if (L->nc == 1 && v->cj[L->c0].nm <= 1) {
+        /* the common case: one conjunction of at most one member */
+        const vconj *c = &v->cj[L->c0];
+        if (!c->alive || c->nm == 0 || L->count >= N(v, v->mm[c->m0].node)->min_items) {
+            pop_level(v);
+            return;
+        }
+    }
     FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
         const snode *n = N(v, v->mm[mi].node);
         if (L->count < n->min_items) {
@@ -2020,25 +2060,41 @@ static void feed_now(llmj__sval *v, const unsigned char *p, size_t n)
                     if (c == '"' && v->want_key) {
                         kctx kc;
                         int kfast = key_ctx(v, &kc);
+                        /* the object's one member, alive, for key_next(); it
+                         * stays in place while no level is pushed */
+                        vmem *km = kfast && kc.c->alive && kc.c->nm == 1 ? &v->mm[kc.c->m0] : NULL;
+                        const snode *kn = km ? N(v, km->node) : NULL;
                         for (;;) {
-                            size_t j = scan_plain(p, i, n);
+                            size_t kl;
                             uint32_t child;
-                            if (!(kfast && j < n && p[j] == '"' && key_whole(v, &kc, p + i, j - i, n - i, OFF, &child))) {
-                                v->plain_tail = j >= n ? i : v->plain_tail;
-                                v->in_key = 1;
-                                key_begin(v);
-                                v->ls = L_STR;
-                                break;
+                            if (km && (child = key_next(v, kc.L, km, kn, p + i, n - i, &kl)) != NONE) {
+                                /* nothing failed, nothing was stored: no
+                                 * decision is pending (none was when the loop
+                                 * began, none is after a scalar_child()) */
+                                i += kl + 1;
+                                v->want_key = 0;
+                                if (i + 1 >= n || p[i] != ':' || !scalar_start(p[i + 1]) || ev)
+                                    break;
+                            } else {
+                                size_t j = scan_plain(p, i, n);
+                                if (!(kfast && j < n && p[j] == '"' &&
+                                      key_whole(v, &kc, p + i, j - i, n - i, OFF, &child))) {
+                                    v->plain_tail = j >= n ? i : v->plain_tail;
+                                    v->in_key = 1;
+                                    key_begin(v);
+                                    v->ls = L_STR;
+                                    break;
+                                }
+                                i = j + 1; /* the whole key at once */
+                                v->want_key = 0;
+                                /* the common member "key":scalar, then ,"key:
+                                 * the colon, the value and the comma as the
+                                 * loop would take them (no level is pushed:
+                                 * the object stays on top) */
+                                if (child == NONE || v->dec_pending || v->nomem || i + 1 >= n || p[i] != ':' ||
+                                    !scalar_start(p[i + 1]) || ev)
+                                    break;
                             }
-                            i = j + 1; /* the whole key at once */
-                            v->want_key = 0;
-                            /* the common member "key":scalar, then ,"key: the
-                             * colon, the value and the comma as the loop would
-                             * take them (no level is pushed: the object stays
-                             * on top) */
-                            if (child == NONE || v->dec_pending || v->nomem || i + 1 >= n || p[i] != ':' ||
-                                !scalar_start(p[i + 1]) || ev)
-                                break;
                             size_t e = scalar_child(v, child, p, i + 2, n, base);
                             if (!e)
                                 break;
