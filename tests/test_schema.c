@@ -293,6 +293,22 @@ static void test_numbers2(void **state)
     }
     OK("{\"type\":\"array\",\"items\":{\"exclusiveMaximum\":0.3}}", "[0.2999]");
     BAD("{\"type\":\"array\",\"items\":{\"exclusiveMaximum\":0.3}}", "[0.3]", 4, "exclusiveMaximum", "/0");
+    /* short numbers in members and elements are checked in place
+     * (validate.c, scalar_child): the type integer, the bounds at equality */
+    const char *b = "{\"type\":\"object\",\"properties\":{\"i\":{\"type\":\"integer\",\"minimum\":-2},"
+                    "\"n\":{\"type\":\"number\",\"minimum\":0,\"maximum\":100},"
+                    "\"a\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"maximum\":3}}}}";
+    OK(b, "{\"i\":1.0,\"n\":0,\"a\":[3,3.00,-7]}");
+    OK(b, "{\"i\":-2,\"n\":100.0}");
+    OK(b, "{\"n\":-0.0,\"i\":-2.0}");
+    OK(b, "{\"n\":99.999}");
+    BAD(b, "{\"i\":1.5,\"n\":1}", 8, "type", "/i");
+    BAD(b, "{\"i\":-3.00,\"n\":1}", 10, "minimum", "/i");
+    BAD(b, "{\"i\":-3,\"n\":1}", 7, "minimum", "/i");
+    BAD(b, "{\"n\":100.01,\"i\":1}", 11, "maximum", "/n");
+    BAD(b, "{\"n\":-0.5,\"i\":1}", 9, "minimum", "/n");
+    BAD(b, "{\"a\":[1,3.5,2]}", 11, "type", "/a/1");
+    BAD(b, "{\"a\":[1,4,2]}", 9, "maximum", "/a/1");
 }
 
 static void test_strings(void **state)

@@ -1768,7 +1768,7 @@ static int str_passes(const snode *a, const unsigned char *b, size_t len, size_t
  * level; returns the index past it (a closing quote; a number's delimiter is
  * read next). Else 0 and nothing changed: the states below take it, and
  * report what fails where they always did. */
-HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, size_t i, size_t n, uint64_t base)
+HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, size_t i, size_t n)
 {
     size_t j = i;
     unsigned char c = p[i - 1];
@@ -1799,7 +1799,6 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
                 return 0;
         }
         v->started = 1;
-        v->pos_now = base + i - 1;
         P->count += P->kind == '[';
         return j;
     }
@@ -1860,6 +1859,14 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
                 nv.x = c == '-' ? -x : x;
                 nv.have = 1;
                 integral = !fracnz;
+                /* num_check()'s verdict at once for the type and plain
+                 * bounds (no strtod, nothing to cache) */
+                if (!(a->has_xmin | a->has_xmax | a->has_mult | a->has_enum)) {
+                    if (((a->types & SK_INT) && !(a->types & SK_NUM) && !integral) ||
+                        (a->has_min && nv.x < a->min) || (a->has_max && nv.x > a->max))
+                        return 0;
+                    goto passed;
+                }
             }
             double lim = 0;
             const char *kw = num_check(a, &nv, &integral, &lim);
@@ -1868,8 +1875,8 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
                 return 0;
         }
     }
-    v->started = 1;
-    v->pos_now = base + i - 1;
+passed:
+    v->started = 1; /* (pos_now is not set: only first_byte's checks read it) */
     P->count += P->kind == '[';
     v->cj[P->c0].kids = 1;
     return j;
@@ -1877,10 +1884,10 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
 
 /* scalar_child() for the value beginning on top (the common case: see
  * fast_child()). */
-HOT size_t scalar_whole(llmj__sval *v, const unsigned char *p, size_t i, size_t n, uint64_t base)
+HOT size_t scalar_whole(llmj__sval *v, const unsigned char *p, size_t i, size_t n)
 {
     uint32_t child;
-    return fast_child(v, &v->lv[v->nlv - 1], &child) ? scalar_child(v, child, p, i, n, base) : 0;
+    return fast_child(v, &v->lv[v->nlv - 1], &child) ? scalar_child(v, child, p, i, n) : 0;
 }
 
 /* Can c begin a scalar (a value scalar_whole() may take)? */
@@ -2095,7 +2102,7 @@ static void feed_now(llmj__sval *v, const unsigned char *p, size_t n)
                                     !scalar_start(p[i + 1]) || ev)
                                     break;
                             }
-                            size_t e = scalar_child(v, child, p, i + 2, n, base);
+                            size_t e = scalar_child(v, child, p, i + 2, n);
                             if (!e)
                                 break;
                             i = e;
@@ -2107,12 +2114,12 @@ static void feed_now(llmj__sval *v, const unsigned char *p, size_t n)
                         break;
                     }
                     if (v->nlv && c != '{' && c != '[' && !ev) {
-                        size_t e = scalar_whole(v, p, i, n, base);
+                        size_t e = scalar_whole(v, p, i, n);
                         if (e) {
                             /* the next elements of an array: ,scalar */
                             while (e + 1 < n && p[e] == ',' && scalar_start(p[e + 1]) &&
                                    v->lv[v->nlv - 1].kind == '[') {
-                                size_t f = scalar_whole(v, p, e + 2, n, base);
+                                size_t f = scalar_whole(v, p, e + 2, n);
                                 if (!f)
                                     break;
                                 e = f;
