@@ -247,6 +247,20 @@ static void test_objects(void **state)
     BAD(q, "{\"id\":3,\"id\":3}", 11, "properties", "/id");
     OK(q, "{\"\\u0069d\":3,\"idx\":\"s\",\"a-longer-name\":5,\"eightchr\":4}");
     BAD(q, "{\"\\u0069d\":3,\"idx\":\"s\",\"a-longer-name\":5,\"eightchr\":\"4\"}", 52, "type", "/eightchr");
+    /* "key":{ and "key":[ begun in the members' loop, an object's first key
+     * taken at once (validate.c) */
+    const char *o = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"object\",\"properties\":{"
+                    "\"b\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"minItems\":1},"
+                    "\"c\":{\"type\":\"object\",\"additionalProperties\":false}},\"required\":[\"b\"],"
+                    "\"additionalProperties\":false},\"d\":{\"type\":\"string\"}},\"additionalProperties\":false}";
+    OK(o, "{\"a\":{\"b\":[1,2],\"c\":{}},\"d\":\"x\"}");
+    OK(o, "{\"a\": {\"b\": [1]}, \"d\":\"x\"}");
+    BAD(o, "{\"a\":{\"x\":1}}", 7, "additionalProperties", "/a");
+    BAD(o, "{\"a\":{\"b\":[]}}", 11, "minItems", "/a/b");
+    BAD(o, "{\"a\":{\"b\":[1],\"c\":{\"z\":1}}}", 20, "additionalProperties", "/a/c");
+    BAD(o, "{\"a\":{\"c\":{}}}", 12, "required", "/a");
+    BAD(o, "{\"a\":[],\"d\":1}", 5, "type", "/a");
+    BAD(o, "{\"d\":{},\"a\":{}}", 5, "type", "/d");
 }
 
 static void test_arrays(void **state)

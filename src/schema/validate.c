@@ -595,7 +595,7 @@ static int push_level(llmj__sval *v, unsigned char kind, uint64_t off)
     return expand(v, off);
 }
 
-static void pop_level(llmj__sval *v)
+HOT void pop_level(llmj__sval *v)
 {
     if (v->dec_pending)
         flush_decided(v);
@@ -2065,51 +2065,68 @@ static void feed_now(llmj__sval *v, const unsigned char *p, size_t n)
                     break;
                 default:
                     if (c == '"' && v->want_key) {
-                        kctx kc;
-                        int kfast = key_ctx(v, &kc);
-                        /* the object's one member, alive, for key_next(); it
-                         * stays in place while no level is pushed */
-                        vmem *km = kfast && kc.c->alive && kc.c->nm == 1 ? &v->mm[kc.c->m0] : NULL;
-                        const snode *kn = km ? N(v, km->node) : NULL;
-                        for (;;) {
-                            size_t kl;
-                            uint32_t child;
-                            if (km && (child = key_next(v, kc.L, km, kn, p + i, n - i, &kl)) != NONE) {
-                                /* nothing failed, nothing was stored: no
-                                 * decision is pending (none was when the loop
-                                 * began, none is after a scalar_child()) */
-                                i += kl + 1;
-                                v->want_key = 0;
-                                if (i + 1 >= n || p[i] != ':' || !scalar_start(p[i + 1]) || ev)
+                        for (;;) { /* an object's keys, from the one begun at i */
+                            kctx kc;
+                            int kfast = key_ctx(v, &kc);
+                            /* the object's one member, alive, for key_next(); it
+                             * stays in place while no level is pushed */
+                            vmem *km = kfast && kc.c->alive && kc.c->nm == 1 ? &v->mm[kc.c->m0] : NULL;
+                            const snode *kn = km ? N(v, km->node) : NULL;
+                            int inner = 0; /* an object value's first key is next */
+                            for (;;) {
+                                size_t kl;
+                                uint32_t child;
+                                if (km && (child = key_next(v, kc.L, km, kn, p + i, n - i, &kl)) != NONE) {
+                                    /* nothing failed, nothing was stored: no
+                                     * decision is pending (none was when the loop
+                                     * began, none is after a scalar_child() or a
+                                     * value_byte() it went on after) */
+                                    i += kl + 1;
+                                    v->want_key = 0;
+                                } else {
+                                    size_t j = scan_plain(p, i, n);
+                                    if (!(kfast && j < n && p[j] == '"' &&
+                                          key_whole(v, &kc, p + i, j - i, n - i, OFF, &child))) {
+                                        v->plain_tail = j >= n ? i : v->plain_tail;
+                                        v->in_key = 1;
+                                        key_begin(v);
+                                        v->ls = L_STR;
+                                        break;
+                                    }
+                                    i = j + 1; /* the whole key at once */
+                                    v->want_key = 0;
+                                    if (child == NONE || v->dec_pending || v->nomem)
+                                        break;
+                                }
+                                /* the common member "key":scalar, then ,"key: the
+                                 * colon, the value and the comma as the loop
+                                 * would take them (no level is pushed: the
+                                 * object stays on top); or "key":{ and "key":[ */
+                                if (i + 1 >= n || p[i] != ':' || ev)
                                     break;
-                            } else {
-                                size_t j = scan_plain(p, i, n);
-                                if (!(kfast && j < n && p[j] == '"' &&
-                                      key_whole(v, &kc, p + i, j - i, n - i, OFF, &child))) {
-                                    v->plain_tail = j >= n ? i : v->plain_tail;
-                                    v->in_key = 1;
-                                    key_begin(v);
-                                    v->ls = L_STR;
+                                if (p[i + 1] == '{' || p[i + 1] == '[') {
+                                    /* begun as the loop begins it; an object's
+                                     * first key is taken at once again */
+                                    unsigned char o = p[i + 1];
+                                    value_byte(v, o, base + i + 1);
+                                    i += 2;
+                                    inner = o == '{' && !v->dec_pending && !v->nomem && i < n && p[i] == '"';
+                                    i += (size_t)inner;
                                     break;
                                 }
-                                i = j + 1; /* the whole key at once */
-                                v->want_key = 0;
-                                /* the common member "key":scalar, then ,"key:
-                                 * the colon, the value and the comma as the
-                                 * loop would take them (no level is pushed:
-                                 * the object stays on top) */
-                                if (child == NONE || v->dec_pending || v->nomem || i + 1 >= n || p[i] != ':' ||
-                                    !scalar_start(p[i + 1]) || ev)
+                                if (!scalar_start(p[i + 1]))
                                     break;
+                                size_t e = scalar_child(v, child, p, i + 2, n);
+                                if (!e)
+                                    break;
+                                i = e;
+                                if (i + 1 >= n || p[i] != ',' || p[i + 1] != '"')
+                                    break;
+                                v->want_key = 1;
+                                i += 2;
                             }
-                            size_t e = scalar_child(v, child, p, i + 2, n);
-                            if (!e)
+                            if (!inner)
                                 break;
-                            i = e;
-                            if (i + 1 >= n || p[i] != ',' || p[i + 1] != '"')
-                                break;
-                            v->want_key = 1;
-                            i += 2;
                         }
                         break;
                     }
