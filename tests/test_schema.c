@@ -277,6 +277,14 @@ static void test_arrays(void **state)
     OK(p, "[1]");
     BAD(p, "[1,\"x\",3]", 7, "items", "/2");
     BAD(p, "[\"x\"]", 1, "type", "/0");
+    /* the elements after the first are taken in one loop (validate.c):
+     * prefixItems, then items, then maxItems */
+    const char *p2 = "{\"prefixItems\":[{\"type\":\"integer\"},{\"type\":\"string\"}],\"items\":{\"type\":\"boolean\"},"
+                     "\"maxItems\":4}";
+    OK(p2, "[1,\"x\",true,false]");
+    BAD(p2, "[1,\"x\",true,false,true]", 18, "maxItems", "");
+    BAD(p2, "[1,2]", 3, "type", "/1");
+    BAD(p2, "[1,\"x\",true,3]", 12, "type", "/3");
 }
 
 static void test_numbers2(void **state)

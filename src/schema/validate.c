@@ -1565,13 +1565,20 @@ HOT uint32_t fast_atom(const llmj__sval *v, const snode *cn, unsigned char kind,
  * byte beyond that. 1 when done with a level pushed (or out of memory), 2
  * when done with no level (a scalar with nothing to check), 0 to take the
  * general path. */
+HOT int start_child(llmj__sval *v, uint32_t child, unsigned char kind);
+
 HOT int fast_start(llmj__sval *v, unsigned char kind)
+{
+    uint32_t child;
+    return fast_child(v, &v->lv[v->nlv - 1], &child) ? start_child(v, child, kind) : 0;
+}
+
+/* fast_start() when the child schema is known (fast_child()'s answer). */
+HOT int start_child(llmj__sval *v, uint32_t child, unsigned char kind)
 {
     size_t pd = v->nlv - 1;
     vlev *P = &v->lv[pd];
-    uint32_t pci = P->c0, child;
-    if (!fast_child(v, P, &child))
-        return 0;
+    uint32_t pci = P->c0;
     const snode *cn = N(v, child);
     unsigned kb = kind_bits(kind);
     if (cn->flat_kinds & kb) {
@@ -2108,7 +2115,13 @@ static void feed_now(llmj__sval *v, const unsigned char *p, size_t n)
                                     /* begun as the loop begins it; an object's
                                      * first key is taken at once again */
                                     unsigned char o = p[i + 1];
-                                    value_byte(v, o, base + i + 1);
+                                    uint64_t off = base + i + 1;
+                                    /* value_byte() with fast_child()'s answer known */
+                                    v->started = 1;
+                                    v->pos_now = off;
+                                    if (!start_child(v, child, o) && push_level(v, o, off) == 0)
+                                        first_byte(v, o, off);
+                                    v->want_key = o == '{';
                                     i += 2;
                                     inner = o == '{' && !v->dec_pending && !v->nomem && i < n && p[i] == '"';
                                     i += (size_t)inner;
@@ -2133,13 +2146,25 @@ static void feed_now(llmj__sval *v, const unsigned char *p, size_t n)
                     if (v->nlv && c != '{' && c != '[' && !ev) {
                         size_t e = scalar_whole(v, p, i, n);
                         if (e) {
-                            /* the next elements of an array: ,scalar */
-                            while (e + 1 < n && p[e] == ',' && scalar_start(p[e + 1]) &&
-                                   v->lv[v->nlv - 1].kind == '[') {
-                                size_t f = scalar_whole(v, p, e + 2, n);
-                                if (!f)
-                                    break;
-                                e = f;
+                            /* the next elements of an array: ,scalar, with
+                             * fast_child()'s checks made once (scalar_child()
+                             * changes none of what they read but the count) */
+                            const vlev *P = &v->lv[v->nlv - 1];
+                            const vconj *pc = &v->cj[P->c0];
+                            if (P->kind == '[' && P->nc == 1 && pc->alive && pc->nm <= 1) {
+                                const snode *pn = pc->nm ? N(v, v->mm[pc->m0].node) : NULL;
+                                while (e + 1 < n && p[e] == ',' && scalar_start(p[e + 1])) {
+                                    uint32_t child = SN_TRUE;
+                                    if (pn) {
+                                        if (P->count >= pn->max_items)
+                                            break;
+                                        child = P->count < pn->nprefix ? pn->prefix[P->count] : pn->items;
+                                    }
+                                    size_t f = scalar_child(v, child, p, e + 2, n);
+                                    if (!f)
+                                        break;
+                                    e = f;
+                                }
                             }
                             i = e;
                             continue;
