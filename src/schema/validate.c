@@ -1636,6 +1636,10 @@ HOT int start_child(llmj__sval *v, uint32_t child, unsigned char kind)
         L->work = (unsigned char)str_work(sc);
         if ((sc & SC_ENUM) && a->nes == 1 && want_events(v))
             check_resolved(v, v->nlv - 1, v->pos_now);
+    } else if (kind == '{' && a->nprops <= 64 && a->nprops && v->nbits < v->bitscap) {
+        /* the common case: one word of seen bits, room for it */
+        m->b0 = v->nbits;
+        v->bits[v->nbits++] = 0;
     } else if (kind == '{' && a->nprops) {
         size_t words = (a->nprops + 63) / 64;
         if (grow(v, (void **)&v->bits, &v->bitscap, v->nbits + words, sizeof *v->bits))
