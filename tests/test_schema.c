@@ -189,6 +189,21 @@ static void test_enum_const(void **state)
     OK("{\"const\":false}", "false");
     BAD("{\"type\":\"object\",\"properties\":{\"k\":{\"enum\":[\"a\",\"b\"]}}}", "{\"k\":\"c\"}", 6,
         "enum", "/k");
+    /* string enums in members and elements, whole in the piece (validate.c,
+     * enum_few: at most 8 values; else find_name) */
+    const char *m = "{\"type\":\"object\",\"properties\":{\"k\":{\"enum\":[\"a\",\"ab\",\"a-longer-value\",7]},"
+                    "\"c\":{\"const\":\"x\"},\"n\":{\"type\":\"array\",\"items\":{\"enum\":[\"v1\",\"v2\",\"v3\",\"v4\","
+                    "\"v5\",\"v6\",\"v7\",\"v8\",\"v9\"]}}}}";
+    OK(m, "{\"k\":\"ab\",\"c\":\"x\",\"n\":[\"v9\",\"v1\"]}");
+    OK(m, "{\"c\":\"x\",\"k\":\"a-longer-value\"}");
+    OK(m, "{\"k\":\"a\",\"c\":\"x\"}");
+    OK(m, "{\"k\":7}");
+    OK(m, "{\"k\":\"\\u0061b\"}");
+    BAD(m, "{\"k\":\"abc\"}", 8, "enum", "/k");
+    BAD(m, "{\"k\":\"a-longer-valuf\"}", 19, "enum", "/k");
+    BAD(m, "{\"c\":\"y\"}", 6, "const", "/c");
+    BAD(m, "{\"n\":[\"v2\",\"v0\"]}", 13, "enum", "/n/1");
+    BAD(m, "{\"k\":\"\"}", 6, "enum", "/k");
 }
 
 static void test_objects(void **state)

@@ -1731,6 +1731,16 @@ static int num_byte(unsigned char c)
     return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
 }
 
+/* Is b[0:len) (avail bytes may be read at b) one of node a's at most 8
+ * string enum values? One by one, 8 bytes at a time. */
+HOT int enum_few(const snode *a, const unsigned char *b, size_t len, size_t avail)
+{
+    for (size_t k = 0; k < a->nes; k++)
+        if (a->es[k].len == len && name_equal(a->es[k].s, b, len, avail))
+            return 1;
+    return 0;
+}
+
 /* Does the whole string b[0:len) (no escapes, raw UTF-8; avail bytes may be
  * read at b) pass node a's checks (str_member and str_end would find
  * nothing)? 0 also when it is not a case decided here. */
@@ -1748,15 +1758,8 @@ static int str_passes(const snode *a, const unsigned char *b, size_t len, size_t
     }
     if (sc & SC_ENUM) {
         /* a few values: one by one, 8 bytes at a time */
-        uint32_t hit = NONE;
-        if (a->nes <= 8) {
-            for (uint32_t k = 0; k < a->nes && hit == NONE; k++)
-                if (a->es[k].len == len && name_equal(a->es[k].s, b, len, avail))
-                    hit = k;
-        } else {
-            hit = find_name((const char *)a->es, sizeof(sstr), a->efirst, a->nes, b, len);
-        }
-        if (hit == NONE)
+        if (a->nes <= 8 ? !enum_few(a, b, len, avail)
+                        : find_name((const char *)a->es, sizeof(sstr), a->efirst, a->nes, b, len) == NONE)
             return 0;
     }
     if (sc & SC_RX) {
@@ -1825,8 +1828,9 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
             v->plain_tail = j >= n ? i : v->plain_tail;
             return 0;
         }
-        if (atom != SN_TRUE && !str_passes(a, p + i, j - i, n - i))
-            return 0;
+        if (atom != SN_TRUE && !(a->str_checks == SC_ENUM && a->nes <= 8 ? enum_few(a, p + i, j - i, n - i)
+                                                                         : str_passes(a, p + i, j - i, n - i)))
+            return 0; /* (a few values: at once, no call) */
         j++;
         v->sbuf.len = 0;
         v->u8_left = 0;
