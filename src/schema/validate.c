@@ -11,7 +11,9 @@
  * skipped eight bytes at a time, and patterns run as automata (regex.h).
  * While several conjunctions of a value are alive (an anyOf not yet
  * decided) its runs are taken one byte at a time, so that the branch left is
- * known at its byte. Every result is the same whatever the piece sizes.
+ * known at its byte. Every result is the same whatever the piece sizes, so
+ * with no event callback small pieces are held and validated together (see
+ * llmj__schema_feed).
  *
  * Memory: the stacks hold one record per open value, conjunction and node,
  * so they grow with nesting and schema width, never with the text's length
