@@ -41,7 +41,10 @@ typedef struct verdict {
     char missing[512]; /* space-separated */
     char cut[256];
     int has_cut;
+    char upcoming[512];
 } verdict;
+
+static verdict verdict_of(llmj_tracker *t);
 
 static verdict run(tu_alloc *ta, const llmj_schema *s, const char *text, size_t piece, int end_normal)
 {
@@ -61,6 +64,14 @@ static verdict run(tu_alloc *ta, const llmj_schema *s, const char *text, size_t 
     }
     if (end_normal >= 0)
         llmj_tracker_finish(t, end_normal ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED);
+    verdict v = verdict_of(t);
+    llmj_tracker_free(t);
+    return v;
+}
+
+/* The tracker's schema result now, as a verdict. */
+static verdict verdict_of(llmj_tracker *t)
+{
     llmj_schema_result r;
     assert_int_equal(llmj_tracker_schema_result(t, &r), LLMJ_OK);
     verdict v;
@@ -80,7 +91,10 @@ static verdict run(tu_alloc *ta, const llmj_schema *s, const char *text, size_t 
         v.has_cut = 1;
         snprintf(v.cut, sizeof v.cut, "%s", r.cut);
     }
-    llmj_tracker_free(t);
+    for (size_t i = 0; i < r.nupcoming; i++) {
+        size_t l = strlen(v.upcoming);
+        snprintf(v.upcoming + l, sizeof v.upcoming - l, "%s%s", i ? " " : "", r.upcoming[i]);
+    }
     return v;
 }
 
@@ -175,6 +189,21 @@ static void test_enum_const(void **state)
     OK("{\"const\":false}", "false");
     BAD("{\"type\":\"object\",\"properties\":{\"k\":{\"enum\":[\"a\",\"b\"]}}}", "{\"k\":\"c\"}", 6,
         "enum", "/k");
+    /* string enums in members and elements, whole in the piece (validate.c,
+     * enum_few: at most 8 values; else find_name) */
+    const char *m = "{\"type\":\"object\",\"properties\":{\"k\":{\"enum\":[\"a\",\"ab\",\"a-longer-value\",7]},"
+                    "\"c\":{\"const\":\"x\"},\"n\":{\"type\":\"array\",\"items\":{\"enum\":[\"v1\",\"v2\",\"v3\",\"v4\","
+                    "\"v5\",\"v6\",\"v7\",\"v8\",\"v9\"]}}}}";
+    OK(m, "{\"k\":\"ab\",\"c\":\"x\",\"n\":[\"v9\",\"v1\"]}");
+    OK(m, "{\"c\":\"x\",\"k\":\"a-longer-value\"}");
+    OK(m, "{\"k\":\"a\",\"c\":\"x\"}");
+    OK(m, "{\"k\":7}");
+    OK(m, "{\"k\":\"\\u0061b\"}");
+    BAD(m, "{\"k\":\"abc\"}", 8, "enum", "/k");
+    BAD(m, "{\"k\":\"a-longer-valuf\"}", 19, "enum", "/k");
+    BAD(m, "{\"c\":\"y\"}", 6, "const", "/c");
+    BAD(m, "{\"n\":[\"v2\",\"v0\"]}", 13, "enum", "/n/1");
+    BAD(m, "{\"k\":\"\"}", 6, "enum", "/k");
 }
 
 static void test_objects(void **state)
@@ -216,6 +245,37 @@ static void test_objects(void **state)
     OK("{\"properties\":{\"a/b\":{\"type\":\"string\"}},\"additionalProperties\":false}", "{\"a\\/b\":\"v\"}");
     BAD("{\"properties\":{\"a/b\":{\"type\":\"string\"}},\"additionalProperties\":false}",
         "{\"a/b\":1}", 7, "type", "/a~1b");
+    /* keys taken at once when they are the next declared property as
+     * written (validate.c, key_next): a name with a quote or a backslash, a
+     * key the next name is a prefix of or that is a prefix of it, the next
+     * name again (a duplicate), a name of 8 bytes and more, a key written
+     * with an escape, out of order */
+    const char *q = "{\"type\":\"object\",\"properties\":{\"a\\\"b\":{\"type\":\"integer\"},"
+                    "\"c\\\\d\":{\"type\":\"integer\"},\"id\":{\"type\":\"integer\"},"
+                    "\"idx\":{\"type\":\"string\"},\"eightchr\":{\"type\":\"integer\"},"
+                    "\"a-longer-name\":{\"type\":\"integer\"}},\"additionalProperties\":false}";
+    OK(q, "{\"a\\\"b\":1,\"c\\\\d\":2,\"id\":3,\"idx\":\"s\",\"eightchr\":4,\"a-longer-name\":5}");
+    BAD(q, "{\"a\\\"b\":1,\"c\\\\d\":2,\"idx\":4}", 25, "type", "/idx");
+    BAD(q, "{\"a\\\"b\":1,\"c\\\\d\":2,\"i\":4}", 21, "additionalProperties", "/i");
+    BAD(q, "{\"a\\\"b\":1,\"c\\\\d\":2,\"id\":3,\"idx\":\"s\",\"eightchrs\":4}", 45, "additionalProperties",
+        "");
+    BAD(q, "{\"id\":3,\"id\":3}", 11, "properties", "/id");
+    OK(q, "{\"\\u0069d\":3,\"idx\":\"s\",\"a-longer-name\":5,\"eightchr\":4}");
+    BAD(q, "{\"\\u0069d\":3,\"idx\":\"s\",\"a-longer-name\":5,\"eightchr\":\"4\"}", 52, "type", "/eightchr");
+    /* "key":{ and "key":[ begun in the members' loop, an object's first key
+     * taken at once (validate.c) */
+    const char *o = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"object\",\"properties\":{"
+                    "\"b\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"minItems\":1},"
+                    "\"c\":{\"type\":\"object\",\"additionalProperties\":false}},\"required\":[\"b\"],"
+                    "\"additionalProperties\":false},\"d\":{\"type\":\"string\"}},\"additionalProperties\":false}";
+    OK(o, "{\"a\":{\"b\":[1,2],\"c\":{}},\"d\":\"x\"}");
+    OK(o, "{\"a\": {\"b\": [1]}, \"d\":\"x\"}");
+    BAD(o, "{\"a\":{\"x\":1}}", 7, "additionalProperties", "/a");
+    BAD(o, "{\"a\":{\"b\":[]}}", 11, "minItems", "/a/b");
+    BAD(o, "{\"a\":{\"b\":[1],\"c\":{\"z\":1}}}", 20, "additionalProperties", "/a/c");
+    BAD(o, "{\"a\":{\"c\":{}}}", 12, "required", "/a");
+    BAD(o, "{\"a\":[],\"d\":1}", 5, "type", "/a");
+    BAD(o, "{\"d\":{},\"a\":{}}", 5, "type", "/d");
 }
 
 static void test_arrays(void **state)
@@ -232,6 +292,14 @@ static void test_arrays(void **state)
     OK(p, "[1]");
     BAD(p, "[1,\"x\",3]", 7, "items", "/2");
     BAD(p, "[\"x\"]", 1, "type", "/0");
+    /* the elements after the first are taken in one loop (validate.c):
+     * prefixItems, then items, then maxItems */
+    const char *p2 = "{\"prefixItems\":[{\"type\":\"integer\"},{\"type\":\"string\"}],\"items\":{\"type\":\"boolean\"},"
+                     "\"maxItems\":4}";
+    OK(p2, "[1,\"x\",true,false]");
+    BAD(p2, "[1,\"x\",true,false,true]", 18, "maxItems", "");
+    BAD(p2, "[1,2]", 3, "type", "/1");
+    BAD(p2, "[1,\"x\",true,3]", 12, "type", "/3");
 }
 
 static void test_numbers2(void **state)
@@ -262,6 +330,22 @@ static void test_numbers2(void **state)
     }
     OK("{\"type\":\"array\",\"items\":{\"exclusiveMaximum\":0.3}}", "[0.2999]");
     BAD("{\"type\":\"array\",\"items\":{\"exclusiveMaximum\":0.3}}", "[0.3]", 4, "exclusiveMaximum", "/0");
+    /* short numbers in members and elements are checked in place
+     * (validate.c, scalar_child): the type integer, the bounds at equality */
+    const char *b = "{\"type\":\"object\",\"properties\":{\"i\":{\"type\":\"integer\",\"minimum\":-2},"
+                    "\"n\":{\"type\":\"number\",\"minimum\":0,\"maximum\":100},"
+                    "\"a\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"maximum\":3}}}}";
+    OK(b, "{\"i\":1.0,\"n\":0,\"a\":[3,3.00,-7]}");
+    OK(b, "{\"i\":-2,\"n\":100.0}");
+    OK(b, "{\"n\":-0.0,\"i\":-2.0}");
+    OK(b, "{\"n\":99.999}");
+    BAD(b, "{\"i\":1.5,\"n\":1}", 8, "type", "/i");
+    BAD(b, "{\"i\":-3.00,\"n\":1}", 10, "minimum", "/i");
+    BAD(b, "{\"i\":-3,\"n\":1}", 7, "minimum", "/i");
+    BAD(b, "{\"n\":100.01,\"i\":1}", 11, "maximum", "/n");
+    BAD(b, "{\"n\":-0.5,\"i\":1}", 9, "minimum", "/n");
+    BAD(b, "{\"a\":[1,3.5,2]}", 11, "type", "/a/1");
+    BAD(b, "{\"a\":[1,4,2]}", 9, "maximum", "/a/1");
 }
 
 static void test_strings(void **state)
@@ -826,6 +910,114 @@ static void test_no_memory(void **state)
     assert_int_equal(sa.live, 0);
 }
 
+static int no_op_event(void *ctx, const llmj_schema_event *ev)
+{
+    (void)ctx;
+    (void)ev;
+    return 0;
+}
+
+static void verdicts_equal(const verdict *a, const verdict *b, const char *what, size_t piece, size_t at)
+{
+    if (a->valid != b->valid || a->off != b->off || strcmp(a->kw, b->kw) || strcmp(a->ptr, b->ptr) ||
+        strcmp(a->msg, b->msg) || strcmp(a->missing, b->missing) || a->has_cut != b->has_cut ||
+        strcmp(a->cut, b->cut) || strcmp(a->upcoming, b->upcoming))
+        fail_msg("%s, pieces of %zu, at byte %zu: held: valid %d offset %lld '%s' '%s' missing '%s' upcoming '%s'; "
+                 "at once: valid %d offset %lld '%s' '%s' missing '%s' upcoming '%s'",
+                 what, piece, at, a->valid, (long long)a->off, a->ptr, a->msg, a->missing, a->upcoming, b->valid,
+                 (long long)b->off, b->ptr, b->msg, b->missing, b->upcoming);
+}
+
+/* With no event callback small pieces are held and validated together
+ * (validate.c, HOLD_CAP); with one (that never stops the tracker) each piece
+ * is validated as it comes. Both must give the same result at every query,
+ * whatever the pieces, the violation and where it is. */
+static void test_held_pieces(void **state)
+{
+    (void)state;
+    static const char schema[] =
+        "{\"type\":\"object\",\"properties\":{"
+        "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+        "\"id\":{\"type\":\"string\",\"pattern\":\"^[a-z]{3}-[0-9]+$\"},"
+        "\"kind\":{\"enum\":[\"book\",\"film\",\"song\",\"game\"]},"
+        "\"score\":{\"type\":\"number\",\"minimum\":0,\"maximum\":100},"
+        "\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"maxItems\":3},"
+        "\"meta\":{\"type\":\"object\",\"properties\":{\"lang\":{\"enum\":[\"en\",\"fr\"]}},"
+        "\"required\":[\"lang\"],\"additionalProperties\":false}},"
+        "\"required\":[\"id\",\"kind\",\"score\",\"tags\",\"meta\"],\"additionalProperties\":false}}},"
+        "\"required\":[\"items\"],\"additionalProperties\":false}";
+    /* the faults, each put into one element */
+    static const char *const faults[] = {
+        NULL,
+        "{\"id\":\"abc-1\",\"kind\":\"boox\",\"score\":1,\"tags\":[],\"meta\":{\"lang\":\"en\"}}",
+        "{\"id\":\"ab1\",\"kind\":\"book\",\"score\":1,\"tags\":[],\"meta\":{\"lang\":\"en\"}}",
+        "{\"id\":\"abc-1\",\"kind\":\"book\",\"score\":101,\"tags\":[],\"meta\":{\"lang\":\"en\"}}",
+        "{\"id\":\"abc-1\",\"kind\":\"book\",\"score\":1,\"tags\":[\"a\",\"b\",\"c\",\"d\"],\"meta\":{\"lang\":\"en\"}}",
+        "{\"id\":\"abc-1\",\"kind\":\"book\",\"score\":1,\"tags\":[],\"meta\":{\"lang\":\"en\",\"zz\":1}}",
+        "{\"id\":\"abc-1\",\"kind\":\"book\",\"score\":1,\"tags\":[],\"meta\":{}}",
+        "{\"id\":\"abc-1\",\"kind\":\"bo\\u006fk\",\"score\":1,\"tags\":[],\"meta\":{\"lang\":\"fr\"},\"x\":2}",
+    };
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    llmj_schema *s = compile_ok(&ta, schema);
+    for (size_t f = 0; f < sizeof faults / sizeof *faults; f++) {
+        for (size_t at = 0; at < 3; at++) {
+            tu_buf b = {0};
+            tu_buf_addf(&b, "{\"items\":[");
+            size_t bad = at == 0 ? 3 : at == 1 ? 70 : 139;
+            for (size_t i = 0; i < 140; i++) {
+                if (i)
+                    tu_buf_addf(&b, ", ");
+                if (faults[f] && i == bad)
+                    tu_buf_addf(&b, "%s", faults[f]);
+                else
+                    tu_buf_addf(&b, "{\"id\":\"abc-%zu\",\"kind\":\"%s\",\"score\":%zu.5,\"tags\":[\"t\\\"q\",\"u\"],"
+                                    "\"meta\":{\"lang\":\"%s\"}}",
+                                i, i % 2 ? "film" : "song", i % 100, i % 3 ? "en" : "fr");
+            }
+            tu_buf_addf(&b, "]}");
+            static const size_t pieces[] = {1, 2, 7, 64, 1000, 4095, 4096, 5000};
+            for (size_t pi = 0; pi < sizeof pieces / sizeof *pieces; pi++) {
+                size_t piece = pieces[pi];
+                for (size_t every = 0; every < 3; every++) {
+                    /* queries: none before the end, every 97 pieces, after each piece */
+                    llmj_tracker *t[2];
+                    for (int k = 0; k < 2; k++) {
+                        llmj_config cfg;
+                        llmj_config_init(&cfg);
+                        cfg.alloc = tu_allocator(&ta);
+                        assert_int_equal(llmj_tracker_new(&t[k], &cfg, NULL, NULL), LLMJ_OK);
+                        assert_int_equal(k ? llmj_tracker_set_schema_cb(t[k], s, no_op_event, NULL)
+                                           : llmj_tracker_set_schema(t[k], s),
+                                         LLMJ_OK);
+                    }
+                    size_t np = 0;
+                    for (size_t i = 0; i < b.len; np++) {
+                        size_t k = piece < b.len - i ? piece : b.len - i;
+                        for (int j = 0; j < 2; j++)
+                            llmj_tracker_feed(t[j], b.data + i, k);
+                        i += k;
+                        if ((every == 1 && np % 97 == 96) || (every == 2 && (piece > 1 || np % 13 == 0))) {
+                            verdict x = verdict_of(t[0]), y = verdict_of(t[1]);
+                            verdicts_equal(&x, &y, faults[f] ? faults[f] : "no fault", piece, i);
+                        }
+                    }
+                    for (int j = 0; j < 2; j++)
+                        llmj_tracker_finish(t[j], LLMJ_END_NORMAL);
+                    verdict x = verdict_of(t[0]), y = verdict_of(t[1]);
+                    verdicts_equal(&x, &y, faults[f] ? faults[f] : "no fault", piece, b.len);
+                    assert_int_equal(x.valid, faults[f] ? LLMJ_SCHEMA_NONCONFORMING : LLMJ_SCHEMA_CONFORMING);
+                    for (int j = 0; j < 2; j++)
+                        llmj_tracker_free(t[j]);
+                }
+            }
+            tu_buf_free(&b);
+        }
+    }
+    llmj_schema_free(s);
+    assert_int_equal(ta.live, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -837,7 +1029,7 @@ int main(void)
         cmocka_unit_test(test_big_schema),  cmocka_unit_test(test_after_violation),
         cmocka_unit_test(test_regex_vs_pcre2), cmocka_unit_test(test_regex_fallback),
         cmocka_unit_test(test_events),      cmocka_unit_test(test_upcoming),
-        cmocka_unit_test(test_no_memory),
+        cmocka_unit_test(test_no_memory),   cmocka_unit_test(test_held_pieces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -679,6 +679,7 @@ static long compile_node(comp2 *k, const jv *v)
             if (!p->nm.s)
                 return nomem(c);
             p->nm.len = props->klen[j];
+            p->plain = !memchr(p->nm.s, '"', p->nm.len) && !memchr(p->nm.s, '\\', p->nm.len);
             p->in_props = 1;
             p->order = (uint32_t)j;
             N->nprops = ++w;

@@ -32,6 +32,8 @@ typedef struct sprop {
     uint32_t order;    /* its index in properties as written (UINT32_MAX: only in required) */
     unsigned char in_props; /* listed in properties */
     unsigned char required;
+    unsigned char plain; /* no quote or backslash in the name: a key is it when
+                          * its bytes as written are the name's, then a quote */
 } sprop;
 
 typedef struct sscalar { /* a non-string enum/const value */

@@ -11,7 +11,9 @@
  * skipped eight bytes at a time, and patterns run as automata (regex.h).
  * While several conjunctions of a value are alive (an anyOf not yet
  * decided) its runs are taken one byte at a time, so that the branch left is
- * known at its byte. Every result is the same whatever the piece sizes.
+ * known at its byte. Every result is the same whatever the piece sizes, so
+ * with no event callback small pieces are held and validated together (see
+ * llmj__schema_feed).
  *
  * Memory: the stacks hold one record per open value, conjunction and node,
  * so they grow with nesting and schema width, never with the text's length
@@ -39,6 +41,7 @@
 #endif
 #define PATTERN_PREFIX_MAX 256 /* PCRE2 patterns: decoded bytes up to which prefixes are checked */
 #define MAX_CONJ 4096          /* conjunctions per value */
+#define HOLD_CAP 4096          /* bytes of small pieces held before they are validated */
 
 /* vlev.work: what the members of a string value look at: the content, its
  * bytes kept in sbuf, an enum, the character count, the code points */
@@ -131,6 +134,10 @@ struct llmj__sval {
     llmj__buf out;   /* result pointers, NUL-separated */
     size_t *offs; size_t offcap;
     const char **plist; size_t pcap;
+
+    /* small pieces held for one call of feed_now() (see llmj__schema_feed) */
+    unsigned char *hold; size_t nhold;
+    int hold_refused;    /* its allocation failed: every piece at once */
 };
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -382,16 +389,16 @@ static void check_resolved(llmj__sval *v, size_t d, uint64_t off)
 
 /* ---- values begin ------------------------------------------------------------ */
 
-static unsigned kind_bits(unsigned char k)
+/* The SK_* bits of a value kind ('{' '[' '"' '0' 't' 'f' 'n'), by table: it
+ * is asked once per value. */
+static const unsigned char k_kbits[256] = {
+    ['{'] = SK_OBJ, ['['] = SK_ARR, ['"'] = SK_STR, ['0'] = SK_INT | SK_NUM, ['t'] = SK_BOOL, ['f'] = SK_BOOL,
+    ['n'] = SK_NULL,
+};
+
+static inline unsigned kind_bits(unsigned char k)
 {
-    switch (k) {
-    case '{': return SK_OBJ;
-    case '[': return SK_ARR;
-    case '"': return SK_STR;
-    case '0': return SK_INT | SK_NUM;
-    case 't': case 'f': return SK_BOOL;
-    default: return SK_NULL;
-    }
+    return k_kbits[k];
 }
 
 static const char *kind_name(unsigned char k)
@@ -590,7 +597,7 @@ static int push_level(llmj__sval *v, unsigned char kind, uint64_t off)
     return expand(v, off);
 }
 
-static void pop_level(llmj__sval *v)
+HOT void pop_level(llmj__sval *v)
 {
     if (v->dec_pending)
         flush_decided(v);
@@ -1124,6 +1131,38 @@ static inline int name_equal(const char *s, const unsigned char *b, size_t len, 
     return memcmp(s, b, len) == 0;
 }
 
+/* key_whole()'s commonest success, in few steps: the object's one member m
+ * (node n, its conjunction alive) reads a key whose first byte is b[0]
+ * (avail bytes may be read at b), and it is the property declared after the
+ * last one begun, not seen yet: its name as written, then the closing quote
+ * (no scan for the quote: the name has none, nor a backslash). Returns the
+ * member's schema and *len the key's; NONE when it is not that case, with
+ * nothing changed (key_whole() takes the key). */
+HOT uint32_t key_next(llmj__sval *v, vlev *L, vmem *m, const snode *n, const unsigned char *b, size_t avail,
+                      size_t *len)
+{
+    size_t nx = (size_t)(m->last + 1);
+    if (nx >= n->ndecl)
+        return NONE;
+    uint32_t f0 = n->decl[nx];
+    const sprop *pr = &n->props[f0]; /* in properties: it was declared */
+    size_t k = pr->nm.len;
+    uint64_t *w = &v->bits[m->b0 + f0 / 64];
+    uint64_t bit = 1ull << (f0 % 64);
+    if (!pr->plain || k >= avail || b[k] != '"' || !name_equal(pr->nm.s, b, k, avail) || (*w & bit))
+        return NONE;
+    *len = k;
+    v->keys.len = L->key_off;
+    L->kext = pr->nm.s; /* the same bytes: kept by the schema */
+    L->key_len = k;
+    m->lo = f0;
+    m->prop = (int32_t)f0;
+    m->hi = f0 + 1;
+    *w |= bit;
+    m->last = (int32_t)pr->order;
+    return pr->node;
+}
+
 /* The key of the object at depth d is complete: member m's property; 0, or
  * -1 when m fails (set_fail said why). */
 HOT int key_member(llmj__sval *v, size_t d, vmem *m)
@@ -1307,6 +1346,14 @@ static void arr_end(llmj__sval *v, uint64_t off)
 {
     size_t d = v->nlv - 1;
     vlev *L = &v->lv[d];
+    if (L->nc == 1 && v->cj[L->c0].nm <= 1) {
+        /* the common case: one conjunction of at most one member */
+        const vconj *c = &v->cj[L->c0];
+        if (!c->alive || c->nm == 0 || L->count >= N(v, v->mm[c->m0].node)->min_items) {
+            pop_level(v);
+            return;
+        }
+    }
     FOR_ALIVE(L, ci) FOR_MEM(ci, mi) {
         const snode *n = N(v, v->mm[mi].node);
         if (L->count < n->min_items) {
@@ -1520,13 +1567,20 @@ HOT uint32_t fast_atom(const llmj__sval *v, const snode *cn, unsigned char kind,
  * byte beyond that. 1 when done with a level pushed (or out of memory), 2
  * when done with no level (a scalar with nothing to check), 0 to take the
  * general path. */
+HOT int start_child(llmj__sval *v, uint32_t child, unsigned char kind);
+
 HOT int fast_start(llmj__sval *v, unsigned char kind)
+{
+    uint32_t child;
+    return fast_child(v, &v->lv[v->nlv - 1], &child) ? start_child(v, child, kind) : 0;
+}
+
+/* fast_start() when the child schema is known (fast_child()'s answer). */
+HOT int start_child(llmj__sval *v, uint32_t child, unsigned char kind)
 {
     size_t pd = v->nlv - 1;
     vlev *P = &v->lv[pd];
-    uint32_t pci = P->c0, child;
-    if (!fast_child(v, P, &child))
-        return 0;
+    uint32_t pci = P->c0;
     const snode *cn = N(v, child);
     unsigned kb = kind_bits(kind);
     if (cn->flat_kinds & kb) {
@@ -1584,6 +1638,10 @@ HOT int fast_start(llmj__sval *v, unsigned char kind)
         L->work = (unsigned char)str_work(sc);
         if ((sc & SC_ENUM) && a->nes == 1 && want_events(v))
             check_resolved(v, v->nlv - 1, v->pos_now);
+    } else if (kind == '{' && a->nprops <= 64 && a->nprops && v->nbits < v->bitscap) {
+        /* the common case: one word of seen bits, room for it */
+        m->b0 = v->nbits;
+        v->bits[v->nbits++] = 0;
     } else if (kind == '{' && a->nprops) {
         size_t words = (a->nprops + 63) / 64;
         if (grow(v, (void **)&v->bits, &v->bitscap, v->nbits + words, sizeof *v->bits))
@@ -1675,6 +1733,16 @@ static int num_byte(unsigned char c)
     return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
 }
 
+/* Is b[0:len) (avail bytes may be read at b) one of node a's at most 8
+ * string enum values? One by one, 8 bytes at a time. */
+HOT int enum_few(const snode *a, const unsigned char *b, size_t len, size_t avail)
+{
+    for (size_t k = 0; k < a->nes; k++)
+        if (a->es[k].len == len && name_equal(a->es[k].s, b, len, avail))
+            return 1;
+    return 0;
+}
+
 /* Does the whole string b[0:len) (no escapes, raw UTF-8; avail bytes may be
  * read at b) pass node a's checks (str_member and str_end would find
  * nothing)? 0 also when it is not a case decided here. */
@@ -1692,15 +1760,8 @@ static int str_passes(const snode *a, const unsigned char *b, size_t len, size_t
     }
     if (sc & SC_ENUM) {
         /* a few values: one by one, 8 bytes at a time */
-        uint32_t hit = NONE;
-        if (a->nes <= 8) {
-            for (uint32_t k = 0; k < a->nes && hit == NONE; k++)
-                if (a->es[k].len == len && name_equal(a->es[k].s, b, len, avail))
-                    hit = k;
-        } else {
-            hit = find_name((const char *)a->es, sizeof(sstr), a->efirst, a->nes, b, len);
-        }
-        if (hit == NONE)
+        if (a->nes <= 8 ? !enum_few(a, b, len, avail)
+                        : find_name((const char *)a->es, sizeof(sstr), a->efirst, a->nes, b, len) == NONE)
             return 0;
     }
     if (sc & SC_RX) {
@@ -1723,7 +1784,7 @@ static int str_passes(const snode *a, const unsigned char *b, size_t len, size_t
  * level; returns the index past it (a closing quote; a number's delimiter is
  * read next). Else 0 and nothing changed: the states below take it, and
  * report what fails where they always did. */
-HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, size_t i, size_t n, uint64_t base)
+HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, size_t i, size_t n)
 {
     size_t j = i;
     unsigned char c = p[i - 1];
@@ -1754,7 +1815,6 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
                 return 0;
         }
         v->started = 1;
-        v->pos_now = base + i - 1;
         P->count += P->kind == '[';
         return j;
     }
@@ -1770,8 +1830,9 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
             v->plain_tail = j >= n ? i : v->plain_tail;
             return 0;
         }
-        if (atom != SN_TRUE && !str_passes(a, p + i, j - i, n - i))
-            return 0;
+        if (atom != SN_TRUE && !(a->str_checks == SC_ENUM && a->nes <= 8 ? enum_few(a, p + i, j - i, n - i)
+                                                                         : str_passes(a, p + i, j - i, n - i)))
+            return 0; /* (a few values: at once, no call) */
         j++;
         v->sbuf.len = 0;
         v->u8_left = 0;
@@ -1815,6 +1876,14 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
                 nv.x = c == '-' ? -x : x;
                 nv.have = 1;
                 integral = !fracnz;
+                /* num_check()'s verdict at once for the type and plain
+                 * bounds (no strtod, nothing to cache) */
+                if (!(a->has_xmin | a->has_xmax | a->has_mult | a->has_enum)) {
+                    if (((a->types & SK_INT) && !(a->types & SK_NUM) && !integral) ||
+                        (a->has_min && nv.x < a->min) || (a->has_max && nv.x > a->max))
+                        return 0;
+                    goto passed;
+                }
             }
             double lim = 0;
             const char *kw = num_check(a, &nv, &integral, &lim);
@@ -1823,8 +1892,8 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
                 return 0;
         }
     }
-    v->started = 1;
-    v->pos_now = base + i - 1;
+passed:
+    v->started = 1; /* (pos_now is not set: only first_byte's checks read it) */
     P->count += P->kind == '[';
     v->cj[P->c0].kids = 1;
     return j;
@@ -1832,10 +1901,10 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
 
 /* scalar_child() for the value beginning on top (the common case: see
  * fast_child()). */
-HOT size_t scalar_whole(llmj__sval *v, const unsigned char *p, size_t i, size_t n, uint64_t base)
+HOT size_t scalar_whole(llmj__sval *v, const unsigned char *p, size_t i, size_t n)
 {
     uint32_t child;
-    return fast_child(v, &v->lv[v->nlv - 1], &child) ? scalar_child(v, child, p, i, n, base) : 0;
+    return fast_child(v, &v->lv[v->nlv - 1], &child) ? scalar_child(v, child, p, i, n) : 0;
 }
 
 /* Can c begin a scalar (a value scalar_whole() may take)? */
@@ -1879,9 +1948,9 @@ HOT void value_byte(llmj__sval *v, unsigned char c, uint64_t off)
     }
 }
 
-void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
+static void feed_now(llmj__sval *v, const unsigned char *p, size_t n)
 {
-    if (!v || v->nomem)
+    if (v->nomem)
         return;
     uint64_t base = v->pos;
     size_t i = 0;
@@ -2013,48 +2082,99 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
                     break;
                 default:
                     if (c == '"' && v->want_key) {
-                        kctx kc;
-                        int kfast = key_ctx(v, &kc);
-                        for (;;) {
-                            size_t j = scan_plain(p, i, n);
-                            uint32_t child;
-                            if (!(kfast && j < n && p[j] == '"' && key_whole(v, &kc, p + i, j - i, n - i, OFF, &child))) {
-                                v->plain_tail = j >= n ? i : v->plain_tail;
-                                v->in_key = 1;
-                                key_begin(v);
-                                v->ls = L_STR;
-                                break;
+                        for (;;) { /* an object's keys, from the one begun at i */
+                            kctx kc;
+                            int kfast = key_ctx(v, &kc);
+                            /* the object's one member, alive, for key_next(); it
+                             * stays in place while no level is pushed */
+                            vmem *km = kfast && kc.c->alive && kc.c->nm == 1 ? &v->mm[kc.c->m0] : NULL;
+                            const snode *kn = km ? N(v, km->node) : NULL;
+                            int inner = 0; /* an object value's first key is next */
+                            for (;;) {
+                                size_t kl;
+                                uint32_t child;
+                                if (km && (child = key_next(v, kc.L, km, kn, p + i, n - i, &kl)) != NONE) {
+                                    /* nothing failed, nothing was stored: no
+                                     * decision is pending (none was when the loop
+                                     * began, none is after a scalar_child() or a
+                                     * value_byte() it went on after) */
+                                    i += kl + 1;
+                                    v->want_key = 0;
+                                } else {
+                                    size_t j = scan_plain(p, i, n);
+                                    if (!(kfast && j < n && p[j] == '"' &&
+                                          key_whole(v, &kc, p + i, j - i, n - i, OFF, &child))) {
+                                        v->plain_tail = j >= n ? i : v->plain_tail;
+                                        v->in_key = 1;
+                                        key_begin(v);
+                                        v->ls = L_STR;
+                                        break;
+                                    }
+                                    i = j + 1; /* the whole key at once */
+                                    v->want_key = 0;
+                                    if (child == NONE || v->dec_pending || v->nomem)
+                                        break;
+                                }
+                                /* the common member "key":scalar, then ,"key: the
+                                 * colon, the value and the comma as the loop
+                                 * would take them (no level is pushed: the
+                                 * object stays on top); or "key":{ and "key":[ */
+                                if (i + 1 >= n || p[i] != ':' || ev)
+                                    break;
+                                if (p[i + 1] == '{' || p[i + 1] == '[') {
+                                    /* begun as the loop begins it; an object's
+                                     * first key is taken at once again */
+                                    unsigned char o = p[i + 1];
+                                    uint64_t off = base + i + 1;
+                                    /* value_byte() with fast_child()'s answer known */
+                                    v->started = 1;
+                                    v->pos_now = off;
+                                    if (!start_child(v, child, o) && push_level(v, o, off) == 0)
+                                        first_byte(v, o, off);
+                                    v->want_key = o == '{';
+                                    i += 2;
+                                    inner = o == '{' && !v->dec_pending && !v->nomem && i < n && p[i] == '"';
+                                    i += (size_t)inner;
+                                    break;
+                                }
+                                if (!scalar_start(p[i + 1]))
+                                    break;
+                                size_t e = scalar_child(v, child, p, i + 2, n);
+                                if (!e)
+                                    break;
+                                i = e;
+                                if (i + 1 >= n || p[i] != ',' || p[i + 1] != '"')
+                                    break;
+                                v->want_key = 1;
+                                i += 2;
                             }
-                            i = j + 1; /* the whole key at once */
-                            v->want_key = 0;
-                            /* the common member "key":scalar, then ,"key: the
-                             * colon, the value and the comma as the loop would
-                             * take them (no level is pushed: the object stays
-                             * on top) */
-                            if (child == NONE || v->dec_pending || v->nomem || i + 1 >= n || p[i] != ':' ||
-                                !scalar_start(p[i + 1]) || ev)
+                            if (!inner)
                                 break;
-                            size_t e = scalar_child(v, child, p, i + 2, n, base);
-                            if (!e)
-                                break;
-                            i = e;
-                            if (i + 1 >= n || p[i] != ',' || p[i + 1] != '"')
-                                break;
-                            v->want_key = 1;
-                            i += 2;
                         }
                         break;
                     }
                     if (v->nlv && c != '{' && c != '[' && !ev) {
-                        size_t e = scalar_whole(v, p, i, n, base);
+                        size_t e = scalar_whole(v, p, i, n);
                         if (e) {
-                            /* the next elements of an array: ,scalar */
-                            while (e + 1 < n && p[e] == ',' && scalar_start(p[e + 1]) &&
-                                   v->lv[v->nlv - 1].kind == '[') {
-                                size_t f = scalar_whole(v, p, e + 2, n, base);
-                                if (!f)
-                                    break;
-                                e = f;
+                            /* the next elements of an array: ,scalar, with
+                             * fast_child()'s checks made once (scalar_child()
+                             * changes none of what they read but the count) */
+                            const vlev *P = &v->lv[v->nlv - 1];
+                            const vconj *pc = &v->cj[P->c0];
+                            if (P->kind == '[' && P->nc == 1 && pc->alive && pc->nm <= 1) {
+                                const snode *pn = pc->nm ? N(v, v->mm[pc->m0].node) : NULL;
+                                while (e + 1 < n && p[e] == ',' && scalar_start(p[e + 1])) {
+                                    uint32_t child = SN_TRUE;
+                                    if (pn) {
+                                        if (P->count >= pn->max_items)
+                                            break;
+                                        child = P->count < pn->nprefix ? pn->prefix[P->count] : pn->items;
+                                    }
+                                    size_t f = scalar_child(v, child, p, e + 2, n);
+                                    if (!f)
+                                        break;
+                                    e = f;
+                                }
                             }
                             i = e;
                             continue;
@@ -2113,6 +2233,41 @@ void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
 #undef OFF
 }
 
+/* The held pieces, validated now. */
+static void flush_hold(llmj__sval *v)
+{
+    if (v->nhold) {
+        size_t n = v->nhold;
+        v->nhold = 0;
+        feed_now(v, v->hold, n);
+    }
+}
+
+/* Results are the same whatever the piece sizes, and with no event
+ * callback nothing sees the validator between feeds but what flushes the
+ * held bytes first (llmj_tracker_schema_result, llmj__schema_finish). So
+ * small pieces are held, up to HOLD_CAP bytes, and validated together: each
+ * call has its fixed cost, and a key or string cut by a piece's end leaves
+ * the fast paths of feed_now() for the general ones. */
+void llmj__schema_feed(llmj__sval *v, const unsigned char *p, size_t n)
+{
+    if (!v || v->nomem)
+        return;
+    if (!v->cb && !v->hold_refused && n < HOLD_CAP) {
+        if (!v->hold && !(v->hold = llmj__malloc(&v->a, HOLD_CAP)))
+            v->hold_refused = 1;
+        if (v->hold) {
+            if (v->nhold + n > HOLD_CAP)
+                flush_hold(v);
+            memcpy(v->hold + v->nhold, p, n);
+            v->nhold += n;
+            return;
+        }
+    }
+    flush_hold(v);
+    feed_now(v, p, n);
+}
+
 /* ---- life cycle, results ------------------------------------------------------ */
 
 static void sval_state(llmj__sval *v)
@@ -2132,6 +2287,7 @@ static void sval_state(llmj__sval *v)
     v->keys.len = v->sbuf.len = v->num.len = 0;
     v->nomem = 0;
     v->violated = 0;
+    v->nhold = 0;
 }
 
 void llmj__schema_reset(llmj__sval *v)
@@ -2153,6 +2309,7 @@ void llmj__schema_free(llmj__sval *v)
     llmj__free(&a, v->bits);
     llmj__free(&a, v->offs);
     llmj__free(&a, v->plist);
+    llmj__free(&a, v->hold);
     llmj__buf_free(&v->keys, &a);
     llmj__buf_free(&v->sbuf, &a);
     llmj__buf_free(&v->num, &a);
@@ -2166,6 +2323,7 @@ void llmj__schema_finish(llmj__sval *v, int end_normal, int complete)
 {
     if (!v || v->finished)
         return;
+    flush_hold(v);
     v->finished = 1;
     if (!v->nomem && v->ls == L_NUM && end_normal && v->nlv == 1 && !v->flat)
         num_end(v, v->pos);
@@ -2246,6 +2404,7 @@ llmj_status llmj_tracker_schema_result(llmj_tracker *t, llmj_schema_result *out)
     if (!t || !out || !t->schema)
         return LLMJ_MISUSE;
     llmj__sval *v = t->schema;
+    flush_hold(v);
     memset(out, 0, sizeof *out);
     if (v->nomem)
         return LLMJ_NOMEM;
