@@ -88,7 +88,8 @@ typedef struct ld_ops {
     /* Between events (NULL: nothing to do): give back the memory that only
      * an event needs (its parser, records and kept strings), so that an open
      * stream holds only what it keeps from event to event. The stream calls
-     * it after every event(); a decoder gives the same results without. */
+     * it at the end of every feed and at finish; a decoder gives the same
+     * results, statuses and messages whether it is called or not. */
     void (*rest)(void *state);
 } ld_ops;
 

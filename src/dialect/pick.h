@@ -164,8 +164,9 @@ struct llmj__pk {
     char msgbuf[160];
 };
 
-/* Set up (p is embedded in the decoder's state; llmj__pk_rest tears down). cfg may be
- * NULL (defaults). LLMJ_OK or LLMJ_NOMEM (nothing left allocated). */
+/* Set up (p is embedded in the decoder's state; llmj__pk_rest tears down).
+ * cfg may be NULL (defaults). LLMJ_OK or LLMJ_NOMEM (nothing left
+ * allocated). */
 llmj_status llmj__pk_init(llmj__pk *p, const llmj_allocator *a, const llmj_config *cfg);
 /* Between events, and to tear down: drop the yajl handle (yajl keeps its
  * lexer's 2 KiB buffer for as long as a handle lives), the records and the
