@@ -357,6 +357,13 @@ int llmj_doc_is_open(const llmj_doc *d, llmj_node n)
     return v ? v->open : 0;
 }
 
+/* The document's characters at off; "" while it has none (empty keys and
+ * strings only: chars.data is still NULL). */
+static const char *chars_at(const llmj_doc *d, size_t off)
+{
+    return d->chars.data ? d->chars.data + off : "";
+}
+
 const char *llmj_doc_text(const llmj_doc *d, llmj_node n, size_t *len)
 {
     const dnode *v = node(d, n);
@@ -366,7 +373,7 @@ const char *llmj_doc_text(const llmj_doc *d, llmj_node n, size_t *len)
         switch (v->type) {
         case LLMJ_DOC_STRING:
         case LLMJ_DOC_NUMBER:
-            s = d->chars.data ? d->chars.data + v->txt_off : "";
+            s = chars_at(d, v->txt_off);
             l = v->txt_len;
             break;
         case LLMJ_DOC_TRUE: s = "true"; l = 4; break;
@@ -410,7 +417,7 @@ const char *llmj_doc_key(const llmj_doc *d, llmj_node n, size_t *len)
     int member = v && v->parent != LLMJ_DOC_NONE && d->nodes[v->parent].type == LLMJ_DOC_OBJECT;
     if (len)
         *len = member ? v->key_len : 0;
-    return member ? d->chars.data + v->key_off : NULL;
+    return member ? chars_at(d, v->key_off) : NULL;
 }
 
 size_t llmj_doc_nodes(const llmj_doc *d)
@@ -468,7 +475,7 @@ llmj_node llmj_doc_get(const llmj_doc *d, const char *pointer, size_t len)
             /* the last member of that name wins, as in most JSON readers */
             llmj_node found = LLMJ_DOC_NONE;
             for (; c != LLMJ_DOC_NONE; c = d->nodes[c].next)
-                if (seg_is_key(seg, n, d->chars.data + d->nodes[c].key_off, d->nodes[c].key_len))
+                if (seg_is_key(seg, n, chars_at(d, d->nodes[c].key_off), d->nodes[c].key_len))
                     found = c;
             c = found;
         } else {
@@ -554,14 +561,14 @@ llmj_status llmj_doc_json(llmj_doc *d, llmj_node n, const char **out, size_t *le
         const dnode *v = &d->nodes[cur];
         if (cur != n && v->parent != LLMJ_DOC_NONE &&
             d->nodes[v->parent].type == LLMJ_DOC_OBJECT &&
-            (put_string(d, d->chars.data + v->key_off, v->key_len) || put(d, ":", 1)))
+            (put_string(d, chars_at(d, v->key_off), v->key_len) || put(d, ":", 1)))
             return LLMJ_NOMEM;
         int rc = 0;
         switch (v->type) {
         case LLMJ_DOC_OBJECT: rc = put(d, "{", 1); break;
         case LLMJ_DOC_ARRAY: rc = put(d, "[", 1); break;
-        case LLMJ_DOC_STRING: rc = put_string(d, d->chars.data + v->txt_off, v->txt_len); break;
-        case LLMJ_DOC_NUMBER: rc = put(d, d->chars.data + v->txt_off, v->txt_len); break;
+        case LLMJ_DOC_STRING: rc = put_string(d, chars_at(d, v->txt_off), v->txt_len); break;
+        case LLMJ_DOC_NUMBER: rc = put(d, chars_at(d, v->txt_off), v->txt_len); break;
         default: {
             size_t l;
             const char *t = llmj_doc_text(d, cur, &l);

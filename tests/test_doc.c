@@ -313,6 +313,10 @@ static void test_doc_partial_values(void **state)
         { "\"abc", "\"abc\"" },
         { "12", "" },
         { "{\"k", "{}" },
+        /* empty keys and strings before any character was kept */
+        { "{\"\":1,\"b\":", "{\"\":1}" },
+        { "{\"\":\"", "{\"\":\"\"}" },
+        { "[\"\",{\"\":[]}", "[\"\",{\"\":[]}]" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         llmj_doc *d = doc_of(cases[i][0]);
@@ -324,8 +328,17 @@ static void test_doc_partial_values(void **state)
         assert_string_equal(j, cases[i][1]);
         llmj_doc_free(d);
     }
+    /* the empty key of a document that holds no character: "", not NULL */
+    llmj_doc *d = doc_of("{\"\":[");
+    llmj_node e = llmj_doc_get(d, "/", 1);
+    assert_true(e != LLMJ_DOC_NONE);
+    size_t kl = 99;
+    const char *k = llmj_doc_key(d, e, &kl);
+    assert_non_null(k);
+    assert_int_equal(kl, 0);
+    llmj_doc_free(d);
     /* a top-level number is complete when the text ended normally */
-    llmj_doc *d = doc_of("12");
+    d = doc_of("12");
     assert_int_equal(llmj_doc_finish(d, LLMJ_END_NORMAL), LLMJ_OK);
     assert_text(d, "", LLMJ_DOC_NUMBER, 0, "12");
     llmj_doc_free(d);
