@@ -13,6 +13,7 @@
  *   a cheap upper bound; large ones are measured first by a light pass over
  *   their line ends (plan()), so memory follows the events, not the piece. */
 #include "alloc.h"
+#include "sse_int.h"
 
 #include <string.h>
 
@@ -373,6 +374,19 @@ static void shrink(llmj_sse *s)
     llmj__buf_shrink(&s->data, &s->alloc, SSE_KEEP);
     llmj__buf_shrink(&s->type, &s->alloc, SSE_KEEP);
     llmj__buf_shrink(&s->id, &s->alloc, SSE_KEEP);
+}
+
+/* llmj__sse_rest(): a buffer over SSE_REST_CAP bytes that holds at most
+ * SSE_REST_KEEP goes back to SSE_REST_KEEP. */
+#define SSE_REST_CAP ((size_t)1024)
+#define SSE_REST_KEEP ((size_t)256)
+
+void llmj__sse_rest(llmj_sse *s)
+{
+    llmj__buf *b[] = { &s->line, &s->data, &s->type, &s->id };
+    for (size_t i = 0; i < sizeof b / sizeof *b; i++)
+        if (b[i]->cap > SSE_REST_CAP && b[i]->len <= SSE_REST_KEEP)
+            llmj__buf_shrink(b[i], &s->alloc, SSE_REST_KEEP);
 }
 
 /* ---- the public functions ------------------------------------------------ */

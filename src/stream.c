@@ -6,6 +6,8 @@
 #include "llmjson/schema.h"
 #include "dialect/dialect.h"
 #include "redact.h"
+#include "sse_int.h"
+#include "tracker_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,6 +42,11 @@ typedef struct text_ctx {
     size_t choice;
     size_t tool;
     llmj_doc *doc; /* llmj_stream_doc(): the partial document, once asked for */
+    /* A text's tracker gives events only when the stream has a json
+     * callback (a quiet tracker holds less: no decoded strings); without
+     * one, the document asked for has a tracker of its own, fed the same
+     * bytes right after the text's (see llmj_stream_doc). */
+    llmj_tracker *doc_tr;
 } text_ctx;
 
 struct stream_tool {
@@ -450,9 +457,14 @@ static void tell_text_end(llmj_stream *s, stream_choice *c)
 
 static int new_tracker(llmj_stream *s, llmj_tracker **out, text_ctx *tc)
 {
-    llmj_status st = llmj_tracker_new(out, &s->cfg, on_json, tc);
-    if (st == LLMJ_OK)
+    /* Without a json callback nobody needs the events: a quiet tracker,
+     * with the small batches of a tracker fed deltas. */
+    llmj_status st = llmj_tracker_new(out, &s->cfg, s->cb.json ? on_json : NULL, tc);
+    if (st == LLMJ_OK) {
+        if (!s->cb.json)
+            llmj__tracker_small_batches(*out);
         return 0;
+    }
     if (st == LLMJ_NOMEM)
         stop_nomem(s);
     else
@@ -499,13 +511,22 @@ static int new_content_tracker(llmj_stream *s, stream_choice *c)
     return 0;
 }
 
-/* Feed a tracker; 0 to go on, -1 when the stream stopped. */
-static int track(llmj_stream *s, llmj_tracker *tr, const char *p, size_t n, size_t choice,
-                 size_t tool)
+/* Feed a text's tracker (and its document's own, when it has one); 0 to go
+ * on, -1 when the stream stopped. */
+static int track(llmj_stream *s, llmj_tracker *tr, text_ctx *tc, const char *p, size_t n,
+                 size_t choice, size_t tool)
 {
     if (!n)
         return 0;
     llmj_status st = llmj_tracker_feed(tr, p, n);
+    if (tc->doc_tr) {
+        /* the same bytes, so the same state; the document's events */
+        llmj_tracker_feed(tc->doc_tr, p, n);
+        if (llmj_doc_status(tc->doc) == LLMJ_NOMEM) {
+            stop_nomem(s);
+            return -1;
+        }
+    }
     switch (st) {
     case LLMJ_OK:
     case LLMJ_INVALID:
@@ -540,6 +561,7 @@ static void tool_free(llmj_stream *s, stream_tool *t)
     if (!t)
         return;
     llmj_tracker_free(t->tr);
+    llmj_tracker_free(t->tc.doc_tr);
     llmj_doc_free(t->tc.doc);
     llmj__buf_free(&t->id, &s->a);
     llmj__buf_free(&t->name, &s->a);
@@ -579,6 +601,7 @@ static void choice_free(llmj_stream *s, stream_choice *c)
         tool_free(s, c->tools[i]);
     llmj__free(&s->a, c->tools);
     llmj_tracker_free(c->tr);
+    llmj_tracker_free(c->tc.doc_tr);
     llmj_doc_free(c->tc.doc);
     llmj__buf_free(&c->text, &s->a);
     llmj__buf_free(&c->refusal, &s->a);
@@ -785,7 +808,7 @@ static int item_text(llmj_stream *s, const ld_item *it)
     if (c->json == 0)
         return 0;
     if (c->json == 1)
-        return track(s, c->tr, it->text, it->len, c->index, LLMJ_NO_TOOL) ? 1 : 0;
+        return track(s, c->tr, &c->tc, it->text, it->len, c->index, LLMJ_NO_TOOL) ? 1 : 0;
     /* undecided: everything before this delta was whitespace */
     size_t p = 0;
     while (p < it->len && is_ws((unsigned char)it->text[p]))
@@ -802,7 +825,7 @@ static int item_text(llmj_stream *s, const ld_item *it)
     if (new_content_tracker(s, c))
         return 1; /* still undecided: no tracker, so no JSON claimed */
     c->json = 1;
-    return track(s, c->tr, c->text.data, c->text.len, c->index, LLMJ_NO_TOOL) ? 1 : 0;
+    return track(s, c->tr, &c->tc, c->text.data, c->text.len, c->index, LLMJ_NO_TOOL) ? 1 : 0;
 }
 
 static int item_refusal(llmj_stream *s, const ld_item *it)
@@ -883,6 +906,10 @@ static int item_tool_begin(llmj_stream *s, const ld_item *it)
         /* free-text input (a custom tool): not JSON, so no tracker */
         llmj_tracker_free(t->tr);
         t->tr = NULL;
+        llmj_tracker_free(t->tc.doc_tr);
+        t->tc.doc_tr = NULL;
+        if (t->tc.doc)
+            llmj__doc_attach(t->tc.doc, NULL);
         t->text_input = 1;
     }
     return created ? tool_begin_cb(s, c, t) : 0;
@@ -928,7 +955,7 @@ static int item_tool_args(llmj_stream *s, const ld_item *it)
         return 0; /* free-text input: no tracker, no schema */
     if (!t->schema_tried && tool_schema_set(s, t))
         return 1;
-    return track(s, t->tr, it->text, it->len, c->index, t->index) ? 1 : 0;
+    return track(s, t->tr, &t->tc, it->text, it->len, c->index, t->index) ? 1 : 0;
 }
 
 static int item_tool_end(llmj_stream *s, const ld_item *it)
@@ -1758,12 +1785,15 @@ llmj_status llmj_stream_reset(llmj_stream *s)
 }
 
 /* Between feeds the decoder gives back what only its events needed (its
- * yajl handles, records, kept strings): a stream waiting for the network
- * holds only what it keeps. Within a feed, its events share them. */
+ * yajl handles, records, kept strings), and the SSE decoder what a large
+ * piece made its buffers grow to: a stream waiting for the network holds
+ * only what it keeps. Within a feed, its events share them. */
 static void rest_dialect(llmj_stream *s)
 {
     if (s->ops && s->ops->rest)
         s->ops->rest(s->dstate);
+    if (s->sse)
+        llmj__sse_rest(s->sse);
 }
 
 llmj_status llmj_stream_feed(llmj_stream *s, const void *buf, size_t len)
@@ -1826,6 +1856,8 @@ static void finish_texts(llmj_stream *s)
         if (c->json == 1) {
             c->status = text_status_of(
                 llmj_tracker_finish(c->tr, normal ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED));
+            if (c->tc.doc_tr)
+                llmj_tracker_finish(c->tc.doc_tr, normal ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED);
             c->complete = normal && !c->lost && (c->status == LLMJ_TEXT_COMPLETE ||
                                                  (c->status == LLMJ_TEXT_EMPTY && other));
         } else {
@@ -1847,6 +1879,8 @@ static void finish_texts(llmj_stream *s)
             }
             t->status = text_status_of(
                 llmj_tracker_finish(t->tr, ended ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED));
+            if (t->tc.doc_tr)
+                llmj_tracker_finish(t->tc.doc_tr, ended ? LLMJ_END_NORMAL : LLMJ_END_TRUNCATED);
             t->complete = ended && !t->lost && t->status == LLMJ_TEXT_COMPLETE;
         }
         tell_text_end(s, c);
@@ -2411,8 +2445,13 @@ llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out
                 llmj_tracker_salvage(rt, LLMJ_SALVAGE_LOSSLESS, &mine) == LLMJ_OK &&
                 live.status == LLMJ_TEXT_COMPLETE && mine.status != LLMJ_TEXT_COMPLETE)
                 llmj_tracker_finish(rt, LLMJ_END_NORMAL);
-            llmj_tracker_free(rt);
             st = llmj_doc_status(d);
+            /* a quiet tracker gives no events: rt goes on for the document
+             * while the text is open */
+            if (st == LLMJ_OK && llmj__tracker_quiet(tr) && !tr->finished)
+                tc->doc_tr = rt;
+            else
+                llmj_tracker_free(rt);
         }
         if (st != LLMJ_OK) {
             llmj_doc_free(d);

@@ -451,12 +451,17 @@ static const yajl_callbacks k_ycb = {
  * salvage or finish. */
 
 /* Without a callback nobody waits for events, so complete tokens are handed
- * to yajl in batches of this many bytes. */
+ * to yajl in batches of this many bytes (t->q_defer). */
 #define LLMJ_DEFER_BYTES 4096
-/* A stretch between string values longer than this goes to yajl from the
- * piece, not through hold; hold's room (reserved by the first feed_scan). */
+/* A stretch between string values longer than this (t->q_direct) goes to
+ * yajl from the piece, not through hold; hold's room (q_hold(), reserved by
+ * the first feed_scan). */
 #define LLMJ_Q_DIRECT 512
-#define LLMJ_Q_HOLD (LLMJ_DEFER_BYTES + LLMJ_Q_DIRECT + 64)
+
+static inline size_t q_hold(const llmj_tracker *t)
+{
+    return t->q_defer + t->q_direct + 64;
+}
 
 static int q_start(llmj_tracker *t, unsigned char kind)
 {
@@ -538,7 +543,7 @@ static void quiet_path(llmj_tracker *t)
  * may span both). */
 static void yfeed_at(llmj_tracker *t, const unsigned char *p, size_t n, uint64_t at, int cont)
 {
-    if (n == 0 || t->yajl_failed)
+    if (n == 0 || t->yajl_failed || !t->y)
         return;
     t->yprev = cont ? t->ycur : NULL;
     t->yprev_len = cont ? t->ycur_len : 0;
@@ -582,9 +587,9 @@ static void quiet_flush(llmj_tracker *t, uint64_t keep)
 static void q_open(llmj_tracker *t, const unsigned char *s, size_t k)
 {
     llmj__buf *h = &t->hold;
-    if (k > LLMJ_Q_DIRECT || h->cap - h->len < k + 2) {
+    if (k > t->q_direct || h->cap - h->len < k + 2) {
         quiet_flush(t, 0);
-        if (k > LLMJ_Q_DIRECT || h->cap < k + 2) {
+        if (k > t->q_direct || h->cap < k + 2) {
             yfeed_at(t, s, k, t->fl, 0);
             k = 0;
         }
@@ -1622,7 +1627,7 @@ static __attribute__((noinline)) void quiet_take_long(llmj_tracker *t, const uns
             t->status = LLMJ_NOMEM;
         return;
     }
-    if (t->hold.len - pend >= LLMJ_DEFER_BYTES)
+    if (t->hold.len - pend >= t->q_defer)
         quiet_flush(t, pend);
 }
 
@@ -1649,7 +1654,7 @@ static inline void quiet_after(llmj_tracker *t, const unsigned char *p, size_t n
         copy_small(h->data + h->len, p + from, k);
         h->len += k;
     }
-    if (h->len >= LLMJ_DEFER_BYTES)
+    if (h->len >= t->q_defer)
         quiet_batch(t);
 }
 
@@ -1747,8 +1752,8 @@ static __attribute__((noinline)) llmj_status feed_scan(llmj_tracker *t, const un
 
     /* Quiet: the room q_open() takes inside the scanner, reserved at the
      * first piece that reaches the scanner (an idle tracker holds none). */
-    if (t->quiet && t->hold.cap < LLMJ_Q_HOLD &&
-        llmj__buf_reserve(&t->hold, &t->a, LLMJ_Q_HOLD, SIZE_MAX)) {
+    if (t->quiet && t->hold.cap < q_hold(t) &&
+        llmj__buf_reserve(&t->hold, &t->a, q_hold(t), SIZE_MAX)) {
         set_error(t, LLMJ_NOMEM, t->pos, "out of memory");
         return t->status;
     }
@@ -1824,12 +1829,30 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
     return feed_scan(t, p, len);
 }
 
+/* Finished, the tracker needs yajl no more (what a salvage reads is the
+ * scanner's and the yajl side's levels and keys, all complete by then): its
+ * handle and buffers (about 2.5 KiB once it has lexed) go back. */
+static llmj_status finished(llmj_tracker *t, llmj_status st)
+{
+    if (t->y)
+        yajl_free(t->y);
+    t->y = NULL;
+    return st;
+}
+
+static llmj_status finish(llmj_tracker *t, llmj_end end);
+
 llmj_status llmj_tracker_finish(llmj_tracker *t, llmj_end end)
 {
     if (!t)
         return LLMJ_MISUSE;
     if (t->finished)
         return LLMJ_MISUSE;
+    return finished(t, finish(t, end));
+}
+
+static llmj_status finish(llmj_tracker *t, llmj_end end)
+{
     t->finished = 1;
     llmj__flush(t);
     if (t->status != LLMJ_OK) {
@@ -1950,6 +1973,8 @@ llmj_status llmj_tracker_new(llmj_tracker **out, const llmj_config *cfg, llmj_ev
     t->cb = cb;
     t->ctx = ctx;
     t->quiet = cb == NULL;
+    t->q_defer = LLMJ_DEFER_BYTES;
+    t->q_direct = LLMJ_Q_DIRECT;
     t->plain_ok = !c.keep_text && !c.repeat_limit;
     scan_choose(t);
     if (c.repeat_limit) {
@@ -1993,6 +2018,17 @@ void llmj_tracker_free(llmj_tracker *t)
     llmj__buf_free(&t->repair, &a);
     llmj__schema_free(t->schema);
     llmj__free(&a, t);
+}
+
+void llmj__tracker_small_batches(llmj_tracker *t)
+{
+    t->q_defer = 256;
+    t->q_direct = 128;
+}
+
+int llmj__tracker_quiet(const llmj_tracker *t)
+{
+    return t->quiet;
 }
 
 llmj_status llmj_tracker_reset(llmj_tracker *t)

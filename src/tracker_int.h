@@ -140,6 +140,11 @@ struct llmj_tracker {
      * LLMJ_Q_SKIP inside a string value (whose content yajl never sees:
      * tracker.c, "the quiet yajl side"). */
     uint64_t q_from;
+    /* Quiet: complete tokens go to yajl in batches of q_defer bytes; a
+     * stretch between string values over q_direct bytes goes from the piece
+     * (hold's room: q_defer + q_direct + 64, reserved at the first feed that
+     * reaches the scanner). llmj__tracker_small_batches() makes them small. */
+    size_t q_defer, q_direct;
     int plain_ok;         /* no keep_text, no repeat_limit: llmj_tracker_feed
                              may skip the scanner inside a string */
 
@@ -167,6 +172,14 @@ struct llmj_tracker {
 
 /* tracker.c: hand yajl the complete tokens still held (before a salvage). */
 void llmj__flush(llmj_tracker *t);
+
+/* For a tracker fed small pieces (a stream's deltas), before its first feed:
+ * quiet batches of 256 bytes instead of 4 KiB, so its hold buffer is about
+ * 450 bytes, not 4.6 KiB. Nothing else changes: the batches are complete
+ * tokens, whatever their size. */
+void llmj__tracker_small_batches(llmj_tracker *t);
+/* 1 when t was made without a callback (it gives no events). */
+int llmj__tracker_quiet(const llmj_tracker *t);
 
 /* src/schema/validate.c: the validator sees every byte the scanner took. */
 struct llmj__sval;

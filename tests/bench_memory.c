@@ -9,7 +9,10 @@
  *   LLM-like JSON answer in 3-4 character OpenAI deltas), extrapolated to
  *   100,000 streams against 1 GiB plus their texts (the bytes of content the
  *   streams hold mid-way are printed, and the RSS without them; the
- *   recordings fed from memory are not counted); each such run in a child
+ *   recordings fed from memory are not counted), then the rest of every
+ *   answer in pieces of up to 16 KiB (a network read's size: curl hands
+ *   over up to 16 KiB) and the peak RSS with all finished, against the same
+ *   aim with the texts held then; each such run in a child
  *   process of its own, so that one run's freed memory does not hide the
  *   next one's RSS;
  * - what a stream still holds after one long event (a 50 KB content delta,
@@ -170,6 +173,20 @@ static void stream_long_row(const char *label, const char *answer, size_t n)
 
 #define NSTREAMS 10000
 
+/* The bytes of text the streams hold, per stream: every choice's content
+ * and refusal so far. */
+static double texts_held(llmj_stream *const *s)
+{
+    double texts = 0;
+    for (size_t k = 0; k < NSTREAMS; k++)
+        for (size_t ci = 0; ci < llmj_stream_choice_count(s[k]); ci++) {
+            llmj_choice_info info;
+            if (llmj_stream_choice(s[k], ci, &info) == LLMJ_OK)
+                texts += (double)info.content_len + (double)info.refusal_len;
+        }
+    return texts / NSTREAMS;
+}
+
 static void concurrent_run(const char *label, const input *in, size_t nin)
 {
     tu_alloc a;
@@ -202,21 +219,15 @@ static void concurrent_run(const char *label, const input *in, size_t nin)
         }
     }
     size_t rss_mid = proc_status_kb("VmRSS"), lib_mid = a.bytes;
-    /* the texts the streams hold (every choice's content and refusal so far) */
-    double texts = 0;
-    for (size_t k = 0; k < NSTREAMS; k++)
-        for (size_t ci = 0; ci < llmj_stream_choice_count(s[k]); ci++) {
-            llmj_choice_info info;
-            if (llmj_stream_choice(s[k], ci, &info) == LLMJ_OK)
-                texts += (double)info.content_len + (double)info.refusal_len;
-        }
-    texts /= NSTREAMS;
+    double texts = texts_held(s);
     for (size_t k = 0; k < NSTREAMS; k++) {
         const input *x = &in[k % nin];
-        llmj_stream_feed(s[k], x->data + off[k], x->len - off[k]);
+        /* the rest in pieces of at most 16 KiB, as curl hands them over */
+        feed_range(s[k], x->data, off[k], x->len, 16384);
         llmj_stream_finish(s[k]);
     }
     size_t lib_end = a.bytes;
+    double texts_end = texts_held(s);
     for (size_t k = 0; k < NSTREAMS; k++)
         llmj_stream_free(s[k]);
     size_t hwm = proc_status_kb("VmHWM");
@@ -240,6 +251,11 @@ static void concurrent_run(const char *label, const input *in, size_t nin)
                "of 1 GiB plus their texts\n",
                per_rss * 100000 / 1073741824.0, per_lib * 100000 / 1073741824.0, texts,
                (per_rss - texts) * 100000 / 1073741824.0);
+        double per_hwm = hwm > rss0 ? (double)(hwm - rss0) / NSTREAMS : 0;
+        printf("    the same at the peak, when all had finished: %.2f GiB by RSS; their texts then "
+               "hold %.0f B/stream, so without them %.2f GiB\n",
+               per_hwm * 100000 / 1073741824.0, texts_end,
+               (per_hwm - texts_end) * 100000 / 1073741824.0);
     } else {
         printf("    100,000 such streams: %.2f GiB of library allocations (no /proc: RSS not "
                "measured)\n",

@@ -378,55 +378,85 @@ static void test_doc_misuse(void **state)
 
 /* ---- on a stream -------------------------------------------------------------------- */
 
+/* Every JSON text's document against its greedy repair, at offset off. */
+static void docs_equal_repairs(llmj_stream *s, const char *file, size_t off, size_t *checks,
+                               size_t *tools_seen)
+{
+    for (size_t ci = 0; ci < llmj_stream_choice_count(s); ci++) {
+        llmj_choice_info info;
+        assert_int_equal(llmj_stream_choice(s, ci, &info), LLMJ_OK);
+        for (size_t ti = 0; ti <= info.tool_count; ti++) {
+            size_t tool = ti == info.tool_count ? LLMJ_NO_TOOL : ti;
+            if (!llmj_stream_tracker(s, ci, tool))
+                continue;
+            if (tool != LLMJ_NO_TOOL && ti + 1 > *tools_seen)
+                *tools_seen = ti + 1;
+            llmj_doc *d;
+            assert_int_equal(llmj_stream_doc(s, ci, tool, &d), LLMJ_OK);
+            const char *r, *j;
+            size_t rl, jl;
+            assert_int_equal(llmj_stream_repair(s, ci, tool, LLMJ_SALVAGE_GREEDY, NULL, &r, &rl),
+                             LLMJ_OK);
+            tu_buf want = { 0 };
+            canon(&want, r, rl);
+            assert_int_equal(llmj_doc_json(d, LLMJ_DOC_NONE, &j, &jl), LLMJ_OK);
+            if (jl != want.len || memcmp(j, want.data, jl) != 0)
+                fprintf(stderr, "%s at %zu, choice %zu tool %zu:\n  doc:    %s\n  repair: %s\n",
+                        file, off, ci, tool, j, want.data);
+            assert_int_equal(jl, want.len);
+            assert_memory_equal(j, want.data, jl);
+            tu_buf_free(&want);
+            ++*checks;
+        }
+    }
+}
+
+/* The documents of a recorded stream, first asked for half-way (read from
+ * the text so far), then kept up by the stream, against the repairs every 7
+ * bytes and after finish; with and without a json callback (without one the
+ * text's tracker is quiet and the document has a tracker of its own). */
+static int ignore_json(void *ctx, size_t choice, size_t tool, const llmj_event *ev)
+{
+    (void)choice;
+    (void)tool;
+    (void)ev;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
 static void stream_docs_match(const char *file, size_t expect_tools)
 {
     size_t n;
     char path[512];
     char *body = tu_read_file(tu_path(path, sizeof path, file), &n);
     assert_non_null(body);
-    llmj_stream *s;
-    assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO, NULL, NULL),
-                     LLMJ_OK);
-    size_t half = n / 2, checks = 0, tools_seen = 0;
-    llmj_stream_feed(s, body, half);
-    for (size_t off = half; off <= n; off += 7) {
-        for (size_t ci = 0; ci < llmj_stream_choice_count(s); ci++) {
-            llmj_choice_info info;
-            assert_int_equal(llmj_stream_choice(s, ci, &info), LLMJ_OK);
-            for (size_t ti = 0; ti <= info.tool_count; ti++) {
-                size_t tool = ti == info.tool_count ? LLMJ_NO_TOOL : ti;
-                if (!llmj_stream_tracker(s, ci, tool))
-                    continue;
-                if (tool != LLMJ_NO_TOOL && ti + 1 > tools_seen)
-                    tools_seen = ti + 1;
-                llmj_doc *d;
-                assert_int_equal(llmj_stream_doc(s, ci, tool, &d), LLMJ_OK);
-                const char *r, *j;
-                size_t rl, jl;
-                assert_int_equal(llmj_stream_repair(s, ci, tool, LLMJ_SALVAGE_GREEDY, NULL, &r, &rl),
-                                 LLMJ_OK);
-                tu_buf want = { 0 };
-                canon(&want, r, rl);
-                assert_int_equal(llmj_doc_json(d, LLMJ_DOC_NONE, &j, &jl), LLMJ_OK);
-                if (jl != want.len || memcmp(j, want.data, jl) != 0)
-                    fprintf(stderr, "%s at %zu, choice %zu tool %zu:\n  doc:    %s\n  repair: %s\n",
-                            file, off, ci, tool, j, want.data);
-                assert_int_equal(jl, want.len);
-                assert_memory_equal(j, want.data, jl);
-                tu_buf_free(&want);
-                checks++;
-            }
+    for (int with_cb = 0; with_cb <= 1; with_cb++) {
+        llmj_stream_callbacks cbs = { 0 };
+        cbs.json = ignore_json;
+        size_t events = 0;
+        llmj_stream *s;
+        assert_int_equal(llmj_stream_new(&s, NULL, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO,
+                                         with_cb ? &cbs : NULL, &events),
+                         LLMJ_OK);
+        size_t half = n / 2, checks = 0, tools_seen = 0;
+        llmj_stream_feed(s, body, half);
+        for (size_t off = half; off <= n; off += 7) {
+            docs_equal_repairs(s, file, off, &checks, &tools_seen);
+            if (off == n)
+                break;
+            size_t k = n - off < 7 ? n - off : 7;
+            llmj_stream_feed(s, body + off, k);
+            if (off + 7 > n)
+                off = n - 7;
         }
-        if (off == n)
-            break;
-        size_t k = n - off < 7 ? n - off : 7;
-        llmj_stream_feed(s, body + off, k);
-        if (off + 7 > n)
-            off = n - 7;
+        size_t before = checks;
+        llmj_stream_finish(s);
+        docs_equal_repairs(s, file, n, &checks, &tools_seen);
+        assert_true(checks > before);
+        assert_int_equal(tools_seen, expect_tools);
+        assert_true(with_cb ? events > 0 : events == 0);
+        llmj_stream_free(s);
     }
-    assert_true(checks > 0);
-    assert_int_equal(tools_seen, expect_tools);
-    llmj_stream_free(s);
     free(body);
 }
 

@@ -1437,6 +1437,111 @@ static void test_reset_and_misuse(void **state)
     llmj_stream_free(s);
 }
 
+/* ---- memory between feeds --------------------------------------------------- */
+
+static int count_event(void *ctx, const llmj_event *ev)
+{
+    (void)ev;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+static int count_json(void *ctx, size_t choice, size_t tool, const llmj_event *ev)
+{
+    (void)choice;
+    (void)tool;
+    (void)ev;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+/* What a stream holds between feeds does not depend on how large they were:
+ * after a 16 KiB piece it holds at most 1 KiB more than a stream fed the
+ * same bytes in 64-byte pieces (its SSE buffers, sized for the piece, go
+ * back). Finished, its trackers give back yajl's handle and buffers. With
+ * and without a json callback (without one the trackers are quiet). */
+static void test_memory_between_feeds(void **state)
+{
+    (void)state;
+    tu_buf answer = { 0 }, sse = { 0 };
+    tu_buf_addf(&answer, "{\"items\":[");
+    for (int i = 0; i < 120; i++)
+        tu_buf_addf(&answer, "%s{\"id\":%d,\"name\":\"item \\\"%d\\\"\",\"tags\":[\"a\",\"b\"]}",
+                    i ? "," : "", i, i);
+    tu_buf_addf(&answer, "]}");
+    tu_openai_sse(&sse, NULL, answer.data, answer.len, 0);
+    assert_true(sse.len > 3 * 16384);
+    for (int with_cb = 0; with_cb <= 1; with_cb++) {
+        llmj_stream_callbacks cbs = { 0 };
+        cbs.json = count_json;
+        size_t events = 0;
+        tu_alloc ta[2];
+        llmj_stream *s[2];
+        for (int k = 0; k < 2; k++) {
+            memset(&ta[k], 0, sizeof ta[k]);
+            llmj_config cfg;
+            llmj_config_init(&cfg);
+            cfg.alloc = tu_allocator(&ta[k]);
+            assert_int_equal(llmj_stream_new(&s[k], &cfg, LLMJ_DIALECT_AUTO, LLMJ_CONTENT_AUTO,
+                                             with_cb ? &cbs : NULL, &events),
+                             LLMJ_OK);
+        }
+        size_t upto = 2 * 16384;
+        for (size_t off = 0; off < upto; off += 64)
+            assert_int_equal(llmj_stream_feed(s[0], sse.data + off, 64), LLMJ_OK);
+        assert_int_equal(llmj_stream_feed(s[1], sse.data, 16384), LLMJ_OK);
+        assert_int_equal(llmj_stream_feed(s[1], sse.data + 16384, 16384), LLMJ_OK);
+        if (ta[1].bytes > ta[0].bytes + 1024)
+            fprintf(stderr, "after 16 KiB pieces %zu B, after 64-byte pieces %zu B\n", ta[1].bytes,
+                    ta[0].bytes);
+        assert_true(ta[1].bytes <= ta[0].bytes + 1024);
+        assert_int_equal(llmj_stream_feed(s[1], sse.data + upto, sse.len - upto), LLMJ_OK);
+        assert_int_equal(llmj_stream_finish(s[1]), LLMJ_OK);
+        llmj_choice_info ci;
+        assert_int_equal(llmj_stream_choice(s[1], 0, &ci), LLMJ_OK);
+        assert_int_equal(ci.status, LLMJ_TEXT_COMPLETE);
+        assert_true(with_cb ? events > 0 : events == 0);
+        for (int k = 0; k < 2; k++) {
+            llmj_stream_free(s[k]);
+            assert_int_equal(ta[k].live, 0);
+        }
+    }
+    /* a tracker, finished, holds less than before by yajl's lexer buffer
+     * (2 KiB) at least; the salvage after it is the same */
+    for (int with_cb = 0; with_cb <= 1; with_cb++) {
+        tu_alloc ta;
+        memset(&ta, 0, sizeof ta);
+        llmj_config cfg;
+        llmj_config_init(&cfg);
+        cfg.alloc = tu_allocator(&ta);
+        llmj_tracker *t;
+        size_t events = 0;
+        assert_int_equal(llmj_tracker_new(&t, &cfg, with_cb ? count_event : NULL, &events),
+                         LLMJ_OK);
+        size_t cut = answer.len - 7;
+        for (size_t off = 0; off < cut; off += 5)
+            llmj_tracker_feed(t, answer.data + off, cut - off < 5 ? cut - off : 5);
+        llmj_salvage a, b;
+        assert_int_equal(llmj_tracker_salvage(t, LLMJ_SALVAGE_GREEDY, &a), LLMJ_OK);
+        size_t before = ta.bytes;
+        assert_int_equal(llmj_tracker_finish(t, LLMJ_END_TRUNCATED), LLMJ_TRUNCATED);
+        if (ta.bytes + 2048 > before)
+            fprintf(stderr, "before finish %zu B, after it %zu B\n", before, ta.bytes);
+        assert_true(ta.bytes + 2048 <= before);
+        assert_int_equal(llmj_tracker_salvage(t, LLMJ_SALVAGE_GREEDY, &b), LLMJ_OK);
+        assert_int_equal(a.bytes_kept, b.bytes_kept);
+        assert_int_equal(a.closer_len, b.closer_len);
+        assert_memory_equal(a.closer, b.closer, a.closer_len);
+        assert_int_equal(llmj_tracker_reset(t), LLMJ_OK);
+        assert_int_equal(llmj_tracker_feed(t, "[1]", 3), LLMJ_OK);
+        assert_int_equal(llmj_tracker_finish(t, LLMJ_END_NORMAL), LLMJ_OK);
+        llmj_tracker_free(t);
+        assert_int_equal(ta.live, 0);
+    }
+    tu_buf_free(&answer);
+    tu_buf_free(&sse);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1461,6 +1566,7 @@ int main(void)
         cmocka_unit_test(test_detect),
         cmocka_unit_test(test_not_a_stream),
         cmocka_unit_test(test_reset_and_misuse),
+        cmocka_unit_test(test_memory_between_feeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,9 @@
  * (yajl_tree_parse); a choice's content is its text callbacks joined, a tool
  * call's arguments its tool_args callbacks joined; after reset the same body
  * gives the same report; a callback stop gives LLMJ_ABORTED and no callback
- * after it; no feed after finish; nothing leaks. */
+ * after it; no feed after finish; nothing leaks. A fourth run, split, has no
+ * json callback (the trackers are quiet) and asks for the document of every
+ * JSON text past the middle: the same final state. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -155,6 +157,14 @@ static int fst_lost(void *ctx, size_t choice, size_t tool, uint64_t offset)
 
 static const llmj_stream_callbacks k_cbs = {
     fst_json, fst_text, fst_refusal, fst_tool_begin, fst_tool_args, fst_tool_end,
+    fst_finish, fst_usage, fst_error, fst_lost,
+};
+
+/* The same without a json callback: the stream's trackers are then quiet
+ * (they give no events), and a document asked for has a tracker of its
+ * own. */
+static const llmj_stream_callbacks k_cbs_quiet = {
+    NULL, fst_text, fst_refusal, fst_tool_begin, fst_tool_args, fst_tool_end,
     fst_finish, fst_usage, fst_error, fst_lost,
 };
 
@@ -299,9 +309,31 @@ typedef struct fst_result {
     llmj_status feed_status;
 } fst_result;
 
+/* Quiet: the document of every JSON text asked for after the first piece
+ * past the middle (so that it follows the rest), and its state checked. */
+static void fst_docs(llmj_stream *s)
+{
+    for (size_t ci = 0; ci < llmj_stream_choice_count(s); ci++) {
+        llmj_choice_info ch;
+        CHECK(llmj_stream_choice(s, ci, &ch) == LLMJ_OK, "stream_choice");
+        for (size_t ti = 0; ti <= ch.tool_count; ti++) {
+            size_t tool = ti == ch.tool_count ? LLMJ_NO_TOOL : ti;
+            if (!llmj_stream_tracker(s, ci, tool))
+                continue;
+            llmj_doc *doc;
+            llmj_status st = llmj_stream_doc(s, ci, tool, &doc);
+            CHECK(st == LLMJ_OK || st == LLMJ_NOMEM, "stream_doc: %s", llmj_strerror(st));
+            const char *j;
+            size_t jl;
+            if (st == LLMJ_OK)
+                CHECK(llmj_doc_json(doc, LLMJ_DOC_NONE, &j, &jl) == LLMJ_OK, "doc_json");
+        }
+    }
+}
+
 static void fst_run(const unsigned char *body, size_t n, const llmj_config *cfg0, llmj_dialect d,
                     llmj_content_mode cm, const fz_splits *sp, size_t stop_at, int reset,
-                    fst_result *r)
+                    int quiet, fst_result *r)
 {
     memset(r, 0, sizeof *r);
     r->cb.stop_at = stop_at;
@@ -310,7 +342,7 @@ static void fst_run(const unsigned char *body, size_t n, const llmj_config *cfg0
     llmj_config cfg = *cfg0;
     cfg.alloc = tu_allocator(&ta);
     llmj_stream *s = NULL;
-    llmj_status st = llmj_stream_new(&s, &cfg, d, cm, &k_cbs, &r->cb);
+    llmj_status st = llmj_stream_new(&s, &cfg, d, cm, quiet ? &k_cbs_quiet : &k_cbs, &r->cb);
     CHECK(st == LLMJ_OK && s, "stream_new: %s", llmj_strerror(st));
     for (int pass = 0; pass < (reset ? 2 : 1); pass++) {
         fz_buf first_log = { 0 }, first_report = { 0 };
@@ -329,7 +361,10 @@ static void fst_run(const unsigned char *body, size_t n, const llmj_config *cfg0
             if (len > n - fed)
                 len = n - fed;
             st = llmj_stream_feed(s, body + fed, len);
+            int past_middle = fed < n / 2 && fed + len >= n / 2;
             fed += len;
+            if (quiet && past_middle && cfg.string_chunks)
+                fst_docs(s);
             if (first != LLMJ_OK)
                 CHECK(st == first, "sticky %s became %s", llmj_strerror(first), llmj_strerror(st));
             else
@@ -395,8 +430,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     static fst_result whole, split, stop;
-    fst_run(body, n, &cfg, d, cm, NULL, 0, !FZ_FAST, &whole);
-    fst_run(body, n, &cfg, d, cm, &sp, 0, 0, &split);
+    fst_run(body, n, &cfg, d, cm, NULL, 0, !FZ_FAST, 0, &whole);
+    fst_run(body, n, &cfg, d, cm, &sp, 0, 0, 0, &split);
     CHECK(fz_eq(&whole.cb.log, &split.cb.log),
           "callbacks differ between whole and split feeding (at byte %zu of %zu/%zu)",
           fz_diff_at(&whole.cb.log, &split.cb.log), whole.cb.log.n, split.cb.log.n);
@@ -405,9 +440,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
           fz_diff_at(&whole.report, &split.report), whole.report.n, split.report.n,
           whole.report.d, split.report.d);
 
+    /* without a json callback (quiet trackers; documents with trackers of
+     * their own): the same final state */
+    static fst_result quiet;
+    fst_run(body, n, &cfg, d, cm, &sp, 0, 0, 1, &quiet);
+    CHECK(fz_eq(&whole.report, &quiet.report),
+          "final state differs without a json callback (at byte %zu of %zu/%zu):\n%s\n%s",
+          fz_diff_at(&whole.report, &quiet.report), whole.report.n, quiet.report.n,
+          whole.report.d, quiet.report.d);
+    fst_result_free(&quiet);
+
     if (!FZ_FAST && split.cb.calls > 0) {
         size_t at = (size_t)(in.nhdr > 1 ? in.hdr[1] : n) % split.cb.calls + 1;
-        fst_run(body, n, &cfg, d, cm, &sp, at, 0, &stop);
+        fst_run(body, n, &cfg, d, cm, &sp, at, 0, 0, &stop);
         CHECK(stop.cb.stopped, "the stop was not reached");
         CHECK(fz_is_prefix(&stop.cb.log, &split.cb.log), "callbacks before a stop differ");
         fst_result_free(&stop);
