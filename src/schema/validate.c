@@ -1586,9 +1586,10 @@ HOT int start_child(llmj__sval *v, uint32_t child, unsigned char kind)
         return 0;
     uint32_t atom = cn->simple;
     const snode *a = N(v, atom);
-    if (grow(v, (void **)&v->lv, &v->lvcap, v->nlv + 1, sizeof *v->lv) ||
-        grow(v, (void **)&v->cj, &v->cjcap, v->ncj + 1, sizeof *v->cj) ||
-        grow(v, (void **)&v->mm, &v->mmcap, v->nmm + 1, sizeof *v->mm))
+    if ((v->nlv >= v->lvcap || v->ncj >= v->cjcap || v->nmm >= v->mmcap) &&
+        (grow(v, (void **)&v->lv, &v->lvcap, v->nlv + 1, sizeof *v->lv) ||
+         grow(v, (void **)&v->cj, &v->cjcap, v->ncj + 1, sizeof *v->cj) ||
+         grow(v, (void **)&v->mm, &v->mmcap, v->nmm + 1, sizeof *v->mm)))
         return 1;
     P = &v->lv[pd];
     P->count += P->kind == '[';
@@ -1796,12 +1797,21 @@ static int str_passes(const snode *a, const unsigned char *b, size_t len, size_t
  * report what fails where they always did. */
 /* scalar_child() but for the level on top's records: the index past the
  * value, *flat set when it had nothing to check (0: not taken). */
+HOT size_t scalar_take_k(llmj__sval *v, const snode *cn, unsigned char c, unsigned fk, const unsigned char *p,
+                         size_t i, size_t n, int *flat);
+
 HOT size_t scalar_take(llmj__sval *v, const snode *cn, const unsigned char *p, size_t i, size_t n, int *flat)
 {
-    size_t j = i;
     unsigned char c = p[i - 1];
+    return scalar_take_k(v, cn, c, cn->fk[k_kix[c]], p, i, n, flat);
+}
+
+/* scalar_take() knowing the first byte c (p[i - 1]) and cn->fk[] for it. */
+HOT size_t scalar_take_k(llmj__sval *v, const snode *cn, unsigned char c, unsigned fk, const unsigned char *p,
+                         size_t i, size_t n, int *flat)
+{
+    size_t j = i;
     unsigned char kind = k_skind[c];
-    unsigned fk = cn->fk[k_kix[c]];
     if (fk == FK_FLAT) {
         /* nothing to check (value_byte's flat path, at once) */
         if (kind == '"') {
@@ -1975,20 +1985,26 @@ HOT void value_byte(llmj__sval *v, unsigned char c, uint64_t off)
 static size_t fast_loop(llmj__sval *v, const unsigned char *p, size_t i, size_t n, uint64_t base)
 {
     unsigned char wk = v->want_key;
+    vlev *L;
+    vconj *c;
+    vmem *m;
+    const snode *on, *an, *cn;
+    unsigned char ch;
+    uint32_t child;
+    unsigned fk;
+    size_t e;
+    int flat;
     while (i < n && v->nlv) {
-        vlev *L = &v->lv[v->nlv - 1];
-        const vconj *c = &v->cj[L->c0];
+        L = &v->lv[v->nlv - 1];
+        c = &v->cj[L->c0];
         if (L->nc != 1 || !c->alive || c->nm > 1)
             break;
-        unsigned char ch;
-        uint32_t child;
-        size_t e;
-        int flat;
         if (L->kind == '{') {
             if (c->nm != 1)
                 break;
-            vmem *m = &v->mm[c->m0];
-            const snode *on = N(v, m->node);
+            m = &v->mm[c->m0];
+            on = N(v, m->node);
+        enter_obj:
             for (;;) {
                 if (i >= n)
                     goto out;
@@ -2004,13 +2020,13 @@ static size_t fast_loop(llmj__sval *v, const unsigned char *p, size_t i, size_t 
                         memcpy(&x, p + i + 1, 8);
                         if (((x ^ dk->word) & dk->mask) || (*w & dk->bit))
                             goto out;
+                        /* (key_next()'s lo and hi are not read again
+                         * before key_begin() or key_whole() sets them) */
                         kl = dk->len;
                         v->keys.len = L->key_off;
                         L->kext = dk->name;
                         L->key_len = kl;
-                        m->lo = dk->prop;
                         m->prop = (int32_t)dk->prop;
-                        m->hi = dk->prop + 1;
                         *w |= dk->bit;
                         m->last = (int32_t)nx;
                         child = dk->node;
@@ -2054,20 +2070,14 @@ static size_t fast_loop(llmj__sval *v, const unsigned char *p, size_t i, size_t 
                 }
                 child = m->prop >= 0 && on->props[m->prop].in_props ? on->props[m->prop].node : on->addl;
             value:
-                if (ch == '{' || ch == '[') {
-                    v->pos_now = base + i;
-                    if (!start_child(v, child, ch))
-                        goto out;
-                    i++;
-                    wk = ch == '{';
-                    if (v->nomem)
-                        goto out;
-                    goto next_level;
-                }
-                if (!(e = scalar_take(v, N(v, child), p, i + 1, n, &flat)))
+                cn = N(v, child);
+                fk = cn->fk[k_kix[ch]];
+                if (ch == '{' || ch == '[')
+                    goto open;
+                if (!(e = scalar_take_k(v, cn, ch, fk, p, i + 1, n, &flat)))
                     goto out;
                 if (!flat)
-                    ((vconj *)c)->kids = 1;
+                    c->kids = 1;
                 i = e;
                 if (i + 1 < n && p[i] == ',' && p[i + 1] == '"') {
                     i++;
@@ -2078,7 +2088,8 @@ static size_t fast_loop(llmj__sval *v, const unsigned char *p, size_t i, size_t 
                     goto oend;
             }
         } else {
-            const snode *an = c->nm ? N(v, v->mm[c->m0].node) : NULL;
+            an = c->nm ? N(v, v->mm[c->m0].node) : NULL;
+        enter_arr:
             for (;;) {
                 if (i >= n)
                     goto out;
@@ -2116,21 +2127,15 @@ static size_t fast_loop(llmj__sval *v, const unsigned char *p, size_t i, size_t 
                         goto out;
                     child = L->count < an->nprefix ? an->prefix[L->count] : an->items;
                 }
-                if (ch == '{' || ch == '[') {
-                    v->pos_now = base + i;
-                    if (!start_child(v, child, ch))
-                        goto out;
-                    i++;
-                    wk = ch == '{';
-                    if (v->nomem)
-                        goto out;
-                    goto next_level;
-                }
-                if (!(e = scalar_take(v, N(v, child), p, i + 1, n, &flat)))
+                cn = N(v, child);
+                fk = cn->fk[k_kix[ch]];
+                if (ch == '{' || ch == '[')
+                    goto open;
+                if (!(e = scalar_take_k(v, cn, ch, fk, p, i + 1, n, &flat)))
                     goto out;
                 L->count++;
                 if (!flat)
-                    ((vconj *)c)->kids = 1;
+                    c->kids = 1;
                 i = e;
                 if (i + 1 < n && p[i] == ',' && k_cls[p[i + 1]] == C_VALUE) {
                     wk = 0;
@@ -2141,6 +2146,30 @@ static size_t fast_loop(llmj__sval *v, const unsigned char *p, size_t i, size_t 
                     goto aend;
             }
         }
+    open:
+        /* a container, in the level on top (L, c): start_child()'s push,
+         * then the new level's loop at once (one conjunction, alive, of
+         * at most one member: what the checks above would find) */
+        if (fk != FK_OPEN)
+            goto out; /* (start_child() would return 0: push_level()) */
+        v->pos_now = base + i;
+        start_child(v, child, ch);
+        if (v->nomem)
+            goto out;
+        i++;
+        L = &v->lv[v->nlv - 1];
+        c = &v->cj[L->c0];
+        if (ch == '{') {
+            wk = 1;
+            if (c->nm != 1)
+                goto out;
+            m = &v->mm[c->m0];
+            on = N(v, m->node);
+            goto enter_obj;
+        }
+        wk = 0;
+        an = c->nm ? N(v, v->mm[c->m0].node) : NULL;
+        goto enter_arr;
     next_level:;
     }
 out:
