@@ -1061,6 +1061,25 @@ static void summarize(comp *c)
     llmj_schema *s = c->s;
     for (size_t i = 0; i < s->nnodes && c->st == LLMJ_OK; i++) {
         snode *n = &s->nodes[i];
+        int pack = n->nes >= 1 && n->nes <= 8;
+        for (size_t j = 0; pack && j < n->nes; j++)
+            pack = n->es[j].len < 8 && !memchr(n->es[j].s, '"', n->es[j].len) &&
+                   !memchr(n->es[j].s, '\\', n->es[j].len);
+        if (pack) {
+            /* the string enum values, packed (see snode.epack) */
+            if (!(n->epack = llmj__malloc(&s->a, 2 * n->nes * sizeof *n->epack))) {
+                nomem(c);
+                break;
+            }
+            for (size_t j = 0; j < n->nes; j++) {
+                unsigned char w[8] = {0}, m[8] = {0};
+                memcpy(w, n->es[j].s, n->es[j].len);
+                w[n->es[j].len] = '"';
+                memset(m, 0xFF, n->es[j].len + 1);
+                memcpy(&n->epack[2 * j], w, 8);
+                memcpy(&n->epack[2 * j + 1], m, 8);
+            }
+        }
         if (n->ndecl) {
             /* the declared properties' keys, packed (see sdkey) */
             if (!(n->dkey = llmj__malloc(&s->a, n->ndecl * sizeof *n->dkey))) {
@@ -1202,6 +1221,7 @@ void llmj_schema_free(llmj_schema *s)
         llmj__free(&a, n->alt_bix);
         llmj__free(&a, n->decl);
         llmj__free(&a, n->dkey);
+        llmj__free(&a, n->epack);
         llmj__free(&a, n->reqmask);
         llmj__free(&a, n->pfirst);
         llmj__free(&a, n->efirst);

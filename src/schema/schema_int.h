@@ -70,6 +70,10 @@ typedef struct snode {
     unsigned enum_types;     /* types of the allowed values */
     sstr *es; size_t nes;    /* string values, sorted bytewise, unique; 8 zero bytes follow each */
     sscalar *eo; size_t neo; /* other values */
+    uint64_t *epack;         /* or NULL: when there are 1 to 8 string values, each
+                              * shorter than 8 bytes with no quote or backslash,
+                              * value i and its closing quote as sdkey packs a
+                              * name (epack[2 i] the bytes, epack[2 i + 1] the mask) */
     /* objects */
     sprop *props; size_t nprops;   /* sorted by name */
     uint32_t *decl; size_t ndecl;  /* props[decl[i]] is the i-th property as written */

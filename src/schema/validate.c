@@ -1839,7 +1839,21 @@ HOT size_t scalar_take_k(llmj__sval *v, const snode *cn, unsigned char c, unsign
         return 0; /* not a scalar, or not a case taken here: the general path */
     uint32_t atom = cn->simple;
     const snode *a = N(v, atom);
-    if (kind == '"') {
+    if (fk == FK_ENUM && a->epack && n - i >= 8) {
+        /* each value and its closing quote against one load (no quote or
+         * backslash in them: a hit is the whole string, as written; a miss
+         * is enum_few()'s) */
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        size_t k = 0;
+        while (k < a->nes && ((x ^ a->epack[2 * k]) & a->epack[2 * k + 1]))
+            k++;
+        if (k == a->nes)
+            return 0;
+        j = i + a->es[k].len + 1;
+        v->sbuf.len = 0;
+        v->u8_left = 0;
+    } else if (kind == '"') {
         j = scan_plain(p, i, n);
         if (j >= n || p[j] != '"') {
             v->plain_tail = j >= n ? i : v->plain_tail;
