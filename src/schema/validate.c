@@ -6,7 +6,11 @@
  * satisfied by any continuation; its parent dies when none of its children
  * is left; the text is in violation when no root conjunction is left.
  *
- * Speed: the bytes of strings and keys are handled in runs (everything up to
+ * Speed: with no event callback, the common case (one conjunction of at
+ * most one member per level) is taken by fast_loop(), which goes down and
+ * up the levels with each level's records at hand and hands anything else,
+ * anything that fails included, to the general path below. There, the
+ * bytes of strings and keys are handled in runs (everything up to
  * the next quote or backslash at once), a string no keyword looks into is
  * skipped eight bytes at a time, and patterns run as automata (regex.h).
  * While several conjunctions of a value are alive (an anyOf not yet
