@@ -35,6 +35,7 @@ static llmj_schema *compile_ok(tu_alloc *ta, const char *schema)
 typedef struct verdict {
     int valid;
     uint64_t off;
+    uint64_t line, column;
     char kw[64];
     char ptr[256];
     char msg[320];
@@ -79,6 +80,8 @@ static verdict verdict_of(llmj_tracker *t)
     v.valid = r.valid;
     v.off = r.violation ? r.violation->offset : UINT64_MAX;
     if (r.violation) {
+        v.line = r.violation->line;
+        v.column = r.violation->column;
         snprintf(v.kw, sizeof v.kw, "%s", r.violation->keyword);
         snprintf(v.ptr, sizeof v.ptr, "%s", r.violation->pointer);
         snprintf(v.msg, sizeof v.msg, "%s", r.violation->message);
@@ -919,7 +922,8 @@ static int no_op_event(void *ctx, const llmj_schema_event *ev)
 
 static void verdicts_equal(const verdict *a, const verdict *b, const char *what, size_t piece, size_t at)
 {
-    if (a->valid != b->valid || a->off != b->off || strcmp(a->kw, b->kw) || strcmp(a->ptr, b->ptr) ||
+    if (a->valid != b->valid || a->off != b->off || a->line != b->line || a->column != b->column ||
+        strcmp(a->kw, b->kw) || strcmp(a->ptr, b->ptr) ||
         strcmp(a->msg, b->msg) || strcmp(a->missing, b->missing) || a->has_cut != b->has_cut ||
         strcmp(a->cut, b->cut) || strcmp(a->upcoming, b->upcoming))
         fail_msg("%s, pieces of %zu, at byte %zu: held: valid %d offset %lld '%s' '%s' missing '%s' upcoming '%s'; "
@@ -1018,6 +1022,154 @@ static void test_held_pieces(void **state)
     assert_int_equal(ta.live, 0);
 }
 
+/* The validator's fast paths (the between-tokens loop with its level's
+ * records in locals, keys compared by one load, the per-kind table of what
+ * a value needs) against its general path: with an event callback every
+ * byte takes the general path, without one the fast paths take what they
+ * can. Each text below and every variant of it with one byte inserted,
+ * deleted or replaced must give the same result both ways, whole, one byte
+ * at a time and in pieces of 7 with a query after each piece (which
+ * validates the held bytes: the fast paths then meet every piece end). */
+static verdict fp_run(const llmj_schema *s, tu_alloc *ta, const char *text, size_t n, int cb, size_t piece,
+                      verdict *steps, size_t *nsteps)
+{
+    llmj_config cfg;
+    llmj_config_init(&cfg);
+    cfg.alloc = tu_allocator(ta);
+    llmj_tracker *t = NULL;
+    assert_int_equal(llmj_tracker_new(&t, &cfg, NULL, NULL), LLMJ_OK);
+    assert_int_equal(cb ? llmj_tracker_set_schema_cb(t, s, no_op_event, NULL) : llmj_tracker_set_schema(t, s),
+                     LLMJ_OK);
+    size_t ns = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = piece && piece < n - i ? piece : n - i;
+        llmj_tracker_feed(t, text + i, k);
+        i += k;
+        if (piece && steps)
+            steps[ns++] = verdict_of(t);
+    }
+    llmj_tracker_finish(t, LLMJ_END_NORMAL);
+    verdict v = verdict_of(t);
+    llmj_tracker_free(t);
+    if (nsteps)
+        *nsteps = ns;
+    return v;
+}
+
+static void fp_compare(const llmj_schema *s, tu_alloc *ta, const char *text, size_t n)
+{
+    verdict ref = fp_run(s, ta, text, n, 1, 0, NULL, NULL);
+    verdict w = fp_run(s, ta, text, n, 0, 0, NULL, NULL);
+    verdicts_equal(&w, &ref, text, 0, n);
+    static verdict a[600], b[600];
+    assert_true(n < 600);
+    static const size_t pieces[] = {1, 7};
+    for (size_t pi = 0; pi < 2; pi++) {
+        size_t na = 0, nb = 0;
+        verdict x = fp_run(s, ta, text, n, 0, pieces[pi], a, &na);
+        verdict y = fp_run(s, ta, text, n, 1, pieces[pi], b, &nb);
+        verdicts_equal(&x, &ref, text, pieces[pi], n);
+        verdicts_equal(&y, &ref, text, pieces[pi], n);
+        assert_int_equal(na, nb);
+        for (size_t k = 0; k < na; k++)
+            verdicts_equal(&a[k], &b[k], text, pieces[pi], k);
+    }
+}
+
+static void test_fast_paths(void **state)
+{
+    (void)state;
+    static const char *const schemas[] = {
+        /* the bench's */
+        "{\"type\":\"object\",\"properties\":{"
+        "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+        "\"id\":{\"type\":\"string\",\"pattern\":\"^[a-z]{3}-[0-9]+$\"},"
+        "\"kind\":{\"enum\":[\"book\",\"film\",\"song\",\"game\"]},"
+        "\"score\":{\"type\":\"number\",\"minimum\":0,\"maximum\":100},"
+        "\"count\":{\"type\":\"integer\"},"
+        "\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"maxItems\":3,\"minItems\":1},"
+        "\"note\":{\"type\":[\"string\",\"null\"]},"
+        "\"meta\":{\"type\":\"object\",\"properties\":{\"lang\":{\"enum\":[\"en\",\"fr\",\"de\"]},"
+        "\"ok\":{\"type\":\"boolean\"}},\"required\":[\"lang\",\"ok\"],\"additionalProperties\":false}},"
+        "\"required\":[\"id\",\"kind\",\"score\",\"count\",\"tags\",\"note\",\"meta\"],"
+        "\"additionalProperties\":false}}},\"required\":[\"items\"],\"additionalProperties\":false}",
+        /* long names (8 bytes and more), enums of 8 and 9 values, long values, prefixItems, a
+         * property only in required, additional properties with a schema, a const, nested arrays */
+        "{\"type\":\"object\",\"properties\":{"
+        "\"abcdefg\":{\"type\":\"integer\",\"maximum\":5},"
+        "\"abcdefgh\":{\"enum\":[\"a\",\"bb\",\"ccc\",\"dddd\",\"eeeee\",\"ffffff\",\"ggggggg\",\"hhhhhhhh\"]},"
+        "\"a-very-long-property-name\":{\"enum\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"iiiiiiiiii\"]},"
+        "\"t\":{\"type\":\"array\",\"prefixItems\":[{\"type\":\"string\"},{\"const\":3}],\"items\":{\"type\":\"array\","
+        "\"items\":{\"type\":\"number\",\"exclusiveMinimum\":0}}},"
+        "\"\":{\"type\":\"null\"},\"q\\\"x\":{\"type\":\"boolean\"}},"
+        "\"required\":[\"abcdefg\",\"zz\"],\"additionalProperties\":{\"type\":\"string\",\"maxLength\":3}}",
+        /* an anyOf (the general path) beside common members */
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{\"anyOf\":[{\"type\":\"string\"},"
+        "{\"type\":\"object\",\"properties\":{\"c\":{\"type\":\"integer\"}},\"required\":[\"c\"]}]},"
+        "\"d\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"e\":{\"type\":\"string\"}},"
+        "\"additionalProperties\":false}}},\"additionalProperties\":false}",
+    };
+    static const char *const texts[][6] = {
+        {"{\"items\":[{\"id\":\"abc-1\",\"kind\":\"book\",\"score\":1.5,\"count\":7,\"tags\":[\"x\",\"y z\"],"
+         "\"note\":null,\"meta\":{\"lang\":\"en\",\"ok\":true}},{\"id\":\"abd-22\",\"kind\":\"game\",\"score\":100,"
+         "\"count\":-3,\"tags\":[\"\"],\"note\":\"n\",\"meta\":{\"lang\":\"de\",\"ok\":false}}]}",
+         "{ \"items\" : [ { \"kind\" : \"film\" , \"id\":\"xyz-9\",\"score\":0,\"count\":1e2,\"tags\":[\"a\\\"\"],"
+         "\"note\":null,\"meta\":{\"ok\":true,\"lang\":\"fr\"} } ,\n{\"id\":\"abc-1\",\"kind\":\"song\",\"score\":"
+         "2.25,\"count\":3,\"tags\":[\"a\",\"b\",\"c\"],\"note\":\"\\u00e9\",\"meta\":{\"lang\":\"en\",\"ok\":null}}\n]}",
+         "{\"items\":[{\"id\":\"abc-1\",\"id\":\"abc-2\"}]}",
+         "{\"items\":[{\"id\":\"abc-1\",\"kind\":\"book\",\"kind\":\"book\"}]}",
+         "{\"items\":[{\"note\":null,\"id\":\"abc-1\",\"tags\":[\"x\"],\"note\":\"y\"}]}",
+         "{\"items\":[{\"id\":\"abc-1\",\"kind\":\"book\",\"score\":1,\"count\":2.5,\"tags\":[],\"note\":1,"
+         "\"meta\":{}}]}"},
+        {"{\"abcdefg\":5,\"abcdefgh\":\"hhhhhhhh\",\"a-very-long-property-name\":\"iiiiiiiiii\","
+         "\"t\":[\"s\",3,[1,2.5],[]],\"\":null,\"q\\\"x\":true,\"zz\":\"abc\",\"other\":\"ab\"}",
+         "{\"abcdefgh\":\"ggggggg\",\"abcdefg\":6,\"t\":[1],\"zz\":\"abcd\",\"a-very-long-property-name\":\"h\"}",
+         "{\"abcdefg\":1,\"abcdefgh\":\"eeeee\",\"abcdefgh\":\"a\",\"t\":[\"\",4],\"zz\":\"\"}",
+         "{\"abcdefg\":0,\"abcdefgh\":\"dddd\",\"a-very-long-property-name\":\"iiiiiiiii\",\"t\":[\"a\",3,[0]]}"},
+        {"{\"a\":1,\"b\":{\"c\":2},\"d\":[{\"e\":\"x\"},{}]}",
+         "{\"a\":1,\"b\":\"s\",\"d\":[{\"e\":\"x\",\"f\":1}]}",
+         "{\"d\":[{\"e\":\"x\"}],\"b\":{\"c\":1},\"a\":2,\"b\":\"s\"}",
+         "{\"a\":1.5,\"b\":[],\"d\":[]}"},
+    };
+    tu_alloc ta;
+    memset(&ta, 0, sizeof ta);
+    static const char repl[] = " \n\"x1}],:{[\\";
+    for (size_t si = 0; si < sizeof schemas / sizeof *schemas; si++) {
+        llmj_schema *s = compile_ok(&ta, schemas[si]);
+        for (size_t ti = 0; ti < 6 && texts[si][ti]; ti++) {
+            const char *text = texts[si][ti];
+            size_t n = strlen(text);
+            char *buf = malloc(n + 2);
+            fp_compare(s, &ta, text, n);
+            for (size_t k = 0; k <= n; k++) {
+                for (size_t r = 0; r < sizeof repl - 1; r++) {
+                    /* insert repl[r] before byte k */
+                    memcpy(buf, text, k);
+                    buf[k] = repl[r];
+                    memcpy(buf + k + 1, text + k, n - k);
+                    buf[n + 1] = '\0';
+                    fp_compare(s, &ta, buf, n + 1);
+                    if (k == n)
+                        continue;
+                    /* replace byte k */
+                    memcpy(buf, text, n + 1);
+                    buf[k] = repl[r];
+                    fp_compare(s, &ta, buf, n);
+                }
+                if (k < n) {
+                    /* delete byte k */
+                    memcpy(buf, text, k);
+                    memcpy(buf + k, text + k + 1, n - k);
+                    fp_compare(s, &ta, buf, n - 1);
+                }
+            }
+            free(buf);
+        }
+        llmj_schema_free(s);
+    }
+    assert_int_equal(ta.live, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1030,6 +1182,7 @@ int main(void)
         cmocka_unit_test(test_regex_vs_pcre2), cmocka_unit_test(test_regex_fallback),
         cmocka_unit_test(test_events),      cmocka_unit_test(test_upcoming),
         cmocka_unit_test(test_no_memory),   cmocka_unit_test(test_held_pieces),
+        cmocka_unit_test(test_fast_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1061,6 +1061,50 @@ static void summarize(comp *c)
     llmj_schema *s = c->s;
     for (size_t i = 0; i < s->nnodes && c->st == LLMJ_OK; i++) {
         snode *n = &s->nodes[i];
+        int pack = n->nes >= 1 && n->nes <= 8;
+        for (size_t j = 0; pack && j < n->nes; j++)
+            pack = n->es[j].len < 8 && !memchr(n->es[j].s, '"', n->es[j].len) &&
+                   !memchr(n->es[j].s, '\\', n->es[j].len);
+        if (pack) {
+            /* the string enum values, packed (see snode.epack) */
+            if (!(n->epack = llmj__malloc(&s->a, 2 * n->nes * sizeof *n->epack))) {
+                nomem(c);
+                break;
+            }
+            for (size_t j = 0; j < n->nes; j++) {
+                unsigned char w[8] = {0}, m[8] = {0};
+                memcpy(w, n->es[j].s, n->es[j].len);
+                w[n->es[j].len] = '"';
+                memset(m, 0xFF, n->es[j].len + 1);
+                memcpy(&n->epack[2 * j], w, 8);
+                memcpy(&n->epack[2 * j + 1], m, 8);
+            }
+        }
+        if (n->ndecl) {
+            /* the declared properties' keys, packed (see sdkey) */
+            if (!(n->dkey = llmj__malloc(&s->a, n->ndecl * sizeof *n->dkey))) {
+                nomem(c);
+                break;
+            }
+            for (size_t j = 0; j < n->ndecl; j++) {
+                sdkey *k = &n->dkey[j];
+                const sprop *pr = &n->props[n->decl[j]];
+                unsigned char w[8] = {0}, m[8] = {0};
+                k->word = k->mask = 0;
+                if (pr->plain && pr->nm.len < 8) {
+                    memcpy(w, pr->nm.s, pr->nm.len);
+                    w[pr->nm.len] = '"';
+                    memset(m, 0xFF, pr->nm.len + 1);
+                    memcpy(&k->word, w, 8);
+                    memcpy(&k->mask, m, 8);
+                }
+                k->bit = 1ull << (n->decl[j] % 64);
+                k->name = pr->nm.s;
+                k->prop = n->decl[j];
+                k->node = pr->node;
+                k->len = (uint32_t)pr->nm.len;
+            }
+        }
         /* first-byte tables where a search would take a few steps */
         if (n->nprops >= 4 && !(n->pfirst = llmj__first_table(&s->a, n->props, sizeof *n->props, n->nprops)) &&
             n->nprops < 65536)
@@ -1085,6 +1129,25 @@ static void summarize(comp *c)
                 n->flat_kinds = (unsigned char)((at->types & (SK_NULL | SK_BOOL)) |
                                                 ((at->types & SK_NUM) && !at->num_checks ? SK_NUM : 0) |
                                                 ((at->types & SK_STR) && !at->str_checks ? SK_STR : 0));
+        }
+        static const unsigned kbits[] = {0, SK_STR, SK_INT | SK_NUM, SK_BOOL, SK_NULL, SK_OBJ, SK_ARR};
+        memset(n->fk, FK_GENERAL, sizeof n->fk);
+        for (int k = VK_STR; k <= VK_ARR; k++) {
+            unsigned kb = kbits[k];
+            const snode *at = n->simple < s->nnodes && n->simple != SN_TRUE ? &s->nodes[n->simple] : NULL;
+            if (n->flat_kinds & kb)
+                n->fk[k] = FK_FLAT;
+            else if (n->simple == SN_TRUE)
+                n->fk[k] = FK_OPEN;
+            else if (!at || !(at->types & kb) ||
+                     (at->has_enum && (!(at->enum_types & kb) || k == VK_BOOL || k == VK_NULL)))
+                n->fk[k] = FK_GENERAL;
+            else if (k == VK_STR)
+                n->fk[k] = at->str_checks == SC_ENUM && at->nes <= 8 ? FK_ENUM : FK_STR;
+            else if (k == VK_NUM)
+                n->fk[k] = FK_NUM;
+            else
+                n->fk[k] = FK_OPEN;
         }
     }
 }
@@ -1157,6 +1220,8 @@ void llmj_schema_free(llmj_schema *s)
         llmj__free(&a, n->alt_label);
         llmj__free(&a, n->alt_bix);
         llmj__free(&a, n->decl);
+        llmj__free(&a, n->dkey);
+        llmj__free(&a, n->epack);
         llmj__free(&a, n->reqmask);
         llmj__free(&a, n->pfirst);
         llmj__free(&a, n->efirst);

@@ -36,6 +36,22 @@ typedef struct sprop {
                           * its bytes as written are the name's, then a quote */
 } sprop;
 
+/* The i-th declared property as the validator's common case reads a key:
+ * word holds the first 8 bytes of its name as written followed by the
+ * closing quote (then zeros), mask the bytes of word that count (all 0 when
+ * the name and quote do not fit in 8 bytes or the name has a quote or a
+ * backslash: the general comparison then). Both are in memory order, so
+ * that an 8-byte load of the text compares with them whatever the
+ * endianness. */
+typedef struct sdkey {
+    uint64_t word, mask;
+    uint64_t bit;      /* 1 << (prop % 64), its bit in its word of seen bits */
+    const char *name;  /* props[prop].nm.s */
+    uint32_t prop;     /* its index in props */
+    uint32_t node;     /* props[prop].node */
+    uint32_t len;      /* props[prop].nm.len */
+} sdkey;
+
 typedef struct sscalar { /* a non-string enum/const value */
     unsigned char type;  /* SK_NULL, SK_BOOL (b), SK_NUM (num) */
     unsigned char b;
@@ -54,9 +70,14 @@ typedef struct snode {
     unsigned enum_types;     /* types of the allowed values */
     sstr *es; size_t nes;    /* string values, sorted bytewise, unique; 8 zero bytes follow each */
     sscalar *eo; size_t neo; /* other values */
+    uint64_t *epack;         /* or NULL: when there are 1 to 8 string values, each
+                              * shorter than 8 bytes with no quote or backslash,
+                              * value i and its closing quote as sdkey packs a
+                              * name (epack[2 i] the bytes, epack[2 i + 1] the mask) */
     /* objects */
     sprop *props; size_t nprops;   /* sorted by name */
     uint32_t *decl; size_t ndecl;  /* props[decl[i]] is the i-th property as written */
+    sdkey *dkey;                   /* ndecl of them, or NULL: see sdkey */
     uint64_t *reqmask;             /* bit j: props[j] is required ((nprops + 63) / 64 words) */
     uint16_t *pfirst, *efirst;     /* or NULL: see llmj__first_table() */
     size_t nrequired;
@@ -83,6 +104,9 @@ typedef struct snode {
      * more to check after their first byte */
     uint32_t simple;
     unsigned char flat_kinds;
+    /* and what that case does with a value beginning of each kind (VK_*):
+     * FK_*, from flat_kinds, simple and the atom's own keywords */
+    unsigned char fk[8];
     /* ---- composition ---- */
     uint32_t *conj; size_t nconj;  /* $ref targets (and a const beside an enum) */
     uint32_t *any; size_t nany;    /* anyOf branches */
@@ -95,6 +119,16 @@ typedef struct snode {
     uint32_t *alt_label, *alt_bix;
     int dnf_state;           /* 0 not yet, 1 in progress, 2 done */
 } snode;
+
+/* The kinds of value, by first byte, for snode.fk */
+enum { VK_NONE, VK_STR, VK_NUM, VK_BOOL, VK_NULL, VK_OBJ, VK_ARR };
+/* snode.fk: nothing to check (no level: a scalar taken whole), the general
+ * path (several alternatives, a type or enum that fails at the first byte,
+ * a literal an enum looks at), or one level of one member for simple's
+ * atom, whose common checks are FK_ENUM (a string, at most 8 enum values,
+ * nothing else), FK_STR (another string), FK_NUM (a number), FK_OPEN (a
+ * container, or a literal) */
+enum { FK_GENERAL, FK_FLAT, FK_ENUM, FK_STR, FK_NUM, FK_OPEN };
 
 /* snode.str_checks */
 enum { SC_ENUM = 1, SC_LEN = 2, SC_RX = 4, SC_PCRE = 8, SC_FORMAT = 16 };

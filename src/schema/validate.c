@@ -6,7 +6,11 @@
  * satisfied by any continuation; its parent dies when none of its children
  * is left; the text is in violation when no root conjunction is left.
  *
- * Speed: the bytes of strings and keys are handled in runs (everything up to
+ * Speed: with no event callback, the common case (one conjunction of at
+ * most one member per level) is taken by fast_loop(), which goes down and
+ * up the levels with each level's records at hand and hands anything else,
+ * anything that fails included, to the general path below. There, the
+ * bytes of strings and keys are handled in runs (everything up to
  * the next quote or backslash at once), a string no keyword looks into is
  * skipped eight bytes at a time, and patterns run as automata (regex.h).
  * While several conjunctions of a value are alive (an anyOf not yet
@@ -394,6 +398,13 @@ static void check_resolved(llmj__sval *v, size_t d, uint64_t off)
 static const unsigned char k_kbits[256] = {
     ['{'] = SK_OBJ, ['['] = SK_ARR, ['"'] = SK_STR, ['0'] = SK_INT | SK_NUM, ['t'] = SK_BOOL, ['f'] = SK_BOOL,
     ['n'] = SK_NULL,
+};
+
+/* The VK_* of a value by its first byte (or its kind), for snode.fk. */
+static const unsigned char k_kix[256] = {
+    ['"'] = VK_STR, ['-'] = VK_NUM, ['0'] = VK_NUM, ['1'] = VK_NUM, ['2'] = VK_NUM, ['3'] = VK_NUM,
+    ['4'] = VK_NUM, ['5'] = VK_NUM, ['6'] = VK_NUM, ['7'] = VK_NUM, ['8'] = VK_NUM, ['9'] = VK_NUM,
+    ['t'] = VK_BOOL, ['f'] = VK_BOOL, ['n'] = VK_NULL, ['{'] = VK_OBJ, ['['] = VK_ARR,
 };
 
 static inline unsigned kind_bits(unsigned char k)
@@ -1548,19 +1559,6 @@ HOT int fast_child(const llmj__sval *v, const vlev *P, uint32_t *child)
     return 1;
 }
 
-/* The one node (or SN_TRUE) a value of kind (kind bits kb) of schema cn
- * meets, when nothing but its own checks apply to it: else UINT32_MAX. */
-HOT uint32_t fast_atom(const llmj__sval *v, const snode *cn, unsigned char kind, unsigned kb)
-{
-    uint32_t atom = cn->simple;
-    if (atom == UINT32_MAX || atom == SN_TRUE)
-        return atom;
-    const snode *a = N(v, atom);
-    if (!(a->types & kb) || (a->has_enum && (!(a->enum_types & kb) || kind == 't' || kind == 'f' || kind == 'n')))
-        return UINT32_MAX;
-    return atom;
-}
-
 /* The common case of a value beginning, in a few steps: its parent has one
  * conjunction, alive, of at most one member, whose child schema is one node
  * (or true) that takes this kind of value with nothing to check at its first
@@ -1582,19 +1580,20 @@ HOT int start_child(llmj__sval *v, uint32_t child, unsigned char kind)
     vlev *P = &v->lv[pd];
     uint32_t pci = P->c0;
     const snode *cn = N(v, child);
-    unsigned kb = kind_bits(kind);
-    if (cn->flat_kinds & kb) {
+    unsigned fk = cn->fk[k_kix[kind]];
+    if (fk == FK_FLAT) {
         /* a scalar with nothing more to check: no level */
         P->count += P->kind == '[';
         return 2;
     }
-    uint32_t atom = fast_atom(v, cn, kind, kb);
-    if (atom == UINT32_MAX)
+    if (fk == FK_GENERAL)
         return 0;
+    uint32_t atom = cn->simple;
     const snode *a = N(v, atom);
-    if (grow(v, (void **)&v->lv, &v->lvcap, v->nlv + 1, sizeof *v->lv) ||
-        grow(v, (void **)&v->cj, &v->cjcap, v->ncj + 1, sizeof *v->cj) ||
-        grow(v, (void **)&v->mm, &v->mmcap, v->nmm + 1, sizeof *v->mm))
+    if ((v->nlv >= v->lvcap || v->ncj >= v->cjcap || v->nmm >= v->mmcap) &&
+        (grow(v, (void **)&v->lv, &v->lvcap, v->nlv + 1, sizeof *v->lv) ||
+         grow(v, (void **)&v->cj, &v->cjcap, v->ncj + 1, sizeof *v->cj) ||
+         grow(v, (void **)&v->mm, &v->mmcap, v->nmm + 1, sizeof *v->mm)))
         return 1;
     P = &v->lv[pd];
     P->count += P->kind == '[';
@@ -1737,6 +1736,22 @@ static int num_byte(unsigned char c)
  * string enum values? One by one, 8 bytes at a time. */
 HOT int enum_few(const snode *a, const unsigned char *b, size_t len, size_t avail)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (len <= 8 && avail >= 8) {
+        /* name_equal()'s load of b once (8 zero bytes follow each value) */
+        static const uint64_t k_mask[9] = {0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFFull,
+                                           0xFFFFFFFFFFFFull, 0xFFFFFFFFFFFFFFull, ~0ull};
+        uint64_t x, y, mk = k_mask[len];
+        memcpy(&x, b, 8);
+        x &= mk;
+        for (size_t k = 0; k < a->nes; k++) {
+            memcpy(&y, a->es[k].s, 8);
+            if (a->es[k].len == len && (y & mk) == x)
+                return 1;
+        }
+        return 0;
+    }
+#endif
     for (size_t k = 0; k < a->nes; k++)
         if (a->es[k].len == len && name_equal(a->es[k].s, b, len, avail))
             return 1;
@@ -1784,17 +1799,24 @@ static int str_passes(const snode *a, const unsigned char *b, size_t len, size_t
  * level; returns the index past it (a closing quote; a number's delimiter is
  * read next). Else 0 and nothing changed: the states below take it, and
  * report what fails where they always did. */
-HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, size_t i, size_t n)
+/* scalar_child() but for the level on top's records: the index past the
+ * value, *flat set when it had nothing to check (0: not taken). */
+HOT size_t scalar_take_k(llmj__sval *v, const snode *cn, unsigned char c, unsigned fk, const unsigned char *p,
+                         size_t i, size_t n, int *flat);
+
+HOT size_t scalar_take(llmj__sval *v, const snode *cn, const unsigned char *p, size_t i, size_t n, int *flat)
+{
+    unsigned char c = p[i - 1];
+    return scalar_take_k(v, cn, c, cn->fk[k_kix[c]], p, i, n, flat);
+}
+
+/* scalar_take() knowing the first byte c (p[i - 1]) and cn->fk[] for it. */
+HOT size_t scalar_take_k(llmj__sval *v, const snode *cn, unsigned char c, unsigned fk, const unsigned char *p,
+                         size_t i, size_t n, int *flat)
 {
     size_t j = i;
-    unsigned char c = p[i - 1];
     unsigned char kind = k_skind[c];
-    if (!kind)
-        return 0; /* not a scalar: the general path */
-    vlev *P = &v->lv[v->nlv - 1];
-    const snode *cn = N(v, child);
-    unsigned kb = kind_bits(kind);
-    if (cn->flat_kinds & kb) {
+    if (fk == FK_FLAT) {
         /* nothing to check (value_byte's flat path, at once) */
         if (kind == '"') {
             j = scan_plain(p, i, n);
@@ -1814,24 +1836,34 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
             if (j > n)
                 return 0;
         }
-        v->started = 1;
-        P->count += P->kind == '[';
+        *flat = 1;
         return j;
     }
-    if (kind != '"' && kind != '0')
-        return 0;
-    uint32_t atom = fast_atom(v, cn, kind, kb);
-    if (atom == UINT32_MAX)
-        return 0;
+    if (fk != FK_ENUM && fk != FK_STR && fk != FK_NUM)
+        return 0; /* not a scalar, or not a case taken here: the general path */
+    uint32_t atom = cn->simple;
     const snode *a = N(v, atom);
-    if (kind == '"') {
+    if (fk == FK_ENUM && a->epack && n - i >= 8) {
+        /* each value and its closing quote against one load (no quote or
+         * backslash in them: a hit is the whole string, as written; a miss
+         * is enum_few()'s) */
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        size_t k = 0;
+        while (k < a->nes && ((x ^ a->epack[2 * k]) & a->epack[2 * k + 1]))
+            k++;
+        if (k == a->nes)
+            return 0;
+        j = i + a->es[k].len + 1;
+        v->sbuf.len = 0;
+        v->u8_left = 0;
+    } else if (kind == '"') {
         j = scan_plain(p, i, n);
         if (j >= n || p[j] != '"') {
             v->plain_tail = j >= n ? i : v->plain_tail;
             return 0;
         }
-        if (atom != SN_TRUE && !(a->str_checks == SC_ENUM && a->nes <= 8 ? enum_few(a, p + i, j - i, n - i)
-                                                                         : str_passes(a, p + i, j - i, n - i)))
+        if (!(fk == FK_ENUM ? enum_few(a, p + i, j - i, n - i) : str_passes(a, p + i, j - i, n - i)))
             return 0; /* (a few values: at once, no call) */
         j++;
         v->sbuf.len = 0;
@@ -1858,7 +1890,7 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
         }
         if (j >= n)
             return 0;
-        if (atom != SN_TRUE) {
+        {
             /* in place when num_value() and num_is_integer() need no NUL
              * (no exponent, at most 15 bytes: no strtod) */
             const char *s = (const char *)p + i - 1;
@@ -1893,9 +1925,21 @@ HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, s
         }
     }
 passed:
+    *flat = 0;
+    return j;
+}
+
+HOT size_t scalar_child(llmj__sval *v, uint32_t child, const unsigned char *p, size_t i, size_t n)
+{
+    int flat;
+    size_t j = scalar_take(v, N(v, child), p, i, n, &flat);
+    if (!j)
+        return 0;
+    vlev *P = &v->lv[v->nlv - 1];
     v->started = 1; /* (pos_now is not set: only first_byte's checks read it) */
     P->count += P->kind == '[';
-    v->cj[P->c0].kids = 1;
+    if (!flat)
+        v->cj[P->c0].kids = 1;
     return j;
 }
 
@@ -1946,6 +1990,209 @@ HOT void value_byte(llmj__sval *v, unsigned char c, uint64_t off)
         v->ls = L_NUM;
         break;
     }
+}
+
+/* The between-tokens state's common case, its level's records in locals:
+ * the value on top is an object of one conjunction, alive, of one member,
+ * or an array of one of at most one, and no event is wanted. Whitespace,
+ * separators, keys that are the property declared next, values that
+ * scalar_child() or start_child() take and container ends that pass are
+ * taken here, going down and up the levels; at anything else it returns
+ * the index of the byte the general path takes next, the state as that
+ * path would have left it (no decision pending: nothing here kills). */
+static size_t fast_loop(llmj__sval *v, const unsigned char *p, size_t i, size_t n, uint64_t base)
+{
+    unsigned char wk = v->want_key;
+    vlev *L;
+    vconj *c;
+    vmem *m;
+    const snode *on, *an, *cn;
+    unsigned char ch;
+    uint32_t child;
+    unsigned fk;
+    size_t e;
+    int flat;
+    while (i < n && v->nlv) {
+        L = &v->lv[v->nlv - 1];
+        c = &v->cj[L->c0];
+        if (L->nc != 1 || !c->alive || c->nm > 1)
+            break;
+        if (L->kind == '{') {
+            if (c->nm != 1)
+                break;
+            m = &v->mm[c->m0];
+            on = N(v, m->node);
+        enter_obj:
+            for (;;) {
+                if (i >= n)
+                    goto out;
+                ch = p[i];
+                if (ch == '"' && wk) {
+                    size_t kl, nx;
+                key:
+                    nx = (size_t)(m->last + 1);
+                    if (nx < on->ndecl && n - i > 8 && on->dkey[nx].mask) {
+                        /* key_next() by one load */
+                        const sdkey *dk = &on->dkey[nx];
+                        uint64_t x, *w = &v->bits[m->b0 + dk->prop / 64];
+                        memcpy(&x, p + i + 1, 8);
+                        if (((x ^ dk->word) & dk->mask) || (*w & dk->bit))
+                            goto out;
+                        /* (key_next()'s lo and hi are not read again
+                         * before key_begin() or key_whole() sets them) */
+                        kl = dk->len;
+                        v->keys.len = L->key_off;
+                        L->kext = dk->name;
+                        L->key_len = kl;
+                        m->prop = (int32_t)dk->prop;
+                        *w |= dk->bit;
+                        m->last = (int32_t)nx;
+                        child = dk->node;
+                    } else if ((child = key_next(v, L, m, on, p + i + 1, n - i - 1, &kl)) == NONE) {
+                        goto out;
+                    }
+                    i += kl + 2;
+                    wk = 0;
+                    if (i + 1 >= n || p[i] != ':')
+                        continue;
+                    ch = p[++i];
+                    if (k_cls[ch] != C_VALUE)
+                        continue;
+                    goto value;
+                }
+                switch (k_cls[ch]) {
+                case C_WS:
+                case C_COLON:
+                    i++;
+                    continue;
+                case C_NL:
+                    i++;
+                    v->line++;
+                    v->line_start = base + i;
+                    continue;
+                case C_COMMA:
+                    i++;
+                    wk = 1;
+                    continue;
+                case C_OEND:
+                oend:
+                    if (on->nrequired && !(on->nprops <= 64 && !(on->reqmask[0] & ~v->bits[m->b0])))
+                        goto out;
+                    pop_level(v);
+                    i++;
+                    goto next_level;
+                case C_AEND:
+                    goto out;
+                default:
+                    break;
+                }
+                child = m->prop >= 0 && on->props[m->prop].in_props ? on->props[m->prop].node : on->addl;
+            value:
+                cn = N(v, child);
+                fk = cn->fk[k_kix[ch]];
+                if (ch == '{' || ch == '[')
+                    goto open;
+                if (!(e = scalar_take_k(v, cn, ch, fk, p, i + 1, n, &flat)))
+                    goto out;
+                if (!flat)
+                    c->kids = 1;
+                i = e;
+                if (i + 1 < n && p[i] == ',' && p[i + 1] == '"') {
+                    i++;
+                    wk = 1;
+                    goto key;
+                }
+                if (i < n && p[i] == '}')
+                    goto oend;
+            }
+        } else {
+            an = c->nm ? N(v, v->mm[c->m0].node) : NULL;
+        enter_arr:
+            for (;;) {
+                if (i >= n)
+                    goto out;
+                ch = p[i];
+                switch (k_cls[ch]) {
+                case C_WS:
+                    i++;
+                    continue;
+                case C_NL:
+                    i++;
+                    v->line++;
+                    v->line_start = base + i;
+                    continue;
+                case C_COMMA:
+                    i++;
+                    wk = 0;
+                    continue;
+                case C_AEND:
+                aend:
+                    if (an && L->count < an->min_items)
+                        goto out;
+                    pop_level(v);
+                    i++;
+                    goto next_level;
+                case C_OEND:
+                case C_COLON:
+                    goto out;
+                default:
+                    break;
+                }
+            elem:
+                child = SN_TRUE;
+                if (an) {
+                    if (L->count >= an->max_items)
+                        goto out;
+                    child = L->count < an->nprefix ? an->prefix[L->count] : an->items;
+                }
+                cn = N(v, child);
+                fk = cn->fk[k_kix[ch]];
+                if (ch == '{' || ch == '[')
+                    goto open;
+                if (!(e = scalar_take_k(v, cn, ch, fk, p, i + 1, n, &flat)))
+                    goto out;
+                L->count++;
+                if (!flat)
+                    c->kids = 1;
+                i = e;
+                if (i + 1 < n && p[i] == ',' && k_cls[p[i + 1]] == C_VALUE) {
+                    wk = 0;
+                    ch = p[++i];
+                    goto elem;
+                }
+                if (i < n && p[i] == ']')
+                    goto aend;
+            }
+        }
+    open:
+        /* a container, in the level on top (L, c): start_child()'s push,
+         * then the new level's loop at once (one conjunction, alive, of
+         * at most one member: what the checks above would find) */
+        if (fk != FK_OPEN)
+            goto out; /* (start_child() would return 0: push_level()) */
+        v->pos_now = base + i;
+        start_child(v, child, ch);
+        if (v->nomem)
+            goto out;
+        i++;
+        L = &v->lv[v->nlv - 1];
+        c = &v->cj[L->c0];
+        if (ch == '{') {
+            wk = 1;
+            if (c->nm != 1)
+                goto out;
+            m = &v->mm[c->m0];
+            on = N(v, m->node);
+            goto enter_obj;
+        }
+        wk = 0;
+        an = c->nm ? N(v, v->mm[c->m0].node) : NULL;
+        goto enter_arr;
+    next_level:;
+    }
+out:
+    v->want_key = wk;
+    return i;
 }
 
 static void feed_now(llmj__sval *v, const unsigned char *p, size_t n)
@@ -2061,6 +2308,11 @@ static void feed_now(llmj__sval *v, const unsigned char *p, size_t n)
             /* between tokens: whitespace, separators, container ends, whole
              * keys and unchecked strings, until a token needs another state */
             while (i < n) {
+                if (!ev && v->nlv) {
+                    i = fast_loop(v, p, i, n, base);
+                    if (i >= n || v->nomem)
+                        break;
+                }
                 c = p[i++];
                 switch (k_cls[c]) {
                 case C_WS:
