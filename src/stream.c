@@ -2448,7 +2448,7 @@ llmj_status llmj_stream_doc(llmj_stream *s, size_t ci, size_t ti, llmj_doc **out
             st = llmj_doc_status(d);
             /* a quiet tracker gives no events: rt goes on for the document
              * while the text is open */
-            if (st == LLMJ_OK && llmj__tracker_quiet(tr) && !tr->finished)
+            if (st == LLMJ_OK && tr->quiet && !tr->finished)
                 tc->doc_tr = rt;
             else
                 llmj_tracker_free(rt);

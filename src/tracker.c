@@ -2026,11 +2026,6 @@ void llmj__tracker_small_batches(llmj_tracker *t)
     t->q_direct = 128;
 }
 
-int llmj__tracker_quiet(const llmj_tracker *t)
-{
-    return t->quiet;
-}
-
 llmj_status llmj_tracker_reset(llmj_tracker *t)
 {
     if (!t)

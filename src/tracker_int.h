@@ -178,8 +178,6 @@ void llmj__flush(llmj_tracker *t);
  * 450 bytes, not 4.6 KiB. Nothing else changes: the batches are complete
  * tokens, whatever their size. */
 void llmj__tracker_small_batches(llmj_tracker *t);
-/* 1 when t was made without a callback (it gives no events). */
-int llmj__tracker_quiet(const llmj_tracker *t);
 
 /* src/schema/validate.c: the validator sees every byte the scanner took. */
 struct llmj__sval;

@@ -411,10 +411,6 @@ static void docs_equal_repairs(llmj_stream *s, const char *file, size_t off, siz
     }
 }
 
-/* The documents of a recorded stream, first asked for half-way (read from
- * the text so far), then kept up by the stream, against the repairs every 7
- * bytes and after finish; with and without a json callback (without one the
- * text's tracker is quiet and the document has a tracker of its own). */
 static int ignore_json(void *ctx, size_t choice, size_t tool, const llmj_event *ev)
 {
     (void)choice;
@@ -424,6 +420,10 @@ static int ignore_json(void *ctx, size_t choice, size_t tool, const llmj_event *
     return 0;
 }
 
+/* The documents of a recorded stream, first asked for half-way (read from
+ * the text so far), then kept up by the stream, against the repairs every 7
+ * bytes and after finish; with and without a json callback (without one the
+ * text's tracker is quiet and the document has a tracker of its own). */
 static void stream_docs_match(const char *file, size_t expect_tools)
 {
     size_t n;
