@@ -1743,6 +1743,22 @@ static inline int plain_string_piece(const llmj_tracker *t, const unsigned char 
     return !any;
 }
 
+/* feed_scan() for a lean tracker (quiet, no keep_text, no repeat limit, no
+ * schema, hold's room reserved: what most pieces of `llmjson check` and of
+ * a stream without callbacks meet): the same steps, with the tests of what
+ * it lacks left out. A stop (an error, a whitespace runaway) is handled as
+ * there: quiet, a number closed by the error needs no event. */
+static __attribute__((noinline)) llmj_status feed_lean(llmj_tracker *t, const unsigned char *p,
+                                                       size_t len)
+{
+    size_t took = len < 64 ? scan_impl(t, p, len, LLMJ__SCAN_PORTABLE, 1) : t->scan(t, p, len);
+    if (t->status == LLMJ_RUNAWAY_WHITESPACE)
+        t->runaway_kind = t->status;
+    t->pos += took;
+    quiet_after(t, p, took);
+    return t->status;
+}
+
 /* llmj_tracker_feed past its checks and its fast path: the scanner. */
 static __attribute__((noinline)) llmj_status feed_scan(llmj_tracker *t, const unsigned char *p,
                                                        size_t len)
@@ -1796,6 +1812,22 @@ static __attribute__((noinline)) llmj_status feed_scan(llmj_tracker *t, const un
         after_piece(t, p, took, number_closed);
     if (t->muted && t->status == LLMJ_OK)
         t->status = LLMJ_ABORTED;
+    t->lean = t->quiet && t->plain_ok && t->hold.cap >= q_hold(t);
+    return t->status;
+}
+
+/* A plain piece of a string (plain_string_piece), t->pos already past it,
+ * that is not a quiet value's: to the held key (quiet) or to after_piece. */
+static __attribute__((noinline)) llmj_status plain_after(llmj_tracker *t, const unsigned char *p,
+                                                         size_t len)
+{
+    if (t->quiet) {
+        quiet_after(t, p, len); /* a key: yajl gets it */
+        return t->status;
+    }
+    after_piece(t, p, len, 0);
+    if (t->muted && t->status == LLMJ_OK)
+        t->status = LLMJ_ABORTED;
     return t->status;
 }
 
@@ -1803,29 +1835,23 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
 {
     if (!t || (!buf && len) || t->finished)
         return LLMJ_MISUSE;
-    if (t->status != LLMJ_OK)
+    if (t->status != LLMJ_OK || len == 0)
         return t->status;
-    if (len == 0)
-        return LLMJ_OK;
     const unsigned char *p = buf;
 
-    /* The fixed cost of a feed is what counts at token-sized pieces (so this
-     * function is small, the scanner in feed_scan): a piece inside a string
-     * skips the scanner, and without a callback it is only appended to the
-     * bytes held for yajl (a key) or dropped (a value: the quiet yajl side). */
+    /* The fixed cost of a feed is what counts at token-sized pieces, so this
+     * function calls nothing but in its last step (no frame to set up): a
+     * piece inside a string skips the scanner, and a quiet value's is
+     * dropped (the quiet yajl side never sees a value's content). */
     if (t->plain_ok && !t->schema && plain_string_piece(t, p, len)) {
         t->pos += len;
         t->str_safe = t->pos;
-        if (t->quiet) {
-            if (t->is_key)
-                quiet_after(t, p, len);
-            return t->status;
-        }
-        after_piece(t, p, len, 0);
-        if (t->muted && t->status == LLMJ_OK)
-            t->status = LLMJ_ABORTED;
-        return t->status;
+        if (t->quiet && !t->is_key)
+            return LLMJ_OK;
+        return plain_after(t, p, len);
     }
+    if (t->lean && !t->schema)
+        return feed_lean(t, p, len);
     return feed_scan(t, p, len);
 }
 
@@ -1925,6 +1951,7 @@ static void state_init(llmj_tracker *t)
     t->ydepth = 0;
     t->yajl_failed = 0;
     t->muted = 0;
+    t->lean = 0;
     t->ptr_stale = 0;
     t->q_from = 0;
     t->num_end = UINT64_MAX;

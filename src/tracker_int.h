@@ -147,6 +147,8 @@ struct llmj_tracker {
     size_t q_defer, q_direct;
     int plain_ok;         /* no keep_text, no repeat_limit: llmj_tracker_feed
                              may skip the scanner inside a string */
+    int lean;             /* quiet and plain_ok, hold's room reserved: a piece
+                             without a schema takes feed_lean() (tracker.c) */
 
     /* string chunks of the string value still open at a piece's end */
     int chunked;          /* chunks were delivered for the pending string */

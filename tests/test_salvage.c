@@ -312,6 +312,24 @@ static void check_tracker_ref(report *rp, const char *doc, llmj_tracker *t, cons
     }
 }
 
+/* The salvage alone (a tracker without keep_text has no repair text). */
+static void check_salvage_ref(report *rp, const char *doc, llmj_tracker *t, const char *s,
+                              size_t n, const ref_salv refs[2], const char *how)
+{
+    for (int greedy = 0; greedy <= 1; greedy++) {
+        llmj_salvage got;
+        memset(&got, 0, sizeof got);
+        llmj_status st = llmj_tracker_salvage(t, (llmj_salvage_mode)greedy, &got);
+        if (st != LLMJ_OK) {
+            mismatch(rp, doc, s, n, "%s %s: llmj_tracker_salvage returned %s", how,
+                     mode_name(greedy), llmj_strerror(st));
+            continue;
+        }
+        ref_salv exp = refs[greedy];
+        cmp_salvage(rp, doc, s, n, how, greedy, &got, &exp);
+    }
+}
+
 static void check_tracker(report *rp, const char *doc, llmj_tracker *t, const char *s, size_t n,
                           int end_normal, const ref_cfg *rc, yajl_val full, const char *how)
 {
@@ -326,7 +344,10 @@ static void check_tracker(report *rp, const char *doc, llmj_tracker *t, const ch
 /* Every prefix of one document: an incremental tracker fed byte by byte
  * (salvage before finish = truncated), and for each prefix a tracker fed it
  * whole then finished, once truncated and once normal. stride > 1 checks
- * the finished variants on every stride-th prefix only (long documents). */
+ * the finished variants on every stride-th prefix only (long documents).
+ * Beside them, two trackers without keep_text or callback (what `llmjson
+ * check` and a stream without callbacks run: the quiet, lean path of
+ * tracker.c), fed byte by byte and in 4-byte pieces: their salvage too. */
 static void prefixes_of(report *rp, const char *doc, const char *s, size_t n, size_t stride)
 {
     tu_alloc ta;
@@ -346,6 +367,7 @@ static void prefixes_of(report *rp, const char *doc, const char *s, size_t n, si
 
     llmj_tracker *inc = new_tracker(&ta, &rc, 1);
     llmj_tracker *fin = new_tracker(&ta, &rc, 1);
+    llmj_tracker *lean = new_tracker(&ta, &rc, 0), *lean4 = new_tracker(&ta, &rc, 0);
     for (size_t i = 0; i <= n; i++) {
         /* the reference, once per prefix: [end][greedy] */
         ref_salv refs[2][2];
@@ -362,6 +384,14 @@ static void prefixes_of(report *rp, const char *doc, const char *s, size_t n, si
                          llmj_strerror(st), llmj_strerror(expected_feed_status(&refs[0][0])));
         }
         check_tracker_ref(rp, doc, inc, s, i, 0, refs[0], full, "unfinished, byte by byte");
+        if (i > 0)
+            llmj_tracker_feed(lean, s + i - 1, 1);
+        check_salvage_ref(rp, doc, lean, s, i, refs[0], "quiet, byte by byte");
+        if (i % 4 == 0 || i == n) {
+            size_t from = i % 4 ? i - i % 4 : i < 4 ? 0 : i - 4;
+            llmj_tracker_feed(lean4, s + from, i - from);
+            check_salvage_ref(rp, doc, lean4, s, i, refs[0], "quiet, 4-byte pieces");
+        }
         for (int end = 0; end <= 1 && finished_too; end++) {
             assert_int_equal(llmj_tracker_reset(fin), LLMJ_OK);
             llmj_tracker_feed(fin, s, i);
@@ -380,6 +410,8 @@ static void prefixes_of(report *rp, const char *doc, const char *s, size_t n, si
     }
     llmj_tracker_free(inc);
     llmj_tracker_free(fin);
+    llmj_tracker_free(lean);
+    llmj_tracker_free(lean4);
     assert_int_equal(ta.live, 0);
     if (full)
         yajl_tree_free(full);
