@@ -1843,14 +1843,14 @@ llmj_status llmj_tracker_feed(llmj_tracker *t, const void *buf, size_t len)
      * function calls nothing but in its last step (no frame to set up): a
      * piece inside a string skips the scanner, and a quiet value's is
      * dropped (the quiet yajl side never sees a value's content). */
-    if (t->plain_ok && !t->schema && plain_string_piece(t, p, len)) {
+    if (t->plain_ok && plain_string_piece(t, p, len)) {
         t->pos += len;
         t->str_safe = t->pos;
         if (t->quiet && !t->is_key)
             return LLMJ_OK;
         return plain_after(t, p, len);
     }
-    if (t->lean && !t->schema)
+    if (t->lean)
         return feed_lean(t, p, len);
     return feed_scan(t, p, len);
 }
@@ -2045,6 +2045,14 @@ void llmj_tracker_free(llmj_tracker *t)
     llmj__buf_free(&t->repair, &a);
     llmj__schema_free(t->schema);
     llmj__free(&a, t);
+}
+
+void llmj__tracker_set_validator(llmj_tracker *t, struct llmj__sval *v)
+{
+    llmj__schema_free(t->schema);
+    t->schema = v;
+    t->plain_ok = !v && !t->cfg.keep_text && !t->cfg.repeat_limit;
+    t->lean = 0; /* until feed_scan() sets it again */
 }
 
 void llmj__tracker_small_batches(llmj_tracker *t)

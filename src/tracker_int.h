@@ -145,10 +145,11 @@ struct llmj_tracker {
      * (hold's room: q_defer + q_direct + 64, reserved at the first feed that
      * reaches the scanner). llmj__tracker_small_batches() makes them small. */
     size_t q_defer, q_direct;
-    int plain_ok;         /* no keep_text, no repeat_limit: llmj_tracker_feed
-                             may skip the scanner inside a string */
+    int plain_ok;         /* no keep_text, no repeat_limit, no schema:
+                             llmj_tracker_feed may skip the scanner inside a
+                             string */
     int lean;             /* quiet and plain_ok, hold's room reserved: a piece
-                             without a schema takes feed_lean() (tracker.c) */
+                             takes feed_lean() (tracker.c) */
 
     /* string chunks of the string value still open at a piece's end */
     int chunked;          /* chunks were delivered for the pending string */
@@ -183,6 +184,8 @@ void llmj__tracker_small_batches(llmj_tracker *t);
 
 /* src/schema/validate.c: the validator sees every byte the scanner took. */
 struct llmj__sval;
+/* The schema's validator from now on (NULL: none); the old one is freed. */
+void llmj__tracker_set_validator(llmj_tracker *t, struct llmj__sval *v);
 void llmj__schema_feed(struct llmj__sval *v, const unsigned char *p, size_t n);
 void llmj__schema_finish(struct llmj__sval *v, int end_normal, int complete);
 void llmj__schema_reset(struct llmj__sval *v);

@@ -272,17 +272,18 @@ void cli_input_close(cli_input *in)
 
 llmj_status cli_feed(llmj_tracker *t, const char *buf, size_t len, size_t chunk)
 {
+    if (len == 0)
+        return llmj_tracker_feed(t, buf, 0);
     if (chunk == 0 || chunk > len)
         chunk = len;
-    size_t off = 0;
-    do {
-        size_t n = len - off < chunk ? len - off : chunk;
-        llmj_status st = llmj_tracker_feed(t, buf + off, n);
+    /* whole pieces, then the rest (at --chunk 4 this loop runs per 4 bytes) */
+    const char *p = buf, *whole_end = buf + (len - len % chunk);
+    for (; p < whole_end; p += chunk) {
+        llmj_status st = llmj_tracker_feed(t, p, chunk);
         if (st != LLMJ_OK)
             return st;
-        off += n;
-    } while (off < len);
-    return LLMJ_OK;
+    }
+    return p < buf + len ? llmj_tracker_feed(t, p, len % chunk) : LLMJ_OK;
 }
 
 /* ---- positions ------------------------------------------------------------ */

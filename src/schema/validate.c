@@ -2588,8 +2588,7 @@ llmj_status llmj_tracker_set_schema_cb(llmj_tracker *t, const llmj_schema *s, ll
     if (!t || t->pos != 0 || t->finished)
         return LLMJ_MISUSE;
     if (!s) {
-        llmj__schema_free(t->schema);
-        t->schema = NULL;
+        llmj__tracker_set_validator(t, NULL);
         return LLMJ_OK;
     }
     llmj__sval *v = llmj__malloc(&t->a, sizeof *v);
@@ -2609,8 +2608,7 @@ llmj_status llmj_tracker_set_schema_cb(llmj_tracker *t, const llmj_schema *s, ll
         return LLMJ_NOMEM;
     }
     sval_state(v);
-    llmj__schema_free(t->schema);
-    t->schema = v;
+    llmj__tracker_set_validator(t, v);
     return LLMJ_OK;
 }
 
