@@ -14,6 +14,14 @@
 #   make HTTP=0       the library without libcurl: no llmj_http_*, no transport
 #                     (tracker, SSE, stream, dialects, schema); `llmjson stream`
 #                     then says so. Its tests skip what needs HTTP.
+#   make CURL=link    libcurl linked (-lcurl) into libllmjson.so, the tool and
+#                     llmjson.pc's static line, for a platform without dlopen
+#                     or a program that wants it so. The default, CURL=dlopen,
+#                     links no libcurl: the library loads it at run time
+#                     (libcurl.so.4) when llmj_global_init() or the first
+#                     request needs it, so a process that makes no request
+#                     never pays for loading it (src/http_curl.h). Either way
+#                     the build needs libcurl's headers.
 #
 # Every source file under src/ belongs to the library, except src/cli/ (the
 # tool). tests/test_*.c are cmocka tests, tests/bench_*.c benchmarks,
@@ -23,6 +31,7 @@ VERSION     := 0.1.0
 SOVERSION   := 0
 BUILD       ?= build
 HTTP        ?= 1
+CURL        ?= dlopen
 
 # Installation directories, as the GNU coding standards name them; each one
 # may be set on its own (make install LIBDIR=/usr/lib/x86_64-linux-gnu).
@@ -47,6 +56,11 @@ CPPFLAGS    += -DLLMJ_NO_HTTP
 else ifneq ($(HTTP),1)
 $(error HTTP=$(HTTP): use HTTP=1 (the default, with libcurl) or HTTP=0)
 endif
+ifeq ($(CURL),link)
+CPPFLAGS    += -DLLMJ_CURL_LINK
+else ifneq ($(CURL),dlopen)
+$(error CURL=$(CURL): use CURL=dlopen (the default: libcurl loaded at run time) or CURL=link)
+endif
 
 ifeq ($(SAN),1)
 CFLAGS      := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -67,18 +81,24 @@ ifneq ($(NEED_TESTS),)
 $(call need,cmocka,libcmocka-dev)
 endif
 endif
+# libcurl's headers always (with HTTP); its library only with CURL=link, and
+# -ldl instead with CURL=dlopen (part of the C library since glibc 2.34).
 DEP_PKGS    := yajl libpcre2-8 $(if $(HAVE_HTTP),libcurl)
+LINK_CURL   := $(if $(HAVE_HTTP),$(filter link,$(CURL)))
+DL_LIBS     := $(if $(HAVE_HTTP),$(if $(LINK_CURL),,-ldl))
 DEP_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS) 2>/dev/null)
-DEP_LIBS    := $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null) -lm
+DEP_LIBS    := $(shell $(PKG_CONFIG) --libs yajl libpcre2-8 $(if $(LINK_CURL),libcurl) 2>/dev/null) $(DL_LIBS) -lm
+CURL_LIBS   := $(if $(HAVE_HTTP),$(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 # ---- sources --------------------------------------------------------------
-# src/http.c is the transport (libcurl); src/http_none.c stands in for it in
-# a build without HTTP. The programs that need the transport are left out of
-# that build (test-run says so in one NOTICE line).
-LIB_SRC     := $(filter-out $(if $(HAVE_HTTP),src/http_none.c,src/http.c),\
+# src/http.c is the transport (libcurl, reached through src/http_curl.c);
+# src/http_none.c stands in for both in a build without HTTP. The programs
+# that need the transport are left out of that build (test-run says so in one
+# NOTICE line).
+LIB_SRC     := $(filter-out $(if $(HAVE_HTTP),src/http_none.c,src/http.c src/http_curl.c),\
                  $(sort $(wildcard src/*.c src/dialect/*.c src/schema/*.c)))
-NEEDS_HTTP  := tests/test_http.c tests/bench_http.c examples/http_multi.c
+NEEDS_HTTP  := tests/test_http.c tests/test_http_load.c tests/bench_http.c examples/http_multi.c
 CLI_SRC     := $(sort $(wildcard src/cli/*.c))
 TEST_SRC    := $(filter-out $(if $(HAVE_HTTP),,$(NEEDS_HTTP)),$(sort $(wildcard tests/test_*.c)))
 BENCH_SRC   := $(filter-out $(if $(HAVE_HTTP),,$(NEEDS_HTTP)),$(sort $(wildcard tests/bench_*.c)))
@@ -113,16 +133,17 @@ tool: $(TOOL)
 
 # What a build was configured with, one file each, rewritten only when a
 # value changes (so what depends on it is rebuilt then, and only then):
-# http.vars for every object (HTTP=0 compiles with -DLLMJ_NO_HTTP),
-# pc.vars for llmjson.pc (a second make install PREFIX=... gets its own).
+# http.vars for every object (HTTP=0 compiles with -DLLMJ_NO_HTTP, CURL=link
+# with -DLLMJ_CURL_LINK), pc.vars for llmjson.pc (a second make install
+# PREFIX=... gets its own).
 define vars_file
 	@mkdir -p $(dir $@)
 	@printf '%s\n' $(1) | cmp -s - $@ 2> /dev/null || printf '%s\n' $(1) > $@
 endef
 $(BUILD)/http.vars: FORCE
-	$(call vars_file,'HTTP=$(HTTP)')
+	$(call vars_file,'HTTP=$(HTTP)' 'CURL=$(CURL)')
 $(BUILD)/pc.vars: FORCE
-	$(call vars_file,'VERSION=$(VERSION)' 'HTTP=$(HTTP)' 'PREFIX=$(PREFIX)' 'EXEC_PREFIX=$(EXEC_PREFIX)' \
+	$(call vars_file,'VERSION=$(VERSION)' 'HTTP=$(HTTP)' 'CURL=$(CURL)' 'PREFIX=$(PREFIX)' 'EXEC_PREFIX=$(EXEC_PREFIX)' \
 	  'LIBDIR=$(LIBDIR)' 'INCLUDEDIR=$(INCLUDEDIR)')
 FORCE:
 
@@ -145,7 +166,8 @@ $(SHARED): $(LIB_OBJ)
 	ln -sf libllmjson.so.$(SOVERSION) $(BUILD)/libllmjson.so
 
 # llmjson.pc for the configured directories (pc.vars). What libllmjson.a
-# needs besides itself: yajl and PCRE2 by their own .pc files; libcurl as
+# needs besides itself: yajl and PCRE2 by their own .pc files; with
+# CURL=dlopen (libcurl loaded at run time) -ldl; with CURL=link libcurl as
 # plain -lcurl, so that the static line links with Debian's
 # libcurl4-openssl-dev alone (libcurl.pc's Libs.private would want the -dev
 # package of each of libcurl's own libraries). A build without HTTP: no
@@ -159,7 +181,7 @@ $(BUILD)/llmjson.pc: $(BUILD)/pc.vars Makefile
 	  'includedir=$(call pc_rel,$(INCLUDEDIR),$(PREFIX),prefix)' '' \
 	  'Name: llmjson' 'Description: JSON that LLMs stream: live events, runaway detection, salvage' \
 	  'Version: $(VERSION)' 'Requires.private: yajl libpcre2-8' \
-	  'Libs: -L$${libdir} -lllmjson' 'Libs.private: $(if $(HAVE_HTTP),-lcurl )-lm' \
+	  'Libs: -L$${libdir} -lllmjson' 'Libs.private: $(if $(LINK_CURL),-lcurl )$(if $(DL_LIBS),$(DL_LIBS) )-lm' \
 	  'Cflags: -I$${includedir}$(if $(HAVE_HTTP),, -DLLMJ_NO_HTTP)' > $@
 
 $(TOOL): $(CLI_OBJ) $(STATIC)
@@ -167,7 +189,11 @@ $(TOOL): $(CLI_OBJ) $(STATIC)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SUPPORT_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(STATIC) $(DEP_LIBS) $(CMOCKA_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(STATIC) $(DEP_LIBS) $(TEST_LIBS) $(CMOCKA_LIBS) -lm
+
+# test_http fetches the test server's records through plain libcurl of its
+# own (not the code under test), so it links libcurl whatever CURL says.
+$(BUILD)/tests/test_http: TEST_LIBS = $(CURL_LIBS)
 
 $(SERVER): $(SERVER_SRC)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $(SERVER_SRC)
@@ -194,7 +220,7 @@ test-run: tests
 	run() { echo "== $$*"; if "$$@"; then passed=$$((passed+1)); else failed=$$((failed+1)); failures="$$failures $$1"; fi; }; \
 	mkdir -p $(BUILD)/scratch; \
 	export LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_SERVER=$(abspath $(SERVER)) LLMJ_ROOT=$(CURDIR) LLMJ_SCRATCH=$(abspath $(BUILD))/scratch; \
-	export LLMJ_HTTP=$(HTTP) LLMJ_BUILD=$(BUILD) LLMJ_SAN=$(SAN); \
+	export LLMJ_HTTP=$(HTTP) LLMJ_CURL=$(CURL) LLMJ_BUILD=$(BUILD) LLMJ_SAN=$(SAN); \
 	$(if $(HAVE_HTTP),,echo "NOTICE: built without HTTP (HTTP=0): $(notdir $(basename $(NEEDS_HTTP))) not built or run";) \
 	for t in $(TESTS); do run $$t; done; \
 	sed -n '/<!-- output:begin -->/,/<!-- output:end -->/p' README.md | sed '/^<!--/d;/^```/d' > $(BUILD)/readme-output.txt; \
@@ -212,10 +238,13 @@ check:
 	$(MAKE) BUILD=build-san SAN=1 test-run
 test: check
 
+# tests/valgrind.supp: the dynamic loader's blocks for the libcurl that
+# dlopen() loaded (it stays loaded), still reachable at exit.
 valgrind: tests
 	@set -e; for t in $(TESTS); do echo "== valgrind $$t"; \
 	  LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_SERVER=$(abspath $(SERVER)) LLMJ_ROOT=$(CURDIR) LLMJ_VALGRIND=1 \
-	  valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99 $$t > /dev/null; done
+	  valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99 \
+	    --suppressions=tests/valgrind.supp $$t > /dev/null; done
 	@echo "make valgrind: no errors, no leaks"
 
 # Each bench prints figures and ratios measured in the same run (CPU time,
@@ -320,4 +349,4 @@ fuzz: $(FUZZ_BIN)
 	done
 
 clean:
-	rm -rf build build-san build-nohttp build-fuzz
+	rm -rf build build-san build-nohttp build-curllink build-fuzz

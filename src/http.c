@@ -20,7 +20,6 @@
 #include <llmjson.h>
 #include <llmjson/http.h>
 
-#include <curl/curl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,6 +47,7 @@ struct llmj_http {
     size_t body_len;
     llmj__secrets secrets; /* the key and secret header values, for redaction */
     int tls;
+    llmj__curl cu; /* libcurl (http_curl.h), ours to close */
     struct curl_slist *hdrs;
     CURL *easy;
     llmj_stream *stream;
@@ -76,6 +76,7 @@ struct llmj_http {
 
 struct llmj_http_multi {
     llmj_allocator a;
+    llmj__curl cu; /* libcurl (http_curl.h), ours to close */
     CURLM *curl;
     llmj_http *head;
     size_t n;
@@ -474,18 +475,29 @@ static llmj_status check_json_mode(llmj_http *h)
 /* ==== global state ========================================================== */
 
 /* libcurl's global state is the only global state under llmjson; libcurl
- * counts the calls, so each init is undone by one cleanup (http.h). */
+ * counts the calls, so each init is undone by one cleanup (http.h). Loaded
+ * at run time, libcurl stays once loaded (RTLD_NODELETE, http_curl.h), and
+ * its global state with it: the table is only needed for the call. */
 llmj_status llmj_global_init(void)
 {
-    CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    llmj__curl cu;
+    if (llmj__curl_open(&cu, NULL, NULL, 0) != 0)
+        return LLMJ_TRANSFER;
+    CURLcode rc = cu.global_init(CURL_GLOBAL_DEFAULT);
+    llmj__curl_close(&cu);
     if (rc == CURLE_OK)
         return LLMJ_OK;
     return rc == CURLE_OUT_OF_MEMORY ? LLMJ_NOMEM : LLMJ_TRANSFER;
 }
 
+/* A libcurl that was never loaded has no global state to release. */
 void llmj_global_cleanup(void)
 {
-    curl_global_cleanup();
+    llmj__curl cu;
+    if (llmj__curl_open_loaded(&cu) != 0)
+        return;
+    cu.global_cleanup();
+    llmj__curl_close(&cu);
 }
 
 /* ==== options, creation ===================================================== */
@@ -523,9 +535,9 @@ static int user_has_header(const llmj_http_options *o, const char *name)
     return 0;
 }
 
-static int add_header(struct curl_slist **list, const char *line)
+static int add_header(const llmj__curl *cu, struct curl_slist **list, const char *line)
 {
-    struct curl_slist *l = curl_slist_append(*list, line);
+    struct curl_slist *l = cu->slist_append(*list, line);
     if (!l)
         return -1;
     *list = l;
@@ -533,14 +545,16 @@ static int add_header(struct curl_slist **list, const char *line)
 }
 
 /* Free a header list, zeroing every line first (one carries the key). */
-static void free_headers(struct curl_slist *l)
+static void free_headers(const llmj__curl *cu, struct curl_slist *l)
 {
+    if (!l)
+        return;
     for (struct curl_slist *p = l; p; p = p->next) {
         volatile char *v = p->data;
         for (size_t i = 0; p->data[i]; i++)
             v[i] = 0;
     }
-    curl_slist_free_all(l);
+    cu->slist_free_all(l);
 }
 
 static int starts_with_http(const char *u)
@@ -674,7 +688,7 @@ static llmj_status make_headers(llmj_http *h, const llmj_http_options *o)
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
         if (!h->body && i == 0)
             continue;
-        if (!user_has_header(o, defaults[i][0]) && add_header(&h->hdrs, defaults[i][1]) != 0)
+        if (!user_has_header(o, defaults[i][0]) && add_header(&h->cu, &h->hdrs, defaults[i][1]) != 0)
             return LLMJ_NOMEM;
     }
     /* the key */
@@ -684,7 +698,8 @@ static llmj_status make_headers(llmj_http *h, const llmj_http_options *o)
     case LLMJ_DIALECT_ANTHROPIC:
         env = "ANTHROPIC_API_KEY";
         hname = "x-api-key";
-        if (!user_has_header(o, "anthropic-version") && add_header(&h->hdrs, "anthropic-version: 2023-06-01") != 0)
+        if (!user_has_header(o, "anthropic-version") &&
+            add_header(&h->cu, &h->hdrs, "anthropic-version: 2023-06-01") != 0)
             return LLMJ_NOMEM;
         break;
     case LLMJ_DIALECT_GEMINI:
@@ -717,7 +732,7 @@ static llmj_status make_headers(llmj_http *h, const llmj_http_options *o)
         if (!line)
             return LLMJ_NOMEM;
         snprintf(line, ll, "%s: %s%s", hname, prefix, key);
-        int r = add_header(&h->hdrs, line);
+        int r = add_header(&h->cu, &h->hdrs, line);
         wipe_free(&h->a, line, ll);
         if (r != 0)
             return LLMJ_NOMEM;
@@ -727,7 +742,7 @@ static llmj_status make_headers(llmj_http *h, const llmj_http_options *o)
     }
     if (o->headers)
         for (const char *const *p = o->headers; *p; p++) {
-            if (add_header(&h->hdrs, *p) != 0)
+            if (add_header(&h->cu, &h->hdrs, *p) != 0)
                 return LLMJ_NOMEM;
             if (is_secret_header(o, *p)) {
                 llmj_status ks = add_secret_value(h, *p + header_name_len(*p) + 1);
@@ -743,7 +758,7 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud);
 
 static llmj_status setup_easy(llmj_http *h)
 {
-    CURL *e = curl_easy_init();
+    CURL *e = h->cu.easy_init();
     if (!e)
         return LLMJ_TRANSFER;
     h->easy = e;
@@ -751,7 +766,7 @@ static llmj_status setup_easy(llmj_http *h)
 #define SET(opt, val)                                   \
     do {                                                \
         if (rc == CURLE_OK)                             \
-            rc = curl_easy_setopt(e, opt, val);         \
+            rc = h->cu.easy_setopt(e, opt, val);        \
     } while (0)
     SET(CURLOPT_URL, h->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -788,13 +803,14 @@ static void http_destroy(llmj_http *h)
 {
     llmj_allocator a = h->a;
     if (h->easy)
-        curl_easy_cleanup(h->easy);
-    free_headers(h->hdrs);
+        h->cu.easy_cleanup(h->easy);
+    free_headers(&h->cu, h->hdrs);
     llmj_stream_free(h->stream);
     llmj__free(&a, h->url);
     wipe_free(&a, h->body, h->body_len);
     llmj__secrets_free(&h->secrets);
     llmj__buf_free(&h->collect, &a);
+    llmj__curl_close(&h->cu);
     llmj__free(&a, h);
 }
 
@@ -855,6 +871,8 @@ llmj_status llmj_http_new(llmj_http **out, const llmj_config *cfg, const llmj_ht
     }
     if (st == LLMJ_OK)
         st = make_url(h, o);
+    if (st == LLMJ_OK && llmj__curl_open(&h->cu, NULL, NULL, 0) != 0)
+        st = LLMJ_TRANSFER; /* libcurl could not be loaded */
     if (st == LLMJ_OK)
         st = make_headers(h, o);
     if (st == LLMJ_OK)
@@ -898,7 +916,7 @@ void llmj_http_cancel(llmj_http *h)
 static void decide_mode(llmj_http *h)
 {
     long code = 0;
-    curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &code);
+    h->cu.easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &code);
     h->res.http_status = code;
     if (code < 200 || code > 299) {
         h->mode = MODE_ERROR;
@@ -982,7 +1000,7 @@ static void trim(const char **s, size_t *n)
 
 /* Retry-After: delay-seconds (digits; a fraction is rounded up; a value
  * over LONG_MAX is LONG_MAX) or an HTTP date; -1 when it is neither. */
-long llmj__retry_after(const char *v, size_t n)
+long llmj__retry_after(const llmj__curl *cu, const char *v, size_t n)
 {
     char buf[FIELD_CAP];
     set_field(buf, sizeof buf, v, n);
@@ -1002,7 +1020,7 @@ long llmj__retry_after(const char *v, size_t n)
         }
         return buf[i] == 0 ? secs : -1;
     }
-    time_t t = curl_getdate(buf, NULL);
+    time_t t = cu->getdate(buf, NULL);
     if (t == (time_t)-1)
         return -1;
     time_t nowt = time(NULL);
@@ -1037,7 +1055,7 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
     if (nl == 12 && ieq_n(p, "content-type", 12))
         set_field(h->content_type, sizeof h->content_type, v, vn);
     else if (nl == 11 && ieq_n(p, "retry-after", 11))
-        h->res.retry_after = llmj__retry_after(v, vn);
+        h->res.retry_after = llmj__retry_after(&h->cu, v, vn);
     else if (nl == 8 && ieq_n(p, "location", 8))
         set_field(h->location, sizeof h->location, v, vn);
     return n;
@@ -1201,14 +1219,14 @@ static void end_transfer(llmj_http *h, CURLcode rc)
 {
     llmj_http_multi *m = h->multi;
     if (m) {
-        curl_multi_remove_handle(m->curl, h->easy);
+        m->cu.multi_remove_handle(m->curl, h->easy);
         multi_unlink(m, h);
         h->multi = NULL;
     }
     h->t_end = now_us();
     h->state = ST_DONE;
     long code = 0;
-    curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &code);
+    h->cu.easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &code);
     h->res.http_status = code;
     if (h->mode == MODE_UNDECIDED && rc == CURLE_OK && code > 0)
         decide_mode(h);
@@ -1253,10 +1271,10 @@ static void end_transfer(llmj_http *h, CURLcode rc)
         st = LLMJ_TIMEOUT_CONNECT;
         if (h->o.connect_ms > 0)
             set_fieldf(h->msg, sizeof h->msg, "no connection within %ld ms (connect timeout): %s", h->o.connect_ms,
-                       h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+                       h->errbuf[0] ? h->errbuf : h->cu.easy_strerror(rc));
         else
             set_fieldf(h->msg, sizeof h->msg, "no connection (connect timeout): %s",
-                       h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+                       h->errbuf[0] ? h->errbuf : h->cu.easy_strerror(rc));
     } else if (rc == CURLE_OUT_OF_MEMORY && h->got_header && h->mode == MODE_UNDECIDED) {
         /* libcurl refuses a header line over its limit (100 KiB) as "out of
          * memory" */
@@ -1266,8 +1284,8 @@ static void end_transfer(llmj_http *h, CURLcode rc)
                    (unsigned long long)h->header_bytes);
     } else if (rc != CURLE_OK) {
         st = LLMJ_TRANSFER;
-        set_fieldf(h->msg, sizeof h->msg, "%s%s%s (after %llu bytes)", curl_easy_strerror(rc), h->errbuf[0] ? ": " : "",
-                   h->errbuf, (unsigned long long)h->res.bytes_received);
+        set_fieldf(h->msg, sizeof h->msg, "%s%s%s (after %llu bytes)", h->cu.easy_strerror(rc),
+                   h->errbuf[0] ? ": " : "", h->errbuf, (unsigned long long)h->res.bytes_received);
     } else if (h->mode == MODE_WHOLE) {
         st = decode_whole(h);
         finished = 1;
@@ -1304,8 +1322,13 @@ llmj_status llmj_http_multi_new(llmj_http_multi **out, const llmj_config *cfg)
         return LLMJ_NOMEM;
     memset(m, 0, sizeof *m);
     m->a = a;
-    m->curl = curl_multi_init();
+    if (llmj__curl_open(&m->cu, NULL, NULL, 0) != 0) {
+        llmj__free(&a, m); /* libcurl could not be loaded */
+        return LLMJ_TRANSFER;
+    }
+    m->curl = m->cu.multi_init();
     if (!m->curl) {
+        llmj__curl_close(&m->cu);
         llmj__free(&a, m);
         return LLMJ_TRANSFER;
     }
@@ -1323,7 +1346,8 @@ void llmj_http_multi_free(llmj_http_multi *m)
             h->stop = LLMJ_CANCELLED;
         end_transfer(h, CURLE_ABORTED_BY_CALLBACK);
     }
-    curl_multi_cleanup(m->curl);
+    m->cu.multi_cleanup(m->curl);
+    llmj__curl_close(&m->cu);
     llmj_allocator a = m->a;
     llmj__free(&a, m);
 }
@@ -1344,7 +1368,7 @@ llmj_status llmj_http_multi_add(llmj_http_multi *m, llmj_http *h)
             return st;
         }
     }
-    CURLMcode mc = curl_multi_add_handle(m->curl, h->easy);
+    CURLMcode mc = m->cu.multi_add_handle(m->curl, h->easy);
     if (mc != CURLM_OK)
         return mc == CURLM_OUT_OF_MEMORY ? LLMJ_NOMEM : LLMJ_TRANSFER;
     h->multi = m;
@@ -1378,8 +1402,8 @@ static void check_timers(llmj_http_multi *m, int64_t now)
         } else if (h->o.stall_ms > 0) {
             if (!h->t_connected) {
                 curl_off_t c = 0, s = 0;
-                curl_easy_getinfo(h->easy, CURLINFO_CONNECT_TIME_T, &c);
-                curl_easy_getinfo(h->easy, CURLINFO_APPCONNECT_TIME_T, &s);
+                h->cu.easy_getinfo(h->easy, CURLINFO_CONNECT_TIME_T, &c);
+                h->cu.easy_getinfo(h->easy, CURLINFO_APPCONNECT_TIME_T, &s);
                 if (h->got_header || (c > 0 && (!h->tls || s > 0)))
                     h->t_connected = now;
             }
@@ -1429,14 +1453,14 @@ static int next_timer_ms(const llmj_http_multi *m, int64_t now, int cap)
 static llmj_status drive(llmj_http_multi *m)
 {
     int still = 0;
-    CURLMcode mc = curl_multi_perform(m->curl, &still);
+    CURLMcode mc = m->cu.multi_perform(m->curl, &still);
     CURLMsg *msg;
     int left;
-    while ((msg = curl_multi_info_read(m->curl, &left)) != NULL) {
+    while ((msg = m->cu.multi_info_read(m->curl, &left)) != NULL) {
         if (msg->msg != CURLMSG_DONE)
             continue;
         char *priv = NULL;
-        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+        m->cu.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
         llmj_http *h = (llmj_http *)(void *)priv;
         if (h && h->multi == m)
             end_transfer(h, msg->data.result);
@@ -1460,7 +1484,7 @@ llmj_status llmj_http_multi_run(llmj_http_multi *m, int timeout_ms, size_t *runn
     if (st == LLMJ_OK && m->n > 0 && timeout_ms > 0) {
         int wait = next_timer_ms(m, now_us(), timeout_ms);
         if (wait > 0) {
-            CURLMcode mc = curl_multi_poll(m->curl, NULL, 0, wait, NULL);
+            CURLMcode mc = m->cu.multi_poll(m->curl, NULL, 0, wait, NULL);
             (void)mc;
         }
         st = drive(m);
@@ -1501,7 +1525,7 @@ void llmj_http_free(llmj_http *h)
     if (!h)
         return;
     if (h->multi) {
-        curl_multi_remove_handle(h->multi->curl, h->easy);
+        h->multi->cu.multi_remove_handle(h->multi->curl, h->easy);
         multi_unlink(h->multi, h);
         h->multi = NULL;
     }

@@ -2,14 +2,16 @@
 #ifndef LLMJ_HTTP_INT_H
 #define LLMJ_HTTP_INT_H
 
+#include "http_curl.h"
 #include "redact.h"
 
 #define LLMJ__HTTP_MSG_CAP 1024
 #define LLMJ__HTTP_FIELD_CAP 128
 
 /* A Retry-After value: seconds (digits, a fraction rounded up, clamped to
- * LONG_MAX) or an HTTP date (seconds from now, 0 when past); -1 otherwise. */
-long llmj__retry_after(const char *v, size_t n);
+ * LONG_MAX) or an HTTP date (seconds from now, 0 when past, read with cu's
+ * curl_getdate); -1 otherwise. */
+long llmj__retry_after(const llmj__curl *cu, const char *v, size_t n);
 
 /* The provider's error from an HTTP error body b[0:n] (the message, type and
  * code, or for a body that is not JSON the status line and a plain-text

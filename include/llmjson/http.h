@@ -5,6 +5,15 @@
  * needs no libcurl header and no -lcurl: it links with
  * `cc app.c $(pkg-config --cflags --libs llmjson)`.
  *
+ * libcurl is loaded at run time: llmjson is not linked with it, but opens it
+ * (dlopen, "libcurl.so.4", else "libcurl.so") the first time
+ * llmj_global_init(), llmj_http_new() or llmj_http_multi_new() needs it, and
+ * it then stays loaded to the end of the process. A program that sends no
+ * request never loads it. Where it cannot be loaded (absent, or lacking a
+ * function llmjson calls: libcurl 7.66 or later is needed), those three
+ * return LLMJ_TRANSFER; the rest of the library works. A library built with
+ * `make CURL=link` is linked with libcurl instead (then it is always there).
+ *
  *   llmj_global_init();                           once, before any thread starts
  *   llmj_http_options o;  llmj_http_options_init(&o);
  *   o.dialect = LLMJ_DIALECT_OPENAI_CHAT;  o.body = json;  o.body_len = n;
@@ -15,8 +24,10 @@
  *   llmj_global_cleanup();                        once, at the end
  *
  * Global state: libcurl keeps some (its TLS library's, among others), set
- * up by llmj_global_init() and released by llmj_global_cleanup(); nothing
- * else in llmjson is global. The rule, which is libcurl's
+ * up by llmj_global_init() (which loads libcurl, then calls
+ * curl_global_init) and released by llmj_global_cleanup()
+ * (curl_global_cleanup, when libcurl was loaded at all); nothing else in
+ * llmjson is global. The rule, which is libcurl's
  * (curl_global_init(3)): call llmj_global_init() once in the program's main
  * thread while no other thread runs (it is not thread-safe), before the first
  * llmj_http_new() or llmj_http_multi_new(); call llmj_global_cleanup() once
@@ -37,7 +48,8 @@
  * Memory: every allocation of llmjson's own goes through the configured
  * llmj_allocator. libcurl's own allocations (its handles, connection cache,
  * header lists, TLS) are libcurl's: malloc, or the functions a program gave
- * to curl_global_init_mem() before calling llmj_global_init().
+ * to curl_global_init_mem() before calling llmj_global_init() (a program
+ * linked with libcurl: llmjson's dlopen() finds that same libcurl).
  *
  * Secrets: an API key is only ever put in its request header. It never
  * appears in a message, a result or a log (the library does not log, and
@@ -64,14 +76,17 @@ typedef struct llmj_http_multi llmj_http_multi;
 
 /* ---- global state ---------------------------------------------------------- */
 
-/* Set up libcurl's global state (the rule above: once, before any other
- * thread starts). LLMJ_OK; LLMJ_NOMEM or LLMJ_TRANSFER when libcurl could
- * not start (then HTTP requests fail; the rest of the library works). Always
- * LLMJ_OK in a library built without HTTP. */
+/* Load libcurl (it stays loaded) and set up its global state (the rule
+ * above: once, before any other thread starts). LLMJ_OK; LLMJ_TRANSFER when
+ * libcurl could not be loaded (the top of this file), LLMJ_NOMEM or
+ * LLMJ_TRANSFER when it could not start (either way HTTP requests then
+ * fail; the rest of the library works). Always LLMJ_OK in a library built
+ * without HTTP. */
 LLMJ_API llmj_status llmj_global_init(void);
 
 /* Undo one llmj_global_init() (the rule above: at the end, every request and
- * multi freed, no other thread running). */
+ * multi freed, no other thread running). When libcurl was never loaded in
+ * the process there is nothing to undo, and nothing is loaded. */
 LLMJ_API void llmj_global_cleanup(void);
 
 /* ---- options ------------------------------------------------------------- */
@@ -175,8 +190,8 @@ LLMJ_API void llmj_http_options_init(llmj_http_options *o);
  * (*out set), LLMJ_NOMEM, LLMJ_BAD_OPTION (a URL that is not http(s), a
  * negative timeout, the Gemini default URL without a model, a header line
  * without a colon or with a CR/LF, a bad config), LLMJ_MISUSE (out or o
- * NULL, body NULL with body_len > 0), LLMJ_TRANSFER (libcurl could not create
- * a handle); *out is then NULL. */
+ * NULL, body NULL with body_len > 0), LLMJ_TRANSFER (libcurl could not be
+ * loaded, or could not create a handle); *out is then NULL. */
 LLMJ_API llmj_status llmj_http_new(llmj_http **out, const llmj_config *cfg,
                                    const llmj_http_options *o,
                                    const llmj_stream_callbacks *cbs, void *ctx);
@@ -258,7 +273,8 @@ LLMJ_API const llmj_http_result *llmj_http_get_result(const llmj_http *h);
 
 /* Create a multi: a set of transfers run together by llmj_http_multi_run().
  * cfg may be NULL; its allocator is used for the multi itself. LLMJ_OK,
- * LLMJ_NOMEM, LLMJ_BAD_OPTION, LLMJ_TRANSFER (libcurl failed), LLMJ_MISUSE. */
+ * LLMJ_NOMEM, LLMJ_BAD_OPTION, LLMJ_TRANSFER (libcurl could not be loaded,
+ * or failed), LLMJ_MISUSE. */
 LLMJ_API llmj_status llmj_http_multi_new(llmj_http_multi **out, const llmj_config *cfg);
 
 /* Free a multi; transfers still running are stopped (each reported as

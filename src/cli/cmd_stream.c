@@ -84,6 +84,8 @@ static const char stream_help_more[] =
 
 #ifndef LLMJ_NO_HTTP
 
+#include "http_curl.h" /* why libcurl could not be loaded */
+
 typedef struct stream_opts {
     cli_replay_opts r;
     const char *url;
@@ -707,10 +709,18 @@ static int run(int argc, char **argv)
     }
 
     if (llmj_global_init() != LLMJ_OK) {
+        /* libcurl could not be loaded (the loader says why), or it was and
+         * did not start */
+        char curl_why[512];
+        llmj__curl cu;
+        if (llmj__curl_open(&cu, NULL, curl_why, sizeof curl_why) == 0) {
+            llmj__curl_close(&cu);
+            snprintf(curl_why, sizeof curl_why, "libcurl could not start");
+        }
         free(body.data);
         opts_free(&o);
         cli_stream_schemas_free(&ss);
-        cli_error("libcurl could not start");
+        cli_error("%s", curl_why);
         return CLI_EXIT_FAILURE;
     }
     int status = CLI_EXIT_FAILURE;

@@ -18,6 +18,7 @@ ROOT=${LLMJ_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 TOOL=${LLMJ_TOOL:-$ROOT/build/llmjson}
 BUILD=${LLMJ_BUILD:-build}
 HTTP=${LLMJ_HTTP:-1}
+CURL=${LLMJ_CURL:-dlopen}
 SAN=${LLMJ_SAN:-}
 SCRATCH=${LLMJ_SCRATCH:-${TMPDIR:-/tmp}}
 fail() { echo "FAIL: $*"; exit 1; }
@@ -39,7 +40,7 @@ SANFLAGS=()
 [ "$SAN" = 1 ] && SANFLAGS=(-fsanitize=address,undefined)
 
 mk() {
-    make -C "$ROOT" --no-print-directory BUILD="$BUILD" HTTP="$HTTP" SAN="$SAN" DESTDIR="$D" "$@" \
+    make -C "$ROOT" --no-print-directory BUILD="$BUILD" HTTP="$HTTP" CURL="$CURL" SAN="$SAN" DESTDIR="$D" "$@" \
         > "$W/make.log" 2>&1 || { cat "$W/make.log"; fail "make $* failed"; }
 }
 

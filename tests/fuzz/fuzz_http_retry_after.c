@@ -5,7 +5,8 @@
  * Checked: the result is -1 or >= 0; for delay-seconds (digits, optionally
  * '.' and digits) it equals a reference computed here digit by digit with
  * saturation at LONG_MAX (a non-zero fraction rounds up); anything else that
- * does not start with a digit is -1 or a date's seconds from now (>= 0). */
+ * does not start with a digit is -1 or a date's seconds from now (>= 0).
+ * libcurl (for its date parser) is loaded once, by the first input. */
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,8 +53,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < size; i++)
         if (data[i] < 0x20 || data[i] == 0x7f)
             return 0;
+    static llmj__curl cu;
+    static int loaded;
+    if (!loaded) {
+        char why[256];
+        CHECK(llmj__curl_open(&cu, NULL, why, sizeof why) == 0, "%s", why);
+        loaded = 1;
+    }
     const char *s = (const char *)data;
-    long r = llmj__retry_after(s, size);
+    long r = llmj__retry_after(&cu, s, size);
     CHECK(r >= -1, "Retry-After '%.*s' gave %ld", (int)size, s, r);
     long want = ra_reference(s, size);
     if (want != -2)
