@@ -61,7 +61,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (llmj_global_init() != LLMJ_OK) { /* once, before any other thread */
-        fprintf(stderr, "http_multi: libcurl could not start\n");
+        fprintf(stderr, "http_multi: libcurl could not be loaded or started\n");
         return 1;
     }
     llmj_stream_callbacks cbs = { 0 };

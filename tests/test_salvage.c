@@ -264,14 +264,11 @@ static llmj_status expected_finish_status(const ref_salv *exp)
     }
 }
 
-/* Salvage and repair of t in both modes, checked against the reference for
- * s[0:n] (end_normal as given); full: the full document's tree or NULL. */
-static void check_tracker_ref(report *rp, const char *doc, llmj_tracker *t, const char *s,
-                              size_t n, int end_normal, const ref_salv refs[2], yajl_val full,
-                              const char *how)
+/* The salvage alone (a tracker without keep_text has no repair text). */
+static void check_salvage_ref(report *rp, const char *doc, llmj_tracker *t, const char *s,
+                              size_t n, const ref_salv refs[2], const char *how)
 {
     for (int greedy = 0; greedy <= 1; greedy++) {
-        ref_salv exp = refs[greedy];
         llmj_salvage got;
         memset(&got, 0, sizeof got);
         llmj_status st = llmj_tracker_salvage(t, (llmj_salvage_mode)greedy, &got);
@@ -280,12 +277,24 @@ static void check_tracker_ref(report *rp, const char *doc, llmj_tracker *t, cons
                      mode_name(greedy), llmj_strerror(st));
             continue;
         }
+        ref_salv exp = refs[greedy];
         cmp_salvage(rp, doc, s, n, how, greedy, &got, &exp);
+    }
+}
 
+/* Salvage and repair of t in both modes, checked against the reference for
+ * s[0:n] (end_normal as given); full: the full document's tree or NULL. */
+static void check_tracker_ref(report *rp, const char *doc, llmj_tracker *t, const char *s,
+                              size_t n, int end_normal, const ref_salv refs[2], yajl_val full,
+                              const char *how)
+{
+    check_salvage_ref(rp, doc, t, s, n, refs, how);
+    for (int greedy = 0; greedy <= 1; greedy++) {
+        ref_salv exp = refs[greedy];
         llmj_salvage info;
         const char *r = NULL;
         size_t rlen = 0;
-        st = llmj_tracker_repair(t, (llmj_salvage_mode)greedy, &info, &r, &rlen);
+        llmj_status st = llmj_tracker_repair(t, (llmj_salvage_mode)greedy, &info, &r, &rlen);
         rp->checks++;
         if (st != LLMJ_OK || !r) {
             mismatch(rp, doc, s, n, "%s %s: llmj_tracker_repair returned %s", how,
@@ -309,24 +318,6 @@ static void check_tracker_ref(report *rp, const char *doc, llmj_tracker *t, cons
                          how, mode_name(greedy)))
                 show_bytes("R", r, rlen);
         }
-    }
-}
-
-/* The salvage alone (a tracker without keep_text has no repair text). */
-static void check_salvage_ref(report *rp, const char *doc, llmj_tracker *t, const char *s,
-                              size_t n, const ref_salv refs[2], const char *how)
-{
-    for (int greedy = 0; greedy <= 1; greedy++) {
-        llmj_salvage got;
-        memset(&got, 0, sizeof got);
-        llmj_status st = llmj_tracker_salvage(t, (llmj_salvage_mode)greedy, &got);
-        if (st != LLMJ_OK) {
-            mismatch(rp, doc, s, n, "%s %s: llmj_tracker_salvage returned %s", how,
-                     mode_name(greedy), llmj_strerror(st));
-            continue;
-        }
-        ref_salv exp = refs[greedy];
-        cmp_salvage(rp, doc, s, n, how, greedy, &got, &exp);
     }
 }
 
