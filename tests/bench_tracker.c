@@ -241,14 +241,34 @@ static double children_cpu(void)
            ru.ru_stime.tv_usec * 1e-6;
 }
 
-/* CPU seconds (user + system) of `tool check [--chunk N] path`, or -1.
+/* CPU seconds (user + system) of running argv[0] with argv, stdout to
+ * /dev/null, or -1 when it cannot be started or does not exit with 0.
  * posix_spawn, not fork: a forked child of this process (which holds the
  * 32 MB document) would be charged for copying and then dropping its page
  * tables, which no shell that starts the tool pays. */
-static double tool_cpu(const char *tool, const char *path, size_t chunk)
+static double spawn_cpu(char *const argv[])
 {
     double before = children_cpu();
     fflush(stdout);
+    posix_spawn_file_actions_t fa;
+    if (posix_spawn_file_actions_init(&fa) != 0)
+        return -1;
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    extern char **environ;
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        return -1;
+    int status;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return -1;
+    return children_cpu() - before;
+}
+
+/* CPU seconds (user + system) of `tool check [--chunk N] path`, or -1. */
+static double tool_cpu(const char *tool, const char *path, size_t chunk)
+{
     char chunk_arg[32];
     snprintf(chunk_arg, sizeof chunk_arg, "%zu", chunk);
     char *argv[6];
@@ -261,25 +281,15 @@ static double tool_cpu(const char *tool, const char *path, size_t chunk)
     }
     argv[k++] = (char *)path;
     argv[k] = NULL;
-    posix_spawn_file_actions_t fa;
-    if (posix_spawn_file_actions_init(&fa) != 0)
-        return -1;
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    pid_t pid;
-    extern char **environ;
-    int rc = posix_spawn(&pid, tool, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-        return -1;
-    int status;
-    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return -1;
-    return children_cpu() - before;
+    return spawn_cpu(argv);
 }
 
+/* Prints the row; stores the medians (seconds) in *yajl_s and *tool_s,
+ * or -1 in both when the tool did not run. */
 static void tool_row(const char *label, const char *tool, const char *path, const char *s,
-                     size_t n, size_t chunk, int reps)
+                     size_t n, size_t chunk, int reps, double *yajl_s, double *tool_s)
 {
+    *yajl_s = *tool_s = -1;
     double ty[MAX_REPS], tt[MAX_REPS];
     for (int r = 0; r < reps; r++) {
         double t0 = cpu_now();
@@ -294,6 +304,8 @@ static void tool_row(const char *label, const char *tool, const char *path, cons
     double y = median(ty, reps), t = median(tt, reps);
     printf("%-32s %9.2f %9.2f %11s   %6.3f          (process included)\n", label, y * 1e3,
            t * 1e3, "", t / y);
+    *yajl_s = y;
+    *tool_s = t;
 }
 
 static int write_file(const char *path, const char *s, size_t n)
@@ -393,19 +405,35 @@ int main(int argc, char **argv)
     tu_scratch(p32, sizeof p32, "bench-tracker-32mb.json");
     if (write_file(p1, doc1.d, doc1.n) == 0 && write_file(p32, doc32.d, doc32.n) == 0) {
         const char *tool = tu_tool();
-        tool_row("llmjson check --chunk 4, 1 MB", tool, p1, doc1.d, doc1.n, 4, 5);
-        tool_row("llmjson check, 32 MB", tool, p32, doc32.d, doc32.n, 65536, 5);
-        /* what of the first row is the process: starting, reading "[]" */
+        double y1, t1, y32, t32;
+        tool_row("llmjson check --chunk 4, 1 MB", tool, p1, doc1.d, doc1.n, 4, 5, &y1, &t1);
+        tool_row("llmjson check, 32 MB", tool, p32, doc32.d, doc32.n, 65536, 5, &y32, &t32);
+        /* What of the first row is the process: starting, reading "[]"; and
+         * what any dynamically linked program costs to start on this machine
+         * (/bin/true). Diagnostics beside the row, not a change of it. */
         char p0[4096];
         tu_scratch(p0, sizeof p0, "bench-tracker-2b.json");
         if (write_file(p0, "[]", 2) == 0) {
-            double ts[MAX_REPS];
-            int ok = 1;
-            for (int r = 0; r < MAX_REPS && ok; r++)
+            double ts[MAX_REPS], te[MAX_REPS];
+            char *true_argv[] = {(char *)"/bin/true", NULL};
+            int ok = 1, ok_true = 1;
+            for (int r = 0; r < MAX_REPS && ok; r++) {
                 ok = (ts[r] = tool_cpu(tool, p0, 0)) >= 0;
-            if (ok)
+                if (ok_true)
+                    ok_true = (te[r] = spawn_cpu(true_argv)) >= 0;
+            }
+            if (ok) {
+                double start = median(ts, MAX_REPS);
                 printf("%-32s %9s %9.2f   (process start alone, median of 15)\n",
-                       "llmjson check, 2 bytes", "", median(ts, MAX_REPS) * 1e3);
+                       "llmjson check, 2 bytes", "", start * 1e3);
+                if (ok_true)
+                    printf("%-32s %9s %9.2f   (any dynamically linked program's start here)\n",
+                           "/bin/true", "", median(te, MAX_REPS) * 1e3);
+                if (y1 > 0 && t1 > start)
+                    printf("the first row less the process start: %.2f ms = %.3fx yajl's time "
+                           "(the start alone is %.3fx)\n",
+                           (t1 - start) * 1e3, (t1 - start) / y1, start / y1);
+            }
         }
         remove(p0);
     }
