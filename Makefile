@@ -151,7 +151,8 @@ $(BUILD)/obj/src/%.o: src/%.c $(HEADERS) $(wildcard src/*.h src/dialect/*.h src/
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(WARN) $(CFLAGS) $(if $(filter src/cli/%,$<),,$(LIB_CFLAGS)) -c $< -o $@
 
-$(BUILD)/obj/tests/%.o: tests/%.c $(HEADERS) $(wildcard tests/support/*.h tests/ref/*) $(BUILD)/http.vars
+$(BUILD)/obj/tests/%.o: tests/%.c $(HEADERS) $(wildcard src/*.h src/dialect/*.h src/schema/*.h) \
+                         $(wildcard tests/support/*.h tests/ref/*) $(BUILD)/http.vars
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(DEP_CFLAGS) $(WARN) $(CFLAGS) -c $< -o $@
 

@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "doc_int.h"
+#include "unicode.h" /* llmj__esc_json */
 
 typedef struct dnode {
     unsigned char type; /* llmj_doc_type */
@@ -495,33 +496,14 @@ static int put(llmj_doc *d, const char *p, size_t n)
 
 static int put_string(llmj_doc *d, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
     if (put(d, "\"", 1))
         return -1;
     size_t from = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
+        char e[8];
+        size_t el = llmj__esc_json(e, (unsigned char)s[i]);
+        if (!el)
             continue;
-        char e[6] = { '\\', 0, 0, 0, 0, 0 };
-        size_t el = 2;
-        switch (c) {
-        case '"': e[1] = '"'; break;
-        case '\\': e[1] = '\\'; break;
-        case '\b': e[1] = 'b'; break;
-        case '\f': e[1] = 'f'; break;
-        case '\n': e[1] = 'n'; break;
-        case '\r': e[1] = 'r'; break;
-        case '\t': e[1] = 't'; break;
-        default:
-            e[1] = 'u';
-            e[2] = '0';
-            e[3] = '0';
-            e[4] = hex[c >> 4];
-            e[5] = hex[c & 15];
-            el = 6;
-            break;
-        }
         if (put(d, s + from, i - from) || put(d, e, el))
             return -1;
         from = i + 1;

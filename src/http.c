@@ -370,31 +370,26 @@ static size_t js_decode(const char *s, size_t n, char *out, size_t cap)
             break;
         char e = s[i + 1];
         i += 2;
-        switch (e) {
-        case 'n': out[o++] = '\n'; break;
-        case 't': out[o++] = '\t'; break;
-        case 'r': out[o++] = '\r'; break;
-        case 'b': out[o++] = '\b'; break;
-        case 'f': out[o++] = '\f'; break;
-        case 'u': {
-            long cp = hex4(s + i, n - i);
-            if (cp < 0)
-                break;
-            i += 4;
-            if (cp >= 0xD800 && cp < 0xDC00 && i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u') {
-                long lo = hex4(s + i + 2, n - i - 2);
-                if (lo >= 0xDC00 && lo < 0xE000) {
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                    i += 6;
-                }
+        if (e != 'u') {
+            int d = llmj__esc_byte((unsigned char)e);
+            out[o++] = d < 0 ? e : (char)d;
+            continue;
+        }
+        long u = hex4(s + i, n - i);
+        if (u < 0)
+            continue;
+        i += 4;
+        unsigned long cp = (unsigned long)u;
+        if (llmj__is_high((unsigned)u) && i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u') {
+            long lo = hex4(s + i + 2, n - i - 2);
+            if (lo >= 0 && llmj__is_low((unsigned)lo)) {
+                cp = llmj__pair((unsigned)u, (unsigned)lo);
+                i += 6;
             }
-            if (cp >= 0xD800 && cp < 0xE000)
-                cp = 0xFFFD;
-            o += llmj__utf8_put(out + o, (unsigned long)cp);
-            break;
         }
-        default: out[o++] = e; break;
-        }
+        if (cp >= 0xD800 && cp < 0xE000)
+            cp = 0xFFFD;
+        o += llmj__utf8_put(out + o, cp);
     }
     out[o] = 0;
     return o;

@@ -1163,29 +1163,24 @@ string:
                 break;
             if (c == '\\') {
                 if (i + 1 < lim) {
-                    switch (p[i + 1]) {
-                    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+                    if (llmj__esc_byte(p[i + 1]) >= 0) {
                         i += 2;
                         continue;
-                    case 'u':
-                        if (i + 5 < lim) {
-                            int v = llmj__hex4(p + i + 2);
-                            if (v >= 0 && (v < 0xD800 || v > 0xDFFF)) {
-                                i += 6;
+                    }
+                    if (p[i + 1] == 'u' && i + 5 < lim) {
+                        int v = llmj__hex4(p + i + 2);
+                        if (v >= 0 && (v < 0xD800 || v > 0xDFFF)) {
+                            i += 6;
+                            continue;
+                        }
+                        if (v >= 0 && llmj__is_high((unsigned)v) && i + 11 < lim &&
+                            p[i + 6] == '\\' && p[i + 7] == 'u') {
+                            int w = llmj__hex4(p + i + 8);
+                            if (w >= 0 && llmj__is_low((unsigned)w)) {
+                                i += 12;
                                 continue;
                             }
-                            if (v >= 0xD800 && v <= 0xDBFF && i + 11 < lim && p[i + 6] == '\\' &&
-                                p[i + 7] == 'u') {
-                                int w = llmj__hex4(p + i + 8);
-                                if (w >= 0xDC00 && w <= 0xDFFF) {
-                                    i += 12;
-                                    continue;
-                                }
-                            }
                         }
-                        break;
-                    default:
-                        break;
                     }
                 }
             } else if (c >= 0xC2 && c <= 0xDF) {
@@ -1293,21 +1288,18 @@ slow:
             }
             break;
         case ST_STR_ESC:
-            switch (c) {
-            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+            if (llmj__esc_byte(c) >= 0) {
                 st = ST_STR;
                 i++;
                 goto string;
-            case 'u':
-                st = ST_STR_U;
-                t->u_n = 0;
-                t->u_val = 0;
-                t->u_low = 0;
-                i++;
-                break;
-            default:
-                FAIL(LLMJ_INVALID, ABS, "invalid escape in string");
             }
+            if (c != 'u')
+                FAIL(LLMJ_INVALID, ABS, "invalid escape in string");
+            st = ST_STR_U;
+            t->u_n = 0;
+            t->u_val = 0;
+            t->u_low = 0;
+            i++;
             break;
         case ST_STR_U: {
             int h = llmj__hex_val(c);
@@ -1323,7 +1315,7 @@ slow:
             t->u_val = t->u_val * 16 + (unsigned)h;
             i++;
             if (++t->u_n == 4) {
-                if (!t->u_low && t->u_val >= 0xD800 && t->u_val <= 0xDBFF) {
+                if (!t->u_low && llmj__is_high(t->u_val)) {
                     st = ST_STR_LOW1;
                 } else {
                     st = ST_STR;
@@ -1517,25 +1509,17 @@ static void emit_chunks(llmj_tracker *t, const unsigned char *s, size_t n)
         }
         unsigned char e = s[i + 1];
         i += 2;
-        switch (e) {
-        case 'b': out[o++] = '\b'; break;
-        case 'f': out[o++] = '\f'; break;
-        case 'n': out[o++] = '\n'; break;
-        case 'r': out[o++] = '\r'; break;
-        case 't': out[o++] = '\t'; break;
-        case 'u': {
-            unsigned cp = (unsigned)llmj__hex4(s + i);
-            i += 4;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                unsigned lo = (unsigned)llmj__hex4(s + i + 2);
-                i += 6;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            }
-            o += llmj__utf8_put(out + o, cp);
-            break;
+        if (e != 'u') {
+            out[o++] = (char)llmj__esc_byte(e); /* the scanner checked it */
+            continue;
         }
-        default: out[o++] = (char)e; break; /* " \ / */
+        unsigned long cp = (unsigned)llmj__hex4(s + i);
+        i += 4;
+        if (llmj__is_high((unsigned)cp)) {
+            cp = llmj__pair((unsigned)cp, (unsigned)llmj__hex4(s + i + 2));
+            i += 6;
         }
+        o += llmj__utf8_put(out + o, cp);
     }
     if (o && !t->muted) {
         emit(t, LLMJ_EV_STRING_CHUNK, t->ydepth, out, o);

@@ -1,5 +1,6 @@
-/* The library's one UTF-8 encoder, UTF-8 check and \u hex decoder
- * (internal; every stage that decodes JSON strings uses these). */
+/* The library's one UTF-8 encoder, UTF-8 check, \u hex decoder and JSON
+ * string escapes, both ways (internal; every stage that reads or writes JSON
+ * strings uses these). */
 #ifndef LLMJ_UNICODE_H
 #define LLMJ_UNICODE_H
 
@@ -24,6 +25,65 @@ static inline int llmj__hex4(const unsigned char *s)
     if (!a || !b || !c || !d)
         return -1;
     return (int)((a - 1) << 12 | (b - 1) << 8 | (c - 1) << 4 | (d - 1));
+}
+
+/* UTF-16 surrogates, as \u escapes write them: a high one (D800-DBFF) and
+ * the low one (DC00-DFFF) after it make one code point above U+FFFF. */
+static inline int llmj__is_high(unsigned u)
+{
+    return u >= 0xD800 && u <= 0xDBFF;
+}
+
+static inline int llmj__is_low(unsigned u)
+{
+    return u >= 0xDC00 && u <= 0xDFFF;
+}
+
+static inline unsigned long llmj__pair(unsigned hi, unsigned lo)
+{
+    return 0x10000 + ((unsigned long)(hi - 0xD800) << 10) + (lo - 0xDC00);
+}
+
+/* The byte that the one-letter JSON escape \e stands for (\" \\ \/ \b \f
+ * \n \r \t), or -1 for any other letter, 'u' included (\uXXXX has four hex
+ * digits more). */
+static inline int llmj__esc_byte(unsigned char e)
+{
+    switch (e) {
+    case '"': case '\\': case '/': return e;
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    default: return -1;
+    }
+}
+
+/* How byte c is written inside a JSON string: its escape in o (room for 6
+ * bytes: \" \\ \b \f \n \r \t, \u00XX for another control byte) and the
+ * escape's length, or 0 when c is written as it is. */
+static inline size_t llmj__esc_json(char *o, unsigned char c)
+{
+    static const char letter[32] = {
+        ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
+    };
+    static const char hex[] = "0123456789abcdef";
+    if (c >= 0x20 && c != '"' && c != '\\')
+        return 0;
+    o[0] = '\\';
+    if (c == '"' || c == '\\') {
+        o[1] = (char)c;
+        return 2;
+    }
+    if (letter[c]) {
+        o[1] = letter[c];
+        return 2;
+    }
+    memcpy(o + 1, "u00", 3);
+    o[4] = hex[c >> 4];
+    o[5] = hex[c & 15];
+    return 6;
 }
 
 /* Code point cp (at most 0x10FFFF) as UTF-8 at o, which has room for 4

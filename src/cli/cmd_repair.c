@@ -3,6 +3,7 @@
  * for a file of texts, one JSON string per line, in memory bounded by
  * --max-line. */
 #include "cli.h"
+#include "unicode.h" /* llmj__hex4, surrogates */
 
 #include <stdlib.h>
 #include <string.h>
@@ -241,19 +242,10 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 
 static const yajl_callbacks line_callbacks = {.yajl_string = on_string};
 
-static int is_hex(char c)
+/* The 4 hex digits at p, or -1. */
+static int hex4(const char *p)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static unsigned hex4(const char *p)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        v = v * 16 + (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-    }
-    return v;
+    return llmj__hex4((const unsigned char *)p);
 }
 
 /* The offset of the first \u escape of s[0:len] that is an unpaired
@@ -268,14 +260,14 @@ static size_t lone_surrogate(const char *s, size_t len)
             i++;
             continue;
         }
-        unsigned cp = hex4(s + i + 2);
-        if (cp >= 0xDC00 && cp <= 0xDFFF)
+        int cp = hex4(s + i + 2);
+        if (cp >= 0 && llmj__is_low((unsigned)cp))
             return i;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-            if (i + 12 > len || s[i + 6] != '\\' || s[i + 7] != 'u' || !is_hex(s[i + 8]))
+        if (cp >= 0 && llmj__is_high((unsigned)cp)) {
+            if (i + 12 > len || s[i + 6] != '\\' || s[i + 7] != 'u')
                 return i;
-            unsigned lo = hex4(s + i + 8);
-            if (lo < 0xDC00 || lo > 0xDFFF)
+            int lo = hex4(s + i + 8);
+            if (lo < 0 || !llmj__is_low((unsigned)lo))
                 return i;
             i += 11;
             continue;

@@ -5,6 +5,7 @@
  * (cli_replay_*). */
 #include "cli.h"
 #include "live.h"
+#include "unicode.h" /* llmj__esc_json, llmj__utf8_seq */
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -87,36 +88,10 @@ static void ob_cstr(outbuf *o, const char *s)
 
 #define OB_LIT(o, lit) ob_put((o), (lit), sizeof(lit) - 1)
 
-/* Length of the valid UTF-8 sequence at s[0:len] (RFC 3629: shortest form,
- * no surrogates, at most U+10FFFF), 0 when there is none. */
-static size_t utf8_len(const unsigned char *s, size_t len)
-{
-    unsigned char c = s[0];
-    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c < 0xC2 || c > 0xF4 || len < n)
-        return 0;
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    return n;
-}
-
 /* s[0:len] as a JSON string literal, escaped exactly as
  * cli_print_json_string() does it (the report's other strings use that). */
 static void ob_str(outbuf *o, const char *str, size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     OB_LIT(o, "\"");
@@ -128,36 +103,21 @@ static void ob_str(outbuf *o, const char *str, size_t len)
         if (j == len)
             break;
         i = j;
-        unsigned char c = s[i];
-        char e[6] = { '\\', 0, 0, 0, 0, 0 };
-        if (c == '"' || c == '\\') {
-            e[1] = (char)c;
-        } else if (c >= 0x80) {
-            size_t n = utf8_len(s + i, len - i);
-            if (n) {
-                ob_put(o, str + i, n);
-                i += n;
-            } else {
-                OB_LIT(o, "\\ufffd");
-                i++;
-            }
+        char e[8];
+        size_t k = llmj__esc_json(e, s[i]);
+        if (k) {
+            ob_put(o, e, k);
+            i++;
             continue;
-        } else {
-            switch (c) {
-            case '\b': e[1] = 'b'; break;
-            case '\f': e[1] = 'f'; break;
-            case '\n': e[1] = 'n'; break;
-            case '\r': e[1] = 'r'; break;
-            case '\t': e[1] = 't'; break;
-            default:
-                e[1] = 'u', e[2] = '0', e[3] = '0', e[4] = hex[c >> 4], e[5] = hex[c & 15];
-                ob_put(o, e, 6);
-                i++;
-                continue;
-            }
         }
-        ob_put(o, e, 2);
-        i++;
+        size_t n = llmj__utf8_seq(s + i, len - i); /* s[i] >= 0x80 */
+        if (n) {
+            ob_put(o, str + i, n);
+            i += n;
+        } else {
+            OB_LIT(o, "\\ufffd");
+            i++;
+        }
     }
     OB_LIT(o, "\"");
 }

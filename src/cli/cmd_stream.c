@@ -3,6 +3,7 @@
  * on the bytes received, with the network's own failures added. */
 #include "cli.h"
 #include "live.h"
+#include "unicode.h" /* llmj__esc_json */
 
 #include <llmjson/http.h>
 
@@ -163,16 +164,11 @@ static void sb_json(sbuf *b, const char *s)
     sb_add(b, "\"", 1);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         char tmp[8];
-        if (*p == '"' || *p == '\\') {
-            tmp[0] = '\\';
-            tmp[1] = (char)*p;
-            sb_add(b, tmp, 2);
-        } else if (*p < 0x20) {
-            snprintf(tmp, sizeof tmp, "\\u%04x", *p);
-            sb_add(b, tmp, 6);
-        } else {
+        size_t k = llmj__esc_json(tmp, *p);
+        if (k)
+            sb_add(b, tmp, k);
+        else
             sb_add(b, (const char *)p, 1);
-        }
     }
     sb_add(b, "\"", 1);
 }

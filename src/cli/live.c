@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "live.h"
+#include "unicode.h" /* llmj__esc_json */
 
 typedef struct rowset {
     char **v;
@@ -178,18 +179,9 @@ static void json_chars(cli_live *v, rowset *rs, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         char e[8];
-        if (c == '"' || c == '\\') {
-            e[0] = '\\';
-            e[1] = (char)c;
-            text(v, rs, e, 2);
-        } else if (c < 0x20) {
-            const char *m = c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r" : NULL;
-            if (m) {
-                text_s(v, rs, m);
-            } else {
-                snprintf(e, sizeof e, "\\u%04x", c);
-                text_s(v, rs, e);
-            }
+        size_t m = llmj__esc_json(e, c);
+        if (m) {
+            text(v, rs, e, m);
         } else {
             size_t k = 1;
             while (i + k < n && ((unsigned char)s[i + k] & 0xC0) == 0x80)
@@ -500,13 +492,12 @@ static int on_json(void *ctx, size_t choice, size_t tool, const llmj_event *ev)
         if (ev->type == LLMJ_EV_STRING) {
             fputc('"', v->out);
             for (size_t i = 0; i < ev->len; i++) {
-                unsigned char c = (unsigned char)ev->text[i];
-                if (c == '"' || c == '\\')
-                    fprintf(v->out, "\\%c", c);
-                else if (c < 0x20)
-                    fprintf(v->out, "\\u%04x", c);
+                char e[8];
+                size_t m = llmj__esc_json(e, (unsigned char)ev->text[i]);
+                if (m)
+                    fwrite(e, 1, m, v->out);
                 else
-                    fputc(c, v->out);
+                    fputc(ev->text[i], v->out);
             }
             fputc('"', v->out);
         } else {

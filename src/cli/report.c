@@ -1,14 +1,13 @@
 /* llmjson tool — JSON output shared by the subcommands: strings, errors and
  * the salvage report object (see cli.h and docs/cli.md). */
 #include "cli.h"
-#include "unicode.h" /* llmj__utf8_seq */
+#include "unicode.h" /* llmj__utf8_seq, llmj__esc_json */
 
 #include <inttypes.h>
 #include <string.h>
 
 int cli_print_json_string(FILE *out, const char *str, size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
 
@@ -24,20 +23,10 @@ int cli_print_json_string(FILE *out, const char *str, size_t len)
             i = j;
             continue;
         }
-        switch (c) {
-        case '"': fputs("\\\"", out); i++; continue;
-        case '\\': fputs("\\\\", out); i++; continue;
-        case '\b': fputs("\\b", out); i++; continue;
-        case '\f': fputs("\\f", out); i++; continue;
-        case '\n': fputs("\\n", out); i++; continue;
-        case '\r': fputs("\\r", out); i++; continue;
-        case '\t': fputs("\\t", out); i++; continue;
-        default: break;
-        }
-        if (c < 0x20) {
-            fputs("\\u00", out);
-            putc(hex[c >> 4], out);
-            putc(hex[c & 15], out);
+        char esc[8];
+        size_t k = llmj__esc_json(esc, c);
+        if (k) {
+            fwrite(esc, 1, k, out);
             i++;
             continue;
         }

@@ -59,11 +59,6 @@ static llmj_status flush_pend(llmj__out *o, ld_kind kind, llmj__choice *c, llmj_
     return llmj__emit_bytes(o, kind, c, t, k_fffd, 3);
 }
 
-static void put_pair(char *w, unsigned hi, unsigned lo)
-{
-    llmj__utf8_put(w, 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
-}
-
 llmj_status llmj__emit_text(llmj__out *o, llmj__pk *p, ld_kind kind, llmj__choice *c,
                             llmj__tool *t, const llmj__str *s)
 {
@@ -81,7 +76,7 @@ llmj_status llmj__emit_text(llmj__out *o, llmj__pk *p, ld_kind kind, llmj__choic
         char *w = p->arena.data + s->off;
         if (*pend) {
             w -= 4;
-            put_pair(w, *pend, s->lead_low);
+            llmj__utf8_put(w, llmj__pair(*pend, s->lead_low));
             n += 4;
             *pend = 0;
         } else {

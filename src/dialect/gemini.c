@@ -583,19 +583,14 @@ static void put(llmj__pk *p, const char *s)
 
 static void put_key(llmj__pk *p, const char *k, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
     put(p, "\"");
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)k[i];
-        if (c == '"' || c == '\\') {
-            char e[2] = { '\\', (char)c };
-            llmj__pk_put(p, e, 2);
-        } else if (c < 0x20) {
-            char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-            llmj__pk_put(p, e, 6);
-        } else {
-            llmj__pk_put(p, (const char *)&c, 1);
-        }
+        char e[8];
+        size_t m = llmj__esc_json(e, (unsigned char)k[i]);
+        if (m)
+            llmj__pk_put(p, e, m);
+        else
+            llmj__pk_put(p, k + i, 1);
     }
     put(p, "\":");
 }

@@ -38,8 +38,7 @@ int llmj__sk_string_ok(const char *d, size_t n)
                 if (n - i < 6 || llmj__hex4(u + i + 2) < 0)
                     return 0;
                 i += 6;
-            } else if (c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' ||
-                       c == 'r' || c == 't') {
+            } else if (llmj__esc_byte(c) >= 0) {
                 i += 2;
             } else {
                 return 0;

@@ -45,9 +45,6 @@ static unsigned hex4(const char *s)
     return v < 0 ? 0xFFFD : (unsigned)v;
 }
 
-#define IS_HIGH(u) ((u) >= 0xD800 && (u) <= 0xDBFF)
-#define IS_LOW(u) ((u) >= 0xDC00 && (u) <= 0xDFFF)
-
 /* The first backslash in s[0..n), or NULL. Short runs (the usual delta of a
  * few characters) are scanned in line; memchr pays off on longer ones. */
 static const char *pk_backslash(const char *s, size_t n)
@@ -67,7 +64,7 @@ static size_t pk_decode(const char *r, size_t n, char *o, llmj__str *out)
     size_t i = 0, w = 0;
     if (n >= 6 && r[0] == '\\' && r[1] == 'u') {
         unsigned u = hex4(r + 2);
-        if (IS_LOW(u)) {
+        if (llmj__is_low(u)) {
             out->lead_low = (uint16_t)u;
             i = 6;
         }
@@ -85,35 +82,29 @@ static size_t pk_decode(const char *r, size_t n, char *o, llmj__str *out)
             break; /* cannot happen after yajl */
         char e = r[i + 1];
         i += 2;
-        switch (e) {
-        case 'b': o[w++] = '\b'; break;
-        case 'f': o[w++] = '\f'; break;
-        case 'n': o[w++] = '\n'; break;
-        case 'r': o[w++] = '\r'; break;
-        case 't': o[w++] = '\t'; break;
-        case 'u': {
-            if (i + 4 > n)
-                return w;
-            unsigned u = hex4(r + i);
-            i += 4;
-            if (IS_HIGH(u)) {
-                if (i + 6 <= n && r[i] == '\\' && r[i + 1] == 'u' && IS_LOW(hex4(r + i + 2))) {
-                    unsigned lo = hex4(r + i + 2);
-                    i += 6;
-                    w += llmj__utf8_put(o + w, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
-                } else if (i == n) {
-                    out->trail_high = (uint16_t)u;
-                } else {
-                    w += llmj__utf8_put(o + w, 0xFFFD);
-                }
-            } else if (IS_LOW(u)) {
-                w += llmj__utf8_put(o + w, 0xFFFD);
-            } else {
-                w += llmj__utf8_put(o + w, u);
-            }
-            break;
+        if (e != 'u') {
+            int d = llmj__esc_byte((unsigned char)e);
+            o[w++] = d < 0 ? e : (char)d; /* (yajl let no other letter by) */
+            continue;
         }
-        default: o[w++] = e; break; /* " \ / */
+        if (i + 4 > n)
+            return w;
+        unsigned u = hex4(r + i);
+        i += 4;
+        if (llmj__is_high(u)) {
+            if (i + 6 <= n && r[i] == '\\' && r[i + 1] == 'u' && llmj__is_low(hex4(r + i + 2))) {
+                unsigned lo = hex4(r + i + 2);
+                i += 6;
+                w += llmj__utf8_put(o + w, llmj__pair(u, lo));
+            } else if (i == n) {
+                out->trail_high = (uint16_t)u;
+            } else {
+                w += llmj__utf8_put(o + w, 0xFFFD);
+            }
+        } else if (llmj__is_low(u)) {
+            w += llmj__utf8_put(o + w, 0xFFFD);
+        } else {
+            w += llmj__utf8_put(o + w, u);
         }
     }
     return w;

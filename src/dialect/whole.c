@@ -22,6 +22,7 @@
 #include "whole.h"
 
 #include "alloc.h"
+#include "unicode.h" /* llmj__esc_json */
 
 #include <stdio.h>
 #include <string.h>
@@ -255,18 +256,7 @@ static int w_quoted(w_out *o, const w_span *v, const char *dflt)
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
         char tmp[8];
-        size_t k = 2;
-        tmp[0] = '\\';
-        if (c == '"' || c == '\\')
-            tmp[1] = (char)c;
-        else if (c == '\n')
-            tmp[1] = 'n';
-        else if (c == '\r')
-            tmp[1] = 'r';
-        else if (c == '\t')
-            tmp[1] = 't';
-        else
-            k = (size_t)snprintf(tmp, sizeof tmp, "\\u%04x", c);
+        size_t k = llmj__esc_json(tmp, c);
         if (w_put(o, s + run, i - run) || w_put(o, tmp, k))
             return -1;
         run = i + 1;

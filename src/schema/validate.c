@@ -2240,16 +2240,15 @@ static void feed_now(llmj__sval *v, const unsigned char *p, size_t n)
             break;
         }
         case L_ESC: {
-            unsigned d = c;
-            switch (c) {
-            case 'b': d = '\b'; break;
-            case 'f': d = '\f'; break;
-            case 'n': d = '\n'; break;
-            case 'r': d = '\r'; break;
-            case 't': d = '\t'; break;
-            case 'u': v->ls = L_U; v->u_n = 0; v->u_val = 0; i++; continue;
-            default: break;
+            if (c == 'u') {
+                v->ls = L_U;
+                v->u_n = 0;
+                v->u_val = 0;
+                i++;
+                continue;
             }
+            int b = llmj__esc_byte(c);
+            unsigned d = b < 0 ? c : (unsigned)b;
             v->ls = L_STR;
             esc_out(v, d, OFF);
             i++;
@@ -2259,11 +2258,11 @@ static void feed_now(llmj__sval *v, const unsigned char *p, size_t n)
             v->u_val = v->u_val * 16 + (unsigned)llmj__hex_val(c);
             if (++v->u_n == 4) {
                 if (v->u_hi) {
-                    unsigned cp = 0x10000 + ((v->u_hi - 0xD800) << 10) + (v->u_val - 0xDC00);
+                    unsigned cp = (unsigned)llmj__pair(v->u_hi, v->u_val);
                     v->u_hi = 0;
                     v->ls = L_STR;
                     esc_out(v, cp, OFF);
-                } else if (v->u_val >= 0xD800 && v->u_val <= 0xDBFF) {
+                } else if (llmj__is_high(v->u_val)) {
                     v->u_hi = v->u_val;
                     v->ls = L_LOW1;
                 } else {
