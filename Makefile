@@ -22,6 +22,13 @@
 #                     request needs it, so a process that makes no request
 #                     never pays for loading it (src/http_curl.h). Either way
 #                     the build needs libcurl's headers.
+#   make TOOL_DEPS=shared  the tool linked with yajl and PCRE2 as shared
+#                     libraries. The default, TOOL_DEPS=auto, puts their
+#                     static archives (libyajl_s.a, libpcre2-8.a: Debian's
+#                     -dev packages ship them) into the tool when both are
+#                     installed, so that it starts mapping only the C
+#                     library; TOOL_DEPS=static stops the build without them.
+#                     The libraries (libllmjson.a, .so) are not affected.
 #
 # Every source file under src/ belongs to the library, except src/cli/ (the
 # tool). tests/test_*.c are cmocka tests, tests/bench_*.c benchmarks,
@@ -32,6 +39,7 @@ SOVERSION   := 0
 BUILD       ?= build
 HTTP        ?= 1
 CURL        ?= dlopen
+TOOL_DEPS   ?= auto
 
 # Installation directories, as the GNU coding standards name them; each one
 # may be set on its own (make install LIBDIR=/usr/lib/x86_64-linux-gnu).
@@ -62,6 +70,10 @@ else ifneq ($(CURL),dlopen)
 $(error CURL=$(CURL): use CURL=dlopen (the default: libcurl loaded at run time) or CURL=link)
 endif
 
+ifeq ($(filter auto static shared,$(TOOL_DEPS)),)
+$(error TOOL_DEPS=$(TOOL_DEPS): use TOOL_DEPS=auto (the default), static or shared)
+endif
+
 ifeq ($(SAN),1)
 CFLAGS      := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS     += -fsanitize=address,undefined
@@ -87,9 +99,26 @@ DEP_PKGS    := yajl libpcre2-8 $(if $(HAVE_HTTP),libcurl)
 LINK_CURL   := $(if $(HAVE_HTTP),$(filter link,$(CURL)))
 DL_LIBS     := $(if $(HAVE_HTTP),$(if $(LINK_CURL),,-ldl))
 DEP_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS) 2>/dev/null)
-DEP_LIBS    := $(shell $(PKG_CONFIG) --libs yajl libpcre2-8 $(if $(LINK_CURL),libcurl) 2>/dev/null) $(DL_LIBS) -lm
+DEP_LIBS    := $(shell $(PKG_CONFIG) --libs yajl libpcre2-8 $(if $(LINK_CURL),libcurl) 2>/dev/null) $(DL_LIBS)
 CURL_LIBS   := $(if $(HAVE_HTTP),$(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+# The tool's link: yajl's and PCRE2's static archives, found in the libdir
+# their .pc files name, when TOOL_DEPS allows (see the top of this file).
+ar_in = $(firstword $(wildcard $(addprefix $(shell $(PKG_CONFIG) --variable=libdir $(1) 2>/dev/null)/,$(2))))
+ifneq ($(TOOL_DEPS),shared)
+YAJL_AR     := $(call ar_in,yajl,libyajl_s.a libyajl.a)
+PCRE2_AR    := $(call ar_in,libpcre2-8,libpcre2-8.a)
+endif
+ifeq ($(and $(YAJL_AR),$(PCRE2_AR)),)
+ifeq ($(TOOL_DEPS),static)
+$(error TOOL_DEPS=static: yajl's or PCRE2's static archive (libyajl_s.a, libpcre2-8.a) not found where pkg-config says they are)
+endif
+TOOL_LIBS   := $(DEP_LIBS)
+TOOL_STATIC := no
+else
+TOOL_STATIC := yes
+TOOL_LIBS   := $(YAJL_AR) $(PCRE2_AR) $(if $(LINK_CURL),$(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)) $(DL_LIBS)
+endif
 
 # ---- sources --------------------------------------------------------------
 # src/http.c is the transport (libcurl, reached through src/http_curl.c);
@@ -134,14 +163,16 @@ tool: $(TOOL)
 # What a build was configured with, one file each, rewritten only when a
 # value changes (so what depends on it is rebuilt then, and only then):
 # http.vars for every object (HTTP=0 compiles with -DLLMJ_NO_HTTP, CURL=link
-# with -DLLMJ_CURL_LINK), pc.vars for llmjson.pc (a second make install
-# PREFIX=... gets its own).
+# with -DLLMJ_CURL_LINK), tool.vars for the tool's link line (TOOL_DEPS),
+# pc.vars for llmjson.pc (a second make install PREFIX=... gets its own).
 define vars_file
 	@mkdir -p $(dir $@)
 	@printf '%s\n' $(1) | cmp -s - $@ 2> /dev/null || printf '%s\n' $(1) > $@
 endef
 $(BUILD)/http.vars: FORCE
 	$(call vars_file,'HTTP=$(HTTP)' 'CURL=$(CURL)')
+$(BUILD)/tool.vars: FORCE
+	$(call vars_file,'TOOL_LIBS=$(TOOL_LIBS)')
 $(BUILD)/pc.vars: FORCE
 	$(call vars_file,'VERSION=$(VERSION)' 'HTTP=$(HTTP)' 'CURL=$(CURL)' 'PREFIX=$(PREFIX)' 'EXEC_PREFIX=$(EXEC_PREFIX)' \
 	  'LIBDIR=$(LIBDIR)' 'INCLUDEDIR=$(INCLUDEDIR)')
@@ -182,11 +213,11 @@ $(BUILD)/llmjson.pc: $(BUILD)/pc.vars Makefile
 	  'includedir=$(call pc_rel,$(INCLUDEDIR),$(PREFIX),prefix)' '' \
 	  'Name: llmjson' 'Description: JSON that LLMs stream: live events, runaway detection, salvage' \
 	  'Version: $(VERSION)' 'Requires.private: yajl libpcre2-8' \
-	  'Libs: -L$${libdir} -lllmjson' 'Libs.private: $(if $(LINK_CURL),-lcurl )$(if $(DL_LIBS),$(DL_LIBS) )-lm' \
+	  'Libs: -L$${libdir} -lllmjson' 'Libs.private:$(if $(LINK_CURL), -lcurl)$(if $(DL_LIBS), $(DL_LIBS))' \
 	  'Cflags: -I$${includedir}$(if $(HAVE_HTTP),, -DLLMJ_NO_HTTP)' > $@
 
-$(TOOL): $(CLI_OBJ) $(STATIC)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(DEP_LIBS)
+$(TOOL): $(CLI_OBJ) $(STATIC) $(BUILD)/tool.vars
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(TOOL_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SUPPORT_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
@@ -221,7 +252,7 @@ test-run: tests
 	run() { echo "== $$*"; if "$$@"; then passed=$$((passed+1)); else failed=$$((failed+1)); failures="$$failures $$1"; fi; }; \
 	mkdir -p $(BUILD)/scratch; \
 	export LLMJ_TOOL=$(abspath $(TOOL)) LLMJ_SERVER=$(abspath $(SERVER)) LLMJ_ROOT=$(CURDIR) LLMJ_SCRATCH=$(abspath $(BUILD))/scratch; \
-	export LLMJ_HTTP=$(HTTP) LLMJ_CURL=$(CURL) LLMJ_BUILD=$(BUILD) LLMJ_SAN=$(SAN); \
+	export LLMJ_HTTP=$(HTTP) LLMJ_CURL=$(CURL) LLMJ_BUILD=$(BUILD) LLMJ_SAN=$(SAN) LLMJ_TOOL_STATIC=$(TOOL_STATIC); \
 	$(if $(HAVE_HTTP),,echo "NOTICE: built without HTTP (HTTP=0): $(notdir $(basename $(NEEDS_HTTP))) not built or run";) \
 	for t in $(TESTS); do run $$t; done; \
 	sed -n '/<!-- output:begin -->/,/<!-- output:end -->/p' README.md | sed '/^<!--/d;/^```/d' > $(BUILD)/readme-output.txt; \

@@ -55,7 +55,7 @@ def pkg_config(flag, default):
 
 
 yajl_cflags = pkg_config("--cflags", [])
-yajl_libs = pkg_config("--libs", ["-lyajl", "-lpcre2-8"]) + ["-lm"]
+yajl_libs = pkg_config("--libs", ["-lyajl", "-lpcre2-8"])
 
 ext = Extension(
     "llmjson._llmjson",

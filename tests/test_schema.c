@@ -3,6 +3,7 @@
  * the prefix property (a conforming text has no violation on any prefix),
  * whole and 1 byte at a time, missing/cut, refusals by compilation with
  * their message, recursion, and the allocator (nothing left live). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include "schema/regex.h"
+#include "schema/schema_int.h"
 
 static llmj_schema *compile_ok(tu_alloc *ta, const char *schema)
 {
@@ -445,6 +447,65 @@ static void test_missing_cut(void **state)
     assert_int_equal(ta.live, 0);
 }
 
+/* llmj__nearest (schema_int.h), the library's own rounding (it links
+ * without libm), against libm's round(): the same on every double, 0.5
+ * steps, both sides of 2^52 and 2^53, the extremes, the infinities and NaN;
+ * llmj__is_integer against floor(). Then what uses them, through schemas. */
+static void nearest_is_round(double x)
+{
+    double got = llmj__nearest(x), want = round(x);
+    if (isnan(want)) {
+        if (!isnan(got))
+            fail_msg("llmj__nearest(NaN) = %.17g", got);
+        assert_false(llmj__is_integer(x));
+        return;
+    }
+    if (got != want)
+        fail_msg("llmj__nearest(%.17g) = %.17g, round() says %.17g", x, got, want);
+    if (llmj__is_integer(x) != (x == floor(x)))
+        fail_msg("llmj__is_integer(%.17g) = %d", x, llmj__is_integer(x));
+}
+
+static void test_nearest(void **state)
+{
+    (void)state;
+    static const double edge[] = {0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, 0.49999999999999994,
+                                  -0.49999999999999994, 4503599627370495.5, -4503599627370495.5,
+                                  4503599627370496.0, 4503599627370497.0, 9007199254740993.0,
+                                  1e300, -1e300, 1.7976931348623157e308, 5e-324, -5e-324,
+                                  2.2250738585072014e-308, 0x1p52 - 0.75, -0x1p52 + 0.25, 0x1p63,
+                                  -0x1p63, 0x1p64};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+        nearest_is_round(edge[i]);
+    nearest_is_round(HUGE_VAL);
+    nearest_is_round(-HUGE_VAL);
+    nearest_is_round(NAN);
+    for (int k = -2000; k <= 2000; k++)
+        nearest_is_round(k * 0.25);
+    /* random bit patterns (every exponent), then random magnitudes near an integer */
+    uint64_t r = 88172645463325252u;
+    for (int i = 0; i < 200000; i++) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        double x;
+        memcpy(&x, &r, sizeof x);
+        nearest_is_round(x);
+        double m = (double)(r >> 11) / 9007199254740992.0; /* [0, 1) */
+        nearest_is_round((m - 0.5) * (double)(1u << (i % 31)) * 1e6);
+    }
+
+    /* through schemas: an integer written with a negative exponent, multipleOf
+     * on large and negative values, a count that must be a whole number */
+    OK("{\"type\":\"integer\"}", "20e-1");
+    BAD("{\"type\":\"integer\"}", "[25e-1]", 0, "type", "");
+    OK("{\"type\":\"array\",\"items\":{\"multipleOf\":1}}", "[1e300,-3,4503599627370497]");
+    OK("{\"type\":\"array\",\"items\":{\"multipleOf\":0.5}}", "[-2.5,7.5,0]");
+    BAD("{\"type\":\"array\",\"items\":{\"multipleOf\":0.5}}", "[-2.25]", 6, "multipleOf", "/0");
+    OK("{\"type\":\"array\",\"items\":{\"multipleOf\":3}}", "[-9,3e3]");
+    BAD("{\"type\":\"array\",\"items\":{\"multipleOf\":3}}", "[-10]", 4, "multipleOf", "/0");
+    OK("{\"type\":\"array\",\"minItems\":2.0}", "[1,2]");
+    BAD("{\"type\":\"array\",\"minItems\":2.0}", "[1]", 2, "minItems", "");
+}
+
 static void refused(const char *schema, const char *keyword, const char *pointer, const char *message)
 {
     tu_alloc ta;
@@ -482,6 +543,8 @@ static void test_refused(void **state)
     refused("{\"pattern\":\"(\"}", "pattern", "/pattern", NULL);
     refused("{\"enum\":[{\"a\":1}]}", "enum", "/enum", NULL);
     refused("{\"type\":\"str\"}", "type", "/type", NULL);
+    refused("{\"minItems\":2.5}", "minItems", "/minItems", "'minItems' must be a non-negative integer at /minItems");
+    refused("{\"maxLength\":-1}", "maxLength", "/maxLength", NULL);
     refused("{\"type\":", "", "", NULL);
     /* annotations are accepted */
     tu_alloc ta;
@@ -1182,7 +1245,7 @@ int main(void)
         cmocka_unit_test(test_regex_vs_pcre2), cmocka_unit_test(test_regex_fallback),
         cmocka_unit_test(test_events),      cmocka_unit_test(test_upcoming),
         cmocka_unit_test(test_no_memory),   cmocka_unit_test(test_held_pieces),
-        cmocka_unit_test(test_fast_paths),
+        cmocka_unit_test(test_fast_paths),  cmocka_unit_test(test_nearest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,6 @@
  * are resolved, and each node's disjunctive normal form over anyOf and $ref
  * is computed once, so the validator only ever walks flat lists. A keyword
  * outside the supported subset is an error naming it and its pointer. */
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,7 +280,7 @@ static int get_count(comp *c, const jv *v, const char *kw, uint64_t *out)
         return fail(c, LLMJ_SCHEMA_UNSUPPORTED, kw, "'%s' must be a non-negative integer", kw);
     char *end;
     double d = strtod(v->s, &end);
-    if (d < 0 || d != floor(d) || d > 1e18)
+    if (d < 0 || !llmj__is_integer(d) || d > 1e18)
         return fail(c, LLMJ_SCHEMA_UNSUPPORTED, kw, "'%s' must be a non-negative integer", kw);
     *out = (uint64_t)d;
     return 0;

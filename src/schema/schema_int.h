@@ -10,6 +10,28 @@
 #include "alloc.h"
 #include "schema/regex.h"
 
+/* The integer nearest x (a tie goes away from zero), without libm: a double
+ * of magnitude 2^52 or more is an integer already, as are the infinities;
+ * NaN stays NaN. For the multipleOf and integer tests of compile.c and
+ * validate.c, so that the library links without -lm. */
+static inline double llmj__nearest(double x)
+{
+    if (!(x > -0x1p52 && x < 0x1p52))
+        return x;
+    double r = (double)(int64_t)x; /* toward zero; exact below 2^52 */
+    if (x - r >= 0.5)              /* exact: x and r are less than 1 apart */
+        r += 1;
+    else if (r - x >= 0.5)
+        r -= 1;
+    return r;
+}
+
+/* x is an integer (the infinities included, NaN not). */
+static inline int llmj__is_integer(double x)
+{
+    return x == llmj__nearest(x);
+}
+
 /* JSON types, as bits. */
 enum {
     SK_NULL = 1, SK_BOOL = 2, SK_INT = 4, SK_NUM = 8, SK_STR = 16, SK_ARR = 32, SK_OBJ = 64,

@@ -1393,7 +1393,7 @@ static int num_is_integer(const char *s, size_t n, double (*value)(void *), void
     long long exp = e < n ? strtoll(s + e + 1, NULL, 10) : 0;
     if (dot == n) {
         double x = value(ctx);
-        return exp >= 0 || x == floor(x);
+        return exp >= 0 || llmj__is_integer(x);
     }
     /* the position of the last non-zero fraction digit, from the point */
     long long last = 0;
@@ -1476,7 +1476,7 @@ static const char *num_check(const snode *n, numv *nv, int *integral, double *li
         return *lim = n->xmax, "exclusiveMaximum";
     if (n->has_mult) {
         double q = X() / n->mult;
-        if (!(isfinite(q) && fabs(q - nearbyint(q)) <= 1e-9 * (fabs(q) > 1 ? fabs(q) : 1)))
+        if (!(isfinite(q) && fabs(q - llmj__nearest(q)) <= 1e-9 * (fabs(q) > 1 ? fabs(q) : 1)))
             return "multipleOf";
     }
     if (n->has_enum) {
