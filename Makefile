@@ -117,7 +117,7 @@ TOOL_LIBS   := $(DEP_LIBS)
 TOOL_STATIC := no
 else
 TOOL_STATIC := yes
-TOOL_LIBS   := $(YAJL_AR) $(PCRE2_AR) $(if $(LINK_CURL),$(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)) $(DL_LIBS)
+TOOL_LIBS   := $(YAJL_AR) $(PCRE2_AR) $(if $(LINK_CURL),$(CURL_LIBS)) $(DL_LIBS)
 endif
 
 # ---- sources --------------------------------------------------------------
